@@ -1,0 +1,108 @@
+package io.github.udpkit.api;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A bound UDP socket that sends and receives messages of one type, in one default
+ * {@link DeliveryMode}. Open one with {@code Udp.endpoint(codec)...open()} from {@code udp-core}.
+ *
+ * <pre>{@code
+ * try (Endpoint<String> ep = Udp.endpoint(Codecs.utf8()).bind(0).open()) {
+ *     ep.send("hello").to("localhost", 12000);
+ *     Message<String> reply = ep.receive(Duration.ofSeconds(2));
+ * }
+ * }</pre>
+ *
+ * <p>Endpoints are thread-safe: any thread may send, receive and close. Received messages go to
+ * the {@link #onMessage handler} if one is set, else to a bounded queue read by {@link #receive}
+ * and {@link #poll}.
+ *
+ * @param <T> the payload type
+ * @since 0.1.0
+ */
+public interface Endpoint<T> extends AutoCloseable {
+
+    /**
+     * The address the endpoint is bound to, with the port the system chose when bound to port 0.
+     *
+     * @return the local address
+     */
+    InetSocketAddress localAddress();
+
+    /**
+     * The peer this endpoint was opened with, that {@link Send#toPeer()} sends to.
+     *
+     * @return the connected peer, or empty
+     */
+    Optional<InetSocketAddress> peer();
+
+    /**
+     * The mode a send uses unless it says otherwise.
+     *
+     * @return the default delivery mode
+     */
+    DeliveryMode mode();
+
+    /**
+     * Starts a send; address it with one of {@link Send}'s {@code to} methods.
+     *
+     * @param payload the value to send, not {@code null}
+     * @return the pending send
+     * @throws NullPointerException if payload is null
+     * @throws EndpointClosedException if the endpoint is closed
+     */
+    Send<T> send(T payload);
+
+    /**
+     * Waits for the next message.
+     *
+     * @param timeout how long to wait at most; zero or negative means do not wait
+     * @return the message
+     * @throws ReceiveTimeoutException if none arrived in time
+     * @throws EndpointClosedException if the endpoint is closed, or closes while waiting, with no
+     *     message left in the queue
+     * @throws IllegalStateException if a handler is set: messages go to it instead
+     */
+    Message<T> receive(Duration timeout);
+
+    /**
+     * Takes the next message if one is waiting.
+     *
+     * @return the message, or empty
+     * @throws IllegalStateException if a handler is set: messages go to it instead
+     */
+    Optional<Message<T>> poll();
+
+    /**
+     * Sends every message from now on to a handler, on the I/O thread, instead of the receive queue.
+     * Messages already queued are handed to it first, in order.
+     *
+     * @param handler the handler
+     * @return this
+     */
+    Endpoint<T> onMessage(MessageHandler<T> handler);
+
+    /**
+     * A snapshot of the endpoint's counters.
+     *
+     * @return the stats
+     */
+    EndpointStats stats();
+
+    /**
+     * Whether the endpoint is open.
+     *
+     * @return {@code false} once {@link #close()} has been called
+     */
+    boolean isOpen();
+
+    /**
+     * Closes the endpoint and releases its port before returning. Reliable sends still
+     * unacknowledged fail with {@link EndpointClosedException}; a thread blocked in
+     * {@link #receive} wakes with it. Calling it again does nothing.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,30 @@
+package io.github.udpkit.api;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A received message: its decoded payload in an envelope saying who sent it, to which local
+ * address, when it arrived and how it travelled. Immutable (the payload is as immutable as its type).
+ *
+ * @param payload the decoded payload
+ * @param sender the address the message came from
+ * @param recipient the local address of the endpoint that received it
+ * @param receivedAt when the endpoint received it (for a fragmented message, its last fragment)
+ * @param mode the delivery mode it travelled in
+ * @param <T> the payload type
+ * @since 0.1.0
+ */
+public record Message<T>(T payload, InetSocketAddress sender, InetSocketAddress recipient, Instant receivedAt,
+                         DeliveryMode mode) {
+
+    /** Checks that no component is {@code null}. */
+    public Message {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(sender, "sender");
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(receivedAt, "receivedAt");
+        Objects.requireNonNull(mode, "mode");
+    }
+}

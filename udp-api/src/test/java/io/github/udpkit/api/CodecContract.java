@@ -1,0 +1,53 @@
+package io.github.udpkit.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.ByteBuffer;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The contract every codec keeps: values survive a round trip, and arbitrary bytes either decode
+ * or fail with the codec's own exception, nothing else. Implement it once per codec.
+ */
+public interface CodecContract<T> {
+    Codec<T> codec();
+
+    Arbitrary<T> values();
+
+    @Provide
+    default Arbitrary<T> anyValue() {
+        return values();
+    }
+
+    @Property
+    default void roundTrips(@ForAll("anyValue") T value) {
+        byte[] encoded = codec().encode(value);
+        assertEquivalent(codec().decode(ByteBuffer.wrap(encoded)), value);
+    }
+
+    @Property
+    default void decodesWholeBufferFromItsPosition(@ForAll("anyValue") T value) {
+        byte[] encoded = codec().encode(value);
+        ByteBuffer framed = ByteBuffer.allocate(encoded.length + 7);
+        framed.put(new byte[] {1, 2, 3}).put(encoded).put(new byte[] {4, 5, 6, 7});
+        framed.position(3).limit(3 + encoded.length);
+        assertEquivalent(codec().decode(framed), value);
+    }
+
+    @Property
+    default void arbitraryBytesDecodeOrThrowOnlyCodecException(@ForAll byte[] bytes) {
+        try {
+            assertNotNull(codec().decode(ByteBuffer.wrap(bytes)), "decode must not return null");
+        } catch (CodecException expected) {
+            // the one permitted failure
+        }
+    }
+
+    default void assertEquivalent(T actual, T expected) {
+        assertEquals(expected, actual);
+    }
+}

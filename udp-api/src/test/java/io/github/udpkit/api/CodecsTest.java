@@ -1,0 +1,60 @@
+package io.github.udpkit.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import org.junit.jupiter.api.Test;
+
+class CodecsTest {
+
+    @Test
+    void utf8RejectsMalformedBytesWithCodecException() {
+        CodecException e = assertThrows(CodecException.class,
+                () -> Codecs.utf8().decode(new byte[] {'a', (byte) 0xC3}));
+        assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+    }
+
+    @Test
+    void utf8RefusesUnpairedSurrogateOnEncode() {
+        assertThrows(CodecException.class, () -> Codecs.utf8().encode("a\uD800b"));
+    }
+
+    @Test
+    void utf8DecodesMultibyteText() {
+        byte[] bytes = "안녕 UDP ✓".getBytes(StandardCharsets.UTF_8);
+        assertEquals("안녕 UDP ✓", Codecs.utf8().decode(bytes));
+    }
+
+    @Test
+    void utf8DecodesFromDirectBuffers() {
+        ByteBuffer direct = ByteBuffer.allocateDirect(16);
+        direct.put("héllo".getBytes(StandardCharsets.UTF_8)).flip();
+        assertEquals("héllo", Codecs.utf8().decode(direct));
+    }
+
+    @Test
+    void mapReportsMappingFailureAsCodecException() {
+        Codec<Integer> ints = Codecs.utf8().map(Integer::valueOf, String::valueOf);
+        CodecException e = assertThrows(CodecException.class, () -> ints.decode("12x".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().contains("12x"), e.getMessage());
+    }
+
+    @Test
+    void ofWrapsDecoderFailures() {
+        Codec<Integer> lengths = Codec.of(i -> new byte[i], b -> {
+            if (b.length == 0) {
+                throw new IllegalArgumentException("empty");
+            }
+            return b.length;
+        });
+        assertEquals(3, lengths.decode(lengths.encode(3)));
+        assertThrows(CodecException.class, () -> lengths.decode(new byte[0]));
+    }
+
+}
