@@ -24,13 +24,13 @@ public interface CodecContract<T> {
     }
 
     @Property
-    default void roundTrips(@ForAll("anyValue") T value) {
+    default void shouldRoundTrip(@ForAll("anyValue") T value) {
         byte[] encoded = codec().encode(value);
         assertEquivalent(codec().decode(ByteBuffer.wrap(encoded)), value);
     }
 
     @Property
-    default void decodesWholeBufferFromItsPosition(@ForAll("anyValue") T value) {
+    default void shouldDecodeFromBufferPositionToLimit(@ForAll("anyValue") T value) {
         byte[] encoded = codec().encode(value);
         ByteBuffer framed = ByteBuffer.allocate(encoded.length + 7);
         framed.put(new byte[] {1, 2, 3}).put(encoded).put(new byte[] {4, 5, 6, 7});
@@ -39,7 +39,7 @@ public interface CodecContract<T> {
     }
 
     @Property
-    default void arbitraryBytesDecodeOrThrowOnlyCodecException(@ForAll byte[] bytes) {
+    default void shouldDecodeArbitraryBytesOrThrowOnlyCodecException(@ForAll byte[] bytes) {
         try {
             assertNotNull(codec().decode(ByteBuffer.wrap(bytes)), "decode must not return null");
         } catch (CodecException expected) {

@@ -14,39 +14,39 @@ import org.junit.jupiter.api.Test;
 class CodecsTest {
 
     @Test
-    void utf8RejectsMalformedBytesWithCodecException() {
+    void shouldRejectMalformedUtf8WithCodecException() {
         CodecException e = assertThrows(CodecException.class,
                 () -> Codecs.utf8().decode(new byte[] {'a', (byte) 0xC3}));
         assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
     }
 
     @Test
-    void utf8RefusesUnpairedSurrogateOnEncode() {
+    void shouldRefuseUnpairedSurrogateOnEncode() {
         assertThrows(CodecException.class, () -> Codecs.utf8().encode("a\uD800b"));
     }
 
     @Test
-    void utf8DecodesMultibyteText() {
+    void shouldDecodeMultibyteUtf8() {
         byte[] bytes = "안녕 UDP ✓".getBytes(StandardCharsets.UTF_8);
         assertEquals("안녕 UDP ✓", Codecs.utf8().decode(bytes));
     }
 
     @Test
-    void utf8DecodesFromDirectBuffers() {
+    void shouldDecodeFromDirectBuffers() {
         ByteBuffer direct = ByteBuffer.allocateDirect(16);
         direct.put("héllo".getBytes(StandardCharsets.UTF_8)).flip();
         assertEquals("héllo", Codecs.utf8().decode(direct));
     }
 
     @Test
-    void mapReportsMappingFailureAsCodecException() {
+    void shouldReportMappingFailureAsCodecException() {
         Codec<Integer> ints = Codecs.utf8().map(Integer::valueOf, String::valueOf);
         CodecException e = assertThrows(CodecException.class, () -> ints.decode("12x".getBytes(StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().contains("12x"), e.getMessage());
     }
 
     @Test
-    void ofWrapsDecoderFailures() {
+    void shouldWrapDecoderFailuresOfSimpleCodecs() {
         Codec<Integer> lengths = Codec.of(i -> new byte[i], b -> {
             if (b.length == 0) {
                 throw new IllegalArgumentException("empty");
