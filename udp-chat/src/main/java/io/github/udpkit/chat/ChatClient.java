@@ -74,7 +74,7 @@ public final class ChatClient implements AutoCloseable {
         this.endpoint = eb.bind(b.bindAddress)
                 .connect(b.server)
                 .mode(b.mode)
-                .maxMessageSize(ChatServerConfig.MAX_FRAME_BYTES)
+                .maxMessageSize(b.mode.isFramed() ? ChatServerConfig.MAX_FRAME_BYTES : EndpointBuilder.MAX_DATAGRAM_PAYLOAD)
                 .listener(events)
                 .open();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -68,7 +68,7 @@ public final class ChatServer implements AutoCloseable {
         b.transport.accept(eb);
         this.endpoint = eb.bind(b.bindAddress)
                 .mode(b.mode)
-                .maxMessageSize(ChatServerConfig.MAX_FRAME_BYTES)
+                .maxMessageSize(b.mode.isFramed() ? ChatServerConfig.MAX_FRAME_BYTES : EndpointBuilder.MAX_DATAGRAM_PAYLOAD)
                 .failFast()
                 .listener(events)
                 .open();
