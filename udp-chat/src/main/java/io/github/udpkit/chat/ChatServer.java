@@ -338,6 +338,19 @@ public final class ChatServer implements AutoCloseable {
         }
 
         /**
+         * Listens on a local socket address.
+         *
+         * @param address a resolved address; port 0 lets the system choose
+         * @return this
+         */
+        public Builder bind(InetSocketAddress address) {
+            Objects.requireNonNull(address, "address");
+            checkArgument(!address.isUnresolved(), "bind address is unresolved: %s", address);
+            this.bindAddress = address;
+            return this;
+        }
+
+        /**
          * Sets the rules and limits.
          *
          * @param config the configuration
