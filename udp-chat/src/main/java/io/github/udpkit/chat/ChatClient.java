@@ -253,8 +253,8 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * Leaves (unless already left or disconnected), waiting a bounded time for the server to
-     * acknowledge it, then closes the endpoint. Calling it again does nothing.
+     * Leaves (if joined, and not already left or disconnected), waiting a bounded time for the
+     * server to acknowledge it, then closes the endpoint. Calling it again does nothing.
      */
     @Override
     public void close() {
@@ -266,7 +266,7 @@ public final class ChatClient implements AutoCloseable {
                 pinger.cancel(false);
             }
         }
-        if (!left && !core.isDisconnected() && endpoint.isOpen()) {
+        if (!left && !core.isDisconnected() && core.joined().isPresent() && endpoint.isOpen()) {
             try {
                 endpoint.send(new ChatFrame.Leave()).toPeer().get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException | ExecutionException | RuntimeException e) {

@@ -7,6 +7,7 @@ import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
@@ -247,7 +248,12 @@ public final class ChatServer implements AutoCloseable {
     private void sendFrame(InetSocketAddress to, ChatFrame frame) {
         CompletableFuture<Void> sent;
         try {
-            sent = endpoint.send(frame).to(to);
+            Send<ChatFrame> send = endpoint.send(frame);
+            if (frame instanceof ChatFrame.Bye bye && bye.reason() == LeaveReason.TIMED_OUT && endpoint.mode().isFramed()) {
+                // The member has been silent for the idle timeout: one try, not a round of retransmissions.
+                send.mode(DeliveryMode.UNRELIABLE);
+            }
+            sent = send.to(to);
         } catch (UdpException e) {
             // A full window (fail fast), a closed endpoint: this member is not waited on.
             LOG.debug("chat server {}: dropping {} after a failed send: {}", endpoint.localAddress(), to, e.getMessage());
