@@ -1,5 +1,6 @@
 package io.github.udpkit.cli;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -9,13 +10,13 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Reads a duration option: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}, or ISO-8601 such as
+ * Reads a duration option: {@code 500ms}, {@code 2s}, {@code 1.5s}, {@code 1m}, {@code 1h}, or ISO-8601 such as
  * {@code PT2S}. Durations must be positive and at most a day, so every wait the command makes is bounded.
  */
 final class Durations implements ITypeConverter<Duration> {
 
     static final Duration MAX = Duration.ofDays(1);
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,9})?)(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
@@ -36,13 +37,18 @@ final class Durations implements ITypeConverter<Duration> {
         Duration d;
         Matcher m = SHORT.matcher(text);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+            BigDecimal n = new BigDecimal(m.group(1));
+            long unitNanos = switch (m.group(2)) {
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
             };
+            BigDecimal nanos = n.multiply(BigDecimal.valueOf(unitNanos));
+            if (nanos.compareTo(BigDecimal.valueOf(MAX.toNanos())) > 0) {
+                throw tooLong(value);
+            }
+            d = Duration.ofNanos(nanos.longValue());
         } else if (text.startsWith("p") || text.startsWith("-p") || text.startsWith("+p")) {
             try {
                 d = Duration.parse(text);
@@ -56,7 +62,7 @@ final class Durations implements ITypeConverter<Duration> {
             throw new IllegalArgumentException("duration must be positive: '" + value + "'");
         }
         if (d.compareTo(MAX) > 0) {
-            throw new IllegalArgumentException("duration must be at most 1 day: '" + value + "'");
+            throw tooLong(value);
         }
         return d;
     }
@@ -74,6 +80,10 @@ final class Durations implements ITypeConverter<Duration> {
             return (ms / 1000) + "s";
         }
         return String.format(Locale.ROOT, "%.3fs", ms / 1000.0).replaceAll("0+s$", "s");
+    }
+
+    private static IllegalArgumentException tooLong(String value) {
+        return new IllegalArgumentException("duration must be at most 1 day: '" + value + "'");
     }
 
     private static IllegalArgumentException invalid(String value) {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class UdpEchoScene implements DemoScene {
 
-    static final List<String> LINES = List.of("hello from udpkit", "안녕하세요, UDP", "grüße aus köln");
+    static final List<String> LINES = List.of("hello from udpkit", "안녕하세요, udp", "grüße aus köln");
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
 
     @Override
@@ -35,8 +35,8 @@ final class UdpEchoScene implements DemoScene {
     @Override
     public boolean play(PrintWriter out) throws Exception {
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        // The server's thread queues what it saw; the client prints it after the reply, which the
-        // server sent after queueing, so the lines come out in the order things happened.
+        // The server's thread queues what it saw (two lines per echo); the client prints them after
+        // its own "sent" line and before the reply, so the lines come out in the order things happened.
         LinkedBlockingQueue<String> serverLines = new LinkedBlockingQueue<>();
         EchoObserver observer = new EchoObserver() {
             @Override
@@ -53,49 +53,62 @@ final class UdpEchoScene implements DemoScene {
             }
         };
         boolean ok = true;
-        try (UdpEchoServer server = UdpEchoServer.open(loopback, true, observer);
-             Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind(loopback).connect(server.localAddress())
-                     .mode(DeliveryMode.RAW).open()) {
-            Thread serving = new Thread(server::serve, "udpkit-demo-server");
-            serving.setDaemon(true);
-            serving.start();
+        UdpEchoServer server = UdpEchoServer.open(loopback, true, observer);
+        Thread serving = new Thread(server::serve, "udpkit-demo-server");
+        serving.setDaemon(true);
+        serving.start();
+        try (Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind(loopback).connect(server.localAddress())
+                .mode(DeliveryMode.RAW).open()) {
             out.println("server listening on udp " + Addresses.format(server.localAddress()) + ", upper-casing");
             out.println("client bound to udp " + Addresses.format(client.localAddress()));
             out.println();
             for (String text : LINES) {
-                long start = System.nanoTime();
-                client.send(text).toPeer().get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                out.println(line(Instant.now(), "client", "->", server.localAddress(), bytes(text)));
-                Message<String> reply;
-                try {
-                    reply = client.receive(REPLY_TIMEOUT);
-                } catch (ReceiveTimeoutException e) {
-                    drain(serverLines, out);
-                    out.println("client got no reply within " + Durations.format(REPLY_TIMEOUT));
-                    ok = false;
-                    continue;
-                }
-                long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
-                drain(serverLines, out);
-                out.println(line(reply.receivedAt(), "client", "<-", reply.sender(), bytes(reply.payload()))
-                        + String.format(Locale.ROOT, "  (round trip %.3f ms)", micros / 1000.0));
-                boolean expected = reply.payload().equals(Uppercase.of(text));
-                ok &= expected;
-                if (!expected) {
-                    out.println("expected " + Console.quote(Uppercase.of(text)));
-                }
-                out.println();
+                ok &= exchange(client, server.localAddress(), text, serverLines, out);
             }
-            server.close();
-            serving.join(REPLY_TIMEOUT.toMillis());
             EndpointStats c = client.stats();
-            EndpointStats s = server.stats();
             out.printf("client: %d datagrams sent (%d bytes), %d received (%d bytes)%n",
                     c.datagramsSent(), c.bytesSent(), c.datagramsReceived(), c.bytesReceived());
-            out.printf("server: %d datagrams received (%d bytes), %d echoed, %d dropped%n",
-                    s.datagramsReceived(), s.bytesReceived(), server.echoed(), server.dropped());
+        } finally {
+            server.close();
+            serving.join(REPLY_TIMEOUT.toMillis());
         }
+        EndpointStats s = server.stats();
+        out.printf("server: %d datagrams received (%d bytes), %d echoed, %d dropped%n",
+                s.datagramsReceived(), s.bytesReceived(), server.echoed(), server.dropped());
         return ok;
+    }
+
+    /** Sends one line, waits for its reply, prints both sides. */
+    private static boolean exchange(Endpoint<String> client, InetSocketAddress server, String text,
+                                    LinkedBlockingQueue<String> serverLines, PrintWriter out) throws Exception {
+        long start = System.nanoTime();
+        client.send(text).toPeer().get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        out.println(line(Instant.now(), "client", "->", server, bytes(text)));
+        Message<String> reply;
+        try {
+            reply = client.receive(REPLY_TIMEOUT);
+        } catch (ReceiveTimeoutException e) {
+            drain(serverLines, out);
+            out.println("client got no reply within " + Durations.format(REPLY_TIMEOUT));
+            out.println();
+            return false;
+        }
+        long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+        // The server reports an echo just after sending it, so its lines may trail the reply a little.
+        for (int i = 0; i < 2; i++) {
+            String serverLine = serverLines.poll(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (serverLine != null) {
+                out.println(serverLine);
+            }
+        }
+        out.println(line(reply.receivedAt(), "client", "<-", reply.sender(), bytes(reply.payload()))
+                + String.format(Locale.ROOT, "  round trip %.3f ms", micros / 1000.0));
+        boolean expected = reply.payload().equals(Uppercase.of(text));
+        if (!expected) {
+            out.println("expected " + Console.quote(Uppercase.of(text)));
+        }
+        out.println();
+        return expected;
     }
 
     private static void drain(LinkedBlockingQueue<String> lines, PrintWriter out) {
