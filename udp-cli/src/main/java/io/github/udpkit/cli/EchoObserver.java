@@ -1,6 +1,7 @@
 package io.github.udpkit.cli;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 
 /**
  * Hears what an echo server does, to print it (the echo-server command) or to show it (the demo).
@@ -12,8 +13,14 @@ interface EchoObserver {
     default void peer(String protocol, InetSocketAddress peer, int open) {
     }
 
-    /** A message came in and its reply went out. */
-    default void echoed(String protocol, InetSocketAddress peer, byte[] received, byte[] replied) {
+    /**
+     * A message came in and its reply went out.
+     *
+     * @param receivedAt when the message was received
+     * @param repliedAt when the reply was handed to the socket
+     */
+    default void echoed(String protocol, InetSocketAddress peer, byte[] received, Instant receivedAt,
+                        byte[] replied, Instant repliedAt) {
     }
 
     /** Input was dropped: {@code why} says why (not UTF-8, reply too large, too many connections). */

@@ -119,9 +119,12 @@ final class EchoServerCommand implements Callable<Integer> {
         }
 
         @Override
-        public void echoed(String protocol, InetSocketAddress peer, byte[] received, byte[] replied) {
+        public void echoed(String protocol, InetSocketAddress peer, byte[] received, Instant receivedAt,
+                           byte[] replied, Instant repliedAt) {
             if (verbose) {
-                line(protocol + " " + Addresses.format(peer) + " " + text(received) + " -> " + text(replied));
+                out.println(Console.time(receivedAt) + " " + protocol + " " + Addresses.format(peer) + " "
+                        + text(received) + " -> " + text(replied));
+                out.flush();
             }
         }
 

@@ -5,7 +5,9 @@ import io.github.udpkit.api.UdpIoException;
 import io.github.udpkit.core.EndpointBuilder;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.Locale;
 
 /** Opens endpoints and server sockets for the commands, turning bind failures into one clear line. */
 final class Endpoints {
@@ -32,7 +34,7 @@ final class Endpoints {
     /** The error for a failed bind: "port 12000 is already in use (udp 0.0.0.0:12000)" or the system's reason. */
     static CliException bindFailed(String protocol, InetSocketAddress bind, IOException cause) {
         String reason = String.valueOf(cause.getMessage());
-        if (reason.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+        if (reason.toLowerCase(Locale.ROOT).contains("in use")) {
             return new CliException("port " + bind.getPort() + " is already in use (" + protocol + " "
                     + Addresses.format(bind) + ")", cause);
         }
@@ -41,7 +43,7 @@ final class Endpoints {
 
     /** Any local address and port, of the family that can reach {@code peer}. */
     static InetSocketAddress wildcardFor(InetSocketAddress peer) {
-        return new InetSocketAddress(peer.getAddress() instanceof java.net.Inet6Address ? "::" : "0.0.0.0", 0);
+        return new InetSocketAddress(peer.getAddress() instanceof Inet6Address ? "::" : "0.0.0.0", 0);
     }
 
     /** The address to bind: {@code bind} resolved, or the wildcard address when it is {@code null}. */

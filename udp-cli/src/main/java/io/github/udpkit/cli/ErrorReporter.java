@@ -4,6 +4,7 @@ import io.github.udpkit.api.UdpException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.UnknownHostException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
@@ -70,7 +71,7 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         if (m == null || m.isBlank()) {
             return t.getClass().getSimpleName();
         }
-        if (t instanceof java.net.UnknownHostException) {
+        if (t instanceof UnknownHostException) {
             return "unknown host: " + m;
         }
         return m;

@@ -7,7 +7,11 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
-/** The entry point of {@code udpkit.jar}: configures logging, runs the command, exits with its code. */
+/**
+ * The entry point of {@code udpkit.jar}: configures logging, runs the command, exits with its code.
+ *
+ * @since 0.1.0
+ */
 public final class Main {
 
     private Main() {

@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
@@ -173,6 +174,7 @@ final class TcpEchoServer implements AutoCloseable {
                 if (n < 0) {
                     break;
                 }
+                Instant receivedAt = Instant.now();
                 bytesIn += n;
                 byte[] received = Arrays.copyOfRange(buffer, held, held + n);
                 byte[] reply;
@@ -184,12 +186,13 @@ final class TcpEchoServer implements AutoCloseable {
                     held = chunk.remaining();
                     System.arraycopy(buffer, chunk.position(), buffer, 0, held);
                 }
+                Instant repliedAt = Instant.now();
                 if (reply.length > 0) {
                     out.write(reply);
                     out.flush();
                     bytesOut += reply.length;
                 }
-                observer.echoed("tcp", peer, received, reply);
+                observer.echoed("tcp", peer, received, receivedAt, reply, repliedAt);
             }
             if (caser != null) {
                 caser.finish(ByteBuffer.wrap(buffer, 0, held));

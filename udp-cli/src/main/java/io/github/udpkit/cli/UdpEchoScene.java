@@ -40,10 +40,10 @@ final class UdpEchoScene implements DemoScene {
         LinkedBlockingQueue<String> serverLines = new LinkedBlockingQueue<>();
         EchoObserver observer = new EchoObserver() {
             @Override
-            public void echoed(String protocol, InetSocketAddress peer, byte[] received, byte[] replied) {
-                Instant now = Instant.now();
-                serverLines.add(line(now, "server", "<-", peer, received));
-                serverLines.add(line(now, "server", "->", peer, replied));
+            public void echoed(String protocol, InetSocketAddress peer, byte[] received, Instant receivedAt,
+                               byte[] replied, Instant repliedAt) {
+                serverLines.add(line(receivedAt, "server", "<-", peer, received));
+                serverLines.add(line(repliedAt, "server", "->", peer, replied));
             }
 
             @Override
@@ -81,9 +81,10 @@ final class UdpEchoScene implements DemoScene {
     /** Sends one line, waits for its reply, prints both sides. */
     private static boolean exchange(Endpoint<String> client, InetSocketAddress server, String text,
                                     LinkedBlockingQueue<String> serverLines, PrintWriter out) throws Exception {
+        Instant sentAt = Instant.now();
         long start = System.nanoTime();
         client.send(text).toPeer().get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        out.println(line(Instant.now(), "client", "->", server, bytes(text)));
+        out.println(line(sentAt, "client", "->", server, bytes(text)));
         Message<String> reply;
         try {
             reply = client.receive(REPLY_TIMEOUT);

@@ -11,6 +11,7 @@ import io.github.udpkit.api.UdpException;
 import io.github.udpkit.core.Udp;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -95,6 +96,7 @@ final class UdpEchoServer implements AutoCloseable {
             observer.dropped("udp", sender, received.length + " bytes, not UTF-8");
             return;
         }
+        Instant repliedAt = Instant.now();
         try {
             endpoint.send(reply.get()).to(sender);
         } catch (EndpointClosedException e) {
@@ -106,7 +108,7 @@ final class UdpEchoServer implements AutoCloseable {
             return;
         }
         echoed.incrementAndGet();
-        observer.echoed("udp", sender, received, reply.get());
+        observer.echoed("udp", sender, received, message.receivedAt(), reply.get(), repliedAt);
     }
 
     /** The number of datagrams echoed. */

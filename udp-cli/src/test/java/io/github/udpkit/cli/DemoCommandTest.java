@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,6 +48,6 @@ class DemoCommandTest {
     }
 
     private static String q(String s) {
-        return java.util.regex.Pattern.quote(s);
+        return Pattern.quote(s);
     }
 }

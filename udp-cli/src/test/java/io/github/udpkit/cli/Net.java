@@ -3,6 +3,7 @@ package io.github.udpkit.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -38,7 +39,7 @@ final class Net {
     /** Receives one datagram, waiting at most {@link #TIMEOUT_MS}, as Python's recvfrom(2048). */
     static byte[] receive(DatagramChannel c) throws IOException {
         // The socket adaptor honours SO_TIMEOUT where the channel itself would block for ever.
-        java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[65_536], 65_536);
+        DatagramPacket p = new DatagramPacket(new byte[65_536], 65_536);
         try {
             c.socket().receive(p);
         } catch (SocketTimeoutException e) {

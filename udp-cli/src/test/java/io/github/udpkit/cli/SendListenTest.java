@@ -3,10 +3,12 @@ package io.github.udpkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -105,8 +107,8 @@ class SendListenTest {
         try (DatagramChannel v6 = DatagramChannel.open()) {
             try {
                 v6.bind(new InetSocketAddress("::1", 0));
-            } catch (java.io.IOException e) {
-                org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + e);
+            } catch (IOException e) {
+                Assumptions.abort("no IPv6 loopback here: " + e);
             }
             v6.socket().setSoTimeout(Net.TIMEOUT_MS);
             int port = ((InetSocketAddress) v6.getLocalAddress()).getPort();
