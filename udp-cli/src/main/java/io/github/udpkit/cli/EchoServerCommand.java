@@ -31,7 +31,8 @@ final class EchoServerCommand implements Callable<Integer> {
     @ParentCommand
     private UdpkitCommand root;
 
-    @Option(names = {"-p", "--port"}, defaultValue = "12000", converter = Converters.PortConverter.class,
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "12000",
+            converter = Converters.PortConverter.class,
             description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     private int port;
 

@@ -36,7 +36,8 @@ final class ListenCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-p", "--port"}, defaultValue = "12000", converter = Converters.PortConverter.class,
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "12000",
+            converter = Converters.PortConverter.class,
             description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     private int port;
 

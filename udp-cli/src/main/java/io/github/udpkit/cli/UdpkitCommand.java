@@ -34,6 +34,12 @@ import picocli.CommandLine.Spec;
             ClientCommand.class,
             DemoCommand.class,
         },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "1:an unexpected error, or a reply that did not come in time",
+            "2:bad arguments, unknown host, port in use, network error",
+        },
         footer = {"", "Run 'udpkit COMMAND --help' for a command's options. Start with 'udpkit demo'."})
 final class UdpkitCommand implements Runnable {
 
