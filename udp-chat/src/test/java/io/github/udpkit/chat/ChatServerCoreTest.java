@@ -55,7 +55,7 @@ class ChatServerCoreTest {
 
     private void join(ChatServerCore core, InetSocketAddress who, String name, String room, long now) {
         core.onFrame(who, new ChatFrame.Join(name, room), now, out);
-        assertTrue(core.isMember(who), name + " should have joined: " + out.to(who));
+        assertTrue(core.isMember(who), () -> name + " should have joined: " + out.to(who));
     }
 
     @Test
