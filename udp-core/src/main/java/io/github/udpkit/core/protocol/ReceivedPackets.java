@@ -19,6 +19,8 @@ final class ReceivedPackets {
     private final long[] high = new long[MAX_RANGES + 1];
     private final long[] low = new long[MAX_RANGES + 1];
     private int rangeCount;
+    /** Ranges at or below this number were dropped to stay within {@value #MAX_RANGES}; never re-add below it. */
+    private long floor = -1;
     private long largest = -1;
     private long largestAt;
 
@@ -71,6 +73,9 @@ final class ReceivedPackets {
     }
 
     private void addRange(long p) {
+        if (p <= floor) {
+            return; // acknowledged below the floor or forgotten: the sender's loss detection copes
+        }
         for (int i = 0; i < rangeCount; i++) {
             if (p > high[i] + 1) {
                 insert(i, p);
@@ -96,12 +101,16 @@ final class ReceivedPackets {
                 return;
             }
         }
-        if (rangeCount < MAX_RANGES) {
-            insert(rangeCount, p);
-        }
+        insert(rangeCount, p);
     }
 
     private void insert(int at, long p) {
+        if (rangeCount == MAX_RANGES) {
+            floor = at == MAX_RANGES ? p : high[MAX_RANGES - 1];
+            if (at == MAX_RANGES) {
+                return;
+            }
+        }
         int n = Math.min(rangeCount, MAX_RANGES) - at;
         System.arraycopy(high, at, high, at + 1, n);
         System.arraycopy(low, at, low, at + 1, n);
@@ -114,6 +123,11 @@ final class ReceivedPackets {
         System.arraycopy(high, at + 1, high, at, rangeCount - at - 1);
         System.arraycopy(low, at + 1, low, at, rangeCount - at - 1);
         rangeCount--;
+    }
+
+    /** Every acknowledgeable number above this one is in the ranges. */
+    long floor() {
+        return floor;
     }
 
     boolean hasRanges() {

@@ -164,7 +164,7 @@ public final class WireWriter {
         long firstRange = largest - ranges.low(0);
         int fixed = 1 + Varint.size(largest) + Varint.size(ackDelayMicros) + Varint.size(receiveWindow)
                 + Varint.size(firstRange);
-        int budget = limit - at - fixed - 2; // the range count takes at most 2 bytes
+        int budget = limit - at - fixed - 1; // the range count: one byte up to 63 ranges
         if (budget < 0) {
             return -1;
         }
@@ -173,7 +173,8 @@ public final class WireWriter {
         while (extra < maxExtra) {
             int i = extra + 1;
             long gap = ranges.low(i - 1) - ranges.high(i) - 2;
-            int need = Varint.size(gap) + Varint.size(ranges.high(i) - ranges.low(i));
+            int need = Varint.size(gap) + Varint.size(ranges.high(i) - ranges.low(i))
+                    + (Varint.size(extra + 1) - Varint.size(extra)); // the count may grow to two bytes
             if (need > budget) {
                 break;
             }
