@@ -244,7 +244,9 @@ public final class Engine {
         long now = advanceClock(nowNanos);
         busy = true;
         try {
-            snapshot.addAll(peers.values());
+            for (Peer p : peers.values()) { // not addAll: that copies through a fresh array
+                snapshot.add(p);
+            }
             long next = NONE;
             for (int i = 0; i < snapshot.size() && !closed; i++) {
                 Peer p = snapshot.get(i);

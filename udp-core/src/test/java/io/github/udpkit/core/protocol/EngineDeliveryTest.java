@@ -226,7 +226,7 @@ class EngineDeliveryTest {
         List<CompletableFuture<Void>> futures = sendAll(net, a, b, DeliveryMode.RELIABLE, 1000, 64);
         assertTrue(net.runUntil(() -> allDone(futures), 60 * SECOND));
         assertExactlyOnceInOrder(b.delivered, 1000, 64, net);
-        // 64-byte messages take 67 bytes on the wire; a 1,200-byte datagram holds 16 of them.
+        // A 64-byte message takes 69 bytes on the wire; a 1,200-byte datagram holds 16 of them.
         long sent = a.engine.metrics().datagramsSent();
         assertTrue(sent <= 1000 / 15 + 5, "1,000 small messages took " + sent + " datagrams");
         assertTrue(b.engine.metrics().datagramsSent() < sent, "acknowledgements are coalesced: "
