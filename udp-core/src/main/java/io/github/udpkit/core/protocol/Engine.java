@@ -11,6 +11,7 @@ import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.MessageTooLargeException;
 import io.github.udpkit.core.internal.ObjectRing;
+import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.wire.AckRanges;
 import io.github.udpkit.core.wire.FrameVisitor;
 import io.github.udpkit.core.wire.WireFormat;
@@ -75,6 +76,8 @@ public final class Engine {
     private final EngineOutput output;
     private final PacketProtection protection;
     private final EngineMetrics metrics = new EngineMetrics();
+    /** Drops can come once per datagram: log them at most once a second. */
+    private final ThrottledLog dropLog = new ThrottledLog(LOG, 1_000_000_000L);
     /** Access-ordered, so iteration starts at the least recently active peer (the eviction candidate). */
     private final LinkedHashMap<InetSocketAddress, Peer> peers = new LinkedHashMap<>(16, 0.75f, true);
     private final LongSupplier sessionIds;
@@ -345,7 +348,7 @@ public final class Engine {
         metrics.bytesReceived.add(limit - position);
         int status = reader.readHeader(b, position, limit);
         if (status != WireReader.OK) {
-            dropMalformed(from, status);
+            dropMalformed(from, status, now);
             return;
         }
         long source = reader.sourceSession();
@@ -362,8 +365,8 @@ public final class Engine {
         }
         if (!protection.open(from, source, destination, packetNumber, b, headerLength)) {
             metrics.authFailures.increment();
-            if (LOG.isDebugEnabled() && Long.bitCount(metrics.authFailures.get()) == 1) {
-                LOG.debug("dropped datagram from {} failing {} ({} so far)", from, protection,
+            if (LOG.isDebugEnabled()) {
+                dropLog.debug(now, "dropped datagram from {} failing {} ({} so far)", from, protection,
                         metrics.authFailures.get());
             }
             return;
@@ -372,7 +375,7 @@ public final class Engine {
         int bodyTo = b.limit();
         status = reader.readFrames(b, bodyFrom, bodyTo, null);
         if (status != WireReader.OK) {
-            dropMalformed(from, status);
+            dropMalformed(from, status, now);
             return;
         }
         boolean elicits = reader.ackEliciting();
@@ -438,11 +441,11 @@ public final class Engine {
         }
     }
 
-    private void dropMalformed(InetSocketAddress from, int status) {
+    private void dropMalformed(InetSocketAddress from, int status, long now) {
         metrics.malformed.increment();
-        long n = metrics.malformed.get();
-        if (LOG.isDebugEnabled() && Long.bitCount(n) == 1) { // 1, 2, 4, 8...: never floods
-            LOG.debug("dropped malformed datagram from {}: {} ({} so far)", from, WireReader.describe(status), n);
+        if (LOG.isDebugEnabled()) { // checked first: the varargs array would cost an allocation per datagram
+            dropLog.debug(now, "dropped malformed datagram from {}: {} ({} so far)", from,
+                    WireReader.describe(status), metrics.malformed.get());
         }
     }
 
