@@ -82,6 +82,36 @@ public final class EngineConfig {
     }
 
     /**
+     * A builder holding this configuration's settings, to derive a changed copy.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxDatagramSize = maxDatagramSize;
+        b.maxMessageSize = maxMessageSize;
+        b.initialRto = Duration.ofNanos(initialRtoNanos);
+        b.minRto = Duration.ofNanos(minRtoNanos);
+        b.maxRto = Duration.ofNanos(maxRtoNanos);
+        b.maxTransmissions = maxTransmissions;
+        b.deliveryDeadline = Duration.ofNanos(deliveryDeadlineNanos);
+        b.ackDelay = Duration.ofNanos(ackDelayNanos);
+        b.maxInFlightDatagrams = maxInFlightDatagrams;
+        b.maxQueuedMessages = maxQueuedMessages;
+        b.maxQueuedBytes = maxQueuedBytes;
+        b.receiveWindow = receiveWindow;
+        b.keepAliveInterval = Duration.ofNanos(keepAliveNanos);
+        b.idleTimeout = Duration.ofNanos(idleTimeoutNanos);
+        b.maxPeers = maxPeers;
+        b.reassemblyBytesPerPeer = reassemblyBytesPerPeer;
+        b.reassemblyBytesTotal = reassemblyBytesTotal;
+        b.reassemblyTimeout = Duration.ofNanos(reassemblyTimeoutNanos);
+        b.seed = seed;
+        b.protection = protection;
+        return b;
+    }
+
+    /**
      * The configuration with every default.
      *
      * @return the default configuration

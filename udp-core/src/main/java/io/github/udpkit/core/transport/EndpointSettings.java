@@ -3,6 +3,7 @@ package io.github.udpkit.core.transport;
 import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.EndpointListener;
+import io.github.udpkit.core.protocol.EngineConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param failFast whether a send on a full window fails at once instead of waiting
  * @param busySpin whether the I/O thread spins on the socket instead of sleeping in a selector
  * @param listener peer events and errors
+ * @param protocol the protocol engine's settings, used by framed endpoints
  * @param <T> the payload type
  * @since 0.1.0
  */
@@ -39,7 +41,8 @@ public record EndpointSettings<T>(
         Duration sendTimeout,
         boolean failFast,
         boolean busySpin,
-        EndpointListener listener) {
+        EndpointListener listener,
+        EngineConfig protocol) {
 
     /** Checks that the required components are present. */
     public EndpointSettings {
@@ -48,5 +51,6 @@ public record EndpointSettings<T>(
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(sendTimeout, "sendTimeout");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(protocol, "protocol");
     }
 }
