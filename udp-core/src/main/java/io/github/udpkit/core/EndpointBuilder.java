@@ -8,6 +8,8 @@ import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
+import io.github.udpkit.core.security.AddressFilter;
+import io.github.udpkit.core.security.RateLimiter;
 import io.github.udpkit.core.transport.DatagramEndpoint;
 import io.github.udpkit.core.transport.EndpointSettings;
 import java.net.InetSocketAddress;
@@ -49,6 +51,8 @@ public final class EndpointBuilder<T> {
     private boolean busySpin;
     private EndpointListener listener = new EndpointListener() { };
     private EngineConfig protocol = EngineConfig.defaults();
+    private AddressFilter filter = AddressFilter.allowAll();
+    private EndpointSettings.RateLimit rateLimit;
 
     EndpointBuilder(Codec<T> codec) {
         this.codec = codec;
@@ -252,6 +256,38 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Lets only the sources an address filter allows reach the endpoint: every datagram is checked
+     * before it is parsed, and a refused one is dropped and counted as
+     * {@link io.github.udpkit.api.EndpointStats#filtered() filtered}.
+     *
+     * @param filter CIDR allow and deny lists, e.g.
+     *     {@code AddressFilter.builder().allow("10.0.0.0/8").deny("10.6.6.0/24").build()}
+     * @return this
+     */
+    public EndpointBuilder<T> filter(AddressFilter filter) {
+        this.filter = Objects.requireNonNull(filter, "filter");
+        return this;
+    }
+
+    /**
+     * Limits how many datagrams each source address may send, with a token bucket per source
+     * (IPv6 sources by /64) in a bounded table. Checked before parsing and decryption; datagrams
+     * over the limit are dropped and counted as {@link io.github.udpkit.api.EndpointStats#filtered()
+     * filtered}.
+     *
+     * @param perSecond the sustained rate per source, positive
+     * @param burst how many datagrams a source may send at once, positive
+     * @return this
+     */
+    public EndpointBuilder<T> rateLimit(double perSecond, int burst) {
+        checkArgument(perSecond > 0 && Double.isFinite(perSecond), "rateLimit perSecond must be positive: %s", perSecond);
+        checkArgument(burst > 0, "rateLimit burst must be positive: %s", burst);
+        RateLimiter.builder().ratePerSecond(perSecond).burst(burst).build(); // its own checks, now rather than at open()
+        this.rateLimit = new EndpointSettings.RateLimit(perSecond, burst);
+        return this;
+    }
+
+    /**
      * Binds the socket and starts the endpoint.
      *
      * @return the open endpoint
@@ -277,6 +313,6 @@ public final class EndpointBuilder<T> {
         }
         return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
                 sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, listener,
-                engineConfig));
+                engineConfig, filter, rateLimit));
     }
 }

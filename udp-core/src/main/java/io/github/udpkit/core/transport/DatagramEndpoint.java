@@ -20,6 +20,8 @@ import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineOutput;
+import io.github.udpkit.core.security.AddressFilter;
+import io.github.udpkit.core.security.RateLimiter;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -100,6 +102,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
     private final ConcurrentHashMap<InetSocketAddress, Semaphore> peerPermits = new ConcurrentHashMap<>();
     private final int permitsPerPeer;
+    private final AddressFilter filter;
+    private final RateLimiter rateLimiter; // null when there is no limit; I/O thread only
 
     private final LongAdder datagramsSent = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
@@ -110,6 +114,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final LongAdder decodeFailures = new LongAdder();
     private final LongAdder oversized = new LongAdder();
     private final LongAdder receiveQueueDrops = new LongAdder();
+    private final LongAdder filtered = new LongAdder();
 
     private DatagramEndpoint(EndpointSettings<T> settings, DatagramChannel channel, Selector selector)
             throws IOException {
@@ -121,6 +126,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.ioThread = new Thread(this::runLoop, "udpkit-io-" + localAddress.getPort());
         this.ioThread.setDaemon(true);
         this.permitsPerPeer = settings.protocol().maxQueuedMessages();
+        this.filter = settings.filter();
+        this.rateLimiter = settings.rateLimit() == null ? null : settings.rateLimit().newLimiter();
         this.engine = settings.mode().isFramed()
                 ? new Engine(settings.protocol(), new Output(), System.nanoTime())
                 : null;
@@ -262,6 +269,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 .decodeFailures(decodeFailures.sum())
                 .oversized(oversized.sum() + engineOversized)
                 .receiveQueueDrops(receiveQueueDrops.sum())
+                .filtered(filtered.sum())
                 .build();
     }
 
@@ -500,6 +508,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
+        // Cheap refusals first, before a byte of the datagram is parsed or decrypted.
+        if (!filter.isAllowed(from.getAddress()) || rateLimiter != null && !rateLimiter.tryAcquire(from.getAddress(), now)) {
+            filtered.increment();
+            return;
+        }
         if (engine != null) {
             engine.receive(from, datagram, now);
             return;

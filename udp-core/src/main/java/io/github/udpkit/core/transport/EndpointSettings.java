@@ -4,6 +4,8 @@ import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.core.protocol.EngineConfig;
+import io.github.udpkit.core.security.AddressFilter;
+import io.github.udpkit.core.security.RateLimiter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,6 +27,8 @@ import java.util.Objects;
  * @param busySpin whether the I/O thread spins on the socket instead of sleeping in a selector
  * @param listener peer events and errors
  * @param protocol the protocol engine's settings, used by framed endpoints
+ * @param filter which sources may reach the endpoint, checked before anything is parsed
+ * @param rateLimit per-source rate limit (messages per second and burst), or {@code null} for none
  * @param <T> the payload type
  * @since 0.1.0
  */
@@ -42,7 +46,9 @@ public record EndpointSettings<T>(
         boolean failFast,
         boolean busySpin,
         EndpointListener listener,
-        EngineConfig protocol) {
+        EngineConfig protocol,
+        AddressFilter filter,
+        RateLimit rateLimit) {
 
     /** Checks that the required components are present. */
     public EndpointSettings {
@@ -52,5 +58,19 @@ public record EndpointSettings<T>(
         Objects.requireNonNull(sendTimeout, "sendTimeout");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(filter, "filter");
+    }
+
+    /**
+     * A per-source limit: a token bucket of {@code burst} datagrams refilled at {@code perSecond}.
+     *
+     * @param perSecond the sustained rate
+     * @param burst the bucket size
+     */
+    public record RateLimit(double perSecond, int burst) {
+        /** Builds the endpoint's own limiter (limiters are single-threaded: one per endpoint). */
+        RateLimiter newLimiter() {
+            return RateLimiter.builder().ratePerSecond(perSecond).burst(burst).build();
+        }
     }
 }
