@@ -98,7 +98,8 @@ public final class BenchRunner {
             return scenario.kind() == Scenario.Kind.THROUGHPUT
                     ? throughput(scenario, label, watchdog)
                     : roundTrip(scenario, label, watchdog);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
+            // A linkage error is a peer's library missing a JVM flag or class: that row fails, the run goes on.
             String reason = e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
             return Result.failed(scenario, reason);
         }
