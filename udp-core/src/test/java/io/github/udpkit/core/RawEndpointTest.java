@@ -80,6 +80,18 @@ class RawEndpointTest {
     }
 
     @Test
+    void shouldExchangeMessagesWhenBusySpinning() {
+        try (Endpoint<String> server = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).busySpin().open();
+             Endpoint<String> client = openLoopback()) {
+            server.onMessage(m -> server.send(m.payload().toUpperCase()).to(m.sender()));
+            for (int i = 0; i < 3; i++) {
+                client.send("spin" + i).to(server.localAddress());
+                assertEquals("SPIN" + i, client.receive(WAIT).payload());
+            }
+        }
+    }
+
+    @Test
     void shouldWorkOverIpv6() throws Exception {
         Assumptions.assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
         try (Endpoint<String> server = Udp.endpoint(Codecs.utf8()).bind("::1", 0).open();

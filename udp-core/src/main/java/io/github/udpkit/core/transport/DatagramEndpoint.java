@@ -473,6 +473,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private void idle(long deadlineNanos, long now) throws IOException {
+        if (settings.busySpin()) {
+            Thread.onSpinWait(); // the next turn of the loop polls the socket again
+            return;
+        }
         sleeping.set(true);
         try {
             if (!commands.isEmpty() || closed.get()) {

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param maxMessageSize the largest message sent or accepted, in bytes of encoded payload
  * @param sendTimeout how long a send waits for room in the send window, or to hand a datagram to a full socket
  * @param failFast whether a send on a full window fails at once instead of waiting
+ * @param busySpin whether the I/O thread spins on the socket instead of sleeping in a selector
  * @param listener peer events and errors
  * @param <T> the payload type
  * @since 0.1.0
@@ -37,6 +38,7 @@ public record EndpointSettings<T>(
         int maxMessageSize,
         Duration sendTimeout,
         boolean failFast,
+        boolean busySpin,
         EndpointListener listener) {
 
     /** Checks that the required components are present. */
