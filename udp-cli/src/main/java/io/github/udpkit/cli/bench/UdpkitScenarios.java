@@ -1,13 +1,14 @@
 package io.github.udpkit.cli.bench;
 
-import java.io.IOException;
 import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
+import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -15,7 +16,9 @@ import java.util.Locale;
 /**
  * udpkit's endpoints as an application uses them: {@code Udp.endpoint(Codecs.bytes())}, a send per
  * message from the application's thread, received messages handed to an {@code onMessage} handler
- * on the endpoint's I/O thread (throughput) or taken with a blocking {@code receive} (round trip).
+ * on the endpoint's I/O thread (throughput), or taken by the application's thread for a round
+ * trip: with a blocking {@code receive}, or, in busy-spin mode, with endpoints built
+ * {@code busySpin()} and the client's thread polling.
  */
 final class UdpkitScenarios {
 
@@ -37,18 +40,24 @@ final class UdpkitScenarios {
                 counter -> new Stream(mode, payloadBytes, counter));
     }
 
-    static Scenario roundTrip(DeliveryMode mode, int payloadBytes) {
-        return Scenario.roundTrip(key(mode), label(mode), Scenario.Wait.BLOCKING, payloadBytes,
-                () -> new Ping(mode, payloadBytes));
+    static Scenario roundTrip(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) {
+        return Scenario.roundTrip(key(mode), label(mode), wait, payloadBytes, () -> new Ping(mode, wait, payloadBytes));
     }
 
     private static Endpoint<byte[]> open(DeliveryMode mode) {
-        return Udp.endpoint(Codecs.bytes())
+        return open(mode, Scenario.Wait.BLOCKING);
+    }
+
+    private static Endpoint<byte[]> open(DeliveryMode mode, Scenario.Wait wait) {
+        EndpointBuilder<byte[]> builder = Udp.endpoint(Codecs.bytes())
                 .bind(Loopback.anyPort())
                 .mode(mode)
                 .receiveBufferSize(Loopback.SOCKET_BUFFER_BYTES)
-                .sendBufferSize(Loopback.SOCKET_BUFFER_BYTES)
-                .open();
+                .sendBufferSize(Loopback.SOCKET_BUFFER_BYTES);
+        if (wait == Scenario.Wait.BUSY_SPIN) {
+            builder.busySpin();
+        }
+        return builder.open();
     }
 
     /** A sending endpoint used from the benchmark's thread, a receiving endpoint counting in its handler. */
@@ -92,21 +101,26 @@ final class UdpkitScenarios {
         }
     }
 
-    /** A client endpoint that blocks in {@code receive}, an echo endpoint that answers from its handler. */
+    /**
+     * A client endpoint whose thread blocks in {@code receive} (or polls, busy-spinning), an echo
+     * endpoint that answers from its handler.
+     */
     private static final class Ping implements RoundTrip {
         private final DeliveryMode mode;
+        private final boolean spin;
         private final Endpoint<byte[]> client;
         private final Endpoint<byte[]> server;
         private final InetSocketAddress serverAddress;
         private final byte[] message;
 
-        Ping(DeliveryMode mode, int payloadBytes) throws Exception {
+        Ping(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) throws Exception {
             this.mode = mode;
+            this.spin = wait == Scenario.Wait.BUSY_SPIN;
             Endpoint<byte[]> c = null;
             Endpoint<byte[]> s = null;
             try {
-                c = open(mode);
-                s = open(mode);
+                c = open(mode, wait);
+                s = open(mode, wait);
             } catch (RuntimeException e) {
                 Loopback.closeAll(c, s);
                 throw e;
@@ -125,15 +139,27 @@ final class UdpkitScenarios {
             client.send(mode == DeliveryMode.RAW ? message : message.clone()).to(serverAddress);
             long start = System.nanoTime();
             while (true) {
-                long left = Loopback.ECHO_TIMEOUT_NANOS - (System.nanoTime() - start);
                 Message<byte[]> echo;
-                try {
-                    echo = client.receive(left > 0 ? Duration.ofNanos(left) : Duration.ZERO);
-                } catch (ReceiveTimeoutException e) {
-                    return false;
-                } catch (EndpointClosedException e) {
-                    throw new IllegalStateException("client endpoint closed while waiting for an echo of "
-                            + ECHO_TIMEOUT.toMillis() + " ms at most", e);
+                if (spin) {
+                    echo = client.poll().orElse(null);
+                    if (echo == null) {
+                        if (System.nanoTime() - start > Loopback.ECHO_TIMEOUT_NANOS) {
+                            return false;
+                        }
+                        // Both endpoints' I/O threads spin already: yield, so three busy threads share two cores.
+                        Thread.yield();
+                        continue;
+                    }
+                } else {
+                    long left = Loopback.ECHO_TIMEOUT_NANOS - (System.nanoTime() - start);
+                    try {
+                        echo = client.receive(left > 0 ? Duration.ofNanos(left) : Duration.ZERO);
+                    } catch (ReceiveTimeoutException e) {
+                        return false;
+                    } catch (EndpointClosedException e) {
+                        throw new IllegalStateException("client endpoint closed while waiting for an echo of "
+                                + ECHO_TIMEOUT.toMillis() + " ms at most", e);
+                    }
                 }
                 byte[] payload = echo.payload();
                 if (payload.length >= Stamp.LENGTH && Stamp.sequence(payload) == sequence) {
