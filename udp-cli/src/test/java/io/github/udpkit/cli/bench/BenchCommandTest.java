@@ -68,6 +68,28 @@ class BenchCommandTest {
         assertEquals("udpkit-raw.throughput.64", udpkit.get("id"));
     }
 
+    /** Stands in for the udpkit command, whose standard options (help, version, -v) subcommands inherit. */
+    @CommandLine.Command(name = "parent", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+            version = "test")
+    static final class Parent implements Runnable {
+        @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT)
+        boolean[] verbose = new boolean[0];
+
+        @Override
+        public void run() {
+        }
+    }
+
+    @Test
+    void shouldFitUnderACommandWhoseStandardOptionsAreInherited() {
+        CommandLine cli = new CommandLine(new Parent()).addSubcommand(new BenchCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(0, cli.execute("bench", "--help"), err::toString);
+        assertTrue(out.toString().contains("--quick") && out.toString().contains("--json=FILE"), out::toString);
+        assertTrue(out.toString().contains("--help"), out::toString);
+    }
+
     @Test
     void shouldListTheScenarioIds() {
         assertEquals(0, run("--list"));
