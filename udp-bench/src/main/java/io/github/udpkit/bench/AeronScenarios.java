@@ -46,7 +46,7 @@ final class AeronScenarios {
 
     static Scenario throughput(int payloadBytes) {
         return Scenario.throughput(KEY, MODE, Scenario.Wait.BUSY_SPIN, payloadBytes,
-                counter -> new Stream(payloadBytes, counter));
+                counter -> new Stream(payloadBytes, counter)).asLossless();
     }
 
     static Scenario roundTrip(int payloadBytes) {

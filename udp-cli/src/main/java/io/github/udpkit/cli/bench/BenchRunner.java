@@ -26,9 +26,9 @@ public final class BenchRunner {
 
     /** How far past its end a round may run (a slow drain, a send waiting for room) before it is aborted. */
     static final long OVERRUN_GRACE_NANOS = TimeUnit.SECONDS.toNanos(15);
-    /** A one-way stream is drained once nothing has arrived for this long after the sender stopped. */
+    /** A lossy one-way stream is drained once nothing has arrived for this long after the sender stopped. */
     static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** The longest a drain may take; what arrives later belongs to no round. */
+    /** The longest a drain may take; what arrives later belongs to no round (and counts as lost). */
     static final long MAX_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(3);
     /** The most round trips one round records (8 MiB of samples, allocated once). */
     static final int MAX_SAMPLES = 1 << 20;
@@ -115,12 +115,13 @@ public final class BenchRunner {
         try (OneWay stream = scenario.openOneWay(counter)) {
             if (!plan.warmup().isZero()) {
                 progress.accept(label + ": warm-up");
-                guarded(stream, plan.warmup().toNanos(), watchdog, () -> throughputRound(stream, counter, plan.warmup().toNanos()));
+                guarded(stream, plan.warmup().toNanos(), watchdog,
+                        () -> throughputRound(scenario, stream, counter, plan.warmup().toNanos()));
             }
             for (int i = 0; i < rounds; i++) {
                 progress.accept(label + ": round " + (i + 1) + "/" + rounds);
                 double[] rateAndLoss = guarded(stream, plan.round().toNanos(), watchdog,
-                        () -> throughputRound(stream, counter, plan.round().toNanos()));
+                        () -> throughputRound(scenario, stream, counter, plan.round().toNanos()));
                 rates[i] = rateAndLoss[0];
                 losses[i] = rateAndLoss[1];
             }
@@ -128,18 +129,32 @@ public final class BenchRunner {
         return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), null, null, null, null, null);
     }
 
-    private double[] throughputRound(OneWay stream, SequenceCounter counter, long durationNanos) throws Exception {
+    private double[] throughputRound(Scenario scenario, OneWay stream, SequenceCounter counter, long durationNanos)
+            throws Exception {
         int round = nextRound++;
         long start = System.nanoTime();
         long sent = stream.sendUntil(round, start + durationNanos, SequenceCounter.MAX_MESSAGES_PER_ROUND);
         long sendNanos = System.nanoTime() - start;
-        awaitQuiet(counter);
+        if (scenario.isLossless()) {
+            awaitAll(counter, round, sent);
+        } else {
+            awaitQuiet(counter);
+        }
         SequenceCounter.Snapshot s = counter.snapshot(round);
         double rate = s.messagesPerSecond(sendNanos);
         double loss = sent == 0 ? 0 : Math.max(0, sent - s.unique()) / (double) sent;
         return new double[] {rate, loss};
     }
 
+    /** Waits until every sent message of the round has arrived, for at most {@link #MAX_DRAIN_NANOS}. */
+    private static void awaitAll(SequenceCounter counter, int round, long sent) {
+        long begin = System.nanoTime();
+        while (counter.snapshot(round).unique() < sent && System.nanoTime() - begin < MAX_DRAIN_NANOS) {
+            LockSupport.parkNanos(QUIET_NANOS / 50);
+        }
+    }
+
+    /** Waits until nothing has arrived for {@link #QUIET_NANOS}, for at most {@link #MAX_DRAIN_NANOS}. */
     private static void awaitQuiet(SequenceCounter counter) {
         long begin = System.nanoTime();
         long seen = counter.counted();

@@ -85,11 +85,12 @@ public final class Scenario {
     private final Wait wait;
     private final int payloadBytes;
     private final boolean baseline;
+    private final boolean lossless;
     private final OneWayFactory oneWay;
     private final RoundTripFactory roundTrip;
 
     private Scenario(String key, Kind kind, String mode, Wait wait, int payloadBytes, boolean baseline,
-                     OneWayFactory oneWay, RoundTripFactory roundTrip) {
+                     boolean lossless, OneWayFactory oneWay, RoundTripFactory roundTrip) {
         Objects.requireNonNull(key, "key");
         checkArgument(KEY.matcher(key).matches(), "key must be lower-case letters, digits and dashes: %s", key);
         checkArgument(!mode.isBlank(), "mode must not be blank");
@@ -101,6 +102,7 @@ public final class Scenario {
         this.wait = Objects.requireNonNull(wait, "wait");
         this.payloadBytes = payloadBytes;
         this.baseline = baseline;
+        this.lossless = lossless;
         this.oneWay = oneWay;
         this.roundTrip = roundTrip;
     }
@@ -117,7 +119,7 @@ public final class Scenario {
      */
     public static Scenario throughput(String key, String mode, Wait wait, int payloadBytes, OneWayFactory factory) {
         return new Scenario(key, Kind.THROUGHPUT, Objects.requireNonNull(mode, "mode"), wait, payloadBytes, false,
-                Objects.requireNonNull(factory, "factory"), null);
+                false, Objects.requireNonNull(factory, "factory"), null);
     }
 
     /**
@@ -132,7 +134,7 @@ public final class Scenario {
      */
     public static Scenario roundTrip(String key, String mode, Wait wait, int payloadBytes, RoundTripFactory factory) {
         return new Scenario(key, Kind.ROUND_TRIP, Objects.requireNonNull(mode, "mode"), wait, payloadBytes, false,
-                null, Objects.requireNonNull(factory, "factory"));
+                false, null, Objects.requireNonNull(factory, "factory"));
     }
 
     /**
@@ -142,7 +144,18 @@ public final class Scenario {
      * @return a baseline copy
      */
     public Scenario asBaseline() {
-        return new Scenario(key, kind, mode, wait, payloadBytes, true, oneWay, roundTrip);
+        return new Scenario(key, kind, mode, wait, payloadBytes, true, lossless, oneWay, roundTrip);
+    }
+
+    /**
+     * This scenario as one whose transport delivers every message (TCP, a reliable mode): after
+     * each throughput round the benchmark waits, boundedly, until every sent message has arrived,
+     * rather than until the stream goes quiet, and what is still missing then counts as loss.
+     *
+     * @return a lossless copy
+     */
+    public Scenario asLossless() {
+        return new Scenario(key, kind, mode, wait, payloadBytes, baseline, true, oneWay, roundTrip);
     }
 
     /**
@@ -184,6 +197,11 @@ public final class Scenario {
     /** Whether the other rows' ratios are taken against this one. */
     public boolean isBaseline() {
         return baseline;
+    }
+
+    /** Whether the transport delivers every message, so a round drains until all have arrived. */
+    public boolean isLossless() {
+        return lossless;
     }
 
     /**

@@ -27,7 +27,7 @@ final class TcpScenarios {
 
     static Scenario throughput(int payloadBytes) {
         return Scenario.throughput(KEY, MODE, Scenario.Wait.BLOCKING, payloadBytes,
-                counter -> new Stream(payloadBytes, counter));
+                counter -> new Stream(payloadBytes, counter)).asLossless();
     }
 
     static Scenario roundTrip(Scenario.Wait wait, int payloadBytes) {

@@ -35,9 +35,10 @@ class BenchRunnerTest {
     void shouldMeasureAPositiveRateForEveryThroughputSubject() {
         List<String> progress = new ArrayList<>();
         List<Result> results = new BenchRunner(TINY, progress::add)
-                .run(pick("baseline.throughput.64", "udpkit-raw.throughput.64", "tcp.throughput.1200"));
+                .run(pick("baseline.throughput.64", "udpkit-raw.throughput.64", "tcp.throughput.1200",
+                        "udpkit-unreliable.throughput.64", "udpkit-reliable.throughput.1200"));
 
-        assertEquals(3, results.size());
+        assertEquals(5, results.size());
         for (Result r : results) {
             assertNull(r.failure(), () -> r.scenario() + " failed: " + r.failure());
             assertEquals(2, r.rounds());
@@ -50,6 +51,7 @@ class BenchRunnerTest {
         assertEquals(1.0, results.get(0).ratioToBaseline(), 1e-9, "the baseline is its own reference");
         assertNotNull(results.get(1).ratioToBaseline(), "udpkit RAW 64 B has a baseline in this run");
         assertNull(results.get(2).ratioToBaseline(), "TCP 1200 B has no 1200 B baseline in this run");
+        assertEquals(0.0, results.get(4).lossRatio(), "RELIABLE delivers every message");
         assertTrue(progress.stream().anyMatch(line -> line.contains("udpkit RAW") && line.contains("round 2/2")),
                 () -> "progress: " + progress);
     }
@@ -58,7 +60,8 @@ class BenchRunnerTest {
     void shouldMeasureOrderedRoundTripPercentilesForEveryWaitMode() {
         List<Result> results = new BenchRunner(TINY, line -> { })
                 .run(pick("baseline.rtt-blocking.64", "baseline.rtt-busy-spin.64", "udpkit-raw.rtt-blocking.64",
-                        "udpkit-raw.rtt-busy-spin.64", "tcp.rtt-blocking.64", "tcp.rtt-busy-spin.64"));
+                        "udpkit-raw.rtt-busy-spin.64", "udpkit-reliable.rtt-blocking.64", "tcp.rtt-blocking.64",
+                        "tcp.rtt-busy-spin.64"));
 
         for (Result r : results) {
             assertNull(r.failure(), () -> r.scenario() + " failed: " + r.failure());
