@@ -65,6 +65,8 @@ public final class Scenarios {
                 "busy-spin: two threads spin in every row; for udpkit they are the endpoints' I/O threads "
                         + "(busySpin()), and the client's thread takes the echo with a blocking receive.",
                 "udpkit UNRELIABLE and RELIABLE send a new array per message (the engine keeps it until sent or "
-                        + "acknowledged); RAW reuses one, as its send is done when it returns.");
+                        + "acknowledged); RAW reuses one, as its send is done when it returns.",
+                "udpkit's framed modes run with the engine's defaults: datagrams of at most 1,200 bytes with the "
+                        + "header, so a 1,200-byte message travels as two fragments.");
     }
 }
