@@ -1,0 +1,255 @@
+package io.github.udpkit.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.udpkit.api.Codec;
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.Endpoint;
+import io.github.udpkit.api.EndpointListener;
+import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.transport.DatagramEndpoint;
+import io.github.udpkit.core.transport.EndpointSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Builds an {@link Endpoint}: every setter validates its argument at once and returns this builder;
+ * {@link #open()} binds the socket and starts the endpoint's I/O thread.
+ *
+ * <p>Defaults: the wildcard address and an ephemeral port, {@link DeliveryMode#RAW}, the system's
+ * socket buffer sizes, a receive queue of 4,096 messages, messages up to 65,507 bytes in
+ * {@code RAW} mode and 1 MiB in framed modes, sends that wait up to 10 seconds for room.
+ *
+ * @param <T> the payload type
+ * @since 0.1.0
+ */
+public final class EndpointBuilder<T> {
+
+    /** The largest UDP payload over IPv4: 65,535 less the IP and UDP headers. */
+    public static final int MAX_DATAGRAM_PAYLOAD = DatagramEndpoint.MAX_DATAGRAM_PAYLOAD;
+    /** The default largest message of the framed modes. */
+    public static final int DEFAULT_FRAMED_MESSAGE_SIZE = 1 << 20;
+    /** The largest message size any mode may be configured to. */
+    public static final int MAX_FRAMED_MESSAGE_SIZE = 16 << 20;
+
+    private final Codec<T> codec;
+    private InetSocketAddress bindAddress = new InetSocketAddress(0);
+    private InetSocketAddress peer;
+    private DeliveryMode mode = DeliveryMode.RAW;
+    private int receiveBufferSize;
+    private int sendBufferSize;
+    private boolean broadcast;
+    private int receiveQueueCapacity = 4096;
+    private int maxMessageSize;
+    private Duration sendTimeout = Duration.ofSeconds(10);
+    private boolean failFast;
+    private boolean busySpin;
+    private EndpointListener listener = new EndpointListener() { };
+
+    EndpointBuilder(Codec<T> codec) {
+        this.codec = codec;
+    }
+
+    /**
+     * Binds to a port on every local address.
+     *
+     * @param port 0 to 65535; 0 lets the system choose, read it back from {@link Endpoint#localAddress()}
+     * @return this
+     */
+    public EndpointBuilder<T> bind(int port) {
+        this.bindAddress = new InetSocketAddress(Addresses.checkBindPort(port));
+        return this;
+    }
+
+    /**
+     * Binds to a port on one local address; an IPv6 literal makes an IPv6 socket.
+     *
+     * @param host a local host name or address literal ({@code "0.0.0.0"}, {@code "::1"}, ...)
+     * @param port 0 to 65535
+     * @return this
+     */
+    public EndpointBuilder<T> bind(String host, int port) {
+        this.bindAddress = Addresses.resolve(host, Addresses.checkBindPort(port));
+        return this;
+    }
+
+    /**
+     * Binds to a local socket address.
+     *
+     * @param address a resolved address
+     * @return this
+     */
+    public EndpointBuilder<T> bind(InetSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        checkArgument(!address.isUnresolved(), "bind address is unresolved: %s", address);
+        this.bindAddress = address;
+        return this;
+    }
+
+    /**
+     * Gives the endpoint a default peer, which {@code send(value).toPeer()} sends to. The socket is
+     * not connected: the endpoint still receives from anyone and may send elsewhere.
+     *
+     * @param host the peer's host name or address literal, resolved now
+     * @param port 1 to 65535
+     * @return this
+     */
+    public EndpointBuilder<T> connect(String host, int port) {
+        this.peer = Addresses.resolve(host, Addresses.checkPeerPort(port));
+        return this;
+    }
+
+    /**
+     * Gives the endpoint a default peer.
+     *
+     * @param address a resolved address
+     * @return this
+     */
+    public EndpointBuilder<T> connect(InetSocketAddress address) {
+        this.peer = Addresses.checkPeer(address);
+        return this;
+    }
+
+    /**
+     * Sets the default delivery mode; a send may choose another with {@code send(v).mode(m)}.
+     *
+     * @param mode the mode
+     * @return this
+     */
+    public EndpointBuilder<T> mode(DeliveryMode mode) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /**
+     * Sets the socket's receive buffer ({@code SO_RCVBUF}); the system may round or cap it.
+     *
+     * @param bytes a positive size
+     * @return this
+     */
+    public EndpointBuilder<T> receiveBufferSize(int bytes) {
+        checkArgument(bytes > 0, "receiveBufferSize must be positive: %s", bytes);
+        this.receiveBufferSize = bytes;
+        return this;
+    }
+
+    /**
+     * Sets the socket's send buffer ({@code SO_SNDBUF}); the system may round or cap it.
+     *
+     * @param bytes a positive size
+     * @return this
+     */
+    public EndpointBuilder<T> sendBufferSize(int bytes) {
+        checkArgument(bytes > 0, "sendBufferSize must be positive: %s", bytes);
+        this.sendBufferSize = bytes;
+        return this;
+    }
+
+    /**
+     * Allows sending to broadcast addresses ({@code SO_BROADCAST}).
+     *
+     * @param allow whether to allow it
+     * @return this
+     */
+    public EndpointBuilder<T> broadcast(boolean allow) {
+        this.broadcast = allow;
+        return this;
+    }
+
+    /**
+     * Sets how many received messages may wait for {@link Endpoint#receive} before the endpoint
+     * pushes back: messages of the unreliable modes are then dropped (and counted), while the
+     * reliable modes stop reading, so their senders hold back and retransmit.
+     *
+     * @param messages a positive count
+     * @return this
+     */
+    public EndpointBuilder<T> receiveQueueCapacity(int messages) {
+        checkArgument(messages > 0, "receiveQueueCapacity must be positive: %s", messages);
+        this.receiveQueueCapacity = messages;
+        return this;
+    }
+
+    /**
+     * Sets the largest message, in encoded bytes, that the endpoint sends or accepts. In
+     * {@code RAW} mode a message is one datagram, so at most 65,507; framed modes fragment, up to
+     * 16 MiB.
+     *
+     * @param bytes a positive size
+     * @return this
+     */
+    public EndpointBuilder<T> maxMessageSize(int bytes) {
+        checkArgument(bytes > 0 && bytes <= MAX_FRAMED_MESSAGE_SIZE,
+                "maxMessageSize must be in 1..%s: %s", MAX_FRAMED_MESSAGE_SIZE, bytes);
+        this.maxMessageSize = bytes;
+        return this;
+    }
+
+    /**
+     * Sets how long a send may wait when the send window (or the socket's buffer) is full before it
+     * fails with {@link io.github.udpkit.api.BackPressureException}.
+     *
+     * @param timeout a positive duration
+     * @return this
+     */
+    public EndpointBuilder<T> sendTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        checkArgument(!timeout.isNegative() && !timeout.isZero(), "sendTimeout must be positive: %s", timeout);
+        this.sendTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * Makes a send on a full send window fail at once with
+     * {@link io.github.udpkit.api.BackPressureException} instead of waiting for room.
+     *
+     * @return this
+     */
+    public EndpointBuilder<T> failFast() {
+        this.failFast = true;
+        return this;
+    }
+
+    /**
+     * Makes the I/O thread spin on the socket instead of sleeping until a datagram arrives. It
+     * saves the tens of microseconds it takes the system to wake a sleeping thread, at the price of
+     * one core kept busy for as long as the endpoint is open: for latency-critical endpoints on
+     * machines with cores to spare.
+     *
+     * @return this
+     */
+    public EndpointBuilder<T> busySpin() {
+        this.busySpin = true;
+        return this;
+    }
+
+    /**
+     * Sets the listener for peer events and I/O-thread errors.
+     *
+     * @param listener the listener
+     * @return this
+     */
+    public EndpointBuilder<T> listener(EndpointListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * Binds the socket and starts the endpoint.
+     *
+     * @return the open endpoint
+     * @throws IllegalArgumentException if the settings contradict each other
+     * @throws io.github.udpkit.api.UdpIoException if the socket cannot be opened or bound (its
+     *     cause is a {@link java.net.BindException} when the port is in use)
+     */
+    public Endpoint<T> open() {
+        int maxSize = maxMessageSize != 0 ? maxMessageSize
+                : mode.isFramed() ? DEFAULT_FRAMED_MESSAGE_SIZE : MAX_DATAGRAM_PAYLOAD;
+        checkArgument(mode.isFramed() || maxSize <= MAX_DATAGRAM_PAYLOAD,
+                "maxMessageSize must be at most %s in RAW mode (one message is one datagram): %s",
+                MAX_DATAGRAM_PAYLOAD, maxSize);
+        return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
+                sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, listener));
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.udpkit.core.internal;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+/** Resolves and checks socket addresses the way every udpkit entry point reports mistakes. */
+public final class Addresses {
+
+    private Addresses() {
+    }
+
+    /**
+     * Checks a port a socket may bind: 0 (any free port) to 65535.
+     *
+     * @param port the port
+     * @return the port
+     */
+    public static int checkBindPort(int port) {
+        checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535: %s", port);
+        return port;
+    }
+
+    /**
+     * Checks a port a datagram may be sent to: 1 to 65535.
+     *
+     * @param port the port
+     * @return the port
+     */
+    public static int checkPeerPort(int port) {
+        checkArgument(port >= 1 && port <= 65535, "port must be in 1..65535: %s", port);
+        return port;
+    }
+
+    /**
+     * Resolves a host name or literal now.
+     *
+     * @param host the host
+     * @param port the port, already checked
+     * @return the resolved address
+     * @throws IllegalArgumentException naming the host if it cannot be resolved
+     */
+    public static InetSocketAddress resolve(String host, int port) {
+        Objects.requireNonNull(host, "host");
+        checkArgument(!host.isBlank(), "host must not be blank: '%s'", host);
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            return new InetSocketAddress(InetAddress.getByName(bare), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host: " + host, e);
+        }
+    }
+
+    /**
+     * Checks that a peer address is resolved and has a usable port.
+     *
+     * @param address the address
+     * @return the address
+     */
+    public static InetSocketAddress checkPeer(InetSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        checkArgument(!address.isUnresolved(), "address is unresolved: %s", address);
+        checkPeerPort(address.getPort());
+        return address;
+    }
+}

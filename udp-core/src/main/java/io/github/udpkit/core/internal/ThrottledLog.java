@@ -1,0 +1,49 @@
+package io.github.udpkit.core.internal;
+
+import org.slf4j.Logger;
+
+/**
+ * Logs an event that can repeat once per datagram (a malformed datagram, a codec failure) at most
+ * once per interval, with the number of occurrences it held back, so a flood of bad input cannot
+ * flood the log. Single-threaded: owned by one I/O thread.
+ */
+public final class ThrottledLog {
+    private final Logger logger;
+    private final long intervalNanos;
+    private long nextLogAt = Long.MIN_VALUE;
+    private long suppressed;
+
+    /**
+     * Creates a throttled log.
+     *
+     * @param logger where to log
+     * @param intervalNanos the least time between two log lines
+     */
+    public ThrottledLog(Logger logger, long intervalNanos) {
+        this.logger = logger;
+        this.intervalNanos = intervalNanos;
+    }
+
+    /**
+     * Logs at debug level unless a line was logged less than the interval ago.
+     *
+     * @param nowNanos the current time
+     * @param format an slf4j format
+     * @param args its arguments
+     */
+    public void debug(long nowNanos, String format, Object... args) {
+        if (!logger.isDebugEnabled()) {
+            return;
+        }
+        if (nextLogAt != Long.MIN_VALUE && nowNanos - nextLogAt < 0) {
+            suppressed++;
+            return;
+        }
+        nextLogAt = nowNanos + intervalNanos;
+        if (suppressed > 0) {
+            logger.debug("({} similar messages suppressed)", suppressed);
+            suppressed = 0;
+        }
+        logger.debug(format, args);
+    }
+}

@@ -1,0 +1,609 @@
+package io.github.udpkit.core.transport;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.udpkit.api.BackPressureException;
+import io.github.udpkit.api.CodecException;
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.Endpoint;
+import io.github.udpkit.api.EndpointClosedException;
+import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.api.Message;
+import io.github.udpkit.api.MessageHandler;
+import io.github.udpkit.api.MessageTooLargeException;
+import io.github.udpkit.api.ReceiveTimeoutException;
+import io.github.udpkit.api.Send;
+import io.github.udpkit.api.UdpException;
+import io.github.udpkit.api.UdpIoException;
+import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.internal.ThrottledLog;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link Endpoint} on the JDK's {@link DatagramChannel}: the thin driver of DESIGN.md.
+ *
+ * <p>One I/O thread owns the channel's receive side and all protocol state. {@code RAW} sends go
+ * straight from the caller's thread to the socket (a datagram channel allows one reader and
+ * concurrent writers), so they cost what a plain socket send costs. Received messages go to the
+ * handler on the I/O thread, or to a bounded inbox that {@link #receive} reads.
+ *
+ * @param <T> the payload type
+ * @since 0.1.0
+ */
+public final class DatagramEndpoint<T> implements Endpoint<T> {
+
+    /** The largest UDP payload over IPv4: 65,535 less the IP and UDP headers; a RAW message is one datagram. */
+    public static final int MAX_DATAGRAM_PAYLOAD = 65_507;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatagramEndpoint.class);
+
+    /** Larger than any UDP payload (65,527 bytes over IPv6), so no datagram is ever truncated. */
+    static final int RECEIVE_BUFFER_SIZE = 65_536;
+    /** Datagrams read in one turn of the loop before timers and queued sends get their turn. */
+    private static final int READ_BATCH = 64;
+    /** How long close() waits for the I/O thread to send its goodbyes and release the socket. */
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long a RAW sender parks between attempts while the socket's send buffer is full. */
+    private static final long SEND_RETRY_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final Object CLOSED = new Object();
+
+    private final EndpointSettings<T> settings;
+    private final DatagramChannel channel;
+    private final Selector selector;
+    private final SelectionKey key;
+    private final InetSocketAddress localAddress;
+    private final Thread ioThread;
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    private final ThrottledLog throttledLog = new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(1));
+    private volatile boolean handlerRequested;
+    private volatile boolean readPaused;
+    private MessageHandler<T> handler; // I/O thread only
+
+    private final LongAdder datagramsSent = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder datagramsReceived = new LongAdder();
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder messagesSent = new LongAdder();
+    private final LongAdder messagesDelivered = new LongAdder();
+    private final LongAdder decodeFailures = new LongAdder();
+    private final LongAdder oversized = new LongAdder();
+    private final LongAdder receiveQueueDrops = new LongAdder();
+
+    private DatagramEndpoint(EndpointSettings<T> settings, DatagramChannel channel, Selector selector)
+            throws IOException {
+        this.settings = settings;
+        this.channel = channel;
+        this.selector = selector;
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.key = channel.register(selector, SelectionKey.OP_READ);
+        this.ioThread = new Thread(this::runLoop, "udpkit-io-" + localAddress.getPort());
+        this.ioThread.setDaemon(true);
+    }
+
+    /**
+     * Opens the socket described by the settings and starts the endpoint's I/O thread.
+     *
+     * @param settings the validated settings
+     * @param <T> the payload type
+     * @return the open endpoint
+     * @throws UdpIoException if the socket cannot be opened or bound
+     */
+    public static <T> DatagramEndpoint<T> open(EndpointSettings<T> settings) {
+        checkArgument(!settings.mode().isFramed(),
+                "the framed delivery modes need the protocol engine, which this build does not have yet: %s",
+                settings.mode());
+        DatagramChannel channel = null;
+        Selector selector = null;
+        try {
+            channel = openChannel(settings.bindAddress());
+            if (settings.receiveBufferSize() > 0) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, settings.receiveBufferSize());
+            }
+            if (settings.sendBufferSize() > 0) {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, settings.sendBufferSize());
+            }
+            if (settings.broadcast()) {
+                channel.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            }
+            channel.bind(settings.bindAddress());
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            DatagramEndpoint<T> endpoint = new DatagramEndpoint<>(settings, channel, selector);
+            endpoint.ioThread.start();
+            LOG.debug("endpoint open on {} in {} mode", endpoint.localAddress, settings.mode());
+            return endpoint;
+        } catch (IOException e) {
+            closeQuietly(selector);
+            closeQuietly(channel);
+            throw UdpIoException.of("bind", settings.bindAddress(), null, e);
+        }
+    }
+
+    private static DatagramChannel openChannel(InetSocketAddress bind) throws IOException {
+        InetAddress address = bind.getAddress();
+        if (address == null || address.isAnyLocalAddress() && address instanceof Inet6Address) {
+            return DatagramChannel.open(); // dual-stack where the system has IPv6
+        }
+        if (address.isAnyLocalAddress()) {
+            return DatagramChannel.open(); // 0.0.0.0 given as such: the dual-stack socket serves IPv4 too
+        }
+        ProtocolFamily family = address instanceof Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+        return DatagramChannel.open(family);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public Optional<InetSocketAddress> peer() {
+        return Optional.ofNullable(settings.peer());
+    }
+
+    @Override
+    public DeliveryMode mode() {
+        return settings.mode();
+    }
+
+    @Override
+    public Send<T> send(T payload) {
+        Objects.requireNonNull(payload, "payload");
+        ensureOpen();
+        return new PendingSend(payload);
+    }
+
+    @Override
+    public Message<T> receive(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        ensureNoHandler();
+        Object next;
+        try {
+            next = timeout.isNegative() || timeout.isZero() ? inbox.poll()
+                    : inbox.poll(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UdpException("interrupted while receiving on " + localAddress, e);
+        }
+        if (next == null) {
+            if (closed.get()) {
+                throw closedException();
+            }
+            throw new ReceiveTimeoutException("no message on " + localAddress + " within " + timeout.toMillis() + " ms");
+        }
+        return taken(next);
+    }
+
+    @Override
+    public Optional<Message<T>> poll() {
+        ensureNoHandler();
+        Object next = inbox.poll();
+        return next == null ? Optional.empty() : Optional.of(taken(next));
+    }
+
+    @Override
+    public Endpoint<T> onMessage(MessageHandler<T> newHandler) {
+        Objects.requireNonNull(newHandler, "handler");
+        ensureOpen();
+        handlerRequested = true;
+        // The I/O thread hands over what is queued, in order, before anything newer arrives.
+        runOnIoThread(() -> {
+            for (Object queued; (queued = inbox.poll()) != null; ) {
+                if (queued != CLOSED) {
+                    invokeHandler(newHandler, cast(queued));
+                }
+            }
+            handler = newHandler;
+            resumeReadingIfDrained();
+        });
+        return this;
+    }
+
+    @Override
+    public EndpointStats stats() {
+        return EndpointStats.builder()
+                .datagramsSent(datagramsSent.sum())
+                .bytesSent(bytesSent.sum())
+                .datagramsReceived(datagramsReceived.sum())
+                .bytesReceived(bytesReceived.sum())
+                .messagesSent(messagesSent.sum())
+                .messagesDelivered(messagesDelivered.sum())
+                .decodeFailures(decodeFailures.sum())
+                .oversized(oversized.sum())
+                .receiveQueueDrops(receiveQueueDrops.sum())
+                .build();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            awaitIoThread();
+            return;
+        }
+        selector.wakeup();
+        awaitIoThread();
+    }
+
+    @Override
+    public String toString() {
+        return "DatagramEndpoint[" + localAddress + ", " + settings.mode() + (closed.get() ? ", closed]" : "]");
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private final class PendingSend implements Send<T> {
+        private final T payload;
+        private DeliveryMode mode = settings.mode();
+
+        PendingSend(T payload) {
+            this.payload = payload;
+        }
+
+        @Override
+        public Send<T> mode(DeliveryMode newMode) {
+            Objects.requireNonNull(newMode, "mode");
+            checkArgument(!newMode.isFramed() || settings.mode().isFramed(),
+                    "a RAW endpoint cannot send %s: open the endpoint in a framed mode", newMode);
+            this.mode = newMode;
+            return this;
+        }
+
+        @Override
+        public CompletableFuture<Void> to(String host, int port) {
+            return to(Addresses.resolve(host, Addresses.checkPeerPort(port)));
+        }
+
+        @Override
+        public CompletableFuture<Void> to(InetSocketAddress address) {
+            return dispatch(payload, mode, Addresses.checkPeer(address));
+        }
+
+        @Override
+        public CompletableFuture<Void> toPeer() {
+            InetSocketAddress peer = settings.peer();
+            if (peer == null) {
+                throw new IllegalStateException("endpoint " + localAddress + " was opened without a peer: use to(host, port)");
+            }
+            return dispatch(payload, mode, peer);
+        }
+    }
+
+    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, InetSocketAddress to) {
+        ensureOpen();
+        byte[] bytes = settings.codec().encode(payload);
+        int limit = mode.isFramed() ? settings.maxMessageSize()
+                : Math.min(settings.maxMessageSize(), MAX_DATAGRAM_PAYLOAD);
+        if (bytes.length > limit) {
+            oversized.increment();
+            throw new MessageTooLargeException("message of " + bytes.length + " bytes to " + to
+                    + " exceeds the limit of " + limit + " bytes" + (mode.isFramed() ? "" : " (RAW sends one datagram)"));
+        }
+        messagesSent.increment();
+        return sendRaw(bytes, to);
+    }
+
+    private CompletableFuture<Void> sendRaw(byte[] bytes, InetSocketAddress to) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        long waitStart = 0;
+        try {
+            while (true) {
+                int written = channel.send(buffer, to);
+                if (written > 0 || bytes.length == 0) {
+                    datagramsSent.increment();
+                    bytesSent.add(written);
+                    return CompletableFuture.completedFuture(null);
+                }
+                // The socket's send buffer is full: wait for room, boundedly.
+                long now = System.nanoTime();
+                if (waitStart == 0) {
+                    waitStart = now;
+                } else if (now - waitStart > saturatedNanos(settings.sendTimeout())) {
+                    throw new BackPressureException("socket send buffer of " + localAddress + " stayed full for "
+                            + settings.sendTimeout().toMillis() + " ms sending to " + to);
+                }
+                LockSupport.parkNanos(SEND_RETRY_PARK_NANOS);
+            }
+        } catch (ClosedChannelException e) {
+            throw closedException();
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(UdpIoException.of("send", localAddress, to, e));
+        }
+    }
+
+    // ---------------------------------------------------------------- the I/O thread
+
+    private void runLoop() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
+        try {
+            while (!closed.get()) {
+                long now = System.nanoTime();
+                boolean busy = runCommands();
+                busy |= readDatagrams(buffer, now);
+                if (!busy) {
+                    idle(Long.MAX_VALUE, now);
+                }
+            }
+        } catch (ClosedChannelException e) {
+            if (!closed.get()) {
+                LOG.warn("endpoint {}: channel closed underneath it", localAddress);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.error("endpoint {}: I/O loop failed, closing", localAddress, e);
+            reportError(e);
+        } finally {
+            closed.set(true);
+            shutdown();
+        }
+    }
+
+    private boolean runCommands() {
+        boolean ran = false;
+        for (Runnable command; (command = commands.poll()) != null; ) {
+            ran = true;
+            try {
+                command.run();
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+        return ran;
+    }
+
+    private boolean readDatagrams(ByteBuffer buffer, long now) throws IOException {
+        if (readPaused) {
+            return false;
+        }
+        for (int i = 0; i < READ_BATCH; i++) {
+            buffer.clear();
+            SocketAddress from = channel.receive(buffer);
+            if (from == null) {
+                return i > 0;
+            }
+            buffer.flip();
+            datagramsReceived.increment();
+            bytesReceived.add(buffer.remaining());
+            onDatagram((InetSocketAddress) from, buffer, now);
+            if (readPaused) {
+                return true;
+            }
+        }
+        return true;
+    }
+
+    private void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
+        if (datagram.remaining() > settings.maxMessageSize()) {
+            oversized.increment();
+            throttledLog.debug(now, "endpoint {}: dropped a {}-byte datagram from {}, larger than the limit of {}",
+                    localAddress, datagram.remaining(), from, settings.maxMessageSize());
+            return;
+        }
+        deliver(from, DeliveryMode.RAW, datagram, now);
+    }
+
+    private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now) {
+        T value;
+        try {
+            value = settings.codec().decode(payload);
+        } catch (CodecException e) {
+            decodeFailures.increment();
+            throttledLog.debug(now, "endpoint {}: undecodable message from {}: {}", localAddress, from, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // A codec that breaks its contract still must not stop the loop.
+            decodeFailures.increment();
+            reportError(new CodecException("codec " + settings.codec() + " threw " + e, e));
+            return;
+        }
+        if (value == null) {
+            decodeFailures.increment();
+            reportError(new CodecException("codec " + settings.codec() + " decoded a message from " + from + " to null"));
+            return;
+        }
+        Message<T> message = new Message<>(value, from, localAddress, Instant.now(), mode);
+        MessageHandler<T> h = handler;
+        if (h != null) {
+            messagesDelivered.increment();
+            invokeHandler(h, message);
+        } else if (!mode.isReliable() && inbox.size() >= settings.receiveQueueCapacity()) {
+            receiveQueueDrops.increment();
+        } else {
+            messagesDelivered.increment();
+            inbox.add(message);
+            if (inbox.size() >= settings.receiveQueueCapacity() && mode.isReliable()) {
+                pauseReading();
+            }
+        }
+    }
+
+    private void invokeHandler(MessageHandler<T> h, Message<T> message) {
+        try {
+            h.onMessage(message);
+        } catch (RuntimeException | Error e) {
+            reportError(e);
+        }
+    }
+
+    private void pauseReading() {
+        readPaused = true;
+        key.interestOps(0);
+    }
+
+    /** Called on the I/O thread: reading resumes once the application has taken half the inbox. */
+    private void resumeReadingIfDrained() {
+        if (readPaused && (handler != null || inbox.size() <= settings.receiveQueueCapacity() / 2)) {
+            readPaused = false;
+            key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    private void idle(long deadlineNanos, long now) throws IOException {
+        if (settings.busySpin()) {
+            Thread.onSpinWait(); // the next turn of the loop polls the socket again
+            return;
+        }
+        sleeping.set(true);
+        try {
+            if (!commands.isEmpty() || closed.get()) {
+                return;
+            }
+            long waitNanos = deadlineNanos == Long.MAX_VALUE ? 0 : deadlineNanos - now;
+            if (deadlineNanos != Long.MAX_VALUE && waitNanos <= 0) {
+                selector.selectNow();
+            } else {
+                // select(0) waits for ever; round up so a deadline is never missed by a millisecond.
+                selector.select(waitNanos == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+            }
+            selector.selectedKeys().clear();
+        } finally {
+            sleeping.set(false);
+        }
+    }
+
+    private void shutdown() {
+        for (Runnable command; (command = commands.poll()) != null; ) {
+            if (command instanceof Cancellable c) {
+                c.cancel(closedException());
+            }
+        }
+        closeQuietly(selector);
+        closeQuietly(channel);
+        inbox.add(CLOSED);
+        LOG.debug("endpoint {} closed", localAddress);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A queued command that owes a caller an answer if it never runs. */
+    private interface Cancellable extends Runnable {
+        void cancel(UdpException reason);
+    }
+
+    private void runOnIoThread(Runnable command) {
+        if (Thread.currentThread() == ioThread) {
+            command.run();
+            return;
+        }
+        commands.add(command);
+        wakeIoThread();
+        if (closed.get()) {
+            commands.remove(command);
+        }
+    }
+
+    private void wakeIoThread() {
+        if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+            selector.wakeup();
+        }
+    }
+
+    private Message<T> taken(Object next) {
+        if (next == CLOSED) {
+            inbox.add(CLOSED); // every other waiter must see it too
+            throw closedException();
+        }
+        if (readPaused && inbox.size() <= settings.receiveQueueCapacity() / 2) {
+            runOnIoThread(this::resumeReadingIfDrained);
+        }
+        return cast(next);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Message<T> cast(Object message) {
+        return (Message<T>) message;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw closedException();
+        }
+    }
+
+    private void ensureNoHandler() {
+        if (handlerRequested) {
+            throw new IllegalStateException("endpoint " + localAddress + " delivers to its onMessage handler; receive() is not available");
+        }
+    }
+
+    private EndpointClosedException closedException() {
+        return new EndpointClosedException("endpoint " + localAddress + " is closed");
+    }
+
+    private void awaitIoThread() {
+        if (Thread.currentThread() == ioThread) {
+            return; // closing from a handler: the loop ends when the handler returns
+        }
+        try {
+            ioThread.join(TimeUnit.NANOSECONDS.toMillis(CLOSE_WAIT_NANOS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ioThread.isAlive()) {
+            LOG.warn("endpoint {}: I/O thread did not stop within {} ms; closing the socket under it",
+                    localAddress, TimeUnit.NANOSECONDS.toMillis(CLOSE_WAIT_NANOS));
+            closeQuietly(channel);
+        }
+    }
+
+    private void reportError(Throwable error) {
+        try {
+            settings.listener().onError(error);
+        } catch (RuntimeException e) {
+            LOG.warn("endpoint {}: error listener threw", localAddress, e);
+        }
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.debug("ignored while closing {}", closeable, e);
+        }
+    }
+}
