@@ -49,8 +49,8 @@ import java.util.function.Function;
  *         .seed(seed)
  *         .defaultImpairments(Impairments.builder().loss(0.1).delay(Duration.ofMillis(20)).build())
  *         .build();
- * EchoNode server = net.attachNew(net.nextAddress(), EchoNode::new);
- * ...
+ * MyServer server = net.attachNew(net.nextAddress(), MyServer::new);   // new MyServer(Port)
+ * MyClient client = net.attachNew(net.nextAddress(), port -> new MyClient(port, server.address()));
  * assertTrue(net.runUntil(() -> client.received() == 1000, Duration.ofMinutes(5)));
  * }</pre>
  *

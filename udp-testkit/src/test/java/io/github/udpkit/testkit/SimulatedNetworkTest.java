@@ -281,10 +281,10 @@ class SimulatedNetworkTest {
                 inversions++;
             }
         }
-        assertTrue(inversions > 50, "inversions " + inversions);
+        assertTrue(inversions > 40, "inversions " + inversions);
         long heldBack = sink.arrivals.stream().filter(a -> a.nanos() - a.number() * MS == 5 * MS).count();
         assertEquals(net.counters().reordered(), heldBack);
-        assertTrue(heldBack > 60 && heldBack < 140, "held back " + heldBack);
+        assertTrue(heldBack > 50 && heldBack < 150, "held back " + heldBack);
     }
 
     @Test
