@@ -1,0 +1,33 @@
+package io.github.udpkit.cli;
+
+import com.google.common.net.HostAndPort;
+import com.google.common.net.InetAddresses;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/** Resolving and printing socket addresses the way the command shows them: {@code 127.0.0.1:12000}, {@code [::1]:12000}. */
+final class Addresses {
+
+    private Addresses() {
+    }
+
+    /**
+     * Resolves a host name or address literal.
+     *
+     * @throws CliException naming the host if it cannot be resolved
+     */
+    static InetAddress resolve(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new CliException("unknown host: " + host, e);
+        }
+    }
+
+    /** An address as {@code host:port}, IPv6 in brackets, without the JDK's {@code name/} prefix. */
+    static String format(InetSocketAddress address) {
+        String host = address.isUnresolved() ? address.getHostString() : InetAddresses.toAddrString(address.getAddress());
+        return HostAndPort.fromParts(host, address.getPort()).toString();
+    }
+}
