@@ -7,6 +7,9 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.protocol.EngineConfig;
+import io.github.udpkit.core.security.AddressFilter;
+import io.github.udpkit.core.security.RateLimiter;
 import io.github.udpkit.core.transport.DatagramEndpoint;
 import io.github.udpkit.core.transport.EndpointSettings;
 import java.net.InetSocketAddress;
@@ -19,7 +22,8 @@ import java.util.Objects;
  *
  * <p>Defaults: the wildcard address and an ephemeral port, {@link DeliveryMode#RAW}, the system's
  * socket buffer sizes, a receive queue of 4,096 messages, messages up to 65,507 bytes in
- * {@code RAW} mode and 1 MiB in framed modes, sends that wait up to 10 seconds for room.
+ * {@code RAW} mode and 1 MiB in framed modes, sends that wait up to 10 seconds for room, and the
+ * protocol engine's {@linkplain EngineConfig#defaults() defaults}.
  *
  * @param <T> the payload type
  * @since 0.1.0
@@ -46,6 +50,9 @@ public final class EndpointBuilder<T> {
     private boolean failFast;
     private boolean busySpin;
     private EndpointListener listener = new EndpointListener() { };
+    private EngineConfig protocol = EngineConfig.defaults();
+    private AddressFilter filter = AddressFilter.allowAll();
+    private EndpointSettings.RateLimit rateLimit;
 
     EndpointBuilder(Codec<T> codec) {
         this.codec = codec;
@@ -236,6 +243,51 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Tunes the protocol engine of the framed modes: datagram size, retransmission timers and
+     * limits, windows, keep-alive and idle timeouts, peer limits, packet protection. A
+     * {@link #maxMessageSize} set on this builder overrides the one in the config.
+     *
+     * @param config the engine's settings, see {@link EngineConfig#builder()}
+     * @return this
+     */
+    public EndpointBuilder<T> protocol(EngineConfig config) {
+        this.protocol = Objects.requireNonNull(config, "config");
+        return this;
+    }
+
+    /**
+     * Lets only the sources an address filter allows reach the endpoint: every datagram is checked
+     * before it is parsed, and a refused one is dropped and counted as
+     * {@link io.github.udpkit.api.EndpointStats#filtered() filtered}.
+     *
+     * @param filter CIDR allow and deny lists, e.g.
+     *     {@code AddressFilter.builder().allow("10.0.0.0/8").deny("10.6.6.0/24").build()}
+     * @return this
+     */
+    public EndpointBuilder<T> filter(AddressFilter filter) {
+        this.filter = Objects.requireNonNull(filter, "filter");
+        return this;
+    }
+
+    /**
+     * Limits how many datagrams each source address may send, with a token bucket per source
+     * (IPv6 sources by /64) in a bounded table. Checked before parsing and decryption; datagrams
+     * over the limit are dropped and counted as {@link io.github.udpkit.api.EndpointStats#filtered()
+     * filtered}.
+     *
+     * @param perSecond the sustained rate per source, positive
+     * @param burst how many datagrams a source may send at once, positive
+     * @return this
+     */
+    public EndpointBuilder<T> rateLimit(double perSecond, int burst) {
+        checkArgument(perSecond > 0 && Double.isFinite(perSecond), "rateLimit perSecond must be positive: %s", perSecond);
+        checkArgument(burst > 0, "rateLimit burst must be positive: %s", burst);
+        RateLimiter.builder().ratePerSecond(perSecond).burst(burst).build(); // its own checks, now rather than at open()
+        this.rateLimit = new EndpointSettings.RateLimit(perSecond, burst);
+        return this;
+    }
+
+    /**
      * Binds the socket and starts the endpoint.
      *
      * @return the open endpoint
@@ -245,11 +297,22 @@ public final class EndpointBuilder<T> {
      */
     public Endpoint<T> open() {
         int maxSize = maxMessageSize != 0 ? maxMessageSize
-                : mode.isFramed() ? DEFAULT_FRAMED_MESSAGE_SIZE : MAX_DATAGRAM_PAYLOAD;
+                : mode.isFramed() ? protocol.maxMessageSize() : MAX_DATAGRAM_PAYLOAD;
         checkArgument(mode.isFramed() || maxSize <= MAX_DATAGRAM_PAYLOAD,
                 "maxMessageSize must be at most %s in RAW mode (one message is one datagram): %s",
                 MAX_DATAGRAM_PAYLOAD, maxSize);
+        EngineConfig engineConfig = protocol;
+        if (mode.isFramed() && maxSize != protocol.maxMessageSize()) {
+            // Room for the larger messages comes with them: the engine insists on it.
+            engineConfig = protocol.toBuilder()
+                    .maxMessageSize(maxSize)
+                    .maxQueuedBytes(Math.max(protocol.maxQueuedBytes(), maxSize))
+                    .reassemblyBytesPerPeer(Math.max(protocol.reassemblyBytesPerPeer(), 2L * maxSize))
+                    .reassemblyBytesTotal(Math.max(protocol.reassemblyBytesTotal(), 2L * maxSize))
+                    .build();
+        }
         return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
-                sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, listener));
+                sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, listener,
+                engineConfig, filter, rateLimit));
     }
 }

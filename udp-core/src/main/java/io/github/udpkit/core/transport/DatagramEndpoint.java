@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.github.udpkit.api.BackPressureException;
 import io.github.udpkit.api.CodecException;
 import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.EndpointStats;
@@ -17,6 +18,10 @@ import io.github.udpkit.api.UdpException;
 import io.github.udpkit.api.UdpIoException;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.internal.ThrottledLog;
+import io.github.udpkit.core.protocol.Engine;
+import io.github.udpkit.core.protocol.EngineOutput;
+import io.github.udpkit.core.security.AddressFilter;
+import io.github.udpkit.core.security.RateLimiter;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -38,7 +43,9 @@ import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,10 +56,12 @@ import org.slf4j.LoggerFactory;
 /**
  * An {@link Endpoint} on the JDK's {@link DatagramChannel}: the thin driver of DESIGN.md.
  *
- * <p>One I/O thread owns the channel's receive side and all protocol state. {@code RAW} sends go
- * straight from the caller's thread to the socket (a datagram channel allows one reader and
- * concurrent writers), so they cost what a plain socket send costs. Received messages go to the
- * handler on the I/O thread, or to a bounded inbox that {@link #receive} reads.
+ * <p>One I/O thread owns the channel's receive side and all protocol state: the framed modes'
+ * {@link Engine} is fed datagrams, sends and the time on that thread only, so it needs no locks.
+ * {@code RAW} sends go straight from the caller's thread to the socket (a datagram channel allows
+ * one reader and concurrent writers), so they cost what a plain socket send costs. Framed sends
+ * take a permit of their peer's send window, then queue a command for the I/O thread. Received
+ * messages go to the handler on the I/O thread, or to a bounded inbox that {@link #receive} reads.
  *
  * @param <T> the payload type
  * @since 0.1.0
@@ -88,6 +97,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private volatile boolean handlerRequested;
     private volatile boolean readPaused;
     private MessageHandler<T> handler; // I/O thread only
+    /** The framed modes' protocol engine, confined to the I/O thread; null for a RAW endpoint. */
+    private final Engine engine;
+    /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
+    private final ConcurrentHashMap<InetSocketAddress, Semaphore> peerPermits = new ConcurrentHashMap<>();
+    private final int permitsPerPeer;
+    private final AddressFilter filter;
+    private final RateLimiter rateLimiter; // null when there is no limit; I/O thread only
 
     private final LongAdder datagramsSent = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
@@ -98,6 +114,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final LongAdder decodeFailures = new LongAdder();
     private final LongAdder oversized = new LongAdder();
     private final LongAdder receiveQueueDrops = new LongAdder();
+    private final LongAdder filtered = new LongAdder();
 
     private DatagramEndpoint(EndpointSettings<T> settings, DatagramChannel channel, Selector selector)
             throws IOException {
@@ -108,6 +125,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.key = channel.register(selector, SelectionKey.OP_READ);
         this.ioThread = new Thread(this::runLoop, "udpkit-io-" + localAddress.getPort());
         this.ioThread.setDaemon(true);
+        this.permitsPerPeer = settings.protocol().maxQueuedMessages();
+        this.filter = settings.filter();
+        this.rateLimiter = settings.rateLimit() == null ? null : settings.rateLimit().newLimiter();
+        this.engine = settings.mode().isFramed()
+                ? new Engine(settings.protocol(), new Output(), System.nanoTime())
+                : null;
     }
 
     /**
@@ -119,9 +142,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * @throws UdpIoException if the socket cannot be opened or bound
      */
     public static <T> DatagramEndpoint<T> open(EndpointSettings<T> settings) {
-        checkArgument(!settings.mode().isFramed(),
-                "the framed delivery modes need the protocol engine, which this build does not have yet: %s",
-                settings.mode());
         DatagramChannel channel = null;
         Selector selector = null;
         try {
@@ -232,7 +252,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     @Override
     public EndpointStats stats() {
-        return EndpointStats.builder()
+        EndpointStats.Builder stats = EndpointStats.builder();
+        long engineOversized = 0;
+        if (engine != null) {
+            engine.metrics().copyTo(stats);
+            engineOversized = engine.metrics().oversized();
+        }
+        // Datagram counts are the socket's (RAW sends included); message counts are the application's.
+        return stats
                 .datagramsSent(datagramsSent.sum())
                 .bytesSent(bytesSent.sum())
                 .datagramsReceived(datagramsReceived.sum())
@@ -240,8 +267,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 .messagesSent(messagesSent.sum())
                 .messagesDelivered(messagesDelivered.sum())
                 .decodeFailures(decodeFailures.sum())
-                .oversized(oversized.sum())
+                .oversized(oversized.sum() + engineOversized)
                 .receiveQueueDrops(receiveQueueDrops.sum())
+                .filtered(filtered.sum())
                 .build();
     }
 
@@ -314,8 +342,79 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             throw new MessageTooLargeException("message of " + bytes.length + " bytes to " + to
                     + " exceeds the limit of " + limit + " bytes" + (mode.isFramed() ? "" : " (RAW sends one datagram)"));
         }
+        if (mode.isFramed()) {
+            return sendFramed(bytes, mode, to);
+        }
         messagesSent.increment();
         return sendRaw(bytes, to);
+    }
+
+    private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, InetSocketAddress to) {
+        Semaphore permits = acquirePermit(to);
+        CompletableFuture<Void> completion = new CompletableFuture<>();
+        // Runs on whichever thread completes the send: the I/O thread, or close().
+        completion.whenComplete((ignored, failure) -> permits.release());
+        messagesSent.increment();
+        runOnIoThread(new SendCommand(to, mode, bytes, completion));
+        return completion;
+    }
+
+    private Semaphore acquirePermit(InetSocketAddress to) {
+        if (peerPermits.size() > 2 * settings.protocol().maxPeers()) {
+            peerPermits.values().removeIf(s -> s.availablePermits() >= permitsPerPeer);
+        }
+        Semaphore permits = peerPermits.computeIfAbsent(to, k -> new Semaphore(permitsPerPeer));
+        if (permits.tryAcquire()) {
+            return permits;
+        }
+        boolean onIoThread = Thread.currentThread() == ioThread;
+        if (onIoThread || settings.failFast()) {
+            throw new BackPressureException("send window to " + to + " is full: " + permitsPerPeer
+                    + " messages queued or unacknowledged" + (onIoThread ? " (a send on the I/O thread never waits)" : ""));
+        }
+        try {
+            if (!permits.tryAcquire(saturatedNanos(settings.sendTimeout()), TimeUnit.NANOSECONDS)) {
+                throw new BackPressureException("send window to " + to + " stayed full for "
+                        + settings.sendTimeout().toMillis() + " ms: " + permitsPerPeer + " messages queued or unacknowledged");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UdpException("interrupted while waiting for room in the send window to " + to, e);
+        }
+        if (closed.get()) {
+            permits.release();
+            throw closedException();
+        }
+        return permits;
+    }
+
+    /** A framed send on its way to the engine; fails its caller if the endpoint closes first. */
+    private final class SendCommand implements Cancellable {
+        private final InetSocketAddress to;
+        private final DeliveryMode mode;
+        private final byte[] bytes;
+        private final CompletableFuture<Void> completion;
+
+        SendCommand(InetSocketAddress to, DeliveryMode mode, byte[] bytes, CompletableFuture<Void> completion) {
+            this.to = to;
+            this.mode = mode;
+            this.bytes = bytes;
+            this.completion = completion;
+        }
+
+        @Override
+        public void run() {
+            try {
+                engine.send(to, mode, bytes, completion, System.nanoTime());
+            } catch (RuntimeException e) {
+                completion.completeExceptionally(e);
+            }
+        }
+
+        @Override
+        public void cancel(UdpException reason) {
+            completion.completeExceptionally(reason);
+        }
     }
 
     private CompletableFuture<Void> sendRaw(byte[] bytes, InetSocketAddress to) {
@@ -352,11 +451,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
         try {
             while (!closed.get()) {
-                long now = System.nanoTime();
                 boolean busy = runCommands();
-                busy |= readDatagrams(buffer, now);
+                busy |= readDatagrams(buffer, System.nanoTime());
+                // The engine transmits only here: what the reads and sends above queued goes out
+                // packed into as few datagrams as fit, with the acknowledgements riding along.
+                long deadline = engine == null ? Long.MAX_VALUE : engine.update(System.nanoTime());
                 if (!busy) {
-                    idle(Long.MAX_VALUE, now);
+                    idle(deadline, System.nanoTime());
                 }
             }
         } catch (ClosedChannelException e) {
@@ -407,6 +508,15 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private void onDatagram(InetSocketAddress from, ByteBuffer datagram, long now) {
+        // Cheap refusals first, before a byte of the datagram is parsed or decrypted.
+        if (!filter.isAllowed(from.getAddress()) || rateLimiter != null && !rateLimiter.tryAcquire(from.getAddress(), now)) {
+            filtered.increment();
+            return;
+        }
+        if (engine != null) {
+            engine.receive(from, datagram, now);
+            return;
+        }
         if (datagram.remaining() > settings.maxMessageSize()) {
             oversized.increment();
             throttledLog.debug(now, "endpoint {}: dropped a {}-byte datagram from {}, larger than the limit of {}",
@@ -501,10 +611,67 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 c.cancel(closedException());
             }
         }
+        if (engine != null) {
+            try {
+                engine.close(System.nanoTime()); // says goodbye to every peer, fails what is unacknowledged
+            } catch (RuntimeException e) {
+                LOG.warn("endpoint {}: engine failed while closing", localAddress, e);
+            }
+        }
         closeQuietly(selector);
         closeQuietly(channel);
         inbox.add(CLOSED);
         LOG.debug("endpoint {} closed", localAddress);
+    }
+
+    /** Where the engine's datagrams, deliveries and peer events go; called on the I/O thread. */
+    private final class Output implements EngineOutput {
+        @Override
+        public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            int length = datagram.remaining();
+            try {
+                if (channel.send(datagram, to) == 0 && length > 0) {
+                    // A full socket buffer loses the datagram, as the network may: the engine
+                    // retransmits what was reliable, and its congestion window backs off.
+                    throttledLog.debug(System.nanoTime(), "endpoint {}: socket send buffer full, datagram to {} dropped",
+                            localAddress, to);
+                    return;
+                }
+                datagramsSent.increment();
+                bytesSent.add(length);
+            } catch (ClosedChannelException e) {
+                // closing: nothing more goes out
+            } catch (IOException e) {
+                throttledLog.debug(System.nanoTime(), "endpoint {}: send to {} failed: {}", localAddress, to, e.toString());
+            }
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
+            DatagramEndpoint.this.deliver(from, mode, payload, nowNanos);
+        }
+
+        @Override
+        public void peerConnected(InetSocketAddress peer) {
+            try {
+                settings.listener().onPeerConnected(peer);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
+        public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+            Semaphore permits = peerPermits.get(peer);
+            if (permits != null && permits.availablePermits() >= permitsPerPeer) {
+                peerPermits.remove(peer, permits);
+            }
+            try {
+                settings.listener().onPeerDisconnected(peer, reason);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers
@@ -521,8 +688,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         commands.add(command);
         wakeIoThread();
-        if (closed.get()) {
-            commands.remove(command);
+        // The I/O thread drains the queue after it sees the closed flag; whichever side sees the
+        // other's write answers the command, so no caller waits on a command nobody will run.
+        if (closed.get() && commands.remove(command) && command instanceof Cancellable c) {
+            c.cancel(closedException());
         }
     }
 

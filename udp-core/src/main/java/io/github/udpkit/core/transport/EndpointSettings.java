@@ -3,6 +3,9 @@ package io.github.udpkit.core.transport;
 import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.EndpointListener;
+import io.github.udpkit.core.protocol.EngineConfig;
+import io.github.udpkit.core.security.AddressFilter;
+import io.github.udpkit.core.security.RateLimiter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,6 +26,9 @@ import java.util.Objects;
  * @param failFast whether a send on a full window fails at once instead of waiting
  * @param busySpin whether the I/O thread spins on the socket instead of sleeping in a selector
  * @param listener peer events and errors
+ * @param protocol the protocol engine's settings, used by framed endpoints
+ * @param filter which sources may reach the endpoint, checked before anything is parsed
+ * @param rateLimit per-source rate limit (messages per second and burst), or {@code null} for none
  * @param <T> the payload type
  * @since 0.1.0
  */
@@ -39,7 +45,10 @@ public record EndpointSettings<T>(
         Duration sendTimeout,
         boolean failFast,
         boolean busySpin,
-        EndpointListener listener) {
+        EndpointListener listener,
+        EngineConfig protocol,
+        AddressFilter filter,
+        RateLimit rateLimit) {
 
     /** Checks that the required components are present. */
     public EndpointSettings {
@@ -48,5 +57,20 @@ public record EndpointSettings<T>(
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(sendTimeout, "sendTimeout");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(filter, "filter");
+    }
+
+    /**
+     * A per-source limit: a token bucket of {@code burst} datagrams refilled at {@code perSecond}.
+     *
+     * @param perSecond the sustained rate
+     * @param burst the bucket size
+     */
+    public record RateLimit(double perSecond, int burst) {
+        /** Builds the endpoint's own limiter (limiters are single-threaded: one per endpoint). */
+        RateLimiter newLimiter() {
+            return RateLimiter.builder().ratePerSecond(perSecond).burst(burst).build();
+        }
     }
 }

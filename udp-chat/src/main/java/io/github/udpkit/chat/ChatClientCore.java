@@ -1,0 +1,300 @@
+package io.github.udpkit.chat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The client side of the chat protocol without sockets, threads or clock: it turns the frames a
+ * server sends into {@link ChatListener} events, keeps the client's view of its room, checks what
+ * arrives before showing it, and says when a keep-alive ping is due. {@link ChatClient} drives it
+ * on an endpoint; a simulation drives it in virtual time.
+ *
+ * <p>Frames are checked as a careful client would check them from any server: names, room names
+ * and texts must keep {@link ChatText}'s rules (so no control character or bidirectional override
+ * reaches a terminal), within the wire format's bounds. A frame that breaks them, or one a server
+ * never sends, is dropped and counted.
+ *
+ * <p>{@link #onFrame} must be called from one thread at a time; the getters and {@link #onSent}
+ * may be called from any thread.
+ *
+ * @since 0.1.0
+ */
+public final class ChatClientCore {
+
+    private final String name;
+    private final String room;
+    private final ChatListener listener;
+    private volatile ChatJoined joined;
+    private volatile List<String> members = List.of();
+    private volatile boolean disconnected;
+    private volatile long lastSentMillis;
+    private volatile long invalidFrames;
+
+    /**
+     * Creates the client side for a member.
+     *
+     * @param name the name to join as; must keep the name rules
+     * @param room the room to join, or the empty string for the server's default room
+     * @param listener hears what happens
+     * @throws IllegalArgumentException naming the problem if the name or room breaks the rules
+     */
+    public ChatClientCore(String name, String room, ChatListener listener) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(room, "room");
+        ChatText.checkName(name, ChatCodec.MAX_NAME_BYTES, ChatCodec.MAX_NAME_BYTES).ifPresent(v -> {
+            throw new IllegalArgumentException("name '" + printable(name) + "' is not valid: " + v.text());
+        });
+        if (!room.isEmpty()) {
+            ChatText.checkRoom(room, ChatCodec.MAX_NAME_BYTES, ChatCodec.MAX_NAME_BYTES).ifPresent(v -> {
+                throw new IllegalArgumentException("room '" + printable(room) + "' is not valid: " + v.text());
+            });
+        }
+        this.name = name;
+        this.room = room;
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * The frame that asks to join.
+     *
+     * @return a JOIN with the name and room
+     */
+    public ChatFrame.Join joinFrame() {
+        return new ChatFrame.Join(name, room);
+    }
+
+    /**
+     * Handles a frame from the server.
+     *
+     * @param frame the decoded frame
+     */
+    public void onFrame(ChatFrame frame) {
+        Objects.requireNonNull(frame, "frame");
+        if (disconnected || !isValid(frame)) {
+            invalidFrames++;
+            return;
+        }
+        if (frame instanceof ChatFrame.Message m) {
+            listener.onMessage(ChatMessage.of(m));
+        } else if (frame instanceof ChatFrame.Joined j) {
+            List<ChatMessage> history = new ArrayList<>(j.history().size());
+            for (ChatFrame.HistoryEntry e : j.history()) {
+                history.add(ChatMessage.of(j.room(), e));
+            }
+            ChatJoined now = new ChatJoined(j.room(), j.name(), j.members(), history,
+                    Duration.ofMillis(j.idleTimeoutMillis()), j.rateBurst(), Duration.ofMillis(j.rateRefillMillis()));
+            joined = now;
+            members = now.members();
+            listener.onJoined(now);
+        } else if (frame instanceof ChatFrame.MemberJoined mj) {
+            if (inMyRoom(mj.room())) {
+                Set<String> set = new LinkedHashSet<>(members);
+                set.add(mj.name());
+                members = List.copyOf(set);
+            }
+            listener.onMemberJoined(mj.room(), mj.name());
+        } else if (frame instanceof ChatFrame.MemberLeft ml) {
+            if (inMyRoom(ml.room())) {
+                List<String> list = new ArrayList<>(members);
+                list.remove(ml.name());
+                members = List.copyOf(list);
+            }
+            listener.onMemberLeft(ml.room(), ml.name(), ml.reason());
+        } else if (frame instanceof ChatFrame.Members ms) {
+            if (inMyRoom(ms.room())) {
+                members = ms.names();
+            }
+            listener.onMembers(ms.room(), ms.names());
+        } else if (frame instanceof ChatFrame.Rejected r) {
+            listener.onJoinRejected(new ChatNotice(r.reason(), r.explanation()));
+        } else if (frame instanceof ChatFrame.Notice n) {
+            listener.onNotice(new ChatNotice(n.reason(), n.explanation()));
+        } else if (frame instanceof ChatFrame.Bye b) {
+            disconnected(b.reason());
+        } else {
+            invalidFrames++; // a client frame: no server sends one
+        }
+    }
+
+    /**
+     * Records that the connection to the server is gone, and tells the listener once.
+     *
+     * @param reason why
+     * @return whether this call was the one that told the listener
+     */
+    public boolean disconnected(LeaveReason reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (disconnected) {
+            return false;
+        }
+        disconnected = true;
+        listener.onDisconnected(reason);
+        return true;
+    }
+
+    /**
+     * Records that the client sent a frame now, which postpones the next keep-alive.
+     *
+     * @param nowMillis the current time
+     */
+    public void onSent(long nowMillis) {
+        lastSentMillis = nowMillis;
+    }
+
+    /**
+     * A keep-alive ping if one is due: once joined, when nothing was sent for a third of the
+     * server's idle timeout.
+     *
+     * @param nowMillis the current time
+     * @return the ping to send (and record with {@link #onSent}), or empty
+     */
+    public Optional<ChatFrame.Ping> pingIfDue(long nowMillis) {
+        ChatJoined j = joined;
+        if (j == null || disconnected || nowMillis - lastSentMillis < pingIntervalMillis(j)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChatFrame.Ping());
+    }
+
+    /**
+     * How often the client pings when it has nothing to say: a third of the server's idle timeout,
+     * so two pings may be lost before the server gives up.
+     *
+     * @return the interval, or empty before joining
+     */
+    public Optional<Duration> pingInterval() {
+        ChatJoined j = joined;
+        return j == null ? Optional.empty() : Optional.of(Duration.ofMillis(pingIntervalMillis(j)));
+    }
+
+    /**
+     * The name this client joins as.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The room this client is in, as the server last said.
+     *
+     * @return the latest join, or empty before the first
+     */
+    public Optional<ChatJoined> joined() {
+        return Optional.ofNullable(joined);
+    }
+
+    /**
+     * The members of the client's room as the client knows them: from the join, then kept up by
+     * presence announcements and who answers.
+     *
+     * @return the names in join order
+     */
+    public List<String> members() {
+        return members;
+    }
+
+    /**
+     * Whether the server said goodbye or was lost.
+     *
+     * @return true once disconnected
+     */
+    public boolean isDisconnected() {
+        return disconnected;
+    }
+
+    /**
+     * Frames dropped because they broke the rules or came after the disconnection.
+     *
+     * @return the count
+     */
+    public long invalidFrames() {
+        return invalidFrames;
+    }
+
+    private boolean inMyRoom(String r) {
+        ChatJoined j = joined;
+        return j != null && ChatText.fold(j.room()).equals(ChatText.fold(r));
+    }
+
+    private static long pingIntervalMillis(ChatJoined j) {
+        return Math.max(1, j.idleTimeout().toMillis() / 3);
+    }
+
+    // ---------------------------------------------------------------- checks of what arrives
+
+    private static boolean isValid(ChatFrame frame) {
+        if (frame instanceof ChatFrame.Message m) {
+            return validRoom(m.room()) && validName(m.from()) && validText(m.text());
+        } else if (frame instanceof ChatFrame.Joined j) {
+            if (!validRoom(j.room()) || !validName(j.name())) {
+                return false;
+            }
+            for (String n : j.members()) {
+                if (!validName(n)) {
+                    return false;
+                }
+            }
+            for (ChatFrame.HistoryEntry e : j.history()) {
+                if (!validName(e.from()) || !validText(e.text())) {
+                    return false;
+                }
+            }
+            return true;
+        } else if (frame instanceof ChatFrame.MemberJoined mj) {
+            return validRoom(mj.room()) && validName(mj.name());
+        } else if (frame instanceof ChatFrame.MemberLeft ml) {
+            return validRoom(ml.room()) && validName(ml.name());
+        } else if (frame instanceof ChatFrame.Members ms) {
+            if (!validRoom(ms.room())) {
+                return false;
+            }
+            for (String n : ms.names()) {
+                if (!validName(n)) {
+                    return false;
+                }
+            }
+            return true;
+        } else if (frame instanceof ChatFrame.Rejected r) {
+            return r.text().isEmpty() || validText(r.text());
+        } else if (frame instanceof ChatFrame.Notice n) {
+            return n.text().isEmpty() || validText(n.text());
+        }
+        return true;
+    }
+
+    private static boolean validName(String n) {
+        return ChatText.checkName(n, ChatCodec.MAX_NAME_BYTES, ChatCodec.MAX_NAME_BYTES).isEmpty();
+    }
+
+    private static boolean validRoom(String r) {
+        return ChatText.checkRoom(r, ChatCodec.MAX_NAME_BYTES, ChatCodec.MAX_NAME_BYTES).isEmpty();
+    }
+
+    private static boolean validText(String t) {
+        return ChatText.checkText(t, ChatCodec.MAX_TEXT_BYTES, ChatCodec.MAX_TEXT_BYTES).isEmpty();
+    }
+
+    /** A form of user input safe to put in an exception message: control and bidi characters escaped. */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 80));
+        for (int i = 0; i < s.length() && sb.length() < 80; ) {
+            int cp = s.codePointAt(i);
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04X", cp));
+            } else {
+                sb.appendCodePoint(cp);
+            }
+            i += Character.charCount(cp);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.udpkit.chat;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A chat message as a client receives it: who said it, where, when the server received it, and
+ * whether it was meant for this member alone. The name and time come from the server, never from
+ * the sender.
+ *
+ * @param room the room it was said in
+ * @param sender the sender's name, from the sender's session on the server
+ * @param serverTime when the server received it
+ * @param text the message
+ * @param isPrivate whether it was sent to this member alone
+ * @since 0.1.0
+ */
+public record ChatMessage(String room, String sender, Instant serverTime, String text, boolean isPrivate) {
+
+    /** Checks that no component is {@code null}. */
+    public ChatMessage {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(sender, "sender");
+        Objects.requireNonNull(serverTime, "serverTime");
+        Objects.requireNonNull(text, "text");
+    }
+
+    static ChatMessage of(ChatFrame.Message m) {
+        return new ChatMessage(m.room(), m.from(), Instant.ofEpochMilli(m.serverTimeMillis()), m.text(), m.isPrivate());
+    }
+
+    static ChatMessage of(String room, ChatFrame.HistoryEntry e) {
+        return new ChatMessage(room, e.from(), Instant.ofEpochMilli(e.serverTimeMillis()), e.text(), false);
+    }
+}

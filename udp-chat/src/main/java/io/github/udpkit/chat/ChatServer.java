@@ -1,0 +1,410 @@
+package io.github.udpkit.chat;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.DisconnectReason;
+import io.github.udpkit.api.Endpoint;
+import io.github.udpkit.api.EndpointListener;
+import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.api.Send;
+import io.github.udpkit.api.UdpException;
+import io.github.udpkit.core.EndpointBuilder;
+import io.github.udpkit.core.Udp;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A chat server on a udpkit {@link DeliveryMode#RELIABLE RELIABLE} endpoint: a thin driver that
+ * feeds a {@link ChatServerCore} the frames that arrive and sends what it returns.
+ *
+ * <pre>{@code
+ * try (ChatServer server = ChatServer.builder().bind(12000).open()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Fan-out is one send per member through the endpoint, whose per-peer windows keep members
+ * apart, on an endpoint that fails fast: a member whose window is full, or whose messages go
+ * unacknowledged, is dropped and announced as unreachable instead of being waited on, so one slow
+ * or vanished member never stalls the others. The core runs under a lock, on the endpoint's I/O
+ * thread for arriving frames and on a timer thread for idle timeouts.
+ *
+ * @since 0.1.0
+ */
+public final class ChatServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
+    /** How long close() gives members to acknowledge their goodbye. */
+    private static final long BYE_WAIT_MILLIS = 500;
+
+    private final ChatServerCore core;
+    private final Endpoint<ChatFrame> endpoint;
+    private final ScheduledExecutorService timer;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final MonotonicClock clock = new MonotonicClock();
+    private final Queue<InetSocketAddress> failed = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final FrameSink sink = this::sendFrame;
+    private final long tickMillis;
+
+    private ChatServer(Builder b, PeerEvents events) {
+        this.core = new ChatServerCore(b.config, b.listener);
+        EndpointBuilder<ChatFrame> eb = Udp.endpoint(new ChatCodec());
+        b.transport.accept(eb);
+        this.endpoint = eb.bind(b.bindAddress)
+                .mode(b.mode)
+                .maxMessageSize(b.mode.isFramed() ? ChatServerConfig.MAX_FRAME_BYTES : EndpointBuilder.MAX_DATAGRAM_PAYLOAD)
+                .failFast()
+                .listener(events)
+                .open();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "udpkit-chat-timer-" + endpoint.localAddress().getPort());
+            t.setDaemon(true);
+            return t;
+        });
+        this.tickMillis = Math.max(10, Math.min(1000, b.config.idleTimeout().toMillis() / 4));
+    }
+
+    private static ChatServer open(Builder b) {
+        PeerEvents events = new PeerEvents();
+        ChatServer server = new ChatServer(b, events);
+        events.server = server;
+        server.timer.scheduleWithFixedDelay(server::tick, server.tickMillis, server.tickMillis, TimeUnit.MILLISECONDS);
+        server.endpoint.onMessage(m -> server.onFrame(m.sender(), m.payload()));
+        LOG.debug("chat server open on {} with {}", server.endpoint.localAddress(), b.config);
+        return server;
+    }
+
+    /**
+     * Starts building a server.
+     *
+     * @return a builder: every local address, an ephemeral port, the default configuration
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The address the server listens on, with the port the system chose when bound to port 0.
+     *
+     * @return the local address
+     */
+    public InetSocketAddress localAddress() {
+        return endpoint.localAddress();
+    }
+
+    /**
+     * A snapshot of the chat counters.
+     *
+     * @return the stats
+     */
+    public ChatServerStats stats() {
+        lock.lock();
+        try {
+            return core.stats();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A snapshot of the endpoint's transport counters.
+     *
+     * @return the stats
+     */
+    public EndpointStats endpointStats() {
+        return endpoint.stats();
+    }
+
+    /**
+     * The members of a room now.
+     *
+     * @param room the room's name
+     * @return the names in join order, empty if the room does not exist
+     */
+    public List<String> membersOf(String room) {
+        lock.lock();
+        try {
+            return core.membersOf(room);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the server is open.
+     *
+     * @return false once closed
+     */
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /**
+     * Says goodbye to every member (waiting up to half a second for them to acknowledge it), then
+     * closes the endpoint. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        List<CompletableFuture<Void>> byes = new ArrayList<>();
+        lock.lock();
+        try {
+            core.close((to, frame) -> {
+                try {
+                    byes.add(endpoint.send(frame).to(to));
+                } catch (UdpException e) {
+                    LOG.debug("no goodbye to {}: {}", to, e.getMessage());
+                }
+            });
+        } finally {
+            lock.unlock();
+        }
+        try {
+            CompletableFuture.allOf(byes.toArray(CompletableFuture[]::new)).get(BYE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.debug("not every member acknowledged the goodbye: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+        endpoint.close();
+        LOG.debug("chat server on {} closed", endpoint.localAddress());
+    }
+
+    @Override
+    public String toString() {
+        return "ChatServer[" + endpoint.localAddress() + (closed.get() ? ", closed]" : "]");
+    }
+
+    // ---------------------------------------------------------------- driving the core
+
+    private void onFrame(InetSocketAddress from, ChatFrame frame) {
+        lock.lock();
+        try {
+            if (!closed.get()) {
+                core.onFrame(from, frame, clock.millis(), sink);
+                dropFailed();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onPeerGone(InetSocketAddress peer, LeaveReason reason) {
+        lock.lock();
+        try {
+            if (!closed.get()) {
+                core.onPeerGone(peer, reason, sink);
+                dropFailed();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void tick() {
+        lock.lock();
+        try {
+            if (!closed.get()) {
+                long now = clock.millis();
+                if (now >= core.nextDeadline()) {
+                    core.tick(now, sink);
+                }
+                dropFailed();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("chat server {}: timer failed", endpoint.localAddress(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called with the lock held, after the core returns: the core must not be re-entered from a send. */
+    private void dropFailed() {
+        for (InetSocketAddress peer; (peer = failed.poll()) != null; ) {
+            core.onPeerGone(peer, LeaveReason.UNREACHABLE, sink);
+        }
+    }
+
+    private void sendFrame(InetSocketAddress to, ChatFrame frame) {
+        CompletableFuture<Void> sent;
+        try {
+            Send<ChatFrame> send = endpoint.send(frame);
+            if (frame instanceof ChatFrame.Bye bye && bye.reason() == LeaveReason.TIMED_OUT && endpoint.mode().isFramed()) {
+                // The member has been silent for the idle timeout: one try, not a round of retransmissions.
+                send.mode(DeliveryMode.UNRELIABLE);
+            }
+            sent = send.to(to);
+        } catch (UdpException e) {
+            // A full window (fail fast), a closed endpoint: this member is not waited on.
+            LOG.debug("chat server {}: dropping {} after a failed send: {}", endpoint.localAddress(), to, e.getMessage());
+            failed.add(to);
+            return;
+        }
+        sent.whenComplete((ok, error) -> {
+            if (error != null && !closed.get()) {
+                failed.add(to);
+                if (!lock.isHeldByCurrentThread()) {
+                    try {
+                        timer.execute(this::tick); // drop it now rather than at the next tick
+                    } catch (RejectedExecutionException e) {
+                        // closing: nothing left to drop it from
+                    }
+                }
+            }
+        });
+    }
+
+    private static LeaveReason leaveReason(DisconnectReason reason) {
+        return switch (reason) {
+            case TIMED_OUT -> LeaveReason.TIMED_OUT;
+            case UNREACHABLE -> LeaveReason.UNREACHABLE;
+            case CLOSED_BY_PEER, EVICTED, CLOSED_LOCALLY -> LeaveReason.DISCONNECTED;
+        };
+    }
+
+    /** The endpoint's peer events, forwarded to the core; a separate object so no {@code this} escapes a constructor. */
+    private static final class PeerEvents implements EndpointListener {
+        private volatile ChatServer server;
+
+        @Override
+        public void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+            ChatServer s = server;
+            if (s != null) {
+                s.onPeerGone(peer, leaveReason(reason));
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            LOG.warn("chat server: endpoint error", error);
+        }
+    }
+
+    /**
+     * Builds a {@link ChatServer}; every setter checks its argument at once.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private InetSocketAddress bindAddress = new InetSocketAddress(0);
+        private ChatServerConfig config = ChatServerConfig.defaults();
+        private ChatServerListener listener = new ChatServerListener() { };
+        private Consumer<EndpointBuilder<ChatFrame>> transport = eb -> { };
+        private DeliveryMode mode = DeliveryMode.RELIABLE;
+
+        private Builder() {
+        }
+
+        /**
+         * Listens on a port on every local address.
+         *
+         * @param port 0 to 65535; 0 lets the system choose
+         * @return this
+         */
+        public Builder bind(int port) {
+            checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535: %s", port);
+            this.bindAddress = new InetSocketAddress(port);
+            return this;
+        }
+
+        /**
+         * Listens on a port of one local address.
+         *
+         * @param host a local host name or address literal
+         * @param port 0 to 65535
+         * @return this
+         */
+        public Builder bind(String host, int port) {
+            Objects.requireNonNull(host, "host");
+            checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535: %s", port);
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            checkArgument(!address.isUnresolved(), "unknown host: %s", host);
+            this.bindAddress = address;
+            return this;
+        }
+
+        /**
+         * Listens on a local socket address.
+         *
+         * @param address a resolved address; port 0 lets the system choose
+         * @return this
+         */
+        public Builder bind(InetSocketAddress address) {
+            Objects.requireNonNull(address, "address");
+            checkArgument(!address.isUnresolved(), "bind address is unresolved: %s", address);
+            this.bindAddress = address;
+            return this;
+        }
+
+        /**
+         * Sets the rules and limits.
+         *
+         * @param config the configuration
+         * @return this
+         */
+        public Builder config(ChatServerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * Sets the listener for joins, leaves and refusals.
+         *
+         * @param listener the listener; it runs with the server's lock held and must be quick
+         * @return this
+         */
+        public Builder listener(ChatServerListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Tunes the endpoint beneath the server (socket buffers, security, impairments for a demo).
+         * The server then sets what it depends on: the bind address, {@code RELIABLE} mode, its
+         * codec's message size, fail-fast sends and its own listener.
+         *
+         * @param customizer called with the endpoint's builder before the server's own settings
+         * @return this
+         */
+        public Builder transport(Consumer<EndpointBuilder<ChatFrame>> customizer) {
+            this.transport = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /** A seam for this package's tests: a mode other than RELIABLE. */
+        Builder mode(DeliveryMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Binds the endpoint and starts serving.
+         *
+         * @return the open server
+         * @throws io.github.udpkit.api.UdpIoException if the socket cannot be bound
+         */
+        public ChatServer open() {
+            return ChatServer.open(this);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.github.udpkit.cli.chat;
+
+import com.google.common.net.HostAndPort;
+import io.github.udpkit.api.UdpException;
+import io.github.udpkit.chat.ChatClient;
+import io.github.udpkit.chat.ChatJoined;
+import io.github.udpkit.chat.ChatRejectedException;
+import io.github.udpkit.chat.TokenBucket;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code udpkit chat HOST:PORT --name NAME [--room ROOM]}: joins a chat room, sends each line of
+ * standard input, prints what others say. Works the same with input from a pipe: it sends each
+ * line, paced to the server's rate limit, and at end of input waits (boundedly) until the server
+ * has acknowledged every message, leaves and exits.
+ */
+@Command(name = "chat", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {
+            "Joins a room on a 'udpkit chat-server' and chats: each line typed is said to the room.",
+            "Prints messages as '[HH:MM:SS] name: text' (local time), '* name joined', '* name left'.",
+            "Commands: /who, /msg NAME TEXT, /join ROOM, /quit (or q); start a message with // to say"
+                    + " something that starts with /.",
+            "With input from a pipe it sends every line, then exits once the server has acknowledged them.",
+        },
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:left normally", "1:join refused, server lost, or messages not acknowledged",
+            "2:bad arguments"})
+public final class ChatCommand implements Callable<Integer> {
+
+    /** The most messages waiting for acknowledgement before reading more input waits for the oldest. */
+    static final int MAX_UNACKNOWLEDGED = 256;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The chat server, e.g. localhost:12000.")
+    private String server;
+
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME", required = true,
+            description = "Your name in the room: unique there, no spaces or control characters.")
+    private String name;
+
+    @Option(names = {"-r", "--room"}, paramLabel = "ROOM",
+            description = "The room to join (default: the server's default room).")
+    private String room;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How long to wait for the join, and at the end for acknowledgements (default: ${DEFAULT-VALUE}).")
+    private Duration wait;
+
+    private final InputStream in;
+    private final ZoneId zone;
+
+    /** Creates the command reading standard input, printing times in the system's zone. */
+    public ChatCommand() {
+        this(System.in, ZoneId.systemDefault());
+    }
+
+    /**
+     * Creates the command reading another input, for tests and embedding.
+     *
+     * @param in the lines to send
+     * @param zone the zone times are printed in
+     */
+    public ChatCommand(InputStream in, ZoneId zone) {
+        this.in = Objects.requireNonNull(in, "in");
+        this.zone = Objects.requireNonNull(zone, "zone");
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        ChatPrinter printer = new ChatPrinter(out, err, zone);
+        ChatClient.Builder builder = ChatClient.builder().listener(printer).closeTimeout(wait);
+        try {
+            HostAndPort hp = HostAndPort.fromString(server);
+            if (!hp.hasPort()) {
+                throw new IllegalArgumentException("HOST:PORT needs a port: '" + server + "'");
+            }
+            builder.server(hp.getHost(), hp.getPort()).name(name);
+            if (room != null) {
+                builder.room(room);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        try (ChatClient client = builder.connect()) {
+            ChatJoined joined;
+            try {
+                joined = client.joined().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof ChatRejectedException)) {
+                    printer.problem("cannot join: " + e.getCause().getMessage());
+                }
+                return 1; // a refusal was printed by the listener
+            } catch (TimeoutException e) {
+                printer.problem("no answer from " + server + " within " + wait.toMillis() + " ms");
+                return 1;
+            }
+            return chat(client, joined, printer);
+        }
+    }
+
+    private int chat(ChatClient client, ChatJoined joined, ChatPrinter printer) throws InterruptedException {
+        // Pace to half the server's burst, so a burst of retransmitted messages arriving together
+        // still fits in the server's bucket.
+        long refill = joined.rateRefill().toMillis();
+        TokenBucket pace = new TokenBucket(Math.max(1, joined.rateBurst() / 2), refill, System.currentTimeMillis());
+        Deque<CompletableFuture<Void>> unacknowledged = new ArrayDeque<>();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        while (!client.isDisconnected()) {
+            String line;
+            try {
+                line = reader.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading standard input", e);
+            }
+            if (line == null) {
+                break;
+            }
+            ChatInput input = ChatInput.parse(line);
+            if (input instanceof ChatInput.Quit) {
+                break;
+            }
+            if (input instanceof ChatInput.Nothing) {
+                continue;
+            }
+            if (input instanceof ChatInput.Help) {
+                printer.problem(ChatInput.HELP);
+                continue;
+            }
+            if (input instanceof ChatInput.Invalid i) {
+                printer.problem(i.why());
+                continue;
+            }
+            for (long ms; (ms = pace.millisUntilAvailable(System.currentTimeMillis())) > 0; ) {
+                Thread.sleep(ms); // pacing, not synchronisation: the rate is the server's
+            }
+            pace.tryTake(System.currentTimeMillis());
+            try {
+                unacknowledged.add(send(client, input));
+            } catch (IllegalArgumentException e) {
+                printer.problem("not sent: " + e.getMessage());
+            } catch (UdpException e) {
+                printer.problem("not sent: " + e.getMessage());
+                return 1;
+            }
+            while (!unacknowledged.isEmpty() && unacknowledged.peekFirst().isDone()) {
+                if (unacknowledged.pollFirst().isCompletedExceptionally()) {
+                    printer.problem("a message was not acknowledged by the server");
+                    return 1;
+                }
+            }
+            if (unacknowledged.size() >= MAX_UNACKNOWLEDGED && !awaitAll(unacknowledged, printer, 1)) {
+                return 1;
+            }
+        }
+        if (client.isDisconnected()) {
+            return 1;
+        }
+        return awaitAll(unacknowledged, printer, unacknowledged.size()) ? 0 : 1;
+    }
+
+    private static CompletableFuture<Void> send(ChatClient client, ChatInput input) {
+        if (input instanceof ChatInput.Say s) {
+            return client.say(s.text());
+        } else if (input instanceof ChatInput.Msg m) {
+            return client.privateMessage(m.to(), m.text());
+        } else if (input instanceof ChatInput.Join j) {
+            return client.switchRoom(j.room());
+        } else if (input instanceof ChatInput.Who) {
+            return client.who();
+        }
+        throw new IllegalStateException("not a request: " + input);
+    }
+
+    /** Waits, within --wait, for the oldest {@code count} sends to be acknowledged. */
+    private boolean awaitAll(Deque<CompletableFuture<Void>> pending, ChatPrinter printer, int count)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (int i = 0; i < count && !pending.isEmpty(); i++) {
+            try {
+                pending.peekFirst().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                pending.pollFirst();
+            } catch (ExecutionException e) {
+                printer.problem("a message was not delivered: " + e.getCause().getMessage());
+                return false;
+            } catch (TimeoutException e) {
+                printer.problem(pending.size() + " messages not acknowledged within " + wait.toMillis() + " ms");
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.udpkit.cli.chat;
+
+import io.github.udpkit.chat.ChatJoined;
+import io.github.udpkit.chat.ChatListener;
+import io.github.udpkit.chat.ChatMessage;
+import io.github.udpkit.chat.ChatNotice;
+import io.github.udpkit.chat.LeaveReason;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Prints a chat client's events as a person reads them: {@code [HH:MM:SS] name: text} in local
+ * time for messages, {@code * name joined} / {@code * name left} for presence, and {@code ! ...}
+ * on the error stream for refusals, notices and a lost server. Everything printed has passed the
+ * client's checks, so no control or bidirectional character reaches the terminal.
+ */
+final class ChatPrinter implements ChatListener {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final DateTimeFormatter clock;
+
+    ChatPrinter(PrintWriter out, PrintWriter err, ZoneId zone) {
+        this.out = out;
+        this.err = err;
+        this.clock = CLOCK.withZone(zone);
+    }
+
+    /** {@code HH:MM:SS} of an instant in this printer's zone. */
+    String time(Instant instant) {
+        return clock.format(instant);
+    }
+
+    /** The line a message is shown as. */
+    String format(ChatMessage m) {
+        return "[" + time(m.serverTime()) + "] " + m.sender() + (m.isPrivate() ? " (private)" : "") + ": " + m.text();
+    }
+
+    @Override
+    public void onJoined(ChatJoined joined) {
+        line(out, "* joined " + joined.room() + " as " + joined.name() + " (" + count(joined.members().size())
+                + ": " + String.join(", ", joined.members()) + ")");
+        for (ChatMessage m : joined.history()) {
+            line(out, format(m));
+        }
+    }
+
+    @Override
+    public void onMessage(ChatMessage message) {
+        line(out, format(message));
+    }
+
+    @Override
+    public void onMemberJoined(String room, String name) {
+        line(out, "* " + name + " joined");
+    }
+
+    @Override
+    public void onMemberLeft(String room, String name, LeaveReason reason) {
+        line(out, "* " + name + " left" + (reason == LeaveReason.LEFT ? "" : " (" + reason.describe() + ")"));
+    }
+
+    @Override
+    public void onMembers(String room, List<String> members) {
+        line(out, "* " + count(members.size()) + " in " + room + ": " + String.join(", ", members));
+    }
+
+    @Override
+    public void onJoinRejected(ChatNotice rejection) {
+        line(err, "! join refused: " + rejection.text());
+    }
+
+    @Override
+    public void onNotice(ChatNotice notice) {
+        line(err, "! " + notice.text());
+    }
+
+    @Override
+    public void onDisconnected(LeaveReason reason) {
+        line(err, "! disconnected: " + reason.describe());
+    }
+
+    /** Prints a line of the command's own to the error stream. */
+    void problem(String text) {
+        line(err, "! " + text);
+    }
+
+    private static String count(int n) {
+        return n == 1 ? "1 member" : n + " members";
+    }
+
+    private static void line(PrintWriter w, String s) {
+        synchronized (w) {
+            w.println(s);
+            w.flush();
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.github.udpkit.cli.chat;
+
+import io.github.udpkit.chat.ChatReason;
+import io.github.udpkit.chat.ChatServer;
+import io.github.udpkit.chat.ChatServerConfig;
+import io.github.udpkit.chat.ChatServerListener;
+import io.github.udpkit.chat.ChatServerStats;
+import io.github.udpkit.chat.LeaveReason;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code udpkit chat-server}: hosts chat rooms on a reliable udpkit endpoint until stopped (Ctrl-C),
+ * printing a line per join, leave and refusal.
+ */
+@Command(name = "chat-server", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {
+            "Hosts chat rooms for 'udpkit chat' clients over reliable, ordered UDP.",
+            "Prints 'chat server listening on ADDRESS' once bound, then a line per join, leave and refused join,"
+                    + " until stopped with Ctrl-C.",
+        })
+public final class ChatServerCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "12000",
+            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = {"-b", "--bind"}, paramLabel = "ADDR",
+            description = "Local address to listen on (default: all addresses).")
+    private String bind;
+
+    @Option(names = "--room", paramLabel = "ROOM", defaultValue = "lobby",
+            description = "The room clients join when they name none (default: ${DEFAULT-VALUE}).")
+    private String defaultRoom;
+
+    @Option(names = "--max-members", paramLabel = "N", defaultValue = "10000",
+            description = "Members over all rooms (default: ${DEFAULT-VALUE}).")
+    private int maxMembers;
+
+    @Option(names = "--max-room-members", paramLabel = "N", defaultValue = "1000",
+            description = "Members in one room (default: ${DEFAULT-VALUE}).")
+    private int maxRoomMembers;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Drop a member silent this long; clients ping at a third of it (default: ${DEFAULT-VALUE}).")
+    private Duration idleTimeout;
+
+    private final CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    /** Creates the command; picocli sets its options. */
+    public ChatServerCommand() {
+    }
+
+    @Override
+    public Integer call() {
+        Thread hook = new Thread(() -> {
+            stop();
+            try {
+                finished.await(2, TimeUnit.SECONDS); // let the summary print before the JVM exits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "udpkit-chat-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return serve();
+        } finally {
+            bound.completeExceptionally(new IllegalStateException("chat-server ended before it was bound"));
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and needs no removing.
+            }
+        }
+    }
+
+    private int serve() {
+        PrintWriter out = spec.commandLine().getOut();
+        ChatServerConfig config;
+        InetSocketAddress address;
+        try {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be in 0..65535: " + port);
+            }
+            address = bind == null ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(bind), port);
+            config = ChatServerConfig.builder().defaultRoom(defaultRoom).maxMembers(maxMembers)
+                    .maxMembersPerRoom(maxRoomMembers).idleTimeout(idleTimeout).build();
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        Log log = new Log(out, ZoneId.systemDefault());
+        try (ChatServer server = ChatServer.builder().bind(address).config(config).listener(log).open()) {
+            out.println("chat server listening on " + format(server.localAddress()) + " (default room "
+                    + config.defaultRoom() + ")");
+            out.flush();
+            bound.complete(server.localAddress());
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ChatServerStats s = server.stats();
+            out.println("stopped: " + s.joins() + " joins, " + s.messages() + " messages, " + s.privateMessages()
+                    + " private, " + s.rejections() + " refused, " + s.rateLimited() + " rate limited");
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Where the server is bound, once it is; for tests and embedding. */
+    public CompletableFuture<InetSocketAddress> bound() {
+        return bound;
+    }
+
+    /** Stops the server; {@link #call()} then prints its summary and returns 0. */
+    public void stop() {
+        stop.countDown();
+    }
+
+    static String format(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** A line per join, leave and refusal; names were checked by the server, so they print safely. */
+    private static final class Log implements ChatServerListener {
+        private static final long REFUSAL_LINE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+        private final PrintWriter out;
+        private long lastRefusalLine; // the server calls its listener under its lock, one call at a time
+        private long suppressedRefusals;
+        private final ChatPrinter clock;
+
+        Log(PrintWriter out, ZoneId zone) {
+            this.out = out;
+            this.clock = new ChatPrinter(out, out, zone);
+        }
+
+        @Override
+        public void onMemberJoined(InetSocketAddress address, String room, String name) {
+            line(name + " joined " + room + " from " + format(address));
+        }
+
+        @Override
+        public void onMemberLeft(InetSocketAddress address, String room, String name, LeaveReason reason) {
+            line(name + " left " + room + (reason == LeaveReason.LEFT ? "" : " (" + reason.describe() + ")"));
+        }
+
+        @Override
+        public void onRejected(InetSocketAddress address, ChatReason reason) {
+            // Anyone can send JOINs: at most one line a second, so a flood cannot flood the console.
+            long now = System.nanoTime();
+            if (lastRefusalLine != 0 && now - lastRefusalLine < REFUSAL_LINE_INTERVAL_NANOS) {
+                suppressedRefusals++;
+                return;
+            }
+            lastRefusalLine = now;
+            String more = suppressedRefusals == 0 ? "" : " (and " + suppressedRefusals + " more refused joins)";
+            suppressedRefusals = 0;
+            line("refused " + format(address) + ": " + reason.standardText() + more);
+        }
+
+        private void line(String s) {
+            synchronized (out) {
+                out.println(clock.time(Instant.now()) + " " + s);
+                out.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,595 @@
+package io.github.udpkit.core.protocol;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import io.github.udpkit.core.wire.WireFormat;
+import io.github.udpkit.core.wire.WireWriter;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * The settings of an {@link Engine}: sizes, timers, windows and limits. Immutable; made by a
+ * {@link #builder() builder} that rejects a bad value at once, naming it. Every default is
+ * listed in {@code docs/PROTOCOL.md}.
+ *
+ * <pre>{@code
+ * EngineConfig config = EngineConfig.builder()
+ *         .maxDatagramSize(1400)
+ *         .deliveryDeadline(Duration.ofSeconds(10))
+ *         .build();
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public final class EngineConfig {
+    /** The smallest datagram an engine may be limited to: the IPv4 minimum reassembly size, 576, less 28. */
+    public static final int MIN_DATAGRAM_SIZE = 548;
+    /** Bytes reserved in every datagram so that an ACK can ride along with a full DATA frame. */
+    static final int ACK_RESERVE = 32;
+
+    private final int maxDatagramSize;
+    private final int maxMessageSize;
+    private final long initialRtoNanos;
+    private final long minRtoNanos;
+    private final long maxRtoNanos;
+    private final int maxTransmissions;
+    private final long deliveryDeadlineNanos;
+    private final long ackDelayNanos;
+    private final int maxInFlightDatagrams;
+    private final int maxQueuedMessages;
+    private final long maxQueuedBytes;
+    private final int receiveWindow;
+    private final long keepAliveNanos;
+    private final long idleTimeoutNanos;
+    private final int maxPeers;
+    private final long reassemblyBytesPerPeer;
+    private final long reassemblyBytesTotal;
+    private final long reassemblyTimeoutNanos;
+    private final OptionalLong seed;
+    private final PacketProtection protection;
+
+    private EngineConfig(Builder b) {
+        this.maxDatagramSize = b.maxDatagramSize;
+        this.maxMessageSize = b.maxMessageSize;
+        this.initialRtoNanos = b.initialRto.toNanos();
+        this.minRtoNanos = b.minRto.toNanos();
+        this.maxRtoNanos = b.maxRto.toNanos();
+        this.maxTransmissions = b.maxTransmissions;
+        this.deliveryDeadlineNanos = b.deliveryDeadline.toNanos();
+        this.ackDelayNanos = b.ackDelay.toNanos();
+        this.maxInFlightDatagrams = b.maxInFlightDatagrams;
+        this.maxQueuedMessages = b.maxQueuedMessages;
+        this.maxQueuedBytes = b.maxQueuedBytes;
+        this.receiveWindow = b.receiveWindow;
+        this.keepAliveNanos = b.keepAliveInterval.toNanos();
+        this.idleTimeoutNanos = b.idleTimeout.toNanos();
+        this.maxPeers = b.maxPeers;
+        this.reassemblyBytesPerPeer = b.reassemblyBytesPerPeer;
+        this.reassemblyBytesTotal = b.reassemblyBytesTotal;
+        this.reassemblyTimeoutNanos = b.reassemblyTimeout.toNanos();
+        this.seed = b.seed;
+        this.protection = b.protection;
+    }
+
+    /**
+     * A builder holding the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this configuration's settings, to derive a changed copy.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxDatagramSize = maxDatagramSize;
+        b.maxMessageSize = maxMessageSize;
+        b.initialRto = Duration.ofNanos(initialRtoNanos);
+        b.minRto = Duration.ofNanos(minRtoNanos);
+        b.maxRto = Duration.ofNanos(maxRtoNanos);
+        b.maxTransmissions = maxTransmissions;
+        b.deliveryDeadline = Duration.ofNanos(deliveryDeadlineNanos);
+        b.ackDelay = Duration.ofNanos(ackDelayNanos);
+        b.maxInFlightDatagrams = maxInFlightDatagrams;
+        b.maxQueuedMessages = maxQueuedMessages;
+        b.maxQueuedBytes = maxQueuedBytes;
+        b.receiveWindow = receiveWindow;
+        b.keepAliveInterval = Duration.ofNanos(keepAliveNanos);
+        b.idleTimeout = Duration.ofNanos(idleTimeoutNanos);
+        b.maxPeers = maxPeers;
+        b.reassemblyBytesPerPeer = reassemblyBytesPerPeer;
+        b.reassemblyBytesTotal = reassemblyBytesTotal;
+        b.reassemblyTimeout = Duration.ofNanos(reassemblyTimeoutNanos);
+        b.seed = seed;
+        b.protection = protection;
+        return b;
+    }
+
+    /**
+     * The configuration with every default.
+     *
+     * @return the default configuration
+     */
+    public static EngineConfig defaults() {
+        return builder().build();
+    }
+
+    /** The largest datagram the engine sends, UDP payload bytes (default 1,200). */
+    public int maxDatagramSize() {
+        return maxDatagramSize;
+    }
+
+    /** The largest message, sent or received (default 1 MiB). */
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** The retransmission timeout before any round trip was measured (default 1 s, RFC 6298). */
+    public Duration initialRto() {
+        return Duration.ofNanos(initialRtoNanos);
+    }
+
+    /** The floor of the retransmission timeout (default 50 ms, suited to LANs). */
+    public Duration minRto() {
+        return Duration.ofNanos(minRtoNanos);
+    }
+
+    /** The ceiling of the retransmission timeout, back-off included (default 10 s). */
+    public Duration maxRto() {
+        return Duration.ofNanos(maxRtoNanos);
+    }
+
+    /** How many times a fragment is sent before its message fails (default 20). */
+    public int maxTransmissions() {
+        return maxTransmissions;
+    }
+
+    /**
+     * How long a reliable message may wait for its acknowledgement after its first transmission
+     * (default 30 s); time spent queued behind other messages does not count.
+     */
+    public Duration deliveryDeadline() {
+        return Duration.ofNanos(deliveryDeadlineNanos);
+    }
+
+    /** How long an acknowledgement may be held to coalesce it (default 5 ms). */
+    public Duration ackDelay() {
+        return Duration.ofNanos(ackDelayNanos);
+    }
+
+    /** The most unacknowledged datagrams in flight to one peer (default 1,024). */
+    public int maxInFlightDatagrams() {
+        return maxInFlightDatagrams;
+    }
+
+    /** The most messages queued or unacknowledged for one peer; more are refused (default 8,192). */
+    public int maxQueuedMessages() {
+        return maxQueuedMessages;
+    }
+
+    /** The most bytes of messages queued or unacknowledged for one peer (default 64 MiB). */
+    public long maxQueuedBytes() {
+        return maxQueuedBytes;
+    }
+
+    /** The receive window, in messages per reliable sequence space, advertised to peers (default 4,096). */
+    public int receiveWindow() {
+        return receiveWindow;
+    }
+
+    /** The interval of keep-alive PINGs to a quiet peer; zero disables them (default 5 s). */
+    public Duration keepAliveInterval() {
+        return Duration.ofNanos(keepAliveNanos);
+    }
+
+    /** How long a peer may stay silent before it is dropped as timed out (default 30 s). */
+    public Duration idleTimeout() {
+        return Duration.ofNanos(idleTimeoutNanos);
+    }
+
+    /** The most peers the engine holds state for (default 1,024). */
+    public int maxPeers() {
+        return maxPeers;
+    }
+
+    /** The reassembly and reorder memory one peer may use (default 4 MiB). */
+    public long reassemblyBytesPerPeer() {
+        return reassemblyBytesPerPeer;
+    }
+
+    /** The reassembly and reorder memory all peers together may use (default 64 MiB). */
+    public long reassemblyBytesTotal() {
+        return reassemblyBytesTotal;
+    }
+
+    /** How long a partial unreliable or sequenced message is kept (default 5 s). */
+    public Duration reassemblyTimeout() {
+        return Duration.ofNanos(reassemblyTimeoutNanos);
+    }
+
+    /** The seed of the session-id generator; empty means a {@code SecureRandom} (the default). */
+    public OptionalLong seed() {
+        return seed;
+    }
+
+    /** The datagram protection (default {@link PacketProtection#crc32c()}). */
+    public PacketProtection protection() {
+        return protection;
+    }
+
+    long initialRtoNanos() {
+        return initialRtoNanos;
+    }
+
+    long minRtoNanos() {
+        return minRtoNanos;
+    }
+
+    long maxRtoNanos() {
+        return maxRtoNanos;
+    }
+
+    long deliveryDeadlineNanos() {
+        return deliveryDeadlineNanos;
+    }
+
+    long ackDelayNanos() {
+        return ackDelayNanos;
+    }
+
+    long keepAliveNanos() {
+        return keepAliveNanos;
+    }
+
+    long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    long reassemblyTimeoutNanos() {
+        return reassemblyTimeoutNanos;
+    }
+
+    /** The largest message sent whole, in one DATA frame, with room left for an ACK. */
+    int maxWholePayload() {
+        return maxDatagramSize - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
+                - WireWriter.MAX_WHOLE_DATA_OVERHEAD - ACK_RESERVE;
+    }
+
+    /** The fragment size of larger messages, with room left for an ACK. */
+    int fragmentSize() {
+        return maxDatagramSize - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
+                - WireWriter.MAX_DATA_OVERHEAD - ACK_RESERVE;
+    }
+
+    @Override
+    public String toString() {
+        return "EngineConfig{maxDatagramSize=" + maxDatagramSize + ", maxMessageSize=" + maxMessageSize
+                + ", initialRto=" + initialRto() + ", minRto=" + minRto() + ", maxRto=" + maxRto()
+                + ", maxTransmissions=" + maxTransmissions + ", deliveryDeadline=" + deliveryDeadline()
+                + ", ackDelay=" + ackDelay() + ", maxInFlightDatagrams=" + maxInFlightDatagrams
+                + ", maxQueuedMessages=" + maxQueuedMessages + ", maxQueuedBytes=" + maxQueuedBytes
+                + ", receiveWindow=" + receiveWindow + ", keepAliveInterval=" + keepAliveInterval()
+                + ", idleTimeout=" + idleTimeout() + ", maxPeers=" + maxPeers
+                + ", reassemblyBytesPerPeer=" + reassemblyBytesPerPeer + ", reassemblyBytesTotal="
+                + reassemblyBytesTotal + ", reassemblyTimeout=" + reassemblyTimeout() + ", seed="
+                + (seed.isPresent() ? seed.getAsLong() : "secure") + ", protection=" + protection + '}';
+    }
+
+    /**
+     * Builds an {@link EngineConfig}; each setter checks its value at once.
+     *
+     * @since 0.1.0
+     */
+    public static final class Builder {
+        private int maxDatagramSize = 1200;
+        private int maxMessageSize = 1 << 20;
+        private Duration initialRto = Duration.ofSeconds(1);
+        private Duration minRto = Duration.ofMillis(50);
+        private Duration maxRto = Duration.ofSeconds(10);
+        private int maxTransmissions = 20;
+        private Duration deliveryDeadline = Duration.ofSeconds(30);
+        private Duration ackDelay = Duration.ofMillis(5);
+        private int maxInFlightDatagrams = 1024;
+        private int maxQueuedMessages = 8192;
+        private long maxQueuedBytes = 64L << 20;
+        private int receiveWindow = 4096;
+        private Duration keepAliveInterval = Duration.ofSeconds(5);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private int maxPeers = 1024;
+        private long reassemblyBytesPerPeer = 4L << 20;
+        private long reassemblyBytesTotal = 64L << 20;
+        private Duration reassemblyTimeout = Duration.ofSeconds(5);
+        private OptionalLong seed = OptionalLong.empty();
+        private PacketProtection protection = PacketProtection.crc32c();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the largest datagram the engine sends (UDP payload).
+         *
+         * @param bytes {@value EngineConfig#MIN_DATAGRAM_SIZE}..65,507
+         * @return this
+         */
+        public Builder maxDatagramSize(int bytes) {
+            checkArgument(bytes >= MIN_DATAGRAM_SIZE && bytes <= WireFormat.MAX_DATAGRAM_SIZE,
+                    "maxDatagramSize must be in %s..%s: %s", MIN_DATAGRAM_SIZE, WireFormat.MAX_DATAGRAM_SIZE, bytes);
+            this.maxDatagramSize = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the largest message; larger sends throw, larger received messages are refused.
+         *
+         * @param bytes 1..16 MiB
+         * @return this
+         */
+        public Builder maxMessageSize(int bytes) {
+            checkArgument(bytes >= 1 && bytes <= WireFormat.MAX_MESSAGE_SIZE,
+                    "maxMessageSize must be in 1..%s: %s", WireFormat.MAX_MESSAGE_SIZE, bytes);
+            this.maxMessageSize = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the retransmission timeout used before a round trip is measured.
+         *
+         * @param rto positive, at most 60 s
+         * @return this
+         */
+        public Builder initialRto(Duration rto) {
+            this.initialRto = positive(rto, Duration.ofSeconds(60), "initialRto");
+            return this;
+        }
+
+        /**
+         * Sets the floor of the retransmission timeout.
+         *
+         * @param rto positive, at most 60 s
+         * @return this
+         */
+        public Builder minRto(Duration rto) {
+            this.minRto = positive(rto, Duration.ofSeconds(60), "minRto");
+            return this;
+        }
+
+        /**
+         * Sets the ceiling of the retransmission timeout.
+         *
+         * @param rto positive, at most 10 minutes
+         * @return this
+         */
+        public Builder maxRto(Duration rto) {
+            this.maxRto = positive(rto, Duration.ofMinutes(10), "maxRto");
+            return this;
+        }
+
+        /**
+         * Sets how many times a fragment is sent before its message fails.
+         *
+         * @param count 1..1,000
+         * @return this
+         */
+        public Builder maxTransmissions(int count) {
+            checkArgument(count >= 1 && count <= 1000, "maxTransmissions must be in 1..1000: %s", count);
+            this.maxTransmissions = count;
+            return this;
+        }
+
+        /**
+         * Sets how long a reliable message may wait for its acknowledgement, counted from its first
+         * transmission (so a long queue to a responsive peer does not fail it).
+         *
+         * @param deadline positive, at most one day
+         * @return this
+         */
+        public Builder deliveryDeadline(Duration deadline) {
+            this.deliveryDeadline = positive(deadline, Duration.ofDays(1), "deliveryDeadline");
+            return this;
+        }
+
+        /**
+         * Sets how long an acknowledgement may be held to coalesce it with others.
+         *
+         * @param delay zero (acknowledge at once) up to 1 s
+         * @return this
+         */
+        public Builder ackDelay(Duration delay) {
+            checkNotNull(delay, "ackDelay");
+            checkArgument(!delay.isNegative() && delay.compareTo(Duration.ofSeconds(1)) <= 0,
+                    "ackDelay must be in 0..1s: %s", delay);
+            this.ackDelay = delay;
+            return this;
+        }
+
+        /**
+         * Sets the most unacknowledged datagrams in flight to one peer.
+         *
+         * @param count 2..65,536
+         * @return this
+         */
+        public Builder maxInFlightDatagrams(int count) {
+            checkArgument(count >= 2 && count <= 65_536, "maxInFlightDatagrams must be in 2..65536: %s", count);
+            this.maxInFlightDatagrams = count;
+            return this;
+        }
+
+        /**
+         * Sets the most messages queued or unacknowledged for one peer.
+         *
+         * @param count 1..1,048,576
+         * @return this
+         */
+        public Builder maxQueuedMessages(int count) {
+            checkArgument(count >= 1 && count <= 1 << 20, "maxQueuedMessages must be in 1..1048576: %s", count);
+            this.maxQueuedMessages = count;
+            return this;
+        }
+
+        /**
+         * Sets the most bytes of messages queued or unacknowledged for one peer.
+         *
+         * @param bytes at least {@link #maxMessageSize}, checked by {@link #build()}
+         * @return this
+         */
+        public Builder maxQueuedBytes(long bytes) {
+            checkArgument(bytes >= 1, "maxQueuedBytes must be positive: %s", bytes);
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the receive window, in messages per reliable sequence space.
+         *
+         * @param messages 16..1,048,576
+         * @return this
+         */
+        public Builder receiveWindow(int messages) {
+            checkArgument(messages >= 16 && messages <= WireFormat.MAX_RECEIVE_WINDOW,
+                    "receiveWindow must be in 16..%s: %s", WireFormat.MAX_RECEIVE_WINDOW, messages);
+            this.receiveWindow = messages;
+            return this;
+        }
+
+        /**
+         * Sets the interval of keep-alive PINGs to a quiet peer.
+         *
+         * @param interval zero to disable, else at most one hour and below the idle timeout
+         * @return this
+         */
+        public Builder keepAliveInterval(Duration interval) {
+            checkNotNull(interval, "keepAliveInterval");
+            checkArgument(!interval.isNegative() && interval.compareTo(Duration.ofHours(1)) <= 0,
+                    "keepAliveInterval must be in 0..1h: %s", interval);
+            this.keepAliveInterval = interval;
+            return this;
+        }
+
+        /**
+         * Sets how long a silent peer is kept.
+         *
+         * @param timeout positive, at most one day
+         * @return this
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive(timeout, Duration.ofDays(1), "idleTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the most peers held at once.
+         *
+         * @param count 1..1,048,576
+         * @return this
+         */
+        public Builder maxPeers(int count) {
+            checkArgument(count >= 1 && count <= 1 << 20, "maxPeers must be in 1..1048576: %s", count);
+            this.maxPeers = count;
+            return this;
+        }
+
+        /**
+         * Sets the reassembly and reorder memory of one peer.
+         *
+         * @param bytes at least twice {@link #maxMessageSize}, checked by {@link #build()}
+         * @return this
+         */
+        public Builder reassemblyBytesPerPeer(long bytes) {
+            checkArgument(bytes >= 1, "reassemblyBytesPerPeer must be positive: %s", bytes);
+            this.reassemblyBytesPerPeer = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the reassembly and reorder memory of all peers together.
+         *
+         * @param bytes at least {@link #reassemblyBytesPerPeer}, checked by {@link #build()}
+         * @return this
+         */
+        public Builder reassemblyBytesTotal(long bytes) {
+            checkArgument(bytes >= 1, "reassemblyBytesTotal must be positive: %s", bytes);
+            this.reassemblyBytesTotal = bytes;
+            return this;
+        }
+
+        /**
+         * Sets how long a partial unreliable or sequenced message is kept.
+         *
+         * @param timeout positive, at most one hour
+         * @return this
+         */
+        public Builder reassemblyTimeout(Duration timeout) {
+            this.reassemblyTimeout = positive(timeout, Duration.ofHours(1), "reassemblyTimeout");
+            return this;
+        }
+
+        /**
+         * Makes session ids come from a generator with this seed, so that a simulation replays
+         * exactly. Give each engine its own seed; without one, session ids come from a
+         * {@code SecureRandom}.
+         *
+         * @param seed the seed
+         * @return this
+         */
+        public Builder seed(long seed) {
+            this.seed = OptionalLong.of(seed);
+            return this;
+        }
+
+        /**
+         * Sets the datagram protection.
+         *
+         * @param protection the protection, for example an AEAD from the security package
+         * @return this
+         */
+        public Builder protection(PacketProtection protection) {
+            checkNotNull(protection, "protection");
+            checkArgument(protection.overhead() >= 0 && protection.overhead() <= 256,
+                    "protection overhead must be in 0..256: %s", protection.overhead());
+            this.protection = protection;
+            return this;
+        }
+
+        /**
+         * Checks the settings against each other and builds the config.
+         *
+         * @return the config
+         * @throws IllegalArgumentException if settings contradict each other, naming them
+         */
+        public EngineConfig build() {
+            checkArgument(minRto.compareTo(maxRto) <= 0, "minRto %s must not exceed maxRto %s", minRto, maxRto);
+            checkArgument(initialRto.compareTo(minRto) >= 0 && initialRto.compareTo(maxRto) <= 0,
+                    "initialRto %s must be within minRto %s..maxRto %s", initialRto, minRto, maxRto);
+            checkArgument(ackDelay.compareTo(minRto) < 0, "ackDelay %s must be below minRto %s", ackDelay, minRto);
+            checkArgument(keepAliveInterval.compareTo(idleTimeout) < 0,
+                    "keepAliveInterval %s must be below idleTimeout %s", keepAliveInterval, idleTimeout);
+            checkArgument(maxQueuedBytes >= maxMessageSize, "maxQueuedBytes %s must be at least maxMessageSize %s",
+                    maxQueuedBytes, maxMessageSize);
+            // Twice: one maximum message always has room to become deliverable while others wait.
+            checkArgument(reassemblyBytesPerPeer >= 2L * maxMessageSize,
+                    "reassemblyBytesPerPeer %s must be at least twice maxMessageSize %s", reassemblyBytesPerPeer,
+                    maxMessageSize);
+            checkArgument(reassemblyBytesTotal >= reassemblyBytesPerPeer,
+                    "reassemblyBytesTotal %s must be at least reassemblyBytesPerPeer %s", reassemblyBytesTotal,
+                    reassemblyBytesPerPeer);
+            int room = maxDatagramSize - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
+                    - WireWriter.MAX_DATA_OVERHEAD - ACK_RESERVE;
+            checkArgument(room >= 256, "maxDatagramSize %s leaves %s bytes per fragment after a protection overhead "
+                    + "of %s; need at least 256", maxDatagramSize, room, protection.overhead());
+            return new EngineConfig(this);
+        }
+
+        private static Duration positive(Duration value, Duration max, String name) {
+            checkNotNull(value, name);
+            checkArgument(!value.isNegative() && !value.isZero() && value.compareTo(max) <= 0,
+                    "%s must be positive and at most %s: %s", name, max, value);
+            return value;
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.github.udpkit.core.protocol;
+
+import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.core.internal.Counter;
+import java.time.Duration;
+
+/**
+ * The counters of one {@link Engine}, written by the engine's thread and readable from any
+ * thread at any time (each value is recent and never torn; values are not a consistent snapshot
+ * of each other).
+ *
+ * @since 0.1.0
+ */
+public final class EngineMetrics {
+    final Counter datagramsSent = new Counter();
+    final Counter bytesSent = new Counter();
+    final Counter datagramsReceived = new Counter();
+    final Counter bytesReceived = new Counter();
+    final Counter messagesSent = new Counter();
+    final Counter messagesDelivered = new Counter();
+    final Counter malformed = new Counter();
+    final Counter oversized = new Counter();
+    final Counter authFailures = new Counter();
+    final Counter replaysDropped = new Counter();
+    final Counter duplicatesDropped = new Counter();
+    final Counter staleSessionDropped = new Counter();
+    final Counter sequencedStaleDropped = new Counter();
+    final Counter retransmissions = new Counter();
+    final Counter deliveryFailures = new Counter();
+    final Counter receiveRefusals = new Counter();
+    final Counter reassemblyDrops = new Counter();
+    final Counter backPressureRefusals = new Counter();
+    final Counter peersRefused = new Counter();
+    final Counter peersEvicted = new Counter();
+    final Counter peerRestarts = new Counter();
+    final Counter peers = new Counter();
+    final Counter smoothedRttNanos = new Counter();
+
+    EngineMetrics() {
+    }
+
+    /** Datagrams handed to {@link EngineOutput#transmit}. */
+    public long datagramsSent() {
+        return datagramsSent.get();
+    }
+
+    /** Bytes handed to {@link EngineOutput#transmit}. */
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
+    /** Datagrams passed to {@link Engine#receive}. */
+    public long datagramsReceived() {
+        return datagramsReceived.get();
+    }
+
+    /** Bytes passed to {@link Engine#receive}. */
+    public long bytesReceived() {
+        return bytesReceived.get();
+    }
+
+    /** Messages accepted by {@link Engine#send} (a fragmented message counts once). */
+    public long messagesSent() {
+        return messagesSent.get();
+    }
+
+    /** Messages handed to {@link EngineOutput#deliver}. */
+    public long messagesDelivered() {
+        return messagesDelivered.get();
+    }
+
+    /** Datagrams dropped because they are not valid udpkit datagrams (foreign, truncated, bad fields). */
+    public long malformed() {
+        return malformed.get();
+    }
+
+    /** Sends refused as larger than {@code maxMessageSize}, plus received messages over it (refused). */
+    public long oversized() {
+        return oversized.get();
+    }
+
+    /** Datagrams dropped because {@link PacketProtection#open} rejected them (corrupted, forged, wrong key). */
+    public long authFailures() {
+        return authFailures.get();
+    }
+
+    /** Authenticated datagrams dropped as repeats of a packet number (only with an authenticating protection). */
+    public long replaysDropped() {
+        return replaysDropped.get();
+    }
+
+    /** Datagrams whose packet number was already seen, and reliable messages or fragments already received. */
+    public long duplicatesDropped() {
+        return duplicatesDropped.get();
+    }
+
+    /**
+     * Datagrams dropped because they belong to a conversation this engine no longer has: addressed
+     * to an earlier session of it, or acknowledgements from a peer it holds no state for.
+     */
+    public long staleSessionDropped() {
+        return staleSessionDropped.get();
+    }
+
+    /** SEQUENCED messages dropped because a newer one was already delivered. */
+    public long sequencedStaleDropped() {
+        return sequencedStaleDropped.get();
+    }
+
+    /** Fragments sent again because they were not acknowledged in time. */
+    public long retransmissions() {
+        return retransmissions.get();
+    }
+
+    /** Sends failed with a {@code DeliveryException}. */
+    public long deliveryFailures() {
+        return deliveryFailures.get();
+    }
+
+    /** Reliable frames not accepted (beyond the receive window, or no reassembly memory); the sender retries. */
+    public long receiveRefusals() {
+        return receiveRefusals.get();
+    }
+
+    /** Partial unreliable or sequenced messages dropped: expired, evicted for memory, or refused. */
+    public long reassemblyDrops() {
+        return reassemblyDrops.get();
+    }
+
+    /** Sends refused with a {@code BackPressureException} (peer queue full, or peer table full). */
+    public long backPressureRefusals() {
+        return backPressureRefusals.get();
+    }
+
+    /** New peers refused because the peer table was full of busy peers. */
+    public long peersRefused() {
+        return peersRefused.get();
+    }
+
+    /** Idle peers evicted to make room for new ones. */
+    public long peersEvicted() {
+        return peersEvicted.get();
+    }
+
+    /** Times a peer was seen with a new session (it restarted, or dropped and re-created its state for us). */
+    public long peerRestarts() {
+        return peerRestarts.get();
+    }
+
+    /** Peers held now. */
+    public int peers() {
+        return (int) peers.get();
+    }
+
+    /** The smoothed round-trip time of the most recently measured peer; zero before any measurement. */
+    public Duration smoothedRtt() {
+        return Duration.ofNanos(smoothedRttNanos.get());
+    }
+
+    /**
+     * Copies the counters that {@link EndpointStats} shares with the engine into a stats builder.
+     * {@code duplicatesDropped} there is this engine's duplicates plus its stale-session and
+     * stale-sequenced drops, so that every dropped datagram is counted once; the driver adds what
+     * only it sees (filtered, decode failures, receive-queue drops).
+     *
+     * @param stats the builder
+     * @return the builder
+     */
+    public EndpointStats.Builder copyTo(EndpointStats.Builder stats) {
+        return stats.datagramsSent(datagramsSent())
+                .bytesSent(bytesSent())
+                .datagramsReceived(datagramsReceived())
+                .bytesReceived(bytesReceived())
+                .messagesSent(messagesSent())
+                .messagesDelivered(messagesDelivered())
+                .malformed(malformed())
+                .oversized(oversized())
+                .authFailures(authFailures())
+                .replaysDropped(replaysDropped())
+                .duplicatesDropped(duplicatesDropped() + staleSessionDropped() + sequencedStaleDropped())
+                .retransmissions(retransmissions())
+                .deliveryFailures(deliveryFailures())
+                .peers(peers())
+                .smoothedRtt(smoothedRtt());
+    }
+
+    @Override
+    public String toString() {
+        return "EngineMetrics{datagramsSent=" + datagramsSent + ", bytesSent=" + bytesSent + ", datagramsReceived="
+                + datagramsReceived + ", bytesReceived=" + bytesReceived + ", messagesSent=" + messagesSent
+                + ", messagesDelivered=" + messagesDelivered + ", malformed=" + malformed + ", oversized=" + oversized
+                + ", authFailures=" + authFailures + ", replaysDropped=" + replaysDropped + ", duplicatesDropped="
+                + duplicatesDropped + ", staleSessionDropped=" + staleSessionDropped + ", sequencedStaleDropped="
+                + sequencedStaleDropped + ", retransmissions=" + retransmissions + ", deliveryFailures="
+                + deliveryFailures + ", receiveRefusals=" + receiveRefusals + ", reassemblyDrops=" + reassemblyDrops
+                + ", backPressureRefusals=" + backPressureRefusals + ", peersRefused=" + peersRefused
+                + ", peersEvicted=" + peersEvicted + ", peerRestarts=" + peerRestarts + ", peers=" + peers
+                + ", smoothedRtt=" + smoothedRtt() + '}';
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.udpkit.core.protocol;
+
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.DisconnectReason;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * Receives the {@link Engine}'s outputs: datagrams to send, messages to deliver and peer events.
+ * Called synchronously, on the engine's thread, from inside its methods.
+ *
+ * <p>A callback may call {@link Engine#send} and {@link Engine#close}; it must not call
+ * {@link Engine#receive} or {@link Engine#update} (the engine refuses that reentrancy).
+ *
+ * @since 0.1.0
+ */
+public interface EngineOutput {
+
+    /**
+     * A datagram to send.
+     *
+     * @param to the peer
+     * @param datagram the bytes, position to limit; valid during the call only, the engine reuses
+     *     the buffer
+     */
+    void transmit(InetSocketAddress to, ByteBuffer datagram);
+
+    /**
+     * A complete message for the application.
+     *
+     * @param from the peer that sent it
+     * @param mode the mode it was sent in
+     * @param payload the message, position to limit; valid during the call only, and not to be
+     *     modified (it may be a view of the received datagram)
+     * @param nowNanos the time passed to the engine call that delivers it
+     */
+    void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos);
+
+    /**
+     * The engine created state for a peer: the first datagram from it, or the first send to it.
+     *
+     * @param peer the peer
+     */
+    default void peerConnected(InetSocketAddress peer) {
+    }
+
+    /**
+     * The engine dropped a peer's state. Its pending sends have already been failed.
+     *
+     * @param peer the peer
+     * @param reason why
+     */
+    default void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+    }
+}

@@ -1,0 +1,136 @@
+package io.github.udpkit.core.protocol;
+
+import io.github.udpkit.api.DeliveryMode;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+/** A message queued or in flight to one peer, with its fragments' acknowledgement state. */
+final class OutMessage {
+    static final long NOT_SENT = Long.MIN_VALUE;
+
+    final DeliveryMode mode;
+    final byte[] payload;
+    final CompletableFuture<Void> completion;
+    final long enqueuedAt;
+    /** The order of sends to the peer, across modes; used to renumber after a peer restart. */
+    final long order;
+    /** 0 when the message travels whole; else the size of every fragment but the last. */
+    final int fragmentSize;
+    final int fragmentCount;
+
+    long sequence;
+    /** When the first fragment was first transmitted; {@link #NOT_SENT} before. The delivery deadline counts from here. */
+    long firstSentAt = NOT_SENT;
+    /** Fragments below this index have been transmitted at least once. */
+    int nextFragment;
+    boolean done;
+
+    private int ackedCount;
+    private final long[] ackedBits;
+    private int transmissions;
+    private final int[] fragmentTransmissions;
+
+    OutMessage(DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long enqueuedAt, long order,
+            int maxWholePayload, int fragmentSize) {
+        this.mode = mode;
+        this.payload = payload;
+        this.completion = completion;
+        this.enqueuedAt = enqueuedAt;
+        this.order = order;
+        if (payload.length <= maxWholePayload) {
+            this.fragmentSize = 0;
+            this.fragmentCount = 1;
+            this.ackedBits = null;
+            this.fragmentTransmissions = null;
+        } else {
+            this.fragmentSize = fragmentSize;
+            this.fragmentCount = (payload.length + fragmentSize - 1) / fragmentSize;
+            boolean reliable = mode.isReliable();
+            this.ackedBits = reliable ? new long[(fragmentCount + 63) >>> 6] : null;
+            this.fragmentTransmissions = reliable ? new int[fragmentCount] : null;
+        }
+    }
+
+    boolean reliable() {
+        return mode.isReliable();
+    }
+
+    int fragmentOffset(int index) {
+        return index * fragmentSize;
+    }
+
+    int fragmentLength(int index) {
+        if (fragmentSize == 0) {
+            return payload.length;
+        }
+        return index < fragmentCount - 1 ? fragmentSize : payload.length - (fragmentCount - 1) * fragmentSize;
+    }
+
+    boolean isAcked(int index) {
+        if (ackedBits == null) {
+            return ackedCount > 0;
+        }
+        return (ackedBits[index >>> 6] & (1L << index)) != 0;
+    }
+
+    /** Marks a fragment acknowledged; returns whether that was news. */
+    boolean markAcked(int index) {
+        if (ackedBits == null) {
+            if (ackedCount > 0) {
+                return false;
+            }
+            ackedCount = 1;
+            return true;
+        }
+        long bit = 1L << index;
+        if ((ackedBits[index >>> 6] & bit) != 0) {
+            return false;
+        }
+        ackedBits[index >>> 6] |= bit;
+        ackedCount++;
+        return true;
+    }
+
+    boolean allAcked() {
+        return ackedCount == fragmentCount;
+    }
+
+    /** Counts one more transmission of a fragment and returns the new count. */
+    int recordTransmission(int index) {
+        if (fragmentTransmissions == null) {
+            return ++transmissions;
+        }
+        return ++fragmentTransmissions[index];
+    }
+
+    int transmissions(int index) {
+        return fragmentTransmissions == null ? transmissions : fragmentTransmissions[index];
+    }
+
+    /** The most transmissions of any fragment: what a {@code DeliveryException} reports. */
+    int attempts() {
+        if (fragmentTransmissions == null) {
+            return transmissions;
+        }
+        int max = 0;
+        for (int t : fragmentTransmissions) {
+            max = Math.max(max, t);
+        }
+        return max;
+    }
+
+    /** Forgets transmission and acknowledgement state, for a peer's new session. */
+    void restart(long newSequence) {
+        sequence = newSequence;
+        firstSentAt = NOT_SENT;
+        nextFragment = 0;
+        ackedCount = 0;
+        transmissions = 0;
+        if (ackedBits != null) {
+            Arrays.fill(ackedBits, 0);
+        }
+        if (fragmentTransmissions != null) {
+            Arrays.fill(fragmentTransmissions, 0);
+        }
+    }
+}

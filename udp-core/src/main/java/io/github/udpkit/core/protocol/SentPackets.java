@@ -1,0 +1,178 @@
+package io.github.udpkit.core.protocol;
+
+import java.util.Arrays;
+
+/**
+ * The ack-eliciting packets in flight to one peer, in a ring indexed by packet number, each with
+ * the reliable fragments it carried. Packet numbers increase by one per datagram, so a ring is
+ * exact; packets that carried nothing to track (ACK-only, PING-only) simply leave their slot
+ * empty. The ring grows by doubling up to a hard capacity, which bounds the span between the
+ * oldest packet in flight and the next packet number.
+ */
+final class SentPackets {
+    private final int maxCapacity;
+    private long[] numbers;
+    private long[] sentAt;
+    private int[] sizes;
+    private boolean[] inFlight;
+    private OutMessage[][] messages;
+    private int[][] fragments;
+    private int[] refCounts;
+    private int mask;
+    private long base;
+    private int inFlightCount;
+    private long bytesInFlight;
+
+    SentPackets(int initialCapacity, int maxCapacity) {
+        this.maxCapacity = ceilPowerOfTwo(maxCapacity);
+        allocate(ceilPowerOfTwo(Math.min(initialCapacity, maxCapacity)));
+    }
+
+    private static int ceilPowerOfTwo(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    private void allocate(int capacity) {
+        numbers = new long[capacity];
+        Arrays.fill(numbers, -1);
+        sentAt = new long[capacity];
+        sizes = new int[capacity];
+        inFlight = new boolean[capacity];
+        messages = new OutMessage[capacity][];
+        fragments = new int[capacity][];
+        refCounts = new int[capacity];
+        mask = capacity - 1;
+    }
+
+    /** Whether a packet with this number can be tracked now (after {@link #advanceBase}). */
+    boolean hasRoom(long packetNumber) {
+        return packetNumber - base < maxCapacity;
+    }
+
+    /** Prepares the slot of a packet about to be built; {@link #hasRoom} must hold. */
+    int open(long packetNumber) {
+        if (packetNumber - base > mask) {
+            grow(packetNumber);
+        }
+        int slot = (int) (packetNumber & mask);
+        numbers[slot] = packetNumber;
+        inFlight[slot] = false;
+        refCounts[slot] = 0;
+        return slot;
+    }
+
+    void addRef(int slot, OutMessage message, int fragment) {
+        int n = refCounts[slot];
+        OutMessage[] m = messages[slot];
+        if (m == null || n == m.length) {
+            int size = m == null ? 8 : m.length << 1;
+            messages[slot] = m = m == null ? new OutMessage[size] : Arrays.copyOf(m, size);
+            fragments[slot] = fragments[slot] == null ? new int[size] : Arrays.copyOf(fragments[slot], size);
+        }
+        m[n] = message;
+        fragments[slot][n] = fragment;
+        refCounts[slot] = n + 1;
+    }
+
+    void commit(int slot, long now, int size) {
+        sentAt[slot] = now;
+        sizes[slot] = size;
+        inFlight[slot] = true;
+        inFlightCount++;
+        bytesInFlight += size;
+    }
+
+    /** The slot of a packet in flight, or -1. */
+    int slotOf(long packetNumber) {
+        if (packetNumber < base || packetNumber - base > mask) {
+            return -1;
+        }
+        int slot = (int) (packetNumber & mask);
+        return numbers[slot] == packetNumber && inFlight[slot] ? slot : -1;
+    }
+
+    long sentAt(int slot) {
+        return sentAt[slot];
+    }
+
+    int size(int slot) {
+        return sizes[slot];
+    }
+
+    int refCount(int slot) {
+        return refCounts[slot];
+    }
+
+    OutMessage refMessage(int slot, int i) {
+        return messages[slot][i];
+    }
+
+    int refFragment(int slot, int i) {
+        return fragments[slot][i];
+    }
+
+    /** Takes a packet out of flight (acknowledged or lost). */
+    void release(int slot) {
+        inFlight[slot] = false;
+        inFlightCount--;
+        bytesInFlight -= sizes[slot];
+        OutMessage[] m = messages[slot];
+        if (m != null) {
+            Arrays.fill(m, 0, refCounts[slot], null);
+        }
+        refCounts[slot] = 0;
+    }
+
+    /** Moves the base up to the oldest packet still in flight (or {@code next}). */
+    void advanceBase(long next) {
+        while (base < next && slotOf(base) < 0) {
+            base++;
+        }
+    }
+
+    long base() {
+        return base;
+    }
+
+    int inFlight() {
+        return inFlightCount;
+    }
+
+    long bytesInFlight() {
+        return bytesInFlight;
+    }
+
+    /** Forgets every packet; the next packet number is {@code next}. */
+    void clear(long next) {
+        for (int slot = 0; slot <= mask; slot++) {
+            if (inFlight[slot]) {
+                release(slot);
+            }
+        }
+        base = next;
+    }
+
+    private void grow(long packetNumber) {
+        int capacity = ceilPowerOfTwo((int) (packetNumber - base + 1));
+        long[] oldNumbers = numbers;
+        long[] oldSentAt = sentAt;
+        int[] oldSizes = sizes;
+        boolean[] oldInFlight = inFlight;
+        OutMessage[][] oldMessages = messages;
+        int[][] oldFragments = fragments;
+        int[] oldRefCounts = refCounts;
+        allocate(capacity);
+        for (int i = 0; i < oldNumbers.length; i++) {
+            if (oldInFlight[i]) {
+                int slot = (int) (oldNumbers[i] & mask);
+                numbers[slot] = oldNumbers[i];
+                sentAt[slot] = oldSentAt[i];
+                sizes[slot] = oldSizes[i];
+                inFlight[slot] = true;
+                messages[slot] = oldMessages[i];
+                fragments[slot] = oldFragments[i];
+                refCounts[slot] = oldRefCounts[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.udpkit.core.wire;
+
+import io.github.udpkit.api.DeliveryMode;
+import java.nio.ByteBuffer;
+
+/**
+ * Receives the frames of a validated datagram from {@link WireReader#readFrames}, in order. Each
+ * method returns whether to go on with the next frame.
+ *
+ * @since 0.1.0
+ */
+public interface FrameVisitor {
+
+    /**
+     * A PING frame.
+     *
+     * @return true to read on
+     */
+    boolean onPing();
+
+    /**
+     * An ACK frame.
+     *
+     * @param ranges the acknowledged ranges, largest first; valid during the call only
+     * @param ackDelayMicros how long the sender held the ACK after receiving the largest number
+     * @param receiveWindow the sender's receive window, in messages per reliable sequence space
+     * @return true to read on
+     */
+    boolean onAck(AckRanges ranges, long ackDelayMicros, long receiveWindow);
+
+    /**
+     * A CLOSE frame.
+     *
+     * @param code the close code (0: closed by the application)
+     * @return true to read on
+     */
+    boolean onClose(long code);
+
+    /**
+     * A DATA frame: a whole message, or one fragment of it.
+     *
+     * @param mode the delivery mode
+     * @param sequence the message sequence number in the mode's sequence space
+     * @param totalLength the length of the whole message
+     * @param fragmentSize 0 when the frame holds the whole message; else the size of every
+     *     fragment but the last
+     * @param fragmentIndex the fragment index, 0 when not fragmented
+     * @param buffer the datagram
+     * @param offset where the bytes start in {@code buffer} (absolute index)
+     * @param length how many bytes
+     * @return true to read on
+     */
+    boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
+            ByteBuffer buffer, int offset, int length);
+}

@@ -1,0 +1,86 @@
+package io.github.udpkit.core.wire;
+
+import io.github.udpkit.api.DeliveryMode;
+
+/**
+ * The constants of the udpkit wire format, version 1; {@code docs/PROTOCOL.md} explains each.
+ *
+ * @since 0.1.0
+ */
+public final class WireFormat {
+    /**
+     * The first magic byte. 0xF5 never occurs in UTF-8, so no text datagram (what the seed
+     * programs send) can be mistaken for a udpkit one.
+     */
+    public static final byte MAGIC_0 = (byte) 0xF5;
+    /** The second magic byte, ASCII {@code k}. */
+    public static final byte MAGIC_1 = 0x6B;
+    /** The protocol version this code speaks. */
+    public static final int VERSION = 1;
+
+    /** Magic (2), version (1), flags (1), source session (8), destination session (8). */
+    public static final int FIXED_HEADER_LENGTH = 20;
+    /** The fixed header and a one-byte packet number. */
+    public static final int MIN_HEADER_LENGTH = FIXED_HEADER_LENGTH + 1;
+    /** The fixed header and an eight-byte packet number. */
+    public static final int MAX_HEADER_LENGTH = FIXED_HEADER_LENGTH + 8;
+
+    /** Frame type: PING, no body; asks for an acknowledgement. */
+    public static final int FRAME_PING = 0x01;
+    /** Frame type: ACK of packet numbers, with the sender's receive window. */
+    public static final int FRAME_ACK = 0x02;
+    /** Frame type: CLOSE, the sender is dropping this conversation. */
+    public static final int FRAME_CLOSE = 0x03;
+    /** Frame type base of DATA: {@code 0x10 | fragmented 0x04 | mode 0..3}. */
+    public static final int FRAME_DATA = 0x10;
+    /** The DATA type bit that says the frame is one fragment of a larger message. */
+    public static final int DATA_FRAGMENTED = 0x04;
+
+    /** The most ACK ranges after the first that a reader accepts in one ACK frame. */
+    public static final int MAX_ACK_RANGES = 64;
+    /** The largest message the format can describe, 16 MiB. */
+    public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+    /** The largest UDP payload over IPv4, 65,507 bytes. */
+    public static final int MAX_DATAGRAM_SIZE = 65_507;
+    /** The largest receive window, in messages, an ACK may advertise. */
+    public static final int MAX_RECEIVE_WINDOW = 1 << 20;
+
+    private static final DeliveryMode[] MODES = {
+        DeliveryMode.UNRELIABLE, DeliveryMode.SEQUENCED, DeliveryMode.RELIABLE_UNORDERED, DeliveryMode.RELIABLE
+    };
+
+    private WireFormat() {
+    }
+
+    /**
+     * The two-bit code of a framed delivery mode in a DATA frame type.
+     *
+     * @param mode a framed mode
+     * @return 0 UNRELIABLE, 1 SEQUENCED, 2 RELIABLE_UNORDERED, 3 RELIABLE
+     * @throws IllegalArgumentException for {@link DeliveryMode#RAW}
+     */
+    public static int modeCode(DeliveryMode mode) {
+        switch (mode) {
+            case UNRELIABLE:
+                return 0;
+            case SEQUENCED:
+                return 1;
+            case RELIABLE_UNORDERED:
+                return 2;
+            case RELIABLE:
+                return 3;
+            default:
+                throw new IllegalArgumentException("mode has no frame: " + mode);
+        }
+    }
+
+    /**
+     * The delivery mode of a two-bit code.
+     *
+     * @param code 0..3
+     * @return the mode
+     */
+    public static DeliveryMode mode(int code) {
+        return MODES[code & 3];
+    }
+}

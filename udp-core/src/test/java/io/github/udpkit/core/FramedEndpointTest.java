@@ -1,0 +1,222 @@
+package io.github.udpkit.core;
+
+import static io.github.udpkit.core.RawEndpointTest.awaitTrue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.udpkit.api.BackPressureException;
+import io.github.udpkit.api.Codecs;
+import io.github.udpkit.api.DeliveryException;
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.DisconnectReason;
+import io.github.udpkit.api.Endpoint;
+import io.github.udpkit.api.EndpointClosedException;
+import io.github.udpkit.api.EndpointListener;
+import io.github.udpkit.api.Message;
+import io.github.udpkit.core.protocol.EngineConfig;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Framed endpoints over real loopback sockets: the engine driven by the I/O thread. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FramedEndpointTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static Endpoint<String> open(DeliveryMode mode) {
+        return Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(mode).open();
+    }
+
+    @Test
+    void shouldDeliverReliableMessagesOnceInOrderAndAcknowledgeThem() throws Exception {
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE)) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                acks.add(client.send("m" + i).to(server.localAddress()));
+            }
+            for (int i = 0; i < 2000; i++) {
+                Message<String> m = server.receive(WAIT);
+                assertEquals("m" + i, m.payload());
+                assertEquals(DeliveryMode.RELIABLE, m.mode());
+                assertEquals(client.localAddress(), m.sender());
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            assertTrue(server.poll().isEmpty(), "nothing delivered twice");
+            assertTrue(client.stats().datagramsSent() < 2000, "small messages are packed: " + client.stats());
+            assertEquals(2000, client.stats().messagesSent());
+            assertEquals(2000, server.stats().messagesDelivered());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DeliveryMode.class, names = {"UNRELIABLE", "SEQUENCED", "RELIABLE_UNORDERED"})
+    void shouldDeliverInEveryFramedMode(DeliveryMode mode) {
+        try (Endpoint<String> server = open(mode); Endpoint<String> client = open(mode)) {
+            client.send("hello " + mode).to(server.localAddress()).join();
+            Message<String> m = server.receive(WAIT);
+            assertEquals("hello " + mode, m.payload());
+            assertEquals(mode, m.mode());
+        }
+    }
+
+    @Test
+    void shouldLetOneSendChooseAnotherFramedMode() {
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE)) {
+            client.send("quick").mode(DeliveryMode.UNRELIABLE).to(server.localAddress()).join();
+            assertEquals(DeliveryMode.UNRELIABLE, server.receive(WAIT).mode());
+        }
+    }
+
+    @Test
+    void shouldFragmentAndReassembleALargeMessage() {
+        byte[] big = new byte[1 << 20];
+        new Random(42).nextBytes(big);
+        try (Endpoint<byte[]> server = Udp.endpoint(Codecs.bytes()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE).open();
+             Endpoint<byte[]> client = Udp.endpoint(Codecs.bytes()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE).open()) {
+            client.send(big).to(server.localAddress()).join();
+            assertArrayEquals(big, server.receive(WAIT).payload());
+        }
+    }
+
+    @Test
+    void shouldEchoFromAHandlerOnTheIoThread() {
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE)) {
+            server.onMessage(m -> server.send(m.payload().toUpperCase()).to(m.sender()));
+            for (int i = 0; i < 50; i++) {
+                client.send("echo" + i).to(server.localAddress());
+            }
+            for (int i = 0; i < 50; i++) {
+                assertEquals("ECHO" + i, client.receive(WAIT).payload());
+            }
+        }
+    }
+
+    @Test
+    void shouldFailAReliableSendToNobodyWithADeliveryException() throws Exception {
+        int silentPort;
+        try (DatagramChannel silent = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            silent.bind(new InetSocketAddress("127.0.0.1", 0));
+            silentPort = ((InetSocketAddress) silent.getLocalAddress()).getPort();
+            EngineConfig impatient = EngineConfig.builder()
+                    .initialRto(Duration.ofMillis(20)).minRto(Duration.ofMillis(10)).maxRto(Duration.ofMillis(40))
+                    .ackDelay(Duration.ofMillis(2)).maxTransmissions(4).build();
+            List<DisconnectReason> reasons = new CopyOnWriteArrayList<>();
+            try (Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                    .protocol(impatient)
+                    .listener(new EndpointListener() {
+                        @Override
+                        public void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+                            reasons.add(reason);
+                        }
+                    }).open()) {
+                CompletableFuture<Void> send = client.send("anyone?").to("127.0.0.1", silentPort);
+                ExecutionException e = assertThrows(ExecutionException.class, () -> send.get(10, TimeUnit.SECONDS));
+                DeliveryException failure = assertInstanceOf(DeliveryException.class, e.getCause());
+                assertEquals(silentPort, failure.peer().getPort());
+                assertEquals(4, failure.attempts());
+                assertTrue(failure.elapsed().toMillis() > 0, failure.getMessage());
+                assertEquals(1, client.stats().deliveryFailures());
+                awaitTrue(() -> reasons.contains(DisconnectReason.UNREACHABLE));
+            }
+        }
+    }
+
+    @Test
+    void shouldFailFastWhenThePeersWindowIsFull() throws Exception {
+        try (DatagramChannel silent = DatagramChannel.open(StandardProtocolFamily.INET);
+             Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                     .protocol(EngineConfig.builder().maxQueuedMessages(8).build()).failFast().open()) {
+            silent.bind(new InetSocketAddress("127.0.0.1", 0));
+            InetSocketAddress to = (InetSocketAddress) silent.getLocalAddress();
+            for (int i = 0; i < 8; i++) {
+                client.send("m" + i).to(to);
+            }
+            BackPressureException e = assertThrows(BackPressureException.class, () -> client.send("one too many").to(to));
+            assertTrue(e.getMessage().contains(to.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldWaitForRoomThenGiveUpAfterTheSendTimeout() throws Exception {
+        try (DatagramChannel silent = DatagramChannel.open(StandardProtocolFamily.INET);
+             Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                     .protocol(EngineConfig.builder().maxQueuedMessages(2).build())
+                     .sendTimeout(Duration.ofMillis(100)).open()) {
+            silent.bind(new InetSocketAddress("127.0.0.1", 0));
+            InetSocketAddress to = (InetSocketAddress) silent.getLocalAddress();
+            client.send("a").to(to);
+            client.send("b").to(to);
+            BackPressureException e = assertThrows(BackPressureException.class, () -> client.send("c").to(to));
+            assertTrue(e.getMessage().contains("100 ms"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldFailUnacknowledgedSendsWhenClosed() throws Exception {
+        CompletableFuture<Void> pending;
+        try (DatagramChannel silent = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            silent.bind(new InetSocketAddress("127.0.0.1", 0));
+            Endpoint<String> client = open(DeliveryMode.RELIABLE);
+            pending = client.send("never acknowledged").to((InetSocketAddress) silent.getLocalAddress());
+            client.close();
+        }
+        CompletionException e = assertThrows(CompletionException.class, pending::join);
+        assertInstanceOf(EndpointClosedException.class, e.getCause());
+    }
+
+    @Test
+    void shouldTellThePeerWhenClosing() throws Exception {
+        List<DisconnectReason> reasons = new CopyOnWriteArrayList<>();
+        List<InetSocketAddress> connected = new CopyOnWriteArrayList<>();
+        try (Endpoint<String> server = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                .listener(new EndpointListener() {
+                    @Override
+                    public void onPeerConnected(InetSocketAddress peer) {
+                        connected.add(peer);
+                    }
+
+                    @Override
+                    public void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+                        reasons.add(reason);
+                    }
+                }).open()) {
+            Endpoint<String> client = open(DeliveryMode.RELIABLE);
+            client.send("hi").to(server.localAddress()).join();
+            server.receive(WAIT);
+            assertEquals(List.of(client.localAddress()), connected);
+            client.close();
+            awaitTrue(() -> reasons.contains(DisconnectReason.CLOSED_BY_PEER));
+        }
+    }
+
+    @Test
+    void shouldCountForeignDatagramsAsMalformed() throws Exception {
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE);
+             DatagramChannel raw = DatagramChannel.open(StandardProtocolFamily.INET);
+             Endpoint<String> client = open(DeliveryMode.RELIABLE)) {
+            raw.send(ByteBuffer.wrap("plain text, no frame".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    server.localAddress());
+            client.send("framed").to(server.localAddress());
+            assertEquals("framed", server.receive(WAIT).payload());
+            awaitTrue(() -> server.stats().malformed() == 1);
+        }
+    }
+}

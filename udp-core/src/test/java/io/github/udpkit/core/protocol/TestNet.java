@@ -1,0 +1,202 @@
+package io.github.udpkit.core.protocol;
+
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.DisconnectReason;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A tiny in-test network: engines wired back to back, datagrams moved between them in virtual
+ * time with seeded loss, duplication and jitter (which reorders), time advanced straight to the
+ * next deadline or arrival. Deterministic for a seed, which every failure message names.
+ */
+final class TestNet {
+    static final long MS = 1_000_000L;
+
+    final long seed;
+    final Random random;
+    long now;
+    double loss;
+    double duplicate;
+    long latency = MS;
+    long jitter;
+    /** Drops every datagram it returns true for (blackouts, partitions). */
+    DropRule dropRule = (from, to, bytes) -> false;
+    long datagramsMoved;
+    private long order;
+    private final PriorityQueue<Flight> flights = new PriorityQueue<>();
+    private final Map<InetSocketAddress, Node> nodes = new HashMap<>();
+    private int nextPort = 40_000;
+
+    TestNet(long seed) {
+        this.seed = seed;
+        this.random = new Random(seed);
+    }
+
+    interface DropRule {
+        boolean drop(InetSocketAddress from, InetSocketAddress to, byte[] datagram);
+    }
+
+    static EngineConfig.Builder config(long seed) {
+        return EngineConfig.builder().seed(seed);
+    }
+
+    Node node(EngineConfig config) {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), nextPort++);
+        Node node = new Node(address);
+        node.engine = new Engine(config, node, now);
+        nodes.put(address, node);
+        return node;
+    }
+
+    /** Replaces the engine at a node's address with a fresh one: a process restart. */
+    void restart(Node node, EngineConfig config) {
+        node.engine = new Engine(config, node, now);
+    }
+
+    void remove(Node node) {
+        nodes.remove(node.address);
+    }
+
+    /** Runs until the condition holds (true) or the virtual time limit passes (false). */
+    boolean runUntil(BooleanSupplier done, long maxVirtualNanos) {
+        long limit = now + maxVirtualNanos;
+        while (true) {
+            long next = Long.MAX_VALUE;
+            for (Node n : new ArrayList<>(nodes.values())) {
+                if (!n.engine.isClosed()) {
+                    next = Math.min(next, n.engine.update(now));
+                }
+            }
+            if (done.getAsBoolean()) {
+                return true;
+            }
+            Flight f = flights.peek();
+            if (f != null) {
+                next = Math.min(next, f.at);
+            }
+            if (next == Long.MAX_VALUE || next > limit) {
+                now = limit;
+                return done.getAsBoolean();
+            }
+            now = Math.max(now, next);
+            while (!flights.isEmpty() && flights.peek().at <= now) {
+                Flight g = flights.poll();
+                Node to = nodes.get(g.to);
+                if (to != null && !to.engine.isClosed()) {
+                    to.engine.receive(g.from, ByteBuffer.wrap(g.bytes), now);
+                }
+            }
+        }
+    }
+
+    /** Runs for a stretch of virtual time. */
+    void runFor(long virtualNanos) {
+        runUntil(() -> false, virtualNanos);
+    }
+
+    String describe() {
+        return "seed=" + seed + " loss=" + loss + " duplicate=" + duplicate + " jitter=" + jitter / MS + "ms";
+    }
+
+    private void transmit(InetSocketAddress from, InetSocketAddress to, ByteBuffer datagram) {
+        byte[] bytes = new byte[datagram.remaining()];
+        datagram.get(bytes);
+        datagramsMoved++;
+        if (dropRule.drop(from, to, bytes) || random.nextDouble() < loss) {
+            return;
+        }
+        schedule(from, to, bytes);
+        if (random.nextDouble() < duplicate) {
+            schedule(from, to, bytes.clone());
+        }
+    }
+
+    private void schedule(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+        long delay = latency + (jitter > 0 ? (long) (random.nextDouble() * jitter) : 0);
+        flights.add(new Flight(now + delay, order++, from, to, bytes));
+    }
+
+    private static final class Flight implements Comparable<Flight> {
+        final long at;
+        final long order;
+        final InetSocketAddress from;
+        final InetSocketAddress to;
+        final byte[] bytes;
+
+        Flight(long at, long order, InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+            this.at = at;
+            this.order = order;
+            this.from = from;
+            this.to = to;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int compareTo(Flight o) {
+            int c = Long.compare(at, o.at);
+            return c != 0 ? c : Long.compare(order, o.order);
+        }
+    }
+
+    /** One endpoint: its engine and what it delivered and reported. */
+    final class Node implements EngineOutput {
+        final InetSocketAddress address;
+        Engine engine;
+        final List<Delivery> delivered = new ArrayList<>();
+        final List<InetSocketAddress> connected = new ArrayList<>();
+        final List<DisconnectReason> disconnects = new ArrayList<>();
+        final List<InetSocketAddress> disconnected = new ArrayList<>();
+
+        Node(InetSocketAddress address) {
+            this.address = address;
+        }
+
+        @Override
+        public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            TestNet.this.transmit(address, to, datagram);
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            delivered.add(new Delivery(from, mode, bytes));
+        }
+
+        @Override
+        public void peerConnected(InetSocketAddress peer) {
+            connected.add(peer);
+        }
+
+        @Override
+        public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+            disconnected.add(peer);
+            disconnects.add(reason);
+        }
+    }
+
+    record Delivery(InetSocketAddress from, DeliveryMode mode, byte[] bytes) {
+        int number() {
+            return ByteBuffer.wrap(bytes).getInt();
+        }
+    }
+
+    /** A message of {@code size} bytes (at least 4) that starts with its number; the rest is derived from it. */
+    static byte[] numbered(int number, int size) {
+        byte[] b = new byte[Math.max(4, size)];
+        ByteBuffer.wrap(b).putInt(number);
+        for (int i = 4; i < b.length; i++) {
+            b[i] = (byte) (number * 31 + i);
+        }
+        return b;
+    }
+}

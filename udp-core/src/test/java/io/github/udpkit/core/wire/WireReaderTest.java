@@ -1,0 +1,141 @@
+package io.github.udpkit.core.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.udpkit.api.DeliveryMode;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The reader's validation of each field, before anything is trusted or allocated. */
+class WireReaderTest {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private static int header(byte[] bytes) {
+        return new WireReader().readHeader(ByteBuffer.wrap(bytes), 0, bytes.length);
+    }
+
+    private static int frames(String hexBody) {
+        byte[] header = new Datagram(1, 0, 0, List.of(new PingFrame())).encode();
+        byte[] body = HEX.parseHex(hexBody);
+        ByteBuffer b = ByteBuffer.allocate(header.length - 1 + body.length);
+        b.put(header, 0, header.length - 1).put(body);
+        WireReader reader = new WireReader();
+        assertEquals(WireReader.OK, reader.readHeader(b, 0, b.capacity()));
+        return reader.readFrames(b, reader.headerLength(), b.capacity(), null);
+    }
+
+    @Test
+    void shouldRejectForeignTextCheaply() {
+        assertEquals(WireReader.BAD_MAGIC, header("HELLO SERVER".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(WireReader.TRUNCATED, header(new byte[] {(byte) 0xF5}));
+        assertEquals(WireReader.TRUNCATED, header(new byte[] {(byte) 0xF5, 0x6B, 1, 0}));
+    }
+
+    @Test
+    void shouldRejectFutureVersionsReservedFlagsAndAZeroSession() {
+        byte[] ok = new Datagram(1, 0, 0, List.of(new PingFrame())).encode();
+        assertEquals(WireReader.OK, header(ok));
+        byte[] version = ok.clone();
+        version[2] = 2;
+        assertEquals(WireReader.BAD_VERSION, header(version));
+        byte[] flags = ok.clone();
+        flags[3] = 0x01;
+        assertEquals(WireReader.BAD_FLAGS, header(flags));
+        byte[] zero = ok.clone();
+        zero[11] = 0;
+        assertEquals(WireReader.BAD_SESSION, header(zero));
+    }
+
+    @Test
+    void shouldRejectVarintsLongerThanNeeded() {
+        assertEquals(WireReader.OK, frames("0300"));       // CLOSE 0
+        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("034000")); // CLOSE 0 in two bytes
+        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("0380000001"));
+    }
+
+    @Test
+    void shouldRejectUnknownFramesEmptyBodiesAndTruncation() {
+        assertEquals(WireReader.UNKNOWN_FRAME, frames("00"));
+        assertEquals(WireReader.UNKNOWN_FRAME, frames("18"));
+        assertEquals(WireReader.NO_FRAMES, frames(""));
+        assertEquals(WireReader.TRUNCATED, frames("13"));          // RELIABLE DATA without its sequence number
+        assertEquals(WireReader.TRUNCATED, frames("0240"));        // ACK whose largest is cut in the middle
+        assertEquals(WireReader.BAD_DATA, frames("1300056162"));   // RELIABLE #0 says 5 bytes, has 2
+    }
+
+    @Test
+    void shouldRejectDataLengthsBeyondTheDatagramBeforeAllocating() {
+        // RELIABLE DATA #0 claiming 2^30 bytes (an eight-byte varint) with 1 byte present.
+        assertEquals(WireReader.BAD_DATA, frames("1300c00000004000000061"));
+    }
+
+    @Test
+    void shouldRejectInconsistentFragmentGeometry() {
+        // fragmented RELIABLE #0, total 10, fragment size 4 -> 3 fragments of 4, 4, 2 bytes
+        assertEquals(WireReader.OK, frames("17" + "00" + "0a" + "04" + "02" + "02" + "6162"));
+        assertEquals(WireReader.BAD_DATA, frames("17" + "00" + "0a" + "04" + "03" + "02" + "6162")); // index 3 of 3
+        assertEquals(WireReader.BAD_DATA, frames("17" + "00" + "0a" + "04" + "02" + "03" + "616263")); // last holds 2
+        assertEquals(WireReader.BAD_DATA, frames("17" + "00" + "0a" + "0a" + "00" + "0a" + "00".repeat(10))); // size = total
+        assertEquals(WireReader.BAD_DATA, frames("17" + "00" + "01" + "01" + "00" + "01" + "61")); // total 1
+        assertEquals(WireReader.BAD_DATA, frames("17" + "00" + "81000001" + "01" + "00" + "01" + "61")); // 16 MiB + 1
+    }
+
+    @Test
+    void shouldRejectAckRangesBelowZeroAndBadWindows() {
+        // ACK largest 10, delay 0, window 16, first range 3 (10..7), one more range: gap 4 -> 1, length 1 -> 0
+        assertEquals(WireReader.OK, frames("02" + "0a" + "00" + "10" + "03" + "01" + "04" + "01"));
+        assertEquals(WireReader.BAD_ACK, frames("02" + "0a" + "00" + "10" + "03" + "01" + "06" + "00")); // gap below 0
+        assertEquals(WireReader.BAD_ACK, frames("02" + "0a" + "00" + "10" + "03" + "01" + "04" + "02")); // length below 0
+        assertEquals(WireReader.BAD_ACK, frames("02" + "0a" + "00" + "10" + "0b" + "00")); // first range > largest
+        assertEquals(WireReader.BAD_ACK, frames("02" + "0a" + "00" + "00" + "00" + "00")); // window 0
+        assertEquals(WireReader.BAD_ACK, frames("02" + "0a" + "00" + "10" + "00" + "4041")); // 65 more ranges
+    }
+
+    @Test
+    void shouldAllocateNothingWhileReadingHostileBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Random random = new Random(1);
+        byte[][] inputs = new byte[5000][];
+        byte[] valid = new Datagram(3, 4, 5, List.of(new PingFrame(), DataFrame.whole(DeliveryMode.RELIABLE, 9,
+                new byte[100]))).encode();
+        for (int i = 0; i < inputs.length; i++) {
+            byte[] b = valid.clone();
+            for (int k = 0; k < 3; k++) {
+                b[20 + random.nextInt(b.length - 20)] = (byte) random.nextInt();
+            }
+            inputs[i] = b;
+        }
+        WireReader reader = new WireReader();
+        ByteBuffer[] buffers = new ByteBuffer[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            buffers[i] = ByteBuffer.wrap(inputs[i]);
+        }
+        int ok = 0;
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int round = 0; round < 4; round++) {
+            for (ByteBuffer b : buffers) {
+                if (reader.readHeader(b, 0, b.limit()) == WireReader.OK
+                        && reader.readFrames(b, reader.headerLength(), b.limit(), null) == WireReader.OK) {
+                    ok++;
+                }
+            }
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 64 * 1024, "reading 20,000 datagrams allocated " + allocated + " bytes");
+        assertTrue(ok > 0 && ok < 20_000, "some mutations stay valid, most do not: " + ok);
+    }
+
+    @Test
+    void shouldReportDescriptionsForLogs() {
+        assertEquals("bad magic", WireReader.describe(WireReader.BAD_MAGIC));
+        assertEquals("status 99", WireReader.describe(99));
+        assertThrows(IllegalArgumentException.class, () -> new AckRanges(1).add(5, 6));
+    }
+}
