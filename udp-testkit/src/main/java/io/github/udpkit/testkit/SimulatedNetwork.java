@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.math.LongMath;
+import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.transport.Impairer;
 import io.github.udpkit.core.transport.Impairments;
 import java.net.InetAddress;
@@ -42,6 +43,9 @@ import java.util.function.Function;
  * sees them as one batch, as a real I/O loop would. Each run is bounded in events, so a livelock
  * fails with a {@link SimulationException} (naming the seed) instead of hanging the test.
  *
+ * <p>{@link #engine(InetSocketAddress, EngineConfig)} attaches udpkit's own protocol engine as a
+ * {@link SimPeer}, which records what it delivers and lets a test send and await completions.
+ *
  * <p>Not thread-safe: drive it, and the nodes it owns, from the test's thread.
  *
  * <pre>{@code
@@ -68,6 +72,8 @@ public final class SimulatedNetwork {
     public static final int DEFAULT_PORT = 40_000;
 
     private static final int HOSTS_PER_SUBNET = 250;
+    // Keeps engine seeds apart from link salts derived from the same addresses.
+    private static final long ENGINE_SALT = 0x5EED_E461_4E00_0001L;
 
     private final long seed;
     private final long originNanos;
@@ -221,6 +227,33 @@ public final class SimulatedNetwork {
         port.node = node;
         register(port);
         return node;
+    }
+
+    /**
+     * Attaches udpkit's protocol engine at an address, with default settings.
+     *
+     * @param address a resolved address no other node is attached at
+     * @return the peer wrapping the engine
+     */
+    public SimPeer engine(InetSocketAddress address) {
+        return engine(address, EngineConfig.defaults());
+    }
+
+    /**
+     * Attaches udpkit's protocol engine at an address. A configuration without a
+     * {@link EngineConfig#seed() seed} gets one derived from the network's seed and the address, so
+     * that the engine's random choices (its session ids) replay with the run too.
+     *
+     * @param address a resolved address no other node is attached at
+     * @param config the engine's settings
+     * @return the peer wrapping the engine
+     */
+    public SimPeer engine(InetSocketAddress address, EngineConfig config) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(config, "config");
+        EngineConfig seeded = config.seed().isPresent() ? config
+                : config.toBuilder().seed(mix(seed ^ ENGINE_SALT ^ addressBits(address))).build();
+        return attachNew(address, port -> new SimPeer(port, seeded, SimPeer.DEFAULT_MAX_RECORDED));
     }
 
     private Port newPort(InetSocketAddress address) {
