@@ -30,6 +30,9 @@ import picocli.CommandLine.Spec;
         })
 public final class Compare implements Callable<Integer> {
 
+    /** The share of datagrams the lossy proxy drops, each way, in the RELIABLE-under-loss rows. */
+    static final double LOSS = 0.10;
+
     @Spec
     CommandSpec spec;
 
@@ -62,6 +65,7 @@ public final class Compare implements Callable<Integer> {
         for (Scenario s : Scenarios.standard()) {
             all.add(s);
             if (s.kind() == Scenario.Kind.THROUGHPUT && s.key().equals("tcp")) {
+                all.add(LossyScenarios.reliableThroughput(LOSS, s.payloadBytes()));
                 all.add(AeronScenarios.throughput(s.payloadBytes()));
                 all.add(NettyScenarios.throughput(s.payloadBytes()));
             }
@@ -80,6 +84,8 @@ public final class Compare implements Callable<Integer> {
         notes.add("Aeron: embedded media driver, SHARED threading, back-off idle strategy on every thread; "
                 + "its round trip spins, so it is compared with the busy-spin baseline.");
         notes.add("Netty NIO: one event loop per side; the sender writes batches of 64 pooled direct buffers per flush.");
+        notes.add("RELIABLE with loss: through udp-testkit's LossyProxy dropping 10% of datagrams each way (seed "
+                + LossyScenarios.SEED + "); the rate is goodput, compared with the lossless raw baseline.");
         return notes;
     }
 

@@ -23,7 +23,7 @@ class CompareTest {
 
     private static final BenchPlan TINY = BenchPlan.quick()
             .warmup(Duration.ofMillis(50)).round(Duration.ofMillis(100)).rounds(2)
-            .filter("aeron").filter("netty").build();
+            .filter("aeron").filter("netty").filter("loss").build();
 
     @Test
     void shouldMeasureEveryPeerAgainstABaselineOfTheSameRun() {
@@ -31,7 +31,8 @@ class CompareTest {
         List<Result> results = new BenchRunner(TINY, line -> { }).run(chosen);
 
         long peers = results.stream().filter(r -> !r.scenario().isBaseline()).count();
-        assertEquals(5, peers, results::toString); // Aeron and Netty at 64 and 1200 B, Aeron round trip
+        // Aeron, Netty and RELIABLE under loss at 64 and 1200 B, and Aeron's round trip
+        assertEquals(7, peers, results::toString);
         for (Result r : results) {
             assertNull(r.failure(), () -> r.scenario() + " failed: " + r.failure());
             assertTrue(r.messagesPerSecond().median() > 0, r::toString);
@@ -46,7 +47,8 @@ class CompareTest {
         cli.setOut(new PrintWriter(out, true));
         assertEquals(0, cli.execute("--list"));
         for (String id : List.of("baseline.throughput.64", "udpkit-raw.throughput.1200", "aeron.throughput.64",
-                "netty-nio.throughput.1200", "aeron.rtt-busy-spin.64", "tcp.rtt-blocking.64")) {
+                "netty-nio.throughput.1200", "aeron.rtt-busy-spin.64", "tcp.rtt-blocking.64",
+                "udpkit-reliable-loss10.throughput.1200", "udpkit-reliable.throughput.64")) {
             assertTrue(out.toString().contains(id), () -> id + " missing from " + out);
         }
     }

@@ -70,6 +70,9 @@ public final class ResultTable {
                 environment.cores(), environment.os()));
         out.append("vs baseline: throughput = rate / the DatagramChannel rate at the same size (higher is better); "
                 + "round trip = p50 / the DatagramChannel p50 with the same wait (lower is better).\n");
+        out.append("loss: sent but not received when the round's drain ended; lossless transports (TCP, RELIABLE, "
+                + "Aeron) drain until every message arrived or " + BenchRunner.MAX_DRAIN_NANOS / 1_000_000_000
+                + " s passed, so loss there means late.\n");
         for (String note : notes) {
             out.append("note: ").append(note).append('\n');
         }
