@@ -270,6 +270,23 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Makes the framed modes validate a new peer's address before keeping any state for it: its
+     * first datagram is answered only with a stateless cookie, no larger than the datagram, and
+     * only a datagram that echoes the cookie creates the peer. For servers on a public network,
+     * so that they cannot be used to reflect traffic at a spoofed address, nor be filled with
+     * state by a flood of them. Clients need nothing: every endpoint answers cookies. Sets
+     * {@link EngineConfig#addressValidation()} in the current {@link #protocol} config (a later
+     * {@code protocol(...)} call replaces it); datagrams dropped by it count as
+     * {@link io.github.udpkit.api.EndpointStats#filtered() filtered}.
+     *
+     * @return this
+     */
+    public EndpointBuilder<T> validateAddresses() {
+        this.protocol = protocol.toBuilder().addressValidation(true).build();
+        return this;
+    }
+
+    /**
      * Limits how many datagrams each source address may send, with a token bucket per source
      * (IPv6 sources by /64) in a bounded table. Checked before parsing and decryption; datagrams
      * over the limit are dropped and counted as {@link io.github.udpkit.api.EndpointStats#filtered()

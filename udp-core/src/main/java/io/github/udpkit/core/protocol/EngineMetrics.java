@@ -35,6 +35,10 @@ public final class EngineMetrics {
     final Counter peerRestarts = new Counter();
     final Counter peers = new Counter();
     final Counter smoothedRttNanos = new Counter();
+    final Counter addressValidationRetries = new Counter();
+    final Counter retriesSuppressed = new Counter();
+    final Counter invalidCookies = new Counter();
+    final Counter retriesReceived = new Counter();
 
     EngineMetrics() {
     }
@@ -152,6 +156,37 @@ public final class EngineMetrics {
         return (int) peers.get();
     }
 
+    /**
+     * Datagrams from addresses not yet validated (address validation on) that were dropped and
+     * answered with a RETRY carrying a fresh cookie.
+     */
+    public long addressValidationRetries() {
+        return addressValidationRetries.get();
+    }
+
+    /**
+     * Datagrams from addresses not yet validated that were dropped unanswered: a RETRY would have
+     * been larger than the datagram, or the {@linkplain EngineConfig#maxRetriesPerSecond() RETRY
+     * rate limit} was reached.
+     */
+    public long retriesSuppressed() {
+        return retriesSuppressed.get();
+    }
+
+    /**
+     * Datagrams from addresses not yet validated whose TOKEN was not a valid cookie: forged,
+     * expired, or made for another address or session. Each is also counted in
+     * {@link #addressValidationRetries()} or {@link #retriesSuppressed()}.
+     */
+    public long invalidCookies() {
+        return invalidCookies.get();
+    }
+
+    /** RETRYs from servers validating this engine's address that it acted on, echoing their cookie. */
+    public long retriesReceived() {
+        return retriesReceived.get();
+    }
+
     /** The smoothed round-trip time of the most recently measured peer; zero before any measurement. */
     public Duration smoothedRtt() {
         return Duration.ofNanos(smoothedRttNanos.get());
@@ -160,8 +195,9 @@ public final class EngineMetrics {
     /**
      * Copies the counters that {@link EndpointStats} shares with the engine into a stats builder.
      * {@code duplicatesDropped} there is this engine's duplicates plus its stale-session and
-     * stale-sequenced drops, so that every dropped datagram is counted once; the driver adds what
-     * only it sees (filtered, decode failures, receive-queue drops).
+     * stale-sequenced drops, so that every dropped datagram is counted once; {@code filtered} there
+     * is the datagrams dropped by address validation. The driver adds what only it sees (its own
+     * filtered datagrams, decode failures, receive-queue drops).
      *
      * @param stats the builder
      * @return the builder
@@ -180,6 +216,7 @@ public final class EngineMetrics {
                 .duplicatesDropped(duplicatesDropped() + staleSessionDropped() + sequencedStaleDropped())
                 .retransmissions(retransmissions())
                 .deliveryFailures(deliveryFailures())
+                .filtered(addressValidationRetries() + retriesSuppressed())
                 .peers(peers())
                 .smoothedRtt(smoothedRtt());
     }
@@ -195,6 +232,8 @@ public final class EngineMetrics {
                 + deliveryFailures + ", receiveRefusals=" + receiveRefusals + ", reassemblyDrops=" + reassemblyDrops
                 + ", backPressureRefusals=" + backPressureRefusals + ", peersRefused=" + peersRefused
                 + ", peersEvicted=" + peersEvicted + ", peerRestarts=" + peerRestarts + ", peers=" + peers
-                + ", smoothedRtt=" + smoothedRtt() + '}';
+                + ", smoothedRtt=" + smoothedRtt() + ", addressValidationRetries=" + addressValidationRetries
+                + ", retriesSuppressed=" + retriesSuppressed + ", invalidCookies=" + invalidCookies
+                + ", retriesReceived=" + retriesReceived + '}';
     }
 }

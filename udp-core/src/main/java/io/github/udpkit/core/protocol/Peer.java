@@ -40,6 +40,14 @@ final class Peer {
     boolean announcePending;
     long lastAnnounceAt = Long.MIN_VALUE / 2;
     boolean pingPending;
+    /**
+     * The cookie of a RETRY from the peer, echoed in a TOKEN frame at the head of every datagram
+     * until a datagram from the peer is accepted; null when none is needed.
+     */
+    byte[] token;
+    /** Whether a RETRY was acted on, and when: RETRYs answering the same flight are ignored. */
+    boolean retried;
+    long retryAt;
 
     // send side
     long nextPacketNumber;
