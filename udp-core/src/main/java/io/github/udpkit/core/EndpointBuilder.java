@@ -277,7 +277,8 @@ public final class EndpointBuilder<T> {
      * state by a flood of them. Clients need nothing: every endpoint answers cookies. Sets
      * {@link EngineConfig#addressValidation()} in the current {@link #protocol} config (a later
      * {@code protocol(...)} call replaces it); datagrams dropped by it count as
-     * {@link io.github.udpkit.api.EndpointStats#filtered() filtered}.
+     * {@link io.github.udpkit.api.EndpointStats#filtered() filtered}. {@code RAW} mode has no
+     * engine and is not affected.
      *
      * @return this
      */

@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * long deadline = engine.update(System.nanoTime());
  * }</pre>
  *
+ * <p>With {@linkplain EngineConfig#addressValidation() address validation} on, a datagram from an
+ * address the engine holds no state for creates none until the address has echoed a stateless
+ * cookie; every engine echoes the cookies it is sent, so clients need no setting.
+ *
  * <p>Times are nanoseconds from any origin (the driver passes {@code System.nanoTime()}, a
  * simulator its virtual clock); a time earlier than one already seen is taken as that one.
  *

@@ -417,6 +417,56 @@ class AddressValidationTest {
         assertEquals(1, server.engine.metrics().addressValidationRetries() + server.engine.metrics().retriesSuppressed());
     }
 
+    @Property(tries = 200)
+    void shouldKeepStateOnlyForTheRealClientAndNeverAmplifyWhateverArrives(
+            @ForAll @Size(max = 60) List<@Size(max = 120) byte[]> garbage, @ForAll long seed) {
+        // Without protection, garbage and mutated datagrams (RETRYs and TOKENs among them) reach
+        // the frame parser and the address validation of both sides.
+        TestNet net = new TestNet(seed);
+        Node server = net.node(TestNet.config(2).protection(PacketProtection.none()).addressValidation(true).build());
+        Node client = net.node(TestNet.config(1).protection(PacketProtection.none()).build());
+        List<byte[]> seen = new ArrayList<>();
+        java.util.Map<InetSocketAddress, Long> toStrangers = new java.util.HashMap<>();
+        java.util.Map<InetSocketAddress, Long> fromStrangers = new java.util.HashMap<>();
+        net.dropRule = (from, to, bytes) -> {
+            if (!to.equals(client.address) && !to.equals(server.address)) {
+                if (from.equals(server.address)) { // the client does not validate: it may answer strangers
+                    toStrangers.merge(to, (long) bytes.length, Long::sum);
+                }
+                return true;
+            }
+            seen.add(bytes);
+            return false;
+        };
+        for (int i = 0; i < 20; i++) {
+            client.engine.send(server.address, DeliveryMode.values()[1 + i % 4], numbered(i, i * 131 % 2000),
+                    new CompletableFuture<>(), net.now);
+        }
+        net.runFor(20 * MS);
+        Random random = new Random(seed);
+        for (byte[] g : garbage) {
+            InetSocketAddress stranger = address(random.nextInt(50));
+            byte[] mutated = seen.get(random.nextInt(seen.size())).clone();
+            for (int k = random.nextInt(3); k >= 0; k--) {
+                mutated[random.nextInt(mutated.length)] = (byte) random.nextInt();
+            }
+            for (byte[] d : List.of(g, mutated)) {
+                server.engine.receive(stranger, ByteBuffer.wrap(d.clone()), net.now);
+                fromStrangers.merge(stranger, (long) d.length, Long::sum);
+            }
+            server.engine.receive(client.address, ByteBuffer.wrap(mutated.clone()), net.now);
+            client.engine.receive(server.address, ByteBuffer.wrap(mutated.clone()), net.now);
+            client.engine.receive(stranger, ByteBuffer.wrap(mutated.clone()), net.now);
+            server.engine.update(net.now);
+            client.engine.update(net.now);
+        }
+        net.runFor(100 * MS);
+        assertTrue(server.engine.peerCount() <= 1, "state for strangers: " + server.connected);
+        assertTrue(server.connected.stream().allMatch(client.address::equals), server.connected.toString());
+        toStrangers.forEach((to, bytes) -> assertTrue(bytes <= fromStrangers.getOrDefault(to, 0L),
+                to + " got " + bytes + " bytes for " + fromStrangers.get(to)));
+    }
+
     @Property(tries = 500)
     void shouldNeverAcceptArbitraryBytesAsACookie(@ForAll @Size(max = 64) byte[] token, @ForAll long session,
             @ForAll long now) {
