@@ -542,13 +542,18 @@ public final class Engine {
             metrics.staleSessionDropped.increment(); // not for a conversation of ours
             return;
         }
-        if (peer.retried && now - peer.retryAt < config.minRtoNanos()) {
+        int offset = reader.tokenOffset();
+        int length = reader.tokenLength();
+        if (peer.retried && (now - peer.retryAt < config.minRtoNanos()
+                || sameBytes(b, offset, length, peer.lastRetryToken))) {
             // The peer answers every datagram of a flight; the first RETRY resent the whole flight.
+            // And a cookie acted on once is never acted on again: a replayed RETRY does nothing.
             metrics.duplicatesDropped.increment();
             return;
         }
-        byte[] token = new byte[reader.tokenLength()];
-        b.get(reader.tokenOffset(), token, 0, token.length);
+        byte[] token = new byte[length];
+        b.get(offset, token, 0, length);
+        peer.lastRetryToken = token;
         peer.token = token;
         peer.retried = true;
         peer.retryAt = now;
@@ -568,6 +573,18 @@ public final class Engine {
         // Goes out with the retransmissions, or alone when there are none (unreliable messages
         // are not resent), so that the peer validates us either way.
         peer.pingPending = true;
+    }
+
+    private static boolean sameBytes(ByteBuffer b, int offset, int length, byte[] bytes) {
+        if (length != bytes.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (b.get(offset + i) != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void dropMalformed(InetSocketAddress from, int status, long now) {

@@ -45,9 +45,10 @@ final class Peer {
      * until a datagram from the peer is accepted; null when none is needed.
      */
     byte[] token;
-    /** Whether a RETRY was acted on, and when: RETRYs answering the same flight are ignored. */
+    /** Whether a RETRY was acted on, when, and its token: RETRYs answering the same flight, or replayed, are ignored. */
     boolean retried;
     long retryAt;
+    byte[] lastRetryToken;
 
     // send side
     long nextPacketNumber;

@@ -509,6 +509,13 @@ class AddressValidationTest {
         client.engine.update(net.now);
         assertEquals(1, fromClient.size() - before, "one resend, not fifty");
         assertEquals(WireFormat.FRAME_TOKEN, firstFrameType(fromClient.get(before)));
+        net.now += SECOND; // long after: the same RETRY replayed is still ignored, a new cookie is not
+        client.engine.receive(server.address, ByteBuffer.wrap(stranger), net.now);
+        assertEquals(1, m.retriesReceived(), "a replayed RETRY does nothing");
+        byte[] another = sealed(new Datagram(10, session, 0, List.of(new RetryFrame(new byte[] {2}))),
+                PacketProtection.crc32c());
+        client.engine.receive(server.address, ByteBuffer.wrap(another), net.now);
+        assertEquals(2, m.retriesReceived());
         // The forged cookie gets the client nowhere; after a retransmission timeout a real RETRY gets it through.
         assertTrue(net.runUntil(f::isDone, 10 * SECOND));
         f.join();
