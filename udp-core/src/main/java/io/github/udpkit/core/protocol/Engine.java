@@ -943,8 +943,13 @@ public final class Engine {
             return;
         }
         peer.peerWindow = window;
+        int spurious = peer.reordering.spurious(ranges);
+        if (spurious > 0) {
+            metrics.spuriousLosses.add(spurious);
+        }
         SentPackets sent = peer.sent;
         long largestSentAt = -1;
+        long priorLargest = peer.largestAcked;
         boolean newlyAcked = false;
         for (int i = 0; i < ranges.count(); i++) {
             long low = Math.max(ranges.low(i), sent.base());
@@ -955,6 +960,9 @@ public final class Engine {
                 }
                 if (pn == largest) {
                     largestSentAt = sent.sentAt(slot);
+                }
+                if (pn < priorLargest) {
+                    peer.reordering.outOfOrder(); // acknowledged after a later packet was
                 }
                 packetAcked(peer, slot);
                 newlyAcked = true;
@@ -1018,23 +1026,32 @@ public final class Engine {
     /**
      * RFC 9002 loss detection: a packet is lost once one sent {@value #PACKET_THRESHOLD} later is
      * acknowledged, or once it is 9/8 of an RTT older than the newest acknowledged one; the loss
-     * timer catches the second case when no further ACK comes.
+     * timer catches the second case when no further ACK comes. On a path seen to reorder, only
+     * time counts, with a reordering window that adapts to spurious losses ({@link Reordering}).
      */
     private void detectLosses(Peer peer, long now) {
         SentPackets sent = peer.sent;
-        long lossDelay = peer.rtt.hasSample() ? peer.rtt.lossDelay() : NONE;
+        Reordering reordering = peer.reordering;
+        long lossDelay = peer.rtt.hasSample() ? peer.rtt.lossDelay(reordering.multiplier()) : NONE;
+        boolean byCount = !reordering.seen();
         long lossTime = NONE;
+        boolean declared = false;
         for (long pn = sent.base(); pn < peer.largestAcked; pn++) {
             int slot = sent.slotOf(pn);
             if (slot < 0) {
                 continue;
             }
             long sentAt = sent.sentAt(slot);
-            if (peer.largestAcked - pn >= PACKET_THRESHOLD || now - sentAt >= lossDelay) {
+            if ((byCount && peer.largestAcked - pn >= PACKET_THRESHOLD) || now - sentAt >= lossDelay) {
+                reordering.declaredLost(pn);
                 declareLost(peer, slot, now, false);
+                declared = true;
             } else if (lossDelay != NONE) {
                 lossTime = Math.min(lossTime, sentAt + lossDelay);
             }
+        }
+        if (declared) {
+            reordering.recovery();
         }
         peer.lossTime = lossTime;
     }

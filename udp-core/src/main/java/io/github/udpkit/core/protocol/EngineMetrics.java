@@ -39,6 +39,7 @@ public final class EngineMetrics {
     final Counter retriesSuppressed = new Counter();
     final Counter invalidCookies = new Counter();
     final Counter retriesReceived = new Counter();
+    final Counter spuriousLosses = new Counter();
 
     EngineMetrics() {
     }
@@ -114,6 +115,14 @@ public final class EngineMetrics {
     /** Fragments sent again because they were not acknowledged in time. */
     public long retransmissions() {
         return retransmissions.get();
+    }
+
+    /**
+     * Packets declared lost that were acknowledged afterwards: they were only overtaken (the path
+     * reorders), and their retransmission was needless. Each widens the reordering window.
+     */
+    public long spuriousLosses() {
+        return spuriousLosses.get();
     }
 
     /** Sends failed with a {@code DeliveryException}. */
@@ -234,6 +243,6 @@ public final class EngineMetrics {
                 + ", peersEvicted=" + peersEvicted + ", peerRestarts=" + peerRestarts + ", peers=" + peers
                 + ", smoothedRtt=" + smoothedRtt() + ", addressValidationRetries=" + addressValidationRetries
                 + ", retriesSuppressed=" + retriesSuppressed + ", invalidCookies=" + invalidCookies
-                + ", retriesReceived=" + retriesReceived + '}';
+                + ", retriesReceived=" + retriesReceived + ", spuriousLosses=" + spuriousLosses + '}';
     }
 }

@@ -61,6 +61,8 @@ final class Peer {
     final RttEstimator rtt;
     final CongestionControl congestion;
     long largestAcked = -1;
+    /** What the path has shown of reordering; widens loss detection when it reorders. */
+    final Reordering reordering = new Reordering();
     /** When the earliest packet below the largest acknowledged one passes the time threshold (RFC 9002 loss timer). */
     long lossTime = Long.MAX_VALUE;
     boolean rtoArmed;
