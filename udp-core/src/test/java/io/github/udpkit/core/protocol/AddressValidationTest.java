@@ -110,6 +110,20 @@ class AddressValidationTest {
     }
 
     @Test
+    void shouldBeOffByDefaultAndCarryItsSettingsThroughToBuilder() {
+        assertFalse(EngineConfig.defaults().addressValidation());
+        assertEquals(1000, EngineConfig.defaults().maxRetriesPerSecond());
+        EngineConfig on = EngineConfig.builder().addressValidation(true).maxRetriesPerSecond(7).build();
+        EngineConfig copy = on.toBuilder().build();
+        assertTrue(copy.addressValidation());
+        assertEquals(7, copy.maxRetriesPerSecond());
+        assertTrue(copy.toString().contains("addressValidation=true"), copy.toString());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> EngineConfig.builder().maxRetriesPerSecond(0));
+        assertTrue(e.getMessage().contains("maxRetriesPerSecond") && e.getMessage().endsWith(": 0"), e.getMessage());
+    }
+
+    @Test
     void shouldAnswerASpoofedSourceWithNoMoreBytesThanItSentAndKeepNoState() {
         TestNet net = new TestNet(301);
         Node server = net.node(validating(2));
