@@ -5,6 +5,7 @@ import io.github.udpkit.api.DisconnectReason;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,16 @@ final class TestNet {
     long jitter;
     /** Drops every datagram it returns true for (blackouts, partitions). */
     DropRule dropRule = (from, to, bytes) -> false;
+    /**
+     * A bottleneck in each direction, 0 for none: datagrams leave it one after another at this
+     * many bytes per second, wait in a FIFO of {@link #bottleneckQueue} datagrams while it is
+     * busy, and are dropped when that is full (drop-tail), as at a congested router.
+     */
+    long bottleneckBytesPerSecond;
+    int bottleneckQueue = 1;
+    long bottleneckDrops;
+    long bottleneckPassed;
+    private final Map<List<InetSocketAddress>, ArrayDeque<Long>> bottlenecks = new HashMap<>();
     long datagramsMoved;
     private long order;
     private final PriorityQueue<Flight> flights = new PriorityQueue<>();
@@ -114,15 +125,31 @@ final class TestNet {
         if (dropRule.drop(from, to, bytes) || random.nextDouble() < loss) {
             return;
         }
-        schedule(from, to, bytes);
+        long departure = now;
+        if (bottleneckBytesPerSecond > 0) {
+            // The departure times of the datagrams in the bottleneck, the one being sent first.
+            ArrayDeque<Long> queue = bottlenecks.computeIfAbsent(List.of(from, to), k -> new ArrayDeque<>());
+            while (!queue.isEmpty() && queue.peekFirst() <= now) {
+                queue.removeFirst();
+            }
+            if (queue.size() > bottleneckQueue) { // one being sent, bottleneckQueue waiting
+                bottleneckDrops++;
+                return;
+            }
+            long start = queue.isEmpty() ? now : queue.peekLast();
+            departure = start + bytes.length * 1_000_000_000L / bottleneckBytesPerSecond;
+            queue.addLast(departure);
+            bottleneckPassed++;
+        }
+        schedule(departure, from, to, bytes);
         if (random.nextDouble() < duplicate) {
-            schedule(from, to, bytes.clone());
+            schedule(departure, from, to, bytes.clone());
         }
     }
 
-    private void schedule(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+    private void schedule(long departure, InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
         long delay = latency + (jitter > 0 ? (long) (random.nextDouble() * jitter) : 0);
-        flights.add(new Flight(now + delay, order++, from, to, bytes));
+        flights.add(new Flight(departure + delay, order++, from, to, bytes));
     }
 
     private static final class Flight implements Comparable<Flight> {
