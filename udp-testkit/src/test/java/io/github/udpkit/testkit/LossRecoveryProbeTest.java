@@ -98,9 +98,11 @@ class LossRecoveryProbeTest {
 
         EngineMetrics m = alice.engine().metrics();
         Arrays.sort(latencies);
-        String row = String.format(Locale.ROOT, "| %-11s | %2d ms | %6d x %4d B | %8.3f s | %7.0f | %6d | %6d | %5d | %7.3f s | %7.3f s |",
+        String row = String.format(Locale.ROOT,
+                "| %-11s | %2d ms | %6d x %4d B | %8.3f s | %7.0f | %6d | %6d | %5d | %5d | %5d | %7.3f s | %7.3f s |",
                 link, delayMs, count, size, elapsed / 1e9, count / (elapsed / 1e9), m.datagramsSent(),
-                m.retransmissions(), m.spuriousLosses(), latencies[count / 2] / 1e9, latencies[count - 1] / 1e9);
+                m.retransmissions(), m.spuriousLosses(), m.probeTimeouts(), m.congestionEvents(),
+                latencies[count / 2] / 1e9, latencies[count - 1] / 1e9);
         synchronized (ROWS) {
             ROWS.add(row);
         }
@@ -110,7 +112,7 @@ class LossRecoveryProbeTest {
     @AfterAll
     static void reportTheTable(TestReporter reporter) {
         StringBuilder table = new StringBuilder("\n| link        | delay | messages         | virtual    | msg/s   "
-                + "| dgrams | retx   | spur. | p50 lat.  | max lat.  |\n");
+                + "| dgrams | retx   | spur. | PTOs  | cwnd- | p50 lat.  | max lat.  |\n");
         synchronized (ROWS) {
             ROWS.forEach(r -> table.append(r).append('\n'));
         }

@@ -71,8 +71,26 @@ public final class Engine {
     private static final long NONE = Long.MAX_VALUE;
     /** Packets this far below the largest acknowledged one are lost (RFC 9002's kPacketThreshold). */
     private static final int PACKET_THRESHOLD = 3;
+    /** A PING frame is its type byte. */
+    private static final int PING_LENGTH = 1;
+    /**
+     * A probe timeout sends two probes (as RFC 9002 section 6.2.4 allows); the second follows the
+     * first by this fraction of the probe timeout: sent together,
+     * the two would arrive together and be acknowledged together, and a burst that took the
+     * first, or its acknowledgement, would likely take the second too.
+     */
+    private static final int PROBE_SPACING = 4;
+    /** A bound on the count of probe timeouts in a row (the timeout stops growing long before). */
+    private static final int MAX_PROBE_COUNT = 64;
     /** Acknowledge at once after this many ack-eliciting datagrams. */
     private static final int ACK_EVERY = 2;
+    /**
+     * The least interval between session announcements to a peer, and between RETRYs acted on:
+     * {@code minRto}, but no less than this. (They followed {@code minRto} when it was 50 ms by
+     * default; the probe timeout's floor is 10 ms now, and a forged RETRY should not make a
+     * client resend its flight a hundred times a second.)
+     */
+    private static final long MIN_CONTROL_INTERVAL = 50_000_000;
     /** Reported ACK delays are capped here before conversion, so a hostile value cannot overflow. */
     private static final long MAX_ACK_DELAY_MICROS = 10_000_000;
 
@@ -94,6 +112,8 @@ public final class Engine {
     private final int maxWholePayload;
     private final int fragmentSize;
     private final int datagramRoom;
+    /** See {@link #MIN_CONTROL_INTERVAL}. */
+    private final long controlInterval;
     /** Makes and checks cookies when address validation is on; null when it is off. */
     private final AddressValidator validator;
     private final byte[] cookie = new byte[AddressValidator.TOKEN_LENGTH];
@@ -134,6 +154,7 @@ public final class Engine {
         this.maxWholePayload = config.maxWholePayload();
         this.fragmentSize = config.fragmentSize();
         this.datagramRoom = config.maxDatagramSize() - protection.overhead();
+        this.controlInterval = Math.max(config.minRtoNanos(), MIN_CONTROL_INTERVAL);
     }
 
     /**
@@ -466,6 +487,12 @@ public final class Engine {
             if (peer.ackElicitingSinceAck >= ACK_EVERY || !inOrder || reader.hasPing()) {
                 peer.ackDeadline = now;
             }
+            if (handler.duplicate) {
+                // The peer resent what we hold, so it did not hear our ACKs: answer at once, and
+                // twice, so that a burst of loss on the way back is less likely to take both.
+                peer.ackDeadline = now;
+                peer.ackCopies = 1;
+            }
         }
     }
 
@@ -544,7 +571,7 @@ public final class Engine {
         }
         int offset = reader.tokenOffset();
         int length = reader.tokenLength();
-        if (peer.retried && (now - peer.retryAt < config.minRtoNanos()
+        if (peer.retried && (now - peer.retryAt < controlInterval
                 || sameBytes(b, offset, length, peer.lastRetryToken))) {
             // The peer answers every datagram of a flight; the first RETRY resent the whole flight.
             // And a cookie acted on once is never acted on again: a replayed RETRY does nothing.
@@ -562,13 +589,13 @@ public final class Engine {
         for (long pn = sent.base(); pn < peer.nextPacketNumber; pn++) {
             int slot = sent.slotOf(pn);
             if (slot >= 0) {
-                declareLost(peer, slot, now, true); // dropped unread, not lost to congestion
+                declareLost(peer, slot, pn); // dropped unread, not lost to congestion
             }
         }
         sent.advanceBase(peer.nextPacketNumber);
-        peer.rtoArmed = false;
-        peer.backoff = 0; // the path works: the RETRY came back
-        peer.probeCount = 0;
+        peer.probeCount = 0; // the path works: the RETRY came back
+        peer.probesPending = 0;
+        peer.secondProbeAt = NONE;
         peer.lossTime = NONE;
         // Goes out with the retransmissions, or alone when there are none (unreliable messages
         // are not resent), so that the peer validates us either way.
@@ -601,12 +628,15 @@ public final class Engine {
         long now;
         boolean refused;
         boolean closeSeen;
+        /** Whether the datagram carried reliable data received before. */
+        boolean duplicate;
 
         void begin(Peer p, long time) {
             this.peer = p;
             this.now = time;
             this.refused = false;
             this.closeSeen = false;
+            this.duplicate = false;
         }
 
         private boolean alive() {
@@ -638,6 +668,12 @@ public final class Engine {
             }
             return alive();
         }
+    }
+
+    /** A reliable message or fragment arrived again: count it, and note it for {@link #process}. */
+    private void reliableDuplicate() {
+        metrics.duplicatesDropped.increment();
+        frameHandler.duplicate = true;
     }
 
     /** Applies a DATA frame; returns false if a reliable frame was refused (so its packet is not acknowledged). */
@@ -679,7 +715,7 @@ public final class Engine {
             int length, long now) {
         int c = peer.unordered.classify(seq);
         if (c == UnorderedWindow.DUPLICATE) {
-            metrics.duplicatesDropped.increment();
+            reliableDuplicate();
             return true;
         }
         if (c == UnorderedWindow.BEYOND) {
@@ -711,7 +747,7 @@ public final class Engine {
             return false;
         }
         if (!r.add(index, b, offset, length)) {
-            metrics.duplicatesDropped.increment();
+            reliableDuplicate();
             return true;
         }
         if (r.complete()) {
@@ -728,7 +764,7 @@ public final class Engine {
         OrderedBuffer ob = peer.ordered;
         int c = ob.classify(seq);
         if (c == OrderedBuffer.DUPLICATE) {
-            metrics.duplicatesDropped.increment();
+            reliableDuplicate();
             return true;
         }
         if (c == OrderedBuffer.BEYOND) {
@@ -737,7 +773,7 @@ public final class Engine {
         }
         Object held = ob.get(seq);
         if (held instanceof byte[]) {
-            metrics.duplicatesDropped.increment();
+            reliableDuplicate();
             return true;
         }
         boolean isBase = seq == ob.base();
@@ -775,7 +811,7 @@ public final class Engine {
             return false;
         }
         if (!r.add(index, b, offset, length)) {
-            metrics.duplicatesDropped.increment();
+            reliableDuplicate();
             return true;
         }
         if (r.complete()) {
@@ -973,22 +1009,24 @@ public final class Engine {
         }
         if (largestSentAt >= 0) {
             long delay = Math.min(ackDelayMicros, MAX_ACK_DELAY_MICROS) * 1000;
+            if (!peer.rtt.hasSample()) {
+                peer.firstSampleAt = now;
+            }
             peer.rtt.sample(now - largestSentAt, delay);
             metrics.smoothedRttNanos.set(peer.rtt.smoothed());
         }
-        if (largest > peer.largestAcked) {
+        boolean newLargest = largest > priorLargest;
+        if (newLargest) {
             peer.largestAcked = largest;
         }
-        if (newlyAcked) {
+        // An ACK of a probe that carried no data (a PING) acknowledges nothing tracked, but it
+        // raises the largest acknowledged packet: what it leaves out is lost, and the path works.
+        if (newlyAcked || newLargest) {
             detectLosses(peer, now);
-            peer.backoff = 0;
             peer.probeCount = 0;
+            peer.probesPending = 0;
+            peer.secondProbeAt = NONE;
             sent.advanceBase(peer.nextPacketNumber);
-            if (sent.inFlight() > 0) {
-                armRto(peer, now);
-            } else {
-                peer.rtoArmed = false;
-            }
             completeAll();
         }
     }
@@ -1003,7 +1041,7 @@ public final class Engine {
         }
         long sentAt = sent.sentAt(slot);
         int size = sent.size(slot);
-        sent.release(slot);
+        sent.release(slot, true);
         peer.congestion.onAcked(size, sentAt);
     }
 
@@ -1028,77 +1066,136 @@ public final class Engine {
      * acknowledged, or once it is 9/8 of an RTT older than the newest acknowledged one; the loss
      * timer catches the second case when no further ACK comes. On a path seen to reorder, only
      * time counts, with a reordering window that adapts to spurious losses ({@link Reordering}).
+     * The packets lost are one congestion event; if they span the persistent-congestion duration
+     * with nothing acknowledged in between, the window collapses (RFC 9002 section 7.6).
      */
     private void detectLosses(Peer peer, long now) {
         SentPackets sent = peer.sent;
         Reordering reordering = peer.reordering;
-        long lossDelay = peer.rtt.hasSample() ? peer.rtt.lossDelay(reordering.multiplier()) : NONE;
+        RttEstimator rtt = peer.rtt;
+        long lossDelay = rtt.hasSample() ? rtt.lossDelay(reordering.multiplier()) : NONE;
         boolean byCount = !reordering.seen();
         long lossTime = NONE;
-        boolean declared = false;
+        long newestLostSentAt = NONE;
+        // The current run of lost packets (in packet number order, nothing acknowledged within).
+        long runStart = NONE;
+        long runEnd = NONE;
+        boolean persistent = false;
+        long persistentDuration = rtt.hasSample() ? rtt.persistentCongestionDuration() : NONE;
         for (long pn = sent.base(); pn < peer.largestAcked; pn++) {
             int slot = sent.slotOf(pn);
             if (slot < 0) {
+                if (sent.wasAcked(pn)) {
+                    runStart = NONE;
+                }
                 continue;
             }
             long sentAt = sent.sentAt(slot);
             if ((byCount && peer.largestAcked - pn >= PACKET_THRESHOLD) || now - sentAt >= lossDelay) {
                 reordering.declaredLost(pn);
-                declareLost(peer, slot, now, false);
-                declared = true;
-            } else if (lossDelay != NONE) {
-                lossTime = Math.min(lossTime, sentAt + lossDelay);
+                declareLost(peer, slot, pn);
+                peer.congestion.onLost();
+                newestLostSentAt = newestLostSentAt == NONE ? sentAt : Math.max(newestLostSentAt, sentAt);
+                if (sentAt >= peer.firstSampleAt) {
+                    if (runStart == NONE) {
+                        runStart = sentAt;
+                    }
+                    runEnd = sentAt;
+                    persistent |= runEnd - runStart >= persistentDuration;
+                }
+            } else {
+                runStart = NONE;
+                if (lossDelay != NONE) {
+                    lossTime = Math.min(lossTime, sentAt + lossDelay);
+                }
             }
         }
-        if (declared) {
+        if (newestLostSentAt != NONE) {
             reordering.recovery();
+            if (peer.congestion.onCongestionEvent(newestLostSentAt, now, rtt.queued(peer.congestion.window()))) {
+                metrics.congestionEvents.increment();
+            }
+            if (persistent) {
+                metrics.persistentCongestion.increment();
+                peer.congestion.onPersistentCongestion(now);
+            }
         }
         peer.lossTime = lossTime;
     }
 
-    private void declareLost(Peer peer, int slot, long now, boolean byTimeout) {
+    /**
+     * Takes a packet out of flight as lost and queues its unacknowledged fragments for
+     * retransmission, each once, and only if this packet carried its newest copy: a probe may
+     * have sent another copy that is still in flight.
+     */
+    private void declareLost(Peer peer, int slot, long pn) {
         SentPackets sent = peer.sent;
         for (int i = 0, n = sent.refCount(slot); i < n; i++) {
             OutMessage m = sent.refMessage(slot, i);
             int fragment = sent.refFragment(slot, i);
-            if (!m.done && !m.isAcked(fragment)) {
+            if (!m.done && !m.isAcked(fragment) && m.lastPacket(fragment) == pn && m.markQueued(fragment)) {
                 peer.retransmits.add(m, fragment);
             }
         }
-        long sentAt = sent.sentAt(slot);
-        sent.release(slot);
-        if (!byTimeout) {
-            peer.congestion.onLoss(sentAt, now);
-        }
+        sent.release(slot, false);
     }
 
-    /** RFC 6298 5.4-5.6: the timer expired; resend the oldest outstanding data, back off, restart. */
-    private void onRto(Peer peer, long now) {
-        long rto = peer.rtt.rto(peer.backoff);
+    /**
+     * RFC 9002 section 6.2: nothing was acknowledged for a probe timeout. Declares nothing lost and
+     * leaves the congestion window alone (a timeout is no evidence of congestion: the data or its
+     * acknowledgements may have met random loss); sends two probes instead, beyond the window,
+     * each with a PING so that the peer acknowledges at once, the second a quarter of a probe
+     * timeout after the first ({@link #PROBE_SPACING}). The acknowledgement of either lets loss
+     * detection find what else was lost. The next probe timeout is half as long again.
+     *
+     * <p>The first probe carries the oldest unacknowledged data, so that a lost tail is repaired
+     * by the probe itself and a receiver waiting for it to deliver in order gets it as soon as
+     * anything gets through; the second, at {@link #onSecondProbe}, other data.
+     */
+    private void onProbeTimeout(Peer peer, long now) {
+        metrics.probeTimeouts.increment();
+        peer.probeCount = Math.min(peer.probeCount + 1, MAX_PROBE_COUNT);
+        peer.probesPending = 1;
+        peer.secondProbeAt = now + peer.rtt.probeTimeout(peer.probeCount) / PROBE_SPACING;
+        peer.lastDataSentAt = now;
+        queueProbeData(peer, fragmentSize, true);
+    }
+
+    /**
+     * The second probe of a probe timeout: the oldest data in flight that no probe carried yet,
+     * else new data, else only the PING. Data a probe carried is not sent again by it while that
+     * probe's fate is unknown: when acknowledgements are lost in a burst, sending the same
+     * fragments on every timeout only used up their {@code maxTransmissions}.
+     */
+    private void onSecondProbe(Peer peer, long now) {
+        peer.secondProbeAt = NONE;
+        peer.probesPending = 1;
+        peer.lastDataSentAt = now;
+        queueProbeData(peer, fragmentSize, false);
+    }
+
+    /**
+     * Queues unacknowledged fragments of packets in flight, oldest first, up to {@code budget}
+     * bytes: with {@code oldest}, whatever packet holds them; else only from the packet that
+     * holds their newest copy, and not from packets that were probes.
+     */
+    private void queueProbeData(Peer peer, long budget, boolean oldest) {
         SentPackets sent = peer.sent;
-        boolean oldest = true;
-        for (long pn = sent.base(); pn < peer.nextPacketNumber; pn++) {
+        for (long pn = sent.base(); pn < peer.nextPacketNumber && budget > 0; pn++) {
             int slot = sent.slotOf(pn);
-            if (slot < 0) {
+            if (slot < 0 || (!oldest && sent.isProbe(slot))) {
                 continue;
             }
-            if (oldest || now - sent.sentAt(slot) >= rto) {
-                declareLost(peer, slot, now, true);
+            for (int i = 0, n = sent.refCount(slot); i < n && budget > 0; i++) {
+                OutMessage m = sent.refMessage(slot, i);
+                int fragment = sent.refFragment(slot, i);
+                if (!m.done && !m.isAcked(fragment) && (oldest || m.lastPacket(fragment) == pn)
+                        && m.markQueued(fragment)) {
+                    peer.retransmits.add(m, fragment);
+                    budget -= m.fragmentLength(fragment);
+                }
             }
-            oldest = false;
         }
-        peer.congestion.onTimeout(now);
-        peer.backoff = Math.min(peer.backoff + 1, 30);
-        sent.advanceBase(peer.nextPacketNumber);
-        peer.rtoArmed = false;
-        if (sent.inFlight() > 0) {
-            armRto(peer, now);
-        }
-    }
-
-    private void armRto(Peer peer, long now) {
-        peer.rtoDeadline = now + peer.rtt.rto(peer.backoff);
-        peer.rtoArmed = true;
     }
 
     // ---------------------------------------------------------------------------------- sending
@@ -1118,11 +1215,11 @@ public final class Engine {
             detectLosses(peer, now);
             peer.sent.advanceBase(peer.nextPacketNumber);
         }
-        if (peer.rtoArmed && now >= peer.rtoDeadline) {
-            onRto(peer, now);
-        } else if (now >= probeDeadline(peer)) {
-            peer.probeCount++;
-            peer.pingPending = true; // the PING is acknowledged at once and reveals what was lost
+        if (now >= peer.secondProbeAt) {
+            onSecondProbe(peer, now);
+        }
+        if (now >= probeDeadline(peer)) {
+            onProbeTimeout(peer, now);
         }
         long keepAlive = config.keepAliveNanos();
         // An ACK about to go out keeps the conversation alive as well as a PING would.
@@ -1157,11 +1254,9 @@ public final class Engine {
         if (peer.ackPending) {
             d = Math.min(d, peer.ackDeadline);
         }
-        if (peer.rtoArmed) {
-            d = Math.min(d, peer.rtoDeadline);
-        }
         d = Math.min(d, peer.lossTime);
         d = Math.min(d, probeDeadline(peer));
+        d = Math.min(d, peer.secondProbeAt);
         if (config.keepAliveNanos() > 0 && peer.sent.inFlight() == 0) {
             d = Math.min(d, peer.lastSendAt + config.keepAliveNanos());
         }
@@ -1171,7 +1266,7 @@ public final class Engine {
         }
         d = Math.min(d, peer.lossyExpiry);
         if (peer.announcePending) {
-            d = Math.min(d, peer.lastAnnounceAt + config.minRtoNanos());
+            d = Math.min(d, peer.lastAnnounceAt + controlInterval);
         }
         return d;
     }
@@ -1180,17 +1275,18 @@ public final class Engine {
         while (!peer.removed && !closed) {
             SentPackets sent = peer.sent;
             sent.advanceBase(peer.nextPacketNumber);
+            boolean probe = peer.probesPending > 0;
             boolean canSendData = sent.hasRoom(peer.nextPacketNumber)
-                    && sent.inFlight() < config.maxInFlightDatagrams()
-                    && peer.congestion.canSend(sent.bytesInFlight());
+                    && (probe || sent.inFlight() < config.maxInFlightDatagrams()
+                            && peer.congestion.canSend(sent.bytesInFlight()));
             boolean data = canSendData && hasSendable(peer);
-            boolean announce = peer.announcePending && now - peer.lastAnnounceAt >= config.minRtoNanos();
-            boolean ping = peer.pingPending || announce;
+            boolean announce = peer.announcePending && now - peer.lastAnnounceAt >= controlInterval;
+            boolean ping = peer.pingPending || announce || probe;
             boolean ack = peer.ackPending && (now >= peer.ackDeadline || data || ping);
             if (!data && !ping && !ack) {
                 return;
             }
-            sendDatagram(peer, now, data, ping, announce);
+            sendDatagram(peer, now, data, ping, announce, probe);
         }
     }
 
@@ -1198,9 +1294,11 @@ public final class Engine {
         FragmentQueue rq = peer.retransmits;
         while (!rq.isEmpty()) {
             OutMessage m = rq.peekMessage();
-            if (!m.done && !m.isAcked(rq.peekFragment())) {
+            int fragment = rq.peekFragment();
+            if (!m.done && !m.isAcked(fragment)) {
                 return true;
             }
+            m.unqueue(fragment);
             rq.removeFirst();
         }
         OutMessage head = peer.sendQueue.peekFirst();
@@ -1216,8 +1314,11 @@ public final class Engine {
         return oldest == null || m.sequence - oldest.sequence < Math.min(config.receiveWindow(), peer.peerWindow);
     }
 
-    /** Builds and transmits one datagram: ACK first, then retransmissions, then new messages, packed. */
-    private void sendDatagram(Peer peer, long now, boolean data, boolean ping, boolean announce) {
+    /**
+     * Builds and transmits one datagram: ACK first, then retransmissions, then new messages,
+     * packed. A probe also carries a PING, so that it is acknowledged at once.
+     */
+    private void sendDatagram(Peer peer, long now, boolean data, boolean ping, boolean announce, boolean probe) {
         ByteBuffer b = out;
         b.clear();
         long pn = peer.nextPacketNumber;
@@ -1228,7 +1329,8 @@ public final class Engine {
             at = WireWriter.writeToken(b, at, peer.token);
         }
         int bodyStart = at;
-        int end = datagramRoom;
+        int end = datagramRoom - (probe ? PING_LENGTH : 0);
+        boolean ackCopy = false;
         if (peer.ackPending) {
             peer.received.fillAck(ackRanges);
             if (ackRanges.count() == 0) {
@@ -1242,6 +1344,10 @@ public final class Engine {
                     at = next;
                     peer.ackPending = false;
                     peer.ackElicitingSinceAck = 0;
+                    ackCopy = peer.ackCopies > 0 && !data;
+                    if (data) {
+                        peer.ackCopies = 0; // it rides on data: no copy of its own
+                    }
                 }
             }
         }
@@ -1258,6 +1364,7 @@ public final class Engine {
                     m = rq.peekMessage();
                     fragment = rq.peekFragment();
                     if (m.done || m.isAcked(fragment)) {
+                        m.unqueue(fragment);
                         rq.removeFirst();
                         continue;
                     }
@@ -1290,11 +1397,12 @@ public final class Engine {
                 }
                 if (m.reliable()) {
                     peer.sent.addRef(slot, m, fragment);
-                    if (m.recordTransmission(fragment) > 1) {
+                    if (m.recordTransmission(fragment, pn) > 1) {
                         metrics.retransmissions.increment();
                     }
                 }
                 if (retransmit) {
+                    m.unqueue(fragment);
                     rq.removeFirst();
                 } else if (++m.nextFragment == m.fragmentCount) {
                     peer.sendQueue.removeFirst();
@@ -1309,8 +1417,11 @@ public final class Engine {
             return;
         }
         if (ping) {
-            if (!carriesData) {
+            if (!carriesData || probe) {
                 at = WireWriter.writePing(b, at);
+            }
+            if (probe) {
+                peer.probesPending--;
             }
             peer.pingPending = false;
             if (announce) {
@@ -1330,14 +1441,15 @@ public final class Engine {
         b.position(0);
         protection.seal(peer.address, peer.localSession, destination, pn, b, headerLength);
         if (carriesData) {
-            peer.sent.commit(slot, now, b.limit());
+            peer.sent.commit(slot, now, b.limit(), probe);
             peer.lastDataSentAt = now;
-            if (!peer.rtoArmed) {
-                armRto(peer, now);
-            }
         }
         peer.nextPacketNumber = pn + 1;
         peer.lastSendAt = now;
+        if (ackCopy && !carriesData) {
+            peer.ackCopies--;
+            peer.ackPending = true; // flush() sends the copy next, in a datagram of its own
+        }
         metrics.datagramsSent.increment();
         metrics.bytesSent.add(b.remaining());
         output.transmit(peer.address, b);
@@ -1479,9 +1591,9 @@ public final class Engine {
         peer.retransmits.clear();
         peer.sent.clear(peer.nextPacketNumber);
         peer.congestion.reset();
-        peer.rtoArmed = false;
-        peer.backoff = 0;
         peer.probeCount = 0;
+        peer.probesPending = 0;
+        peer.secondProbeAt = NONE;
         peer.largestAcked = -1;
         peer.lossTime = NONE;
         peer.peerWindow = config.receiveWindow();

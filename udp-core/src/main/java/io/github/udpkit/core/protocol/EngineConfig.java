@@ -31,6 +31,8 @@ public final class EngineConfig {
      * full DATA frame.
      */
     static final int ACK_RESERVE = 32;
+    static final double DEFAULT_LOSS_TOLERANCE = 0.25;
+    static final double MAX_LOSS_TOLERANCE = 0.5;
 
     private final int maxDatagramSize;
     private final int maxMessageSize;
@@ -41,6 +43,7 @@ public final class EngineConfig {
     private final long deliveryDeadlineNanos;
     private final long ackDelayNanos;
     private final int maxInFlightDatagrams;
+    private final double lossTolerance;
     private final int maxQueuedMessages;
     private final long maxQueuedBytes;
     private final int receiveWindow;
@@ -65,6 +68,7 @@ public final class EngineConfig {
         this.deliveryDeadlineNanos = b.deliveryDeadline.toNanos();
         this.ackDelayNanos = b.ackDelay.toNanos();
         this.maxInFlightDatagrams = b.maxInFlightDatagrams;
+        this.lossTolerance = b.lossTolerance;
         this.maxQueuedMessages = b.maxQueuedMessages;
         this.maxQueuedBytes = b.maxQueuedBytes;
         this.receiveWindow = b.receiveWindow;
@@ -105,6 +109,7 @@ public final class EngineConfig {
         b.deliveryDeadline = Duration.ofNanos(deliveryDeadlineNanos);
         b.ackDelay = Duration.ofNanos(ackDelayNanos);
         b.maxInFlightDatagrams = maxInFlightDatagrams;
+        b.lossTolerance = lossTolerance;
         b.maxQueuedMessages = maxQueuedMessages;
         b.maxQueuedBytes = maxQueuedBytes;
         b.receiveWindow = receiveWindow;
@@ -140,17 +145,21 @@ public final class EngineConfig {
         return maxMessageSize;
     }
 
-    /** The retransmission timeout before any round trip was measured (default 1 s, RFC 6298). */
+    /** The probe (retransmission) timeout before any round trip was measured (default 1 s, RFC 6298). */
     public Duration initialRto() {
         return Duration.ofNanos(initialRtoNanos);
     }
 
-    /** The floor of the retransmission timeout (default 50 ms, suited to LANs). */
+    /**
+     * The floor of the probe (retransmission) timeout (default 10 ms: above the scheduling
+     * hiccups of a busy host, far below RFC 6298's 1 s, which suits the Internet of 2000 and not
+     * a LAN).
+     */
     public Duration minRto() {
         return Duration.ofNanos(minRtoNanos);
     }
 
-    /** The ceiling of the retransmission timeout, back-off included (default 10 s). */
+    /** The ceiling of the probe (retransmission) timeout, back-off included (default 10 s). */
     public Duration maxRto() {
         return Duration.ofNanos(maxRtoNanos);
     }
@@ -176,6 +185,15 @@ public final class EngineConfig {
     /** The most unacknowledged datagrams in flight to one peer (default 1,024). */
     public int maxInFlightDatagrams() {
         return maxInFlightDatagrams;
+    }
+
+    /**
+     * The loss rate up to which losses that come without a queue on the path are not taken as
+     * congestion (default 0.25; 0 takes every loss as congestion, as RFC 9002 does). See
+     * {@link Builder#lossTolerance(double)}.
+     */
+    public double lossTolerance() {
+        return lossTolerance;
     }
 
     /** The most messages queued or unacknowledged for one peer; more are refused (default 8,192). */
@@ -296,6 +314,7 @@ public final class EngineConfig {
                 + ", initialRto=" + initialRto() + ", minRto=" + minRto() + ", maxRto=" + maxRto()
                 + ", maxTransmissions=" + maxTransmissions + ", deliveryDeadline=" + deliveryDeadline()
                 + ", ackDelay=" + ackDelay() + ", maxInFlightDatagrams=" + maxInFlightDatagrams
+                + ", lossTolerance=" + lossTolerance
                 + ", maxQueuedMessages=" + maxQueuedMessages + ", maxQueuedBytes=" + maxQueuedBytes
                 + ", receiveWindow=" + receiveWindow + ", keepAliveInterval=" + keepAliveInterval()
                 + ", idleTimeout=" + idleTimeout() + ", maxPeers=" + maxPeers
@@ -314,12 +333,13 @@ public final class EngineConfig {
         private int maxDatagramSize = 1200;
         private int maxMessageSize = 1 << 20;
         private Duration initialRto = Duration.ofSeconds(1);
-        private Duration minRto = Duration.ofMillis(50);
+        private Duration minRto = Duration.ofMillis(10);
         private Duration maxRto = Duration.ofSeconds(10);
         private int maxTransmissions = 20;
         private Duration deliveryDeadline = Duration.ofSeconds(30);
         private Duration ackDelay = Duration.ofMillis(5);
         private int maxInFlightDatagrams = 1024;
+        private double lossTolerance = DEFAULT_LOSS_TOLERANCE;
         private int maxQueuedMessages = 8192;
         private long maxQueuedBytes = 64L << 20;
         private int receiveWindow = 4096;
@@ -364,7 +384,7 @@ public final class EngineConfig {
         }
 
         /**
-         * Sets the retransmission timeout used before a round trip is measured.
+         * Sets the probe (retransmission) timeout used before a round trip is measured.
          *
          * @param rto positive, at most 60 s
          * @return this
@@ -375,7 +395,7 @@ public final class EngineConfig {
         }
 
         /**
-         * Sets the floor of the retransmission timeout.
+         * Sets the floor of the probe (retransmission) timeout.
          *
          * @param rto positive, at most 60 s
          * @return this
@@ -386,7 +406,7 @@ public final class EngineConfig {
         }
 
         /**
-         * Sets the ceiling of the retransmission timeout.
+         * Sets the ceiling of the probe (retransmission) timeout, back-off included.
          *
          * @param rto positive, at most 10 minutes
          * @return this
@@ -443,6 +463,28 @@ public final class EngineConfig {
         public Builder maxInFlightDatagrams(int count) {
             checkArgument(count >= 2 && count <= 65_536, "maxInFlightDatagrams must be in 2..65536: %s", count);
             this.maxInFlightDatagrams = count;
+            return this;
+        }
+
+        /**
+         * Sets how much loss congestion control forgives. A loss is taken as congestion, and
+         * halves the congestion window, when the path shows a queue of the engine's datagrams
+         * (its round trip 250 µs or more above the smallest seen, and a datagram or more of the
+         * window waiting, as TCP Vegas and Veno estimate it) or when the loss rate of about the
+         * last 256 packets exceeds this tolerance. Loss on a path with no queue and a loss rate
+         * within the tolerance is random (a radio, a lossy link, an occasional drop): it is
+         * repaired, but slows nothing down. A congested bottleneck with a buffer builds a queue
+         * before it drops, so it is still met with NewReno's halving; one with almost no buffer
+         * sees up to this loss rate from the engine before the engine backs off. See
+         * {@code docs/PROTOCOL.md} section 7.1.
+         *
+         * @param rate 0 (every loss is congestion: RFC 9002's NewReno) .. 0.5
+         * @return this
+         */
+        public Builder lossTolerance(double rate) {
+            checkArgument(rate >= 0 && rate <= MAX_LOSS_TOLERANCE, "lossTolerance must be in 0..%s: %s",
+                    MAX_LOSS_TOLERANCE, rate);
+            this.lossTolerance = rate;
             return this;
         }
 

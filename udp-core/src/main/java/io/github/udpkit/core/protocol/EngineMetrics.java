@@ -40,6 +40,9 @@ public final class EngineMetrics {
     final Counter invalidCookies = new Counter();
     final Counter retriesReceived = new Counter();
     final Counter spuriousLosses = new Counter();
+    final Counter probeTimeouts = new Counter();
+    final Counter congestionEvents = new Counter();
+    final Counter persistentCongestion = new Counter();
 
     EngineMetrics() {
     }
@@ -123,6 +126,27 @@ public final class EngineMetrics {
      */
     public long spuriousLosses() {
         return spuriousLosses.get();
+    }
+
+    /**
+     * Times nothing was acknowledged for a probe timeout, so that probes went out (beyond the
+     * congestion window, carrying the oldest data in flight). A timeout reduces no window.
+     */
+    public long probeTimeouts() {
+        return probeTimeouts.get();
+    }
+
+    /** Times a loss reduced a peer's congestion window (at most once per round trip). */
+    public long congestionEvents() {
+        return congestionEvents.get();
+    }
+
+    /**
+     * Times losses spanned three probe timeouts with nothing acknowledged in between, so that a
+     * peer's congestion window collapsed to its minimum (RFC 9002 section 7.6).
+     */
+    public long persistentCongestion() {
+        return persistentCongestion.get();
     }
 
     /** Sends failed with a {@code DeliveryException}. */
@@ -243,6 +267,8 @@ public final class EngineMetrics {
                 + ", peersEvicted=" + peersEvicted + ", peerRestarts=" + peerRestarts + ", peers=" + peers
                 + ", smoothedRtt=" + smoothedRtt() + ", addressValidationRetries=" + addressValidationRetries
                 + ", retriesSuppressed=" + retriesSuppressed + ", invalidCookies=" + invalidCookies
-                + ", retriesReceived=" + retriesReceived + ", spuriousLosses=" + spuriousLosses + '}';
+                + ", retriesReceived=" + retriesReceived + ", spuriousLosses=" + spuriousLosses
+                + ", probeTimeouts=" + probeTimeouts + ", congestionEvents=" + congestionEvents
+                + ", persistentCongestion=" + persistentCongestion + '}';
     }
 }

@@ -29,6 +29,12 @@ final class OutMessage {
     private final long[] ackedBits;
     private int transmissions;
     private final int[] fragmentTransmissions;
+    /** The packet that carried the newest copy of the message (whole), or of each fragment; -1 before. */
+    private long lastPacket = -1;
+    private final long[] fragmentPackets;
+    /** Whether the message (whole), or each fragment, waits in the retransmission queue. */
+    private boolean queued;
+    private final long[] queuedBits;
 
     OutMessage(DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long enqueuedAt, long order,
             int maxWholePayload, int fragmentSize) {
@@ -42,12 +48,19 @@ final class OutMessage {
             this.fragmentCount = 1;
             this.ackedBits = null;
             this.fragmentTransmissions = null;
+            this.fragmentPackets = null;
+            this.queuedBits = null;
         } else {
             this.fragmentSize = fragmentSize;
             this.fragmentCount = (payload.length + fragmentSize - 1) / fragmentSize;
             boolean reliable = mode.isReliable();
             this.ackedBits = reliable ? new long[(fragmentCount + 63) >>> 6] : null;
             this.fragmentTransmissions = reliable ? new int[fragmentCount] : null;
+            this.fragmentPackets = reliable ? new long[fragmentCount] : null;
+            this.queuedBits = reliable ? new long[(fragmentCount + 63) >>> 6] : null;
+            if (reliable) {
+                Arrays.fill(fragmentPackets, -1);
+            }
         }
     }
 
@@ -95,12 +108,48 @@ final class OutMessage {
         return ackedCount == fragmentCount;
     }
 
-    /** Counts one more transmission of a fragment and returns the new count. */
-    int recordTransmission(int index) {
+    /** Counts one more transmission of a fragment, in packet {@code packetNumber}, and returns the new count. */
+    int recordTransmission(int index, long packetNumber) {
         if (fragmentTransmissions == null) {
+            lastPacket = packetNumber;
             return ++transmissions;
         }
+        fragmentPackets[index] = packetNumber;
         return ++fragmentTransmissions[index];
+    }
+
+    /**
+     * The packet that carried the newest copy of a fragment. Only the loss of that packet calls
+     * for another copy: an older one may be declared lost while a newer copy (a probe) is in flight.
+     */
+    long lastPacket(int index) {
+        return fragmentPackets == null ? lastPacket : fragmentPackets[index];
+    }
+
+    /** Marks a fragment as waiting in the retransmission queue; false if it already was (so it is queued once). */
+    boolean markQueued(int index) {
+        if (queuedBits == null) {
+            if (queued) {
+                return false;
+            }
+            queued = true;
+            return true;
+        }
+        long bit = 1L << index;
+        if ((queuedBits[index >>> 6] & bit) != 0) {
+            return false;
+        }
+        queuedBits[index >>> 6] |= bit;
+        return true;
+    }
+
+    /** The fragment left the retransmission queue (sent, or no longer needed). */
+    void unqueue(int index) {
+        if (queuedBits == null) {
+            queued = false;
+        } else {
+            queuedBits[index >>> 6] &= ~(1L << index);
+        }
     }
 
     int transmissions(int index) {
@@ -126,11 +175,15 @@ final class OutMessage {
         nextFragment = 0;
         ackedCount = 0;
         transmissions = 0;
+        lastPacket = -1;
+        queued = false;
         if (ackedBits != null) {
             Arrays.fill(ackedBits, 0);
         }
         if (fragmentTransmissions != null) {
             Arrays.fill(fragmentTransmissions, 0);
+            Arrays.fill(fragmentPackets, -1);
+            Arrays.fill(queuedBits, 0);
         }
     }
 }

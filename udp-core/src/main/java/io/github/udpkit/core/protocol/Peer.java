@@ -26,6 +26,8 @@ final class Peer {
     boolean ackPending;
     int ackElicitingSinceAck;
     long ackDeadline;
+    /** Extra copies to send of the next ACK that goes out alone (the peer resent data we hold). */
+    int ackCopies;
     long highestSequenced = -1;
     UnorderedWindow unordered;
     OrderedBuffer ordered;
@@ -65,13 +67,16 @@ final class Peer {
     final Reordering reordering = new Reordering();
     /** When the earliest packet below the largest acknowledged one passes the time threshold (RFC 9002 loss timer). */
     long lossTime = Long.MAX_VALUE;
-    boolean rtoArmed;
-    long rtoDeadline;
-    int backoff;
-    /** When the newest packet now in flight was sent: the probe timeout counts from it. */
+    /** When the newest packet with data, or the newest probe, was sent: the probe timeout counts from it. */
     long lastDataSentAt;
-    /** Probes sent since the last acknowledgement; each doubles the probe timeout. */
+    /** Probe timeouts in a row with no acknowledgement since; each grows the probe timeout by half. */
     int probeCount;
+    /** Probe datagrams to send now; they may exceed the congestion window. */
+    int probesPending;
+    /** When the second probe of the last probe timeout goes out; {@code Long.MAX_VALUE} for none. */
+    long secondProbeAt = Long.MAX_VALUE;
+    /** When the first RTT sample was taken: losses before it say nothing about persistent congestion. */
+    long firstSampleAt = Long.MAX_VALUE;
     long peerWindow;
     int pendingMessages;
     long pendingBytes;
@@ -91,7 +96,8 @@ final class Peer {
         this.sent = new SentPackets(64, Math.max(64, 4 * config.maxInFlightDatagrams()));
         this.rtt = new RttEstimator(config.initialRtoNanos(), config.minRtoNanos(), config.maxRtoNanos(),
                 config.ackDelayNanos());
-        this.congestion = new CongestionControl(config.maxDatagramSize(), config.maxInFlightDatagrams());
+        this.congestion = new CongestionControl(config.maxDatagramSize(), config.maxInFlightDatagrams(),
+                config.lossTolerance());
         this.peerWindow = config.receiveWindow();
         this.lastReceiveAt = now;
         this.lastSendAt = now;
@@ -120,6 +126,7 @@ final class Peer {
     void resetReceiveState(EngineConfig config) {
         received = new ReceivedPackets();
         ackPending = false;
+        ackCopies = 0;
         ackElicitingSinceAck = 0;
         highestSequenced = -1;
         unordered = new UnorderedWindow(config.receiveWindow());

@@ -1,6 +1,7 @@
 package io.github.udpkit.core.protocol;
 
 import io.github.udpkit.core.wire.AckRanges;
+import io.github.udpkit.core.wire.WireFormat;
 import java.util.Arrays;
 
 /**
@@ -10,7 +11,12 @@ import java.util.Arrays;
  */
 final class ReceivedPackets {
     static final int WINDOW = 1024;
-    static final int MAX_RANGES = 32;
+    /**
+     * As many as an ACK frame can carry. A whole window of datagrams arrives together and is
+     * answered by one ACK: at 20 % loss, 160 datagrams leave about 32 gaps, and every range
+     * forgotten made its packets count as lost (and be resent) though they had arrived.
+     */
+    static final int MAX_RANGES = WireFormat.MAX_ACK_RANGES + 1;
     static final int NEW = 0;
     static final int DUPLICATE = 1;
     static final int TOO_OLD = 2;

@@ -15,6 +15,10 @@ final class SentPackets {
     private long[] sentAt;
     private int[] sizes;
     private boolean[] inFlight;
+    /** Whether a packet taken out of flight was acknowledged (else declared lost), until its slot is reused. */
+    private boolean[] acked;
+    /** Whether a packet was sent as a probe (on a probe timeout). */
+    private boolean[] probe;
     private OutMessage[][] messages;
     private int[][] fragments;
     private int[] refCounts;
@@ -38,6 +42,8 @@ final class SentPackets {
         sentAt = new long[capacity];
         sizes = new int[capacity];
         inFlight = new boolean[capacity];
+        acked = new boolean[capacity];
+        probe = new boolean[capacity];
         messages = new OutMessage[capacity][];
         fragments = new int[capacity][];
         refCounts = new int[capacity];
@@ -57,6 +63,7 @@ final class SentPackets {
         int slot = (int) (packetNumber & mask);
         numbers[slot] = packetNumber;
         inFlight[slot] = false;
+        acked[slot] = false;
         refCounts[slot] = 0;
         return slot;
     }
@@ -74,9 +81,10 @@ final class SentPackets {
         refCounts[slot] = n + 1;
     }
 
-    void commit(int slot, long now, int size) {
+    void commit(int slot, long now, int size, boolean asProbe) {
         sentAt[slot] = now;
         sizes[slot] = size;
+        probe[slot] = asProbe;
         inFlight[slot] = true;
         inFlightCount++;
         bytesInFlight += size;
@@ -99,6 +107,10 @@ final class SentPackets {
         return sizes[slot];
     }
 
+    boolean isProbe(int slot) {
+        return probe[slot];
+    }
+
     int refCount(int slot) {
         return refCounts[slot];
     }
@@ -111,8 +123,26 @@ final class SentPackets {
         return fragments[slot][i];
     }
 
-    /** Takes a packet out of flight (acknowledged or lost). */
-    void release(int slot) {
+    /**
+     * Whether a packet that is no longer in flight was acknowledged; false for one declared lost,
+     * one in flight, one that carried nothing tracked, and one forgotten (below the ring).
+     */
+    boolean wasAcked(long packetNumber) {
+        if (packetNumber < base - mask || packetNumber - base > mask) {
+            return false;
+        }
+        int slot = (int) (packetNumber & mask);
+        return numbers[slot] == packetNumber && !inFlight[slot] && acked[slot];
+    }
+
+    /** Takes a packet out of flight, acknowledged or lost. */
+    void release(int slot, boolean wasAcked) {
+        acked[slot] = wasAcked;
+        release(slot);
+    }
+
+    /** Takes a packet out of flight. */
+    private void release(int slot) {
         inFlight[slot] = false;
         inFlightCount--;
         bytesInFlight -= sizes[slot];
@@ -158,6 +188,7 @@ final class SentPackets {
         long[] oldSentAt = sentAt;
         int[] oldSizes = sizes;
         boolean[] oldInFlight = inFlight;
+        boolean[] oldProbe = probe;
         OutMessage[][] oldMessages = messages;
         int[][] oldFragments = fragments;
         int[] oldRefCounts = refCounts;
@@ -168,6 +199,7 @@ final class SentPackets {
                 numbers[slot] = oldNumbers[i];
                 sentAt[slot] = oldSentAt[i];
                 sizes[slot] = oldSizes[i];
+                probe[slot] = oldProbe[i];
                 inFlight[slot] = true;
                 messages[slot] = oldMessages[i];
                 fragments[slot] = oldFragments[i];

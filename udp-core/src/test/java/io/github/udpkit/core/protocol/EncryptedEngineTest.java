@@ -97,7 +97,11 @@ class EncryptedEngineTest {
         for (DeliveryMode lossy : List.of(DeliveryMode.UNRELIABLE, DeliveryMode.SEQUENCED)) {
             List<Integer> numbers = got.getOrDefault(lossy, List.of());
             assertEquals(new HashSet<>(numbers).size(), numbers.size(), "no duplicates in " + lossy);
-            assertTrue(numbers.size() > perMode / 2, lossy + " mostly arrives: " + numbers.size());
+            // A SEQUENCED message in a datagram overtaken by a later one (3 ms of jitter on 1 ms of
+            // latency) arrives stale: how many survive 10 % loss on top depends on how many
+            // datagrams travel together, so only a good part is asserted for it.
+            int least = lossy == DeliveryMode.SEQUENCED ? perMode / 3 : perMode / 2;
+            assertTrue(numbers.size() > least, lossy + " mostly arrives: " + numbers.size());
         }
         assertEquals(0, b.engine.metrics().authFailures(), net.describe());
         assertTrue(b.engine.metrics().replaysDropped() > 0, "network duplicates count as replays: " + net.describe());
