@@ -32,6 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * report entries, one per scenario and a table at the end, so that changes to loss recovery can
  * be judged by them. They are never asserted: they describe, they do not gate.
  *
+ * <p>Columns: virtual time to the last acknowledgement, messages per virtual second, datagrams
+ * the sender sent, retransmitted fragments, spurious losses, probe timeouts, congestion window
+ * reductions, and the median and largest time from {@code send} to acknowledgement (queueing
+ * behind the 1,000 messages the test keeps queued included).
+ *
  * <p>Replay a run's fates with {@code -Dudpkit.sim.seed=N}; fix the seed to compare two versions
  * of the engine on identical loss patterns.
  */
@@ -92,7 +97,8 @@ class LossRecoveryProbeTest {
         List<SimPeer.Delivery> got = bob.deliveries();
         assertEquals(count, got.size(), link + ": exactly once, seed " + seed);
         for (int i = 0; i < count; i++) {
-            assertEquals(i, ByteBuffer.wrap(got.get(i).payload()).getInt(), link + ": in order at " + i + ", seed " + seed);
+            assertEquals(i, ByteBuffer.wrap(got.get(i).payload()).getInt(),
+                    link + ": in order at " + i + ", seed " + seed);
             assertEquals(size, got.get(i).size(), link + ": intact at " + i + ", seed " + seed);
         }
 

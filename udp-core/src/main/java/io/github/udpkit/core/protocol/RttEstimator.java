@@ -94,13 +94,13 @@ final class RttEstimator {
 
     /**
      * The probe timeout after {@code probes} consecutive expiries with no acknowledgement: grown
-     * by half for each (KCP's no-delay back-off; still exponential, as RFC 8085 and RFC 8961 ask
-     * of a timer that retransmits), at most {@value #MAX_BACKOFF} times (about 26-fold), and never
-     * above {@code maxRto}. Doubling without a bound, as TCP does, reached the ceiling after a
-     * handful of losses in a row: under loss in bursts of both data and acknowledgements a
-     * conversation spent most of its time waiting, and could reach its idle timeout or delivery
-     * deadline on a path that worked. Bounded, a peer that is gone costs two small probes every
-     * 26 probe timeouts until the deadline, the retry limit or the idle timeout ends it.
+     * by half for each (KCP's no-delay back-off, where TCP doubles), at most
+     * {@value #MAX_BACKOFF} times (about 26-fold), and never above {@code maxRto}. Doubling
+     * without a bound, as TCP does, reached the ceiling after a handful of losses in a row: under
+     * loss in bursts of both data and acknowledgements a conversation spent most of its time
+     * waiting, and could reach its idle timeout or delivery deadline on a path that worked.
+     * Bounded, a peer that is gone costs two small probes every 26 probe timeouts until the
+     * deadline, the retry limit or the idle timeout ends it.
      *
      * <p>Before the first sample the timeout is {@code initialRto}, already far longer than the
      * round trip of most paths, and grows at most {@value #MAX_BACKOFF_UNMEASURED} times (to
