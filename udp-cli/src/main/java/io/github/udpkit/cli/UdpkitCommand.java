@@ -26,18 +26,19 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = "Messaging over UDP: echo servers, send and listen, an interactive client, a demo.",
+        description = "Messaging over UDP: echo servers, send and listen, an interactive client, a demo, keys.",
         subcommands = {
             EchoServerCommand.class,
             SendCommand.class,
             ListenCommand.class,
             ClientCommand.class,
             DemoCommand.class,
+            KeygenCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
-            "1:an unexpected error, or a reply that did not come in time",
+            "1:an unexpected error, a reply that did not come in time, or a reliable message not acknowledged",
             "2:bad arguments, unknown host, port in use, network error",
         },
         footer = {"", "Run 'udpkit COMMAND --help' for a command's options. Start with 'udpkit demo'."})
@@ -77,7 +78,7 @@ final class UdpkitCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of echo-server, send, listen, client, demo");
+                "missing command: one of echo-server, send, listen, client, demo, keygen");
     }
 
     /** How many times {@code -v} was given. */
