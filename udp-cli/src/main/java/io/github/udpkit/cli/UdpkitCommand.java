@@ -1,5 +1,6 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.cli.bench.BenchCommand;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Objects;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
             ListenCommand.class,
             ClientCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
             KeygenCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -78,7 +80,7 @@ final class UdpkitCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of echo-server, send, listen, client, demo, keygen");
+                "missing command: one of echo-server, send, listen, client, demo, bench, keygen");
     }
 
     /** How many times {@code -v} was given. */
