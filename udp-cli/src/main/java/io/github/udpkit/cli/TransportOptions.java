@@ -161,9 +161,7 @@ final class TransportOptions {
             builder.impairments(impairments);
         }
         if (key != null) {
-            // EndpointBuilder.encryption(Key) is on its way to main (branch security2); wired when it lands.
-            throw new CliException("--key-file: encryption of udpkit frames is not in this build yet (key "
-                    + key.fingerprint() + " read)");
+            builder.encryption(key);
         }
         return builder;
     }

@@ -4,23 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.core.security.Key;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --fernet-key-file} (against Python's cryptography where it is installed), the key file
- * errors, and {@code --allow}/{@code --deny} on the serving commands, end to end on loopback.
+ * {@code --key-file} (udpkit's encryption), {@code --fernet-key-file} (against Python's cryptography
+ * where it is installed), the key file errors, and {@code --allow}/{@code --deny} on the serving
+ * commands, end to end on loopback.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SecurityOptionsTest {
@@ -109,6 +114,61 @@ class SecurityOptionsTest {
             String token = Net.receiveText(sink);
             assertTrue(token.startsWith("gAAAAA"), "a Fernet token: " + token);
             assertTrue(!token.contains("attack"), token);
+        }
+    }
+
+    @Test
+    void shouldRoundTripEncryptedWithTheSameKeyFile() throws Exception {
+        Path key = newKey("shared.key");
+        String fingerprint = Key.readFrom(key).fingerprint();
+        Cli.Server listen = Cli.listen("--key-file", key.toString(), "--count", "2", "--payload-only", "--stats");
+        Cli.Result sent = Cli.run("send", "--key-file", key.toString(), listen.hostPort(), "top", "secret");
+        assertEquals(0, sent.exit(), sent.err());
+        Cli.Result r = listen.running().await();
+        assertEquals(List.of("top", "secret"), r.outLines());
+        assertTrue(r.err().contains("stats (reliable; encrypted, key " + fingerprint + "):"), r.err());
+        assertTrue(r.err().contains("dropped    none"), r.err());
+    }
+
+    @Test
+    void shouldConverseEncryptedWithAnEchoServerInEveryFramedMode() throws Exception {
+        Path key = newKey("shared.key");
+        for (String mode : List.of("unreliable", "sequenced", "reliable-unordered", "reliable")) {
+            try (Cli.Server echo = Cli.echoServer("--upper", "--key-file", key.toString(), "--mode", mode)) {
+                Cli.Result r = Cli.withInput("hello\nq\n", false).execute("client", "--key-file", key.toString(),
+                        "--mode", mode, echo.hostPort());
+                assertEquals(0, r.exit(), () -> mode + ": " + r.err());
+                assertEquals(List.of("HELLO"), r.outLines(), mode);
+            }
+        }
+    }
+
+    @Test
+    void shouldDeliverNothingUnderAnotherKeyAndCountTheAuthFailures() throws Exception {
+        Path right = newKey("right.key");
+        Path wrong = newKey("wrong.key");
+        Cli.Server listen = Cli.listen("--key-file", right.toString(), "--count", "1", "--payload-only", "--stats");
+        Cli.Result refused = Cli.run("send", "--key-file", wrong.toString(), "--timeout", "500ms", listen.hostPort(),
+                "forged");
+        assertEquals(1, refused.exit(), refused.err());
+        refused.assertOneCleanErrorLine("did not acknowledge message 1");
+        // Sent after every forged datagram: once printed, those have all been judged.
+        assertEquals(0, Cli.run("send", "--key-file", right.toString(), listen.hostPort(), "genuine").exit());
+        Cli.Result r = listen.running().await();
+        assertEquals(List.of("genuine"), r.outLines());
+        Matcher m = Pattern.compile("auth failures (\\d+)").matcher(r.err());
+        assertTrue(m.find() && Long.parseLong(m.group(1)) >= 1, r.err());
+    }
+
+    @Test
+    void shouldPutNoPlaintextOnTheWireWithAKey() throws Exception {
+        Path key = newKey("k.key");
+        try (DatagramChannel sink = Net.udp()) {
+            int port = ((InetSocketAddress) sink.getLocalAddress()).getPort();
+            assertEquals(0, Cli.run("send", "--key-file", key.toString(), "--mode", "unreliable", "127.0.0.1:" + port,
+                    "attack at dawn").exit());
+            String wire = new String(Net.receive(sink), StandardCharsets.ISO_8859_1);
+            assertTrue(!wire.contains("attack"), wire);
         }
     }
 
