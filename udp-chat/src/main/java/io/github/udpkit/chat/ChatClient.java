@@ -73,8 +73,8 @@ public final class ChatClient implements AutoCloseable {
         b.transport.accept(eb);
         this.endpoint = eb.bind(b.bindAddress)
                 .connect(b.server)
-                .mode(b.mode)
-                .maxMessageSize(b.mode.isFramed() ? ChatServerConfig.MAX_FRAME_BYTES : EndpointBuilder.MAX_DATAGRAM_PAYLOAD)
+                .mode(DeliveryMode.RELIABLE)
+                .maxMessageSize(ChatServerConfig.MAX_FRAME_BYTES)
                 .listener(events)
                 .open();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -419,7 +419,6 @@ public final class ChatClient implements AutoCloseable {
         private InetSocketAddress bindAddress = new InetSocketAddress(0);
         private Duration closeTimeout = Duration.ofSeconds(2);
         private Consumer<EndpointBuilder<ChatFrame>> transport = eb -> { };
-        private DeliveryMode mode = DeliveryMode.RELIABLE;
 
         private Builder() {
         }
@@ -538,12 +537,6 @@ public final class ChatClient implements AutoCloseable {
          */
         public Builder transport(Consumer<EndpointBuilder<ChatFrame>> customizer) {
             this.transport = Objects.requireNonNull(customizer, "customizer");
-            return this;
-        }
-
-        /** A seam for this package's tests: a mode other than RELIABLE. */
-        Builder mode(DeliveryMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

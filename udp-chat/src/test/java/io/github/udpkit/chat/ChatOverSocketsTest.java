@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.api.Endpoint;
-import io.github.udpkit.api.Message;
-import io.github.udpkit.core.Udp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,26 +16,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The server and client drivers over real loopback sockets. Until the protocol engine runs
- * RELIABLE endpoints, these run the drivers in RAW mode through a package seam: loopback does not
- * lose a handful of small datagrams, so what is checked here is the drivers' own logic.
+ * The server and client drivers on RELIABLE endpoints over real loopback sockets: what the chat
+ * layer promises (names, order, presence) and how the fan-out treats a member that stops answering.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ChatOverSocketsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private DeliveryMode mode() {
-        return DeliveryMode.RAW;
-    }
-
     private ChatServer server(ChatServerConfig config) {
-        return ChatServer.builder().bind("127.0.0.1", 0).config(config).mode(mode()).open();
+        return ChatServer.builder().bind("127.0.0.1", 0).config(config).open();
     }
 
     private ChatClient client(ChatServer server, String name, ChatListener listener) {
         return ChatClient.builder().server(server.localAddress()).bind("127.0.0.1", 0).name(name)
-                .listener(listener).mode(mode()).connect();
+                .listener(listener).connect();
     }
 
     @Test
@@ -159,21 +151,62 @@ class ChatOverSocketsTest {
         try (ChatServer server = server(config)) {
             EventRecorder ra = new EventRecorder();
             EventRecorder rb = new EventRecorder();
-            try (ChatClient a = client(server, "alice", ra); ChatClient b = client(server, "bob", rb);
-                 Endpoint<ChatFrame> ghost = Udp.endpoint(new ChatCodec()).bind("127.0.0.1", 0).mode(mode()).open()) {
+            try (ChatClient a = client(server, "alice", ra); ChatClient b = client(server, "bob", rb)) {
                 a.joined().get(10, TimeUnit.SECONDS);
                 b.joined().get(10, TimeUnit.SECONDS);
-                ghost.send(new ChatFrame.Join("ghost", "")).to(server.localAddress()).get(10, TimeUnit.SECONDS);
-                Message<ChatFrame> joined = ghost.receive(WAIT);
-                assertInstanceOf(ChatFrame.Joined.class, joined.payload());
+                try (VanishingMember ghost = new VanishingMember(server.localAddress())) {
+                    assertEquals(Set.of("alice", "bob", "ghost"), Set.copyOf(ghost.join("ghost", WAIT).members()));
+                }
                 ra.await("+ghost", WAIT);
-                // The ghost now says nothing and pings never; alice and bob ping on their own.
+                // The ghost is gone without a word; alice talks on, and the messages to the ghost go
+                // unacknowledged, while alice and bob ping on their own.
+                List<CompletableFuture<Void>> sends = new ArrayList<>();
+                for (int i = 1; i <= 5; i++) {
+                    sends.add(a.say("m" + i));
+                }
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
                 ra.await("-ghost TIMED_OUT", WAIT);
                 rb.await("-ghost TIMED_OUT", WAIT);
                 a.say("still here").get(10, TimeUnit.SECONDS);
                 rb.await("message alice: still here", WAIT);
-                assertEquals(List.of("alice", "bob"), server.membersOf("lobby"), "pings kept the live members in");
+                assertFrom(rb, "alice", "m1", "m2", "m3", "m4", "m5", "still here");
+                // alice and bob join at once, in either order
+                assertEquals(Set.of("alice", "bob"), Set.copyOf(server.membersOf("lobby")), "pings kept the live members in");
                 assertEquals(1, server.stats().timedOut());
+            }
+        }
+    }
+
+    @Test
+    void shouldDropAMemberWhoseWindowIsFullAtOnceWithoutStallingTheOthers() throws Exception {
+        // A window of eight messages: the ninth unacknowledged one to the vanished member cannot be
+        // queued, and the fan-out, running on the endpoint's I/O thread, must not wait for room.
+        // Alice speaks one message at a time, so bob, who acknowledges, never has more than a few
+        // in flight.
+        ChatServerConfig config = ChatServerConfig.builder().rateLimit(100, Duration.ofMillis(1)).build();
+        try (ChatServer server = ChatServer.builder().bind("127.0.0.1", 0).config(config)
+                .transport(eb -> eb.protocol(ChatServer.engineConfig(config).toBuilder().maxQueuedMessages(8).build()))
+                .open()) {
+            EventRecorder ra = new EventRecorder();
+            EventRecorder rb = new EventRecorder();
+            try (ChatClient a = client(server, "alice", ra); ChatClient b = client(server, "bob", rb)) {
+                a.joined().get(10, TimeUnit.SECONDS);
+                b.joined().get(10, TimeUnit.SECONDS);
+                try (VanishingMember ghost = new VanishingMember(server.localAddress())) {
+                    ghost.join("ghost", WAIT);
+                }
+                List<String> texts = new ArrayList<>();
+                for (int i = 1; i <= 12; i++) {
+                    a.say("m" + i).get(10, TimeUnit.SECONDS);
+                    rb.await("message alice: m" + i, WAIT);
+                    texts.add("m" + i);
+                }
+                ra.await("-ghost UNREACHABLE", WAIT);
+                rb.await("-ghost UNREACHABLE", WAIT);
+                assertFrom(rb, "alice", texts.toArray(String[]::new));
+                assertEquals(Set.of("alice", "bob"), Set.copyOf(server.membersOf("lobby")));
+                assertEquals(1, server.stats().unreachable());
+                assertEquals(0, server.stats().timedOut());
             }
         }
     }
