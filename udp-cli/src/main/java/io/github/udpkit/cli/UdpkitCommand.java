@@ -1,7 +1,10 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.cli.chat.ChatCommand;
+import io.github.udpkit.cli.chat.ChatServerCommand;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.time.ZoneId;
 import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,6 +36,7 @@ import picocli.CommandLine.Spec;
             ListenCommand.class,
             ClientCommand.class,
             DemoCommand.class,
+            ChatServerCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -68,6 +72,7 @@ final class UdpkitCommand implements Runnable {
         root.interactive = interactive;
         ErrorReporter errors = new ErrorReporter();
         return new CommandLine(root)
+                .addSubcommand(new ChatCommand(root.stdin, ZoneId.systemDefault()))
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(errors)
