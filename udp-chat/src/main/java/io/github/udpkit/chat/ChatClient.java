@@ -392,11 +392,7 @@ public final class ChatClient implements AutoCloseable {
         public void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
             ChatClient c = client;
             if (c != null && peer.equals(c.server) && !c.closed.get()) {
-                c.core.disconnected(switch (reason) {
-                    case TIMED_OUT -> LeaveReason.TIMED_OUT;
-                    case UNREACHABLE -> LeaveReason.UNREACHABLE;
-                    case CLOSED_BY_PEER, EVICTED, CLOSED_LOCALLY -> LeaveReason.DISCONNECTED;
-                });
+                c.core.disconnected(ChatServer.leaveReason(reason));
             }
         }
 

@@ -288,9 +288,9 @@ public final class ChatServer implements AutoCloseable {
         CompletableFuture<Void> sent;
         try {
             Send<ChatFrame> send = endpoint.send(frame);
-            if (frame instanceof ChatFrame.Bye bye && bye.reason() == LeaveReason.TIMED_OUT) {
-                // The member has been silent for the idle timeout: one try, not a round of retransmissions.
-                send.mode(DeliveryMode.UNRELIABLE);
+            DeliveryMode mode = modeFor(frame);
+            if (mode != DeliveryMode.RELIABLE) {
+                send.mode(mode);
             }
             sent = send.to(to);
         } catch (UdpException e) {
@@ -325,7 +325,17 @@ public final class ChatServer implements AutoCloseable {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    private static LeaveReason leaveReason(DisconnectReason reason) {
+    /**
+     * How a frame travels: every frame in order and acknowledged, except the goodbye to a member
+     * dropped for silence, which gets one try rather than a round of retransmissions.
+     */
+    static DeliveryMode modeFor(ChatFrame frame) {
+        return frame instanceof ChatFrame.Bye bye && bye.reason() == LeaveReason.TIMED_OUT
+                ? DeliveryMode.UNRELIABLE : DeliveryMode.RELIABLE;
+    }
+
+    /** What a transport's disconnection means for a member. */
+    static LeaveReason leaveReason(DisconnectReason reason) {
         return switch (reason) {
             case TIMED_OUT -> LeaveReason.TIMED_OUT;
             case UNREACHABLE -> LeaveReason.UNREACHABLE;

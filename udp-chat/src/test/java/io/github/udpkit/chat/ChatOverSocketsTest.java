@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.core.EndpointBuilder;
+import io.github.udpkit.core.protocol.EngineConfig;
+import io.github.udpkit.core.transport.Impairments;
+import io.github.udpkit.testkit.LossyProxy;
+import io.github.udpkit.testkit.SimulationSeed;
+import io.github.udpkit.testkit.SimulationSeedExtension;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +19,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The server and client drivers on RELIABLE endpoints over real loopback sockets: what the chat
  * layer promises (names, order, presence) and how the fan-out treats a member that stops answering.
  */
+@ExtendWith(SimulationSeedExtension.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ChatOverSocketsTest {
 
@@ -36,49 +46,92 @@ class ChatOverSocketsTest {
     @Test
     void shouldLetThreeMembersSeeEachOthersMessagesOnceInOrderWithTheirNames() throws Exception {
         try (ChatServer server = server(ChatServerConfig.defaults())) {
-            EventRecorder ra = new EventRecorder();
-            EventRecorder rb = new EventRecorder();
-            EventRecorder rc = new EventRecorder();
-            try (ChatClient a = client(server, "alice", ra)) {
-                a.joined().get(10, TimeUnit.SECONDS);
-                try (ChatClient b = client(server, "bob", rb)) {
-                    b.joined().get(10, TimeUnit.SECONDS);
-                    ra.await("+bob", WAIT);
-                    ChatClient c = client(server, "carol", rc);
-                    ChatJoined cj = c.joined().get(10, TimeUnit.SECONDS);
-                    assertEquals(List.of("alice", "bob", "carol"), cj.members());
-                    ra.await("+carol", WAIT);
-                    rb.await("+carol", WAIT);
-
-                    List<CompletableFuture<Void>> sends = new ArrayList<>();
-                    for (int i = 1; i <= 3; i++) {
-                        sends.add(a.say("a" + i));
-                        sends.add(b.say("b" + i));
-                        sends.add(c.say("c" + i));
-                    }
-                    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-                    ra.await("message carol: c3", WAIT);
-                    ra.await("message bob: b3", WAIT);
-                    rb.await("message alice: a3", WAIT);
-                    rb.await("message carol: c3", WAIT);
-                    rc.await("message alice: a3", WAIT);
-                    rc.await("message bob: b3", WAIT);
-
-                    c.close();
-                    ra.await("-carol LEFT", WAIT);
-                    rb.await("-carol LEFT", WAIT);
-                    assertEquals(List.of("alice", "bob"), server.membersOf("lobby"));
-                }
-                ra.await("-bob LEFT", WAIT);
-            }
-            assertFrom(ra, "bob", "b1", "b2", "b3");
-            assertFrom(ra, "carol", "c1", "c2", "c3");
-            assertFrom(rb, "alice", "a1", "a2", "a3");
-            assertFrom(rb, "carol", "c1", "c2", "c3");
-            assertFrom(rc, "alice", "a1", "a2", "a3");
-            assertFrom(rc, "bob", "b1", "b2", "b3");
-            assertTrue(ra.messages().stream().noneMatch(m -> m.startsWith("message alice")), "no echo of one's own");
+            threeMembersChat(server, server.localAddress(), eb -> { }, WAIT);
         }
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldLetThreeMembersChatThroughALinkThatLosesAFifthOfTheDatagrams(@SimulationSeed long seed)
+            throws Exception {
+        // A first retransmission after 200 ms rather than a second: loopback has no RTT to wait for,
+        // and the test should not spend its time on the engine's cautious first guess.
+        ChatServerConfig config = ChatServerConfig.defaults();
+        EngineConfig quick = EngineConfig.defaults().toBuilder().initialRto(Duration.ofMillis(200)).build();
+        try (ChatServer server = ChatServer.builder().bind("127.0.0.1", 0).config(config)
+                .transport(eb -> eb.protocol(ChatServer.engineConfig(config).toBuilder()
+                        .initialRto(Duration.ofMillis(200)).build()))
+                .open();
+             LossyProxy proxy = LossyProxy.forward(server.localAddress(),
+                     Impairments.builder().loss(0.2).seed(seed).build())) {
+            threeMembersChat(server, proxy.address(), eb -> eb.protocol(quick), Duration.ofSeconds(20));
+            LossyProxy.Stats stats = proxy.stats();
+            assertTrue(stats.clientToTarget().lost() > 0 && stats.targetToClient().lost() > 0,
+                    () -> "the proxy lost nothing either way: " + stats);
+        }
+    }
+
+    /**
+     * Alice, bob and carol join one after the other through {@code via}, say three things each at
+     * once, and leave: each sees the other two's messages once, in send order, under their names,
+     * and every join and leave is announced.
+     */
+    private static void threeMembersChat(ChatServer server, InetSocketAddress via,
+                                         Consumer<EndpointBuilder<ChatFrame>> transport, Duration wait)
+            throws Exception {
+        EventRecorder ra = new EventRecorder();
+        EventRecorder rb = new EventRecorder();
+        EventRecorder rc = new EventRecorder();
+        long waitMillis = wait.toMillis();
+        try (ChatClient a = member(via, "alice", ra, transport)) {
+            a.joined().get(waitMillis, TimeUnit.MILLISECONDS);
+            try (ChatClient b = member(via, "bob", rb, transport)) {
+                b.joined().get(waitMillis, TimeUnit.MILLISECONDS);
+                ra.await("+bob", wait);
+                ChatClient c = member(via, "carol", rc, transport);
+                ChatJoined cj = c.joined().get(waitMillis, TimeUnit.MILLISECONDS);
+                assertEquals(List.of("alice", "bob", "carol"), cj.members());
+                ra.await("+carol", wait);
+                rb.await("+carol", wait);
+
+                List<CompletableFuture<Void>> sends = new ArrayList<>();
+                for (int i = 1; i <= 3; i++) {
+                    sends.add(a.say("a" + i));
+                    sends.add(b.say("b" + i));
+                    sends.add(c.say("c" + i));
+                }
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(waitMillis, TimeUnit.MILLISECONDS);
+                ra.await("message carol: c3", wait);
+                ra.await("message bob: b3", wait);
+                rb.await("message alice: a3", wait);
+                rb.await("message carol: c3", wait);
+                rc.await("message alice: a3", wait);
+                rc.await("message bob: b3", wait);
+
+                c.close();
+                ra.await("-carol LEFT", wait);
+                rb.await("-carol LEFT", wait);
+                assertEquals(List.of("alice", "bob"), server.membersOf("lobby"));
+            }
+            ra.await("-bob LEFT", wait);
+        }
+        assertFrom(ra, "bob", "b1", "b2", "b3");
+        assertFrom(ra, "carol", "c1", "c2", "c3");
+        assertFrom(rb, "alice", "a1", "a2", "a3");
+        assertFrom(rb, "carol", "c1", "c2", "c3");
+        assertFrom(rc, "alice", "a1", "a2", "a3");
+        assertFrom(rc, "bob", "b1", "b2", "b3");
+        assertTrue(ra.messages().stream().noneMatch(m -> m.startsWith("message alice")), "no echo of one's own");
+        assertEquals(List.of("joined lobby [alice]", "+bob", "+carol"), ra.seen().stream()
+                .filter(e -> e.startsWith("joined") || e.startsWith("+")).toList(), "joins announced once each");
+        assertEquals(List.of("-carol LEFT", "-bob LEFT"), ra.seen().stream().filter(e -> e.startsWith("-")).toList(),
+                "leaves announced once each");
+    }
+
+    private static ChatClient member(InetSocketAddress server, String name, ChatListener listener,
+                                     Consumer<EndpointBuilder<ChatFrame>> transport) {
+        return ChatClient.builder().server(server).bind("127.0.0.1", 0).name(name).listener(listener)
+                .transport(transport).connect();
     }
 
     private static void assertFrom(EventRecorder r, String sender, String... texts) {
