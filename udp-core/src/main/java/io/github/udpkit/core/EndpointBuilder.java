@@ -12,6 +12,7 @@ import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
 import io.github.udpkit.core.transport.DatagramEndpoint;
 import io.github.udpkit.core.transport.EndpointSettings;
+import io.github.udpkit.core.transport.Impairments;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -53,6 +54,7 @@ public final class EndpointBuilder<T> {
     private EngineConfig protocol = EngineConfig.defaults();
     private AddressFilter filter = AddressFilter.allowAll();
     private EndpointSettings.RateLimit rateLimit;
+    private Impairments impairments = Impairments.none();
 
     EndpointBuilder(Codec<T> codec) {
         this.codec = codec;
@@ -288,6 +290,20 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Impairs the endpoint's own traffic, both what it sends and what it receives, as a lossy
+     * network would: seeded loss (also in bursts), duplication, delay and reordering, corruption,
+     * MTU limits, blackouts. For trying reliability by hand and for demos; tests of a whole
+     * network use udp-testkit.
+     *
+     * @param impairments e.g. {@code Impairments.builder().loss(0.2).duplicate(0.05).seed(7).build()}
+     * @return this
+     */
+    public EndpointBuilder<T> impairments(Impairments impairments) {
+        this.impairments = Objects.requireNonNull(impairments, "impairments");
+        return this;
+    }
+
+    /**
      * Binds the socket and starts the endpoint.
      *
      * @return the open endpoint
@@ -313,6 +329,6 @@ public final class EndpointBuilder<T> {
         }
         return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
                 sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, listener,
-                engineConfig, filter, rateLimit));
+                engineConfig, filter, rateLimit, impairments));
     }
 }

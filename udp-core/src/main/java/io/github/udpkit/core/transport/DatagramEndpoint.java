@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -82,6 +83,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** How long a RAW sender parks between attempts while the socket's send buffer is full. */
     private static final long SEND_RETRY_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final Object CLOSED = new Object();
+    /** How many impaired datagrams may be held back by a delay at once. */
+    private static final int MAX_DELAYED = 10_000;
 
     private final EndpointSettings<T> settings;
     private final DatagramChannel channel;
@@ -99,11 +102,19 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private MessageHandler<T> handler; // I/O thread only
     /** The framed modes' protocol engine, confined to the I/O thread; null for a RAW endpoint. */
     private final Engine engine;
+    private final Output output = new Output();
     /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
     private final ConcurrentHashMap<InetSocketAddress, Semaphore> peerPermits = new ConcurrentHashMap<>();
     private final int permitsPerPeer;
     private final AddressFilter filter;
     private final RateLimiter rateLimiter; // null when there is no limit; I/O thread only
+    /** Impairs outgoing datagrams; null when none. Guarded by itself: RAW senders share it. */
+    private final Impairer outImpairer;
+    /** Impairs incoming datagrams; null when none. I/O thread only. */
+    private final Impairer inImpairer;
+    /** Impaired datagrams held back by a delay, due in time order. I/O thread only. */
+    private final PriorityQueue<Delayed> delayed = new PriorityQueue<>();
+    private long delayedOrder;
 
     private final LongAdder datagramsSent = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
@@ -128,8 +139,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.permitsPerPeer = settings.protocol().maxQueuedMessages();
         this.filter = settings.filter();
         this.rateLimiter = settings.rateLimit() == null ? null : settings.rateLimit().newLimiter();
+        Impairments impairments = settings.impairments();
+        long origin = System.nanoTime();
+        this.outImpairer = impairments.isNone() ? null : impairments.newImpairer(1, origin);
+        this.inImpairer = impairments.isNone() ? null : impairments.newImpairer(2, origin);
         this.engine = settings.mode().isFramed()
-                ? new Engine(settings.protocol(), new Output(), System.nanoTime())
+                ? new Engine(settings.protocol(), output, System.nanoTime())
                 : null;
     }
 
@@ -418,6 +433,23 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private CompletableFuture<Void> sendRaw(byte[] bytes, InetSocketAddress to) {
+        if (outImpairer != null) {
+            synchronized (outImpairer) {
+                outImpairer.apply(ByteBuffer.wrap(bytes), System.nanoTime(), (copy, delayNanos) -> {
+                    if (delayNanos > 0) {
+                        byte[] held = toArray(copy);
+                        runOnIoThread(() -> holdBack(to, held, delayNanos, true));
+                    } else {
+                        sendNow(toArray(copy), to);
+                    }
+                });
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        return sendNow(bytes, to);
+    }
+
+    private CompletableFuture<Void> sendNow(byte[] bytes, InetSocketAddress to) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         long waitStart = 0;
         try {
@@ -453,9 +485,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             while (!closed.get()) {
                 boolean busy = runCommands();
                 busy |= readDatagrams(buffer, System.nanoTime());
+                busy |= releaseDelayed(System.nanoTime());
                 // The engine transmits only here: what the reads and sends above queued goes out
                 // packed into as few datagrams as fit, with the acknowledgements riding along.
                 long deadline = engine == null ? Long.MAX_VALUE : engine.update(System.nanoTime());
+                Delayed next = delayed.peek();
+                if (next != null) {
+                    deadline = Math.min(deadline, next.due);
+                }
                 if (!busy) {
                     idle(deadline, System.nanoTime());
                 }
@@ -499,7 +536,20 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             buffer.flip();
             datagramsReceived.increment();
             bytesReceived.add(buffer.remaining());
-            onDatagram((InetSocketAddress) from, buffer, now);
+            if (inImpairer != null) {
+                InetSocketAddress source = (InetSocketAddress) from;
+                inImpairer.apply(buffer, now, (copy, delayNanos) -> {
+                    // A copy each: the engine may decrypt in place, and a duplicate needs the original.
+                    byte[] bytes = toArray(copy);
+                    if (delayNanos > 0) {
+                        holdBack(source, bytes, delayNanos, false);
+                    } else {
+                        onDatagram(source, ByteBuffer.wrap(bytes), now);
+                    }
+                });
+            } else {
+                onDatagram((InetSocketAddress) from, buffer, now);
+            }
             if (readPaused) {
                 return true;
             }
@@ -628,6 +678,22 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final class Output implements EngineOutput {
         @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            if (outImpairer != null) {
+                synchronized (outImpairer) {
+                    outImpairer.apply(datagram, System.nanoTime(), (copy, delayNanos) -> {
+                        if (delayNanos > 0) {
+                            holdBack(to, toArray(copy), delayNanos, true);
+                        } else {
+                            transmitNow(to, copy.duplicate());
+                        }
+                    });
+                }
+                return;
+            }
+            transmitNow(to, datagram);
+        }
+
+        private void transmitNow(InetSocketAddress to, ByteBuffer datagram) {
             int length = datagram.remaining();
             try {
                 if (channel.send(datagram, to) == 0 && length > 0) {
@@ -672,6 +738,50 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 reportError(e);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- impairments
+
+    /** A datagram an impairment delays; ordered by due time, then by arrival. */
+    private record Delayed(long due, long order, InetSocketAddress address, byte[] bytes, boolean outgoing)
+            implements Comparable<Delayed> {
+        @Override
+        public int compareTo(Delayed other) {
+            int byDue = Long.compare(due - other.due, 0);
+            return byDue != 0 ? byDue : Long.compare(order, other.order);
+        }
+    }
+
+    /** On the I/O thread: holds a datagram back; past the bound it is lost, as in a full router queue. */
+    private void holdBack(InetSocketAddress address, byte[] bytes, long delayNanos, boolean outgoing) {
+        if (delayed.size() >= MAX_DELAYED) {
+            return;
+        }
+        delayed.add(new Delayed(System.nanoTime() + delayNanos, delayedOrder++, address, bytes, outgoing));
+    }
+
+    private boolean releaseDelayed(long now) {
+        boolean released = false;
+        for (Delayed d; (d = delayed.peek()) != null && d.due - now <= 0; ) {
+            delayed.poll();
+            released = true;
+            if (d.outgoing) {
+                if (engine != null) {
+                    output.transmitNow(d.address, ByteBuffer.wrap(d.bytes));
+                } else {
+                    sendNow(d.bytes, d.address);
+                }
+            } else {
+                onDatagram(d.address, ByteBuffer.wrap(d.bytes), now);
+            }
+        }
+        return released;
+    }
+
+    private static byte[] toArray(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     // ---------------------------------------------------------------- helpers

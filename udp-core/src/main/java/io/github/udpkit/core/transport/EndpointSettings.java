@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param protocol the protocol engine's settings, used by framed endpoints
  * @param filter which sources may reach the endpoint, checked before anything is parsed
  * @param rateLimit per-source rate limit (messages per second and burst), or {@code null} for none
+ * @param impairments what the endpoint does to its own traffic, both ways, to try reliability by hand
  * @param <T> the payload type
  * @since 0.1.0
  */
@@ -48,7 +49,8 @@ public record EndpointSettings<T>(
         EndpointListener listener,
         EngineConfig protocol,
         AddressFilter filter,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        Impairments impairments) {
 
     /** Checks that the required components are present. */
     public EndpointSettings {
@@ -59,6 +61,7 @@ public record EndpointSettings<T>(
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(impairments, "impairments");
     }
 
     /**
