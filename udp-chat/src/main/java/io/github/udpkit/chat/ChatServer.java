@@ -96,11 +96,17 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /**
-     * The protocol engine's settings for a chat server: room in the peer table for every member and
-     * some joiners besides, and the transport's idle timeout equal to the chat's, so a vanished
-     * member's transport state goes when its membership does (whichever notices first drops it).
+     * The protocol engine's settings a server opened with a configuration uses: room in the peer
+     * table for every member and some joiners besides, and the transport's idle timeout equal to
+     * the chat's (keep-alives at most a third of it), so a vanished member's transport state goes
+     * when its membership does, whichever layer notices first. Start from these when tuning the
+     * engine through {@link Builder#transport}.
+     *
+     * @param config the server's configuration
+     * @return the engine's settings, the engine's defaults otherwise
      */
-    static EngineConfig engineConfig(ChatServerConfig config) {
+    public static EngineConfig engineConfig(ChatServerConfig config) {
+        Objects.requireNonNull(config, "config");
         EngineConfig defaults = EngineConfig.defaults();
         Duration idle = config.idleTimeout();
         int headroom = Math.max(PEER_HEADROOM_MIN, config.maxMembers() / 4);
@@ -441,9 +447,8 @@ public final class ChatServer implements AutoCloseable {
         /**
          * Tunes the endpoint beneath the server (socket buffers, security, impairments for a demo).
          * The customizer is called after the server has set the protocol engine's settings for its
-         * configuration (peer table, idle timeout): a customizer that sets
-         * {@link EndpointBuilder#protocol} replaces them, and then sizes {@code maxPeers} for the
-         * members itself. The server then sets what it depends on: the bind address,
+         * configuration ({@link ChatServer#engineConfig}): a customizer that sets
+         * {@link EndpointBuilder#protocol} replaces them, so it should start from those. The server then sets what it depends on: the bind address,
          * {@code RELIABLE} mode, its codec's message size, fail-fast sends and its own listener.
          *
          * @param customizer called with the endpoint's builder before the server's own settings

@@ -18,7 +18,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The scenes, in the order they play. */
     static List<DemoScene> scenes() {
-        return List.of(new UdpEchoScene());
+        return List.of(new UdpEchoScene(), new ChatScene());
     }
 
     @Override
