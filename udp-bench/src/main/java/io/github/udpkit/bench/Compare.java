@@ -1,0 +1,96 @@
+package io.github.udpkit.bench;
+
+import io.github.udpkit.cli.bench.BenchOptions;
+import io.github.udpkit.cli.bench.BenchRun;
+import io.github.udpkit.cli.bench.Scenario;
+import io.github.udpkit.cli.bench.Scenarios;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The full loopback comparison: {@code udpkit bench}'s scenarios (raw {@code DatagramChannel}
+ * baseline, udpkit, TCP) plus the peers that only this module depends on, Aeron and Netty, all in
+ * one run with every row's ratio to the same run's baseline. Takes the same options as
+ * {@code udpkit bench}.
+ *
+ * <pre>
+ * ./mvnw -B -q -pl udp-bench -am package
+ * java -jar udp-bench/target/udp-bench.jar --quick --json target/bench.json
+ * </pre>
+ */
+@Command(name = "compare", sortOptions = false,
+        description = {
+            "Compare udpkit with a raw DatagramChannel, TCP, Aeron and Netty over 127.0.0.1, in one run.",
+        })
+public final class Compare implements Callable<Integer> {
+
+    /** The share of datagrams the lossy proxy drops, each way, in the RELIABLE-under-loss rows. */
+    static final double LOSS = 0.10;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    BenchOptions options;
+
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    /** Creates the command; picocli fills in its options. */
+    public Compare() {
+    }
+
+    /**
+     * Runs the comparison and exits with its status.
+     *
+     * @param args the options, as {@code udpkit bench} takes them
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Compare()).execute(args));
+    }
+
+    /**
+     * The standard scenarios with the peers inserted next to the rows they compare with.
+     *
+     * @return the catalogue
+     */
+    static List<Scenario> catalogue() {
+        List<Scenario> all = new ArrayList<>();
+        for (Scenario s : Scenarios.standard()) {
+            all.add(s);
+            if (s.kind() == Scenario.Kind.THROUGHPUT && s.key().equals("tcp")) {
+                all.add(LossyScenarios.reliableThroughput(LOSS, s.payloadBytes()));
+                all.add(AeronScenarios.throughput(s.payloadBytes()));
+                all.add(NettyScenarios.throughput(s.payloadBytes()));
+            }
+        }
+        all.add(AeronScenarios.roundTrip(Scenarios.ROUND_TRIP_PAYLOAD));
+        return all;
+    }
+
+    /**
+     * The notes printed under the table: the standard ones and how the peers are set up.
+     *
+     * @return the notes
+     */
+    static List<String> notes() {
+        List<String> notes = new ArrayList<>(Scenarios.notes());
+        notes.add("Aeron: embedded media driver, SHARED threading, back-off idle strategy on every thread; "
+                + "its round trip spins, so it is compared with the busy-spin baseline.");
+        notes.add("Netty NIO: one event loop per side; the sender writes batches of 64 pooled direct buffers per flush.");
+        notes.add("RELIABLE with loss: through udp-testkit's LossyProxy dropping 10% of datagrams each way (seed "
+                + LossyScenarios.SEED + "); the rate is goodput, compared with the lossless raw baseline.");
+        return notes;
+    }
+
+    @Override
+    public Integer call() {
+        return BenchRun.execute(spec, options, catalogue(), notes());
+    }
+}

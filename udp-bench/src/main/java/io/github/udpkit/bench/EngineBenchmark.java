@@ -1,0 +1,151 @@
+package io.github.udpkit.bench;
+
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.core.protocol.Engine;
+import io.github.udpkit.core.protocol.EngineConfig;
+import io.github.udpkit.core.protocol.EngineOutput;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The protocol engine's cost per message, without sockets: two engines joined by a perfect
+ * in-memory link in virtual time. Each invocation sends a batch of messages from one to the other
+ * and runs both until every one is delivered (and, for RELIABLE, acknowledged): packing, the DATA
+ * and ACK frames, the send and receive windows, RTT and congestion bookkeeping and the
+ * {@code CompletableFuture} of every send. Not final: JMH generates subclasses of it.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class EngineBenchmark {
+
+    /** Messages sent per invocation; the score is per message. */
+    static final int BATCH = 64;
+    /** The most exchanges one batch may take; more means the engines are stuck. */
+    private static final int MAX_EXCHANGES = 10_000;
+    /** Virtual time between exchanges: past the ACK delay, so every exchange acknowledges. */
+    private static final long STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(6);
+
+    /** The framed mode. */
+    @Param({"UNRELIABLE", "RELIABLE"})
+    public String mode;
+
+    /** The message size in bytes. */
+    @Param({"64", "1200"})
+    public int payload;
+
+    private final InetSocketAddress addressA = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
+    private final InetSocketAddress addressB = new InetSocketAddress(InetAddress.getLoopbackAddress(), 2);
+    private Link toB;
+    private Link toA;
+    private Engine a;
+    private Engine b;
+    private DeliveryMode deliveryMode;
+    private byte[] message;
+    private long now;
+    private long delivered;
+
+    /** Creates both engines with the default configuration and joins them. */
+    @Setup
+    public void setUp() {
+        deliveryMode = DeliveryMode.valueOf(mode);
+        message = new byte[payload];
+        Arrays.fill(message, (byte) 'x');
+        toB = new Link();
+        toA = new Link();
+        a = new Engine(EngineConfig.defaults(), new Output(toB), now);
+        b = new Engine(EngineConfig.defaults(), new Output(toA), now);
+    }
+
+    /** Sends a batch from A to B and runs both engines until A has nothing left pending. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long sendBatch() {
+        long before = delivered;
+        for (int i = 0; i < BATCH; i++) {
+            a.send(addressB, deliveryMode, message, new CompletableFuture<>(), now);
+        }
+        int exchanges = 0;
+        do {
+            if (++exchanges > MAX_EXCHANGES) {
+                throw new IllegalStateException("a batch was not delivered within " + MAX_EXCHANGES + " exchanges");
+            }
+            now += STEP_NANOS;
+            a.update(now);
+            toB.drainInto(b, addressA, now);
+            b.update(now);
+            toA.drainInto(a, addressB, now);
+        } while (a.queuedMessages(addressB) > 0);
+        if (delivered - before != BATCH) {
+            throw new IllegalStateException("delivered " + (delivered - before) + " of " + BATCH + " over a perfect link");
+        }
+        return delivered;
+    }
+
+    /** One direction of the link: datagrams copied into preallocated buffers, delivered in order. */
+    private static final class Link {
+        private final ByteBuffer[] slots = new ByteBuffer[4096];
+        private int count;
+
+        Link() {
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = ByteBuffer.allocate(2048);
+            }
+        }
+
+        void add(ByteBuffer datagram) {
+            if (count == slots.length) {
+                throw new IllegalStateException("more than " + slots.length + " datagrams in one exchange");
+            }
+            ByteBuffer slot = slots[count++];
+            slot.clear();
+            slot.put(datagram);
+            slot.flip();
+        }
+
+        void drainInto(Engine engine, InetSocketAddress from, long nowNanos) {
+            for (int i = 0; i < count; i++) {
+                engine.receive(from, slots[i], nowNanos);
+            }
+            count = 0;
+        }
+    }
+
+    /** Puts what an engine transmits on its link, and counts what it delivers. */
+    private final class Output implements EngineOutput {
+        private final Link link;
+
+        Output(Link link) {
+            this.link = link;
+        }
+
+        @Override
+        public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            link.add(datagram);
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, DeliveryMode deliveredMode, ByteBuffer messagePayload, long nowNanos) {
+            delivered++;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.udpkit.bench;
+
+import io.github.udpkit.api.Codecs;
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.Endpoint;
+import io.github.udpkit.cli.bench.OneWay;
+import io.github.udpkit.cli.bench.Scenario;
+import io.github.udpkit.cli.bench.SequenceCounter;
+import io.github.udpkit.core.Udp;
+import io.github.udpkit.core.transport.Impairments;
+import io.github.udpkit.testkit.LossyProxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/**
+ * udpkit RELIABLE through udp-testkit's {@link LossyProxy}, which drops a share of the datagrams
+ * both ways (data and acknowledgements alike), from a fixed seed so runs are comparable. The rate
+ * is goodput: distinct messages delivered per second, every one of them, after retransmissions.
+ */
+final class LossyScenarios {
+
+    /** The proxy's seed: fixed, so every run loses the same pattern of datagrams. */
+    static final long SEED = 6;
+
+    private LossyScenarios() {
+    }
+
+    static Scenario reliableThroughput(double loss, int payloadBytes) {
+        int percent = (int) Math.round(loss * 100);
+        String key = "udpkit-reliable-loss" + percent;
+        String mode = String.format(Locale.ROOT, "udpkit RELIABLE, %d%% loss", percent);
+        return Scenario.throughput(key, mode, Scenario.Wait.BLOCKING, payloadBytes,
+                counter -> new Stream(loss, payloadBytes, counter)).asLossless();
+    }
+
+    private static Endpoint<byte[]> open() {
+        return Udp.endpoint(Codecs.bytes())
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .mode(DeliveryMode.RELIABLE)
+                .open();
+    }
+
+    /** A sender, the proxy, and a receiver counting in its handler. */
+    private static final class Stream implements OneWay {
+        private final int payloadBytes;
+        private final Endpoint<byte[]> receiver;
+        private final LossyProxy proxy;
+        private final Endpoint<byte[]> sender;
+
+        Stream(double loss, int payloadBytes, SequenceCounter counter) {
+            this.payloadBytes = payloadBytes;
+            Endpoint<byte[]> r = null;
+            LossyProxy p = null;
+            Endpoint<byte[]> s = null;
+            try {
+                r = open();
+                r.onMessage(message -> counter.accept(message.payload()));
+                p = LossyProxy.forward(r.localAddress(), Impairments.builder().loss(loss).seed(SEED).build());
+                s = open();
+            } catch (RuntimeException e) {
+                closeQuietly(s, p, r);
+                throw e;
+            }
+            this.receiver = r;
+            this.proxy = p;
+            this.sender = s;
+        }
+
+        @Override
+        public long sendUntil(int round, long deadlineNanos, long maxMessages) throws Exception {
+            InetSocketAddress target = proxy.address();
+            // The engine keeps each message until it is acknowledged: a new array per send.
+            return OneWay.sendEach(message -> sender.send(message.clone()).to(target), payloadBytes, round,
+                    deadlineNanos, maxMessages);
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(sender, proxy, receiver);
+        }
+
+        private static void closeQuietly(AutoCloseable... closeables) {
+            RuntimeException first = null;
+            for (AutoCloseable c : closeables) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = new IllegalStateException("closing " + c + " failed: " + e, e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+}
