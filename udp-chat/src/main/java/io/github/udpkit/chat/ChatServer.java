@@ -448,8 +448,9 @@ public final class ChatServer implements AutoCloseable {
          * Tunes the endpoint beneath the server (socket buffers, security, impairments for a demo).
          * The customizer is called after the server has set the protocol engine's settings for its
          * configuration ({@link ChatServer#engineConfig}): a customizer that sets
-         * {@link EndpointBuilder#protocol} replaces them, so it should start from those. The server then sets what it depends on: the bind address,
-         * {@code RELIABLE} mode, its codec's message size, fail-fast sends and its own listener.
+         * {@link EndpointBuilder#protocol} replaces them, so it should start from those. The server
+         * then sets what it depends on: the bind address, {@code RELIABLE} mode, its codec's message
+         * size, fail-fast sends and its own listener.
          *
          * @param customizer called with the endpoint's builder before the server's own settings
          * @return this
