@@ -1,5 +1,6 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.cli.bench.BenchCommand;
 import io.github.udpkit.cli.chat.ChatCommand;
 import io.github.udpkit.cli.chat.ChatServerCommand;
 import java.io.InputStream;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
             ListenCommand.class,
             ClientCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
             ChatServerCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -82,7 +84,7 @@ final class UdpkitCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of echo-server, send, listen, client, demo");
+                "missing command: one of echo-server, send, listen, client, demo, bench");
     }
 
     /** How many times {@code -v} was given. */
