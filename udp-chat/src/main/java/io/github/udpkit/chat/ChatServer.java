@@ -53,9 +53,13 @@ import org.slf4j.LoggerFactory;
  * peer events and on a timer thread for idle timeouts; neither ever waits for the other while
  * holding it.
  *
- * <p>The endpoint's protocol engine is sized for the {@link ChatServerConfig}: its peer table
- * holds every member and some joiners besides, and its idle timeout is the chat's, so a member
- * that vanishes is dropped after the idle timeout by whichever layer notices first.
+ * <p>The endpoint validates addresses before keeping state: a new address gets a stateless
+ * cookie, in a reply no larger than its datagram, and nothing else until it echoes it. A JOIN from
+ * a spoofed address therefore never reaches the chat layer, the server cannot be used to reflect
+ * or amplify traffic, and a flood of JOINs from many addresses costs it no memory. Its protocol
+ * engine is sized for the {@link ChatServerConfig}: the peer table holds every member and some
+ * joiners besides, and the idle timeout is the chat's, so a member that vanishes is dropped after
+ * the idle timeout by whichever layer notices first.
  *
  * @since 0.1.0
  */
@@ -81,7 +85,8 @@ public final class ChatServer implements AutoCloseable {
         this.core = new ChatServerCore(b.config, b.listener);
         EndpointBuilder<ChatFrame> eb = Udp.endpoint(new ChatCodec()).protocol(engineConfig(b.config));
         b.transport.accept(eb);
-        this.endpoint = eb.bind(b.bindAddress)
+        this.endpoint = eb.validateAddresses() // whatever the customizer did: no state before a cookie
+                .bind(b.bindAddress)
                 .mode(DeliveryMode.RELIABLE)
                 .maxMessageSize(ChatServerConfig.MAX_FRAME_BYTES)
                 .failFast()
@@ -96,11 +101,11 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /**
-     * The protocol engine's settings a server opened with a configuration uses: room in the peer
-     * table for every member and some joiners besides, and the transport's idle timeout equal to
-     * the chat's (keep-alives at most a third of it), so a vanished member's transport state goes
-     * when its membership does, whichever layer notices first. Start from these when tuning the
-     * engine through {@link Builder#transport}.
+     * The protocol engine's settings a server opened with a configuration uses: address validation
+     * on, room in the peer table for every member and some joiners besides, and the transport's
+     * idle timeout equal to the chat's (keep-alives at most a third of it), so a vanished member's
+     * transport state goes when its membership does, whichever layer notices first. Start from
+     * these when tuning the engine through {@link Builder#transport}.
      *
      * @param config the server's configuration
      * @return the engine's settings, the engine's defaults otherwise
@@ -119,6 +124,7 @@ public final class ChatServer implements AutoCloseable {
                 .maxPeers(Math.max(defaults.maxPeers(), maxPeers))
                 .idleTimeout(idle)
                 .keepAliveInterval(keepAlive)
+                .addressValidation(true)
                 .build();
     }
 

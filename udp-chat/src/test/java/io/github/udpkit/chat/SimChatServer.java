@@ -42,6 +42,8 @@ final class SimChatServer implements SimNode, ChatServerListener {
     private final ArrayDeque<InetSocketAddress> refused = new ArrayDeque<>();
     private final List<Left> left = new ArrayList<>();
     private final Map<InetSocketAddress, Long> lastFrameAt = new HashMap<>();
+    /** Bytes in and out per address, when {@link #countTraffic()} asked for it: [received, sent]. */
+    private Map<InetSocketAddress, long[]> traffic;
     private long now;
     private long undecodable;
 
@@ -65,6 +67,11 @@ final class SimChatServer implements SimNode, ChatServerListener {
         return port.address();
     }
 
+    /** Asks the network for an update now, after the test fed the node directly. */
+    void portWake() {
+        port.wake();
+    }
+
     ChatServerCore core() {
         return core;
     }
@@ -75,6 +82,23 @@ final class SimChatServer implements SimNode, ChatServerListener {
 
     long undecodable() {
         return undecodable;
+    }
+
+    /** Starts counting the bytes received from and sent to each address (for amplification checks). */
+    void countTraffic() {
+        traffic = new HashMap<>();
+    }
+
+    /** Bytes received from an address since {@link #countTraffic()}. */
+    long bytesFrom(InetSocketAddress address) {
+        long[] t = traffic.get(address);
+        return t == null ? 0 : t[0];
+    }
+
+    /** Bytes sent to an address since {@link #countTraffic()}. */
+    long bytesTo(InetSocketAddress address) {
+        long[] t = traffic.get(address);
+        return t == null ? 0 : t[1];
     }
 
     /** The members that left, in order. */
@@ -95,6 +119,9 @@ final class SimChatServer implements SimNode, ChatServerListener {
     @Override
     public void receive(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
         now = nowNanos;
+        if (traffic != null) {
+            traffic.computeIfAbsent(from, a -> new long[2])[0] += datagram.remaining();
+        }
         engine.receive(from, datagram, nowNanos);
     }
 
@@ -132,6 +159,9 @@ final class SimChatServer implements SimNode, ChatServerListener {
     private final class Output implements EngineOutput {
         @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            if (traffic != null) {
+                traffic.computeIfAbsent(to, a -> new long[2])[1] += datagram.remaining();
+            }
             port.send(to, datagram);
         }
 
