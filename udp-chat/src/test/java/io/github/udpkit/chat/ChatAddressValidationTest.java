@@ -61,8 +61,8 @@ class ChatAddressValidationTest {
                 spoofed.send(ByteBuffer.wrap(join), server.localAddress());
                 sent += join.length;
             }
-            // Everything that comes back within a quiet period (retransmissions included, had the
-            // server kept state: its first comes after 200 ms at the earliest).
+            // Everything that comes back until 300 ms pass without a datagram (3 s at most): the
+            // answers come at once, so a quiet period means there are no more.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             DatagramPacket p = new DatagramPacket(new byte[65_536], 65_536);
             while (System.nanoTime() < deadline) {
