@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = "Messaging over UDP: echo servers, send and listen, an interactive client, a demo.",
+        description = "Messaging over UDP: echo servers, send and listen, an interactive client, chat rooms, benchmarks, a demo.",
         subcommands = {
             EchoServerCommand.class,
             SendCommand.class,
@@ -84,7 +84,7 @@ final class UdpkitCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of echo-server, send, listen, client, demo, bench");
+                "missing command: one of echo-server, send, listen, client, chat-server, chat, demo, bench");
     }
 
     /** How many times {@code -v} was given. */
