@@ -10,6 +10,7 @@ import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
+import io.github.udpkit.core.internal.Addresses;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -427,11 +428,7 @@ public final class ChatClient implements AutoCloseable {
          * @return this
          */
         public Builder server(String host, int port) {
-            Objects.requireNonNull(host, "host");
-            checkArgument(port >= 1 && port <= 65535, "port must be in 1..65535: %s", port);
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            checkArgument(!address.isUnresolved(), "unknown host: %s", host);
-            this.server = address;
+            this.server = Addresses.resolve(host, Addresses.checkPeerPort(port));
             return this;
         }
 
@@ -442,10 +439,7 @@ public final class ChatClient implements AutoCloseable {
          * @return this
          */
         public Builder server(InetSocketAddress address) {
-            Objects.requireNonNull(address, "address");
-            checkArgument(!address.isUnresolved(), "server address is unresolved: %s", address);
-            checkArgument(address.getPort() >= 1, "server port must be in 1..65535: %s", address.getPort());
-            this.server = address;
+            this.server = Addresses.checkPeer(address);
             return this;
         }
 
@@ -502,11 +496,7 @@ public final class ChatClient implements AutoCloseable {
          * @return this
          */
         public Builder bind(String host, int port) {
-            Objects.requireNonNull(host, "host");
-            checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535: %s", port);
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            checkArgument(!address.isUnresolved(), "unknown host: %s", host);
-            this.bindAddress = address;
+            this.bindAddress = Addresses.resolve(host, Addresses.checkBindPort(port));
             return this;
         }
 

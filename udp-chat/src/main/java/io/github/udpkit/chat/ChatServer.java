@@ -13,6 +13,7 @@ import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
+import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -394,8 +395,7 @@ public final class ChatServer implements AutoCloseable {
          * @return this
          */
         public Builder bind(int port) {
-            checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535: %s", port);
-            this.bindAddress = new InetSocketAddress(port);
+            this.bindAddress = new InetSocketAddress(Addresses.checkBindPort(port));
             return this;
         }
 
@@ -407,11 +407,7 @@ public final class ChatServer implements AutoCloseable {
          * @return this
          */
         public Builder bind(String host, int port) {
-            Objects.requireNonNull(host, "host");
-            checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535: %s", port);
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            checkArgument(!address.isUnresolved(), "unknown host: %s", host);
-            this.bindAddress = address;
+            this.bindAddress = Addresses.resolve(host, Addresses.checkBindPort(port));
             return this;
         }
 
