@@ -19,7 +19,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The scenes, in the order they play. */
     static List<DemoScene> scenes() {
-        return List.of(new UdpEchoScene(), new ReliableScene());
+        return List.of(new UdpEchoScene(), new ReliableScene(), new ChatScene());
     }
 
     @Override

@@ -58,6 +58,7 @@ public final class EndpointBuilder<T> {
     private AddressFilter filter = AddressFilter.allowAll();
     private EndpointSettings.RateLimit rateLimit;
     private Key encryptionKey;
+    private boolean validateAddresses;
     private AeadAlgorithm encryptionAlgorithm;
     private Impairments impairments = Impairments.none();
 
@@ -277,6 +278,24 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Makes the framed modes validate a new peer's address before keeping any state for it: its
+     * first datagram is answered only with a stateless cookie, no larger than the datagram, and
+     * only a datagram that echoes the cookie creates the peer. For servers on a public network,
+     * so that they cannot be used to reflect traffic at a spoofed address, nor be filled with
+     * state by a flood of them. Clients need nothing: every endpoint answers cookies. Sets
+     * {@link EngineConfig#addressValidation()} on the {@link #protocol} config at {@link #open()};
+     * datagrams dropped by it count as
+     * {@link io.github.udpkit.api.EndpointStats#filtered() filtered}. {@code RAW} mode has no
+     * engine and is not affected.
+     *
+     * @return this
+     */
+    public EndpointBuilder<T> validateAddresses() {
+        this.validateAddresses = true;
+        return this;
+    }
+
+    /**
      * Encrypts and authenticates every datagram of the framed modes with AES-256-GCM under keys
      * derived from a pre-shared key, which the peers must share; see {@link AeadProtection}.
      * Datagrams that fail authentication (a wrong key, tampering) are dropped and counted as
@@ -361,6 +380,9 @@ public final class EndpointBuilder<T> {
                     .reassemblyBytesPerPeer(Math.max(protocol.reassemblyBytesPerPeer(), 2L * maxSize))
                     .reassemblyBytesTotal(Math.max(protocol.reassemblyBytesTotal(), 2L * maxSize))
                     .build();
+        }
+        if (validateAddresses && !engineConfig.addressValidation()) {
+            engineConfig = engineConfig.toBuilder().addressValidation(true).build();
         }
         if (encryptionKey != null) {
             checkArgument(mode.isFramed(), "encryption applies to framed modes; RAW sends the codec's bytes as they "

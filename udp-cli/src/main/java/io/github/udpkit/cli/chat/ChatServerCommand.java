@@ -1,5 +1,6 @@
 package io.github.udpkit.cli.chat;
 
+import io.github.udpkit.api.UdpIoException;
 import io.github.udpkit.chat.ChatReason;
 import io.github.udpkit.chat.ChatServer;
 import io.github.udpkit.chat.ChatServerConfig;
@@ -7,11 +8,14 @@ import io.github.udpkit.chat.ChatServerListener;
 import io.github.udpkit.chat.ChatServerStats;
 import io.github.udpkit.chat.LeaveReason;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -108,7 +112,7 @@ public final class ChatServerCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         Log log = new Log(out, ZoneId.systemDefault());
-        try (ChatServer server = ChatServer.builder().bind(address).config(config).listener(log).open()) {
+        try (ChatServer server = open(address, config, log)) {
             out.println("chat server listening on " + format(server.localAddress()) + " (default room "
                     + config.defaultRoom() + ")");
             out.flush();
@@ -124,6 +128,26 @@ public final class ChatServerCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Opens the server; a failed bind becomes the one-line error the other servers give
+     * ("port 12000 is already in use (udp 0.0.0.0:12000)"), exit code 2.
+     */
+    private static ChatServer open(InetSocketAddress address, ChatServerConfig config, ChatServerListener log) {
+        try {
+            return ChatServer.builder().bind(address).config(config).listener(log).open();
+        } catch (UdpIoException e) {
+            if (e.getCause() instanceof BindException cause) {
+                String reason = String.valueOf(cause.getMessage());
+                BindException clear = new BindException(reason.toLowerCase(Locale.ROOT).contains("in use")
+                        ? "port " + address.getPort() + " is already in use (udp " + format(address) + ")"
+                        : "cannot bind udp " + format(address) + ": " + reason);
+                clear.initCause(cause);
+                throw new UncheckedIOException(clear.getMessage(), clear);
+            }
+            throw e;
+        }
     }
 
     /** Where the server is bound, once it is; for tests and embedding. */
