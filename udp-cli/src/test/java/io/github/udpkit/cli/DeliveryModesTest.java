@@ -101,11 +101,11 @@ class DeliveryModesTest {
 
     @Test
     void shouldCountRawDatagramsAtAFramedListenerAsMalformed() throws Exception {
-        Cli.Server listen = Cli.listen("--reliable", "--stats");
+        Cli.Server listen = Cli.listen("--reliable", "--stats", "--count", "1");
         assertEquals(0, Cli.run("send", listen.hostPort(), "plain udp").exit());
         // A framed message after it: once printed, the raw datagram before it has been judged.
-        assertEquals(0, Cli.run("send", "--mode", "unreliable", listen.hostPort(), "framed").exit());
-        Cli.Result r = listen.stop();
+        assertEquals(0, Cli.run("send", "--reliable", listen.hostPort(), "framed").exit());
+        Cli.Result r = listen.running().await();
         assertTrue(r.out().endsWith(" framed" + System.lineSeparator()), r.out());
         assertTrue(r.err().contains("dropped    malformed 1"), r.err());
     }

@@ -7,11 +7,13 @@ import io.github.udpkit.chat.ChatServerConfig;
 import io.github.udpkit.chat.ChatServerListener;
 import io.github.udpkit.chat.ChatServerStats;
 import io.github.udpkit.chat.LeaveReason;
+import io.github.udpkit.core.security.Key;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -65,6 +67,11 @@ public final class ChatServerCommand implements Callable<Integer> {
             description = "Drop a member silent this long; clients ping at a third of it (default: ${DEFAULT-VALUE}).")
     private Duration idleTimeout;
 
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "Encrypt and authenticate every datagram with the shared key in FILE (from 'udpkit keygen'); "
+                    + "clients need the same key.")
+    private Path keyFile;
+
     private final CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -111,8 +118,10 @@ public final class ChatServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | java.net.UnknownHostException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
+        Key key = keyFile == null ? null : Key.readFrom(keyFile);
         Log log = new Log(out, ZoneId.systemDefault());
-        try (ChatServer server = open(address, config, log)) {
+        try (ChatServer server = open(address, config, log, key)) {
             out.println("chat server listening on " + format(server.localAddress()) + " (default room "
                     + config.defaultRoom() + ")");
             out.flush();
@@ -134,9 +143,14 @@ public final class ChatServerCommand implements Callable<Integer> {
      * Opens the server; a failed bind becomes the one-line error the other servers give
      * ("port 12000 is already in use (udp 0.0.0.0:12000)"), exit code 2.
      */
-    private static ChatServer open(InetSocketAddress address, ChatServerConfig config, ChatServerListener log) {
+    private static ChatServer open(InetSocketAddress address, ChatServerConfig config, ChatServerListener log,
+                                   Key key) {
         try {
-            return ChatServer.builder().bind(address).config(config).listener(log).open();
+            ChatServer.Builder builder = ChatServer.builder().bind(address).config(config).listener(log);
+            if (key != null) {
+                builder.transport(endpoint -> endpoint.encryption(key));
+            }
+            return builder.open();
         } catch (UdpIoException e) {
             if (e.getCause() instanceof BindException cause) {
                 String reason = String.valueOf(cause.getMessage());
