@@ -175,6 +175,6 @@ final class ReliableScene implements DemoScene {
     }
 
     private static String percent(double p) {
-        return Math.round(p * 100) + " %";
+        return Math.round(p * 100) + "%";
     }
 }

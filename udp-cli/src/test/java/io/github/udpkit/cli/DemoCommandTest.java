@@ -53,7 +53,7 @@ class DemoCommandTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         List<String> lines = r.outLines();
         int scene = indexOf(lines, "== scene \\d+ of \\d+: reliable delivery across a lossy link \\(RELIABLE mode, "
-                + "20 % loss, 5 % duplication\\) ==");
+                + "20% loss, 5% duplication\\) ==");
         List<String> rest = lines.subList(scene, lines.size());
         indexOf(rest, "link    the client's traffic, both ways: loss 20%, duplicate 5%, seed " + ReliableScene.SEED);
         for (int i = 1; i <= ReliableScene.ONE_BY_ONE; i++) {
