@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo",
         description = "Shows udpkit at work in one process on loopback: an uppercase echo server and a "
                 + "client over UDP, with what each side sent and received, and when; then reliable delivery "
-                + "across a lossy link, with the retransmissions it took.")
+                + "across a lossy link, with the retransmissions it took; then a chat room of three members "
+                + "over lossy links.")
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
