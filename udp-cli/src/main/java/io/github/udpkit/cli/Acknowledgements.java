@@ -15,8 +15,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The reliable sends of {@code udpkit send} still waiting for their acknowledgement, oldest first,
@@ -31,7 +29,6 @@ final class Acknowledgements {
 
     /** Time for a failure decided on the I/O thread to reach the waiting thread. */
     static final Duration GRACE = Duration.ofSeconds(1);
-    private static final Pattern REASON = Pattern.compile("not delivered: (.+) after \\d+ attempts?");
 
     private final InetSocketAddress peer;
     private final Duration deadline;
@@ -117,9 +114,7 @@ final class Acknowledgements {
     /** {@code 127.0.0.1:9 did not acknowledge message 1: delivery deadline passed after 4 attempts in 503 ms}. */
     private String describe(long number, Throwable cause) {
         if (cause instanceof DeliveryException d) {
-            Matcher m = REASON.matcher(String.valueOf(d.getMessage()));
-            String reason = m.find() ? m.group(1) : "not delivered";
-            return Addresses.format(d.peer()) + " did not acknowledge message " + number + ": " + reason + " after "
+            return Addresses.format(d.peer()) + " did not acknowledge message " + number + ": " + d.reason() + " after "
                     + d.attempts() + " attempt" + (d.attempts() == 1 ? "" : "s") + " in " + d.elapsed().toMillis()
                     + " ms (--timeout " + Durations.format(deadline) + ")";
         }
