@@ -143,11 +143,12 @@ class ReliabilityScenariosTest {
 
     /**
      * The defaults, but with room to finish: these scenarios assert delivery, not latency, and at
-     * 30 % loss in bursts the default 30-second deadline of a single message can pass while its
-     * retransmissions back off (see PROTOCOL.md's limitations).
+     * 30 % loss in bursts the default 30-second deadline of a single message, or the 30-second
+     * idle timeout, can pass while retransmissions back off (see PROTOCOL.md's limitations).
      */
     private static EngineConfig config() {
-        return EngineConfig.builder().deliveryDeadline(Duration.ofMinutes(10)).maxTransmissions(200).build();
+        return EngineConfig.builder().deliveryDeadline(Duration.ofMinutes(10)).maxTransmissions(200)
+                .idleTimeout(Duration.ofMinutes(10)).build();
     }
 
     /** Sends numbered messages, pacing on the engine's bounded queue as an application must. */
