@@ -68,6 +68,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** Room kept for the CLOSE frame after an ACK in a goodbye datagram (type and a code). */
+    private static final int CLOSE_RESERVE = 16;
     private static final long NONE = Long.MAX_VALUE;
     /** Packets this far below the largest acknowledged one are lost (RFC 9002's kPacketThreshold). */
     private static final int PACKET_THRESHOLD = 3;
@@ -326,7 +328,7 @@ public final class Engine {
         List<Peer> all = new ArrayList<>(peers.values());
         for (Peer p : all) {
             if (!p.removed) {
-                sendClose(p);
+                sendClose(p, now);
                 dropPeer(p, DisconnectReason.CLOSED_LOCALLY, "endpoint closed", now);
             }
         }
@@ -1456,13 +1458,29 @@ public final class Engine {
         completeAll();
     }
 
-    private void sendClose(Peer peer) {
+    /**
+     * Says goodbye, with the acknowledgement still owed riding along: a peer whose last message
+     * arrived just before the close must not go on retransmitting it to nobody, and fail.
+     */
+    private void sendClose(Peer peer, long now) {
         ByteBuffer b = out;
         b.clear();
         long pn = peer.nextPacketNumber++;
         long destination = peer.remoteSession != 0 ? peer.remoteSession : peer.announceTo;
         int at = WireWriter.writeHeader(b, 0, peer.localSession, destination, pn);
         int headerLength = at;
+        if (peer.ackPending) {
+            peer.received.fillAck(ackRanges);
+            if (ackRanges.count() > 0) {
+                long delayMicros = Math.max(0, (now - peer.received.largestAt()) / 1000);
+                int next = WireWriter.writeAck(b, at, datagramRoom - CLOSE_RESERVE, ackRanges, delayMicros,
+                        config.receiveWindow());
+                if (next > 0) {
+                    at = next;
+                    peer.ackPending = false;
+                }
+            }
+        }
         at = WireWriter.writeClose(b, at, 0);
         b.limit(at);
         b.position(0);

@@ -156,6 +156,20 @@ class EngineLifecycleTest {
     }
 
     @Test
+    void shouldAcknowledgeWhatArrivedInTheGoodbye() {
+        TestNet net = new TestNet(115);
+        Node a = net.node(TestNet.config(1).build());
+        Node b = net.node(TestNet.config(2).build());
+        CompletableFuture<Void> last = send(net, a, b, DeliveryMode.RELIABLE, 1);
+        assertTrue(net.runUntil(() -> b.delivered.size() == 1, 100 * MS));
+        b.engine.close(net.now); // before its delayed ACK went out
+        net.runFor(200 * MS);
+        assertTrue(last.isDone() && !last.isCompletedExceptionally(),
+                "the CLOSE carried the ACK, so the sender knows its message arrived: " + last);
+        assertEquals(List.of(DisconnectReason.CLOSED_BY_PEER), a.disconnects);
+    }
+
+    @Test
     void shouldRefuseSendsBeyondTheQueueWithBackPressure() {
         TestNet net = new TestNet(107);
         Node a = net.node(TestNet.config(1).maxQueuedMessages(10).build());
