@@ -53,6 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** How long a RAW sender parks between attempts while the socket's send buffer is full. */
     private static final long SEND_RETRY_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final Object CLOSED = new Object();
+    /** The one key is the channel's, and readiness is acted on by reading: the selection itself is not needed. */
+    private static final Consumer<SelectionKey> IGNORE_KEY = key -> { };
     /** How many impaired datagrams may be held back by a delay at once. */
     private static final int MAX_DELAYED = 10_000;
 
@@ -119,6 +122,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * only: the messages packed in one datagram arrived together. I/O thread only; null between datagrams.
      */
     private Instant arrival;
+    /** Whether the loop's last turn found nothing to do and went idle. I/O thread only. */
+    private boolean afterIdle;
     private final AddressFilter filter;
     private final RateLimiter rateLimiter; // null when there is no limit; I/O thread only
     /** Impairs outgoing datagrams; null when none. Guarded by itself: RAW senders share it. */
@@ -612,6 +617,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 if (next != null) {
                     deadline = Math.min(deadline, next.due);
                 }
+                afterIdle = !busy;
                 if (!busy) {
                     idle(deadline, System.nanoTime());
                 }
@@ -676,6 +682,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 });
             } else {
                 onDatagram((InetSocketAddress) from, buffer, now);
+            }
+            if (i == 0 && afterIdle && engine != null) {
+                // After a quiet spell the first datagram is likely one whose answer someone waits
+                // for (a request, a ping): what the engine has for it goes out now, not after the
+                // read that finds the socket empty. Under load the loop never idles, so datagrams
+                // stay packed as they were.
+                engine.update(now);
             }
             if (readPaused) {
                 return true;
@@ -780,13 +793,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 return;
             }
             long waitNanos = deadlineNanos == Long.MAX_VALUE ? 0 : deadlineNanos - now;
+            // With an action the selector keeps no selected-key set: nothing to add to, nothing to clear.
             if (deadlineNanos != Long.MAX_VALUE && waitNanos <= 0) {
-                selector.selectNow();
+                selector.selectNow(IGNORE_KEY);
             } else {
                 // select(0) waits for ever; round up so a deadline is never missed by a millisecond.
-                selector.select(waitNanos == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+                selector.select(IGNORE_KEY,
+                        waitNanos == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
             }
-            selector.selectedKeys().clear();
         } finally {
             sleeping.set(false);
         }
