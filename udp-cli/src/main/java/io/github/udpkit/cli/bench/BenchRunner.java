@@ -210,30 +210,17 @@ public final class BenchRunner {
     /** Pings until the round's end; returns round trips per second, loss, and p50, p99, p99.9 in µs. */
     private double[] roundTripRound(RoundTrip pair, long durationNanos) throws Exception {
         long[] s = samples;
-        int n = 0;
-        long lost = 0;
         long start = System.nanoTime();
-        long deadline = start + durationNanos;
-        long end = start;
-        while (n < s.length) {
-            long t0 = System.nanoTime();
-            boolean echoed = pair.ping(nextPing++);
-            end = System.nanoTime();
-            if (echoed) {
-                s[n++] = end - t0;
-            } else {
-                lost++;
-            }
-            if (end - deadline >= 0) {
-                break;
-            }
-        }
+        RoundTrip.Tally tally = pair.pingUntil(nextPing, start + durationNanos, s);
+        long end = System.nanoTime();
+        nextPing += tally.pings();
+        int n = tally.samples();
         if (n == 0) {
             throw new IllegalStateException("no echo came back in a round of " + durationNanos / 1_000_000 + " ms");
         }
         Arrays.sort(s, 0, n);
         double rate = n * 1e9 / Math.max(1, end - start);
-        double loss = lost / (double) (n + lost);
+        double loss = tally.lost() / (double) tally.pings();
         return new double[] {rate, loss, percentileMicros(s, n, 0.50), percentileMicros(s, n, 0.99),
                 percentileMicros(s, n, 0.999)};
     }

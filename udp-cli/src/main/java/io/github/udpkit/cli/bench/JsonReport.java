@@ -68,6 +68,11 @@ public final class JsonReport {
         f.string("wait", s.waitMode().label());
         f.number("payloadBytes", s.payloadBytes());
         f.bool("baseline", s.isBaseline());
+        if (s.maxDatagramBytes().isPresent()) {
+            f.number("maxDatagramBytes", s.maxDatagramBytes().getAsInt());
+        } else {
+            f.string("maxDatagramBytes", null);
+        }
         Spread rate = r.messagesPerSecond();
         f.number("messagesPerSecond", rate == null ? Double.NaN : rate.median(), 1);
         f.number("messagesPerSecondMin", rate == null ? Double.NaN : rate.min(), 1);
