@@ -134,12 +134,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final PriorityQueue<Delayed> delayed = new PriorityQueue<>();
     private long delayedOrder;
 
-    private final LongAdder datagramsSent = new LongAdder();
-    private final LongAdder bytesSent = new LongAdder();
-    private final LongAdder datagramsReceived = new LongAdder();
-    private final LongAdder bytesReceived = new LongAdder();
-    private final LongAdder messagesSent = new LongAdder();
-    private final LongAdder messagesDelivered = new LongAdder();
+    // What callers' threads count (RAW sends) needs atomic adds; what only the I/O thread counts
+    // (receipts, the engine's transmissions, framed sends) needs none.
+    private final LongAdder rawDatagramsSent = new LongAdder();
+    private final LongAdder rawBytesSent = new LongAdder();
+    private final LongAdder rawMessagesSent = new LongAdder();
+    private final IoCounter framedDatagramsSent = new IoCounter();
+    private final IoCounter framedBytesSent = new IoCounter();
+    private final IoCounter framedMessagesSent = new IoCounter();
+    private final IoCounter datagramsReceived = new IoCounter();
+    private final IoCounter bytesReceived = new IoCounter();
+    private final IoCounter messagesDelivered = new IoCounter();
     private final LongAdder decodeFailures = new LongAdder();
     private final LongAdder oversized = new LongAdder();
     private final LongAdder receiveQueueDrops = new LongAdder();
@@ -293,12 +298,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
-                .datagramsSent(datagramsSent.sum())
-                .bytesSent(bytesSent.sum())
-                .datagramsReceived(datagramsReceived.sum())
-                .bytesReceived(bytesReceived.sum())
-                .messagesSent(messagesSent.sum())
-                .messagesDelivered(messagesDelivered.sum())
+                .datagramsSent(rawDatagramsSent.sum() + framedDatagramsSent.get())
+                .bytesSent(rawBytesSent.sum() + framedBytesSent.get())
+                .datagramsReceived(datagramsReceived.get())
+                .bytesReceived(bytesReceived.get())
+                .messagesSent(rawMessagesSent.sum() + framedMessagesSent.get())
+                .messagesDelivered(messagesDelivered.get())
                 .decodeFailures(decodeFailures.sum())
                 .oversized(oversized.sum() + engineOversized)
                 .receiveQueueDrops(receiveQueueDrops.sum())
@@ -378,7 +383,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         if (mode.isFramed()) {
             return sendFramed(bytes, mode, to);
         }
-        messagesSent.increment();
+        rawMessagesSent.increment();
         return sendRaw(bytes, to);
     }
 
@@ -472,19 +477,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /**
      * A framed send: the future its caller holds, the completion the engine completes and the
      * command that carries it to the I/O thread, in one object. Its permit goes back when the
-     * engine (or a close) completes it; a caller's {@code cancel} leaves the permit held until
-     * the engine is done with the message, so the window counts what the engine really holds.
+     * engine is done with the message: the engine completes its futures on the I/O thread only,
+     * so a completion there returns the permit (once: a plain flag only that thread writes), and
+     * a caller who completes or cancels the future from its own thread leaves the permit held
+     * until the engine is done, so the window counts what the engine really holds. A send the
+     * engine never got (the endpoint closed first) returns its permit when it is cancelled.
      */
     private static final class SendCommand extends CompletableFuture<Void> implements Cancellable {
-        private static final VarHandle SETTLED;
-
-        static {
-            try {
-                SETTLED = MethodHandles.lookup().findVarHandle(SendCommand.class, "settled", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
 
         private final DatagramEndpoint<?> endpoint;
         private final SendWindow window;
@@ -492,8 +491,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private final DeliveryMode mode;
         private final byte[] bytes;
         private Command next;
-        @SuppressWarnings("unused") // written through SETTLED
-        private volatile boolean settled;
+        private boolean settled;
 
         SendCommand(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, DeliveryMode mode,
                     byte[] bytes) {
@@ -521,9 +519,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         /** On the I/O thread: hands the message to the engine. */
         void submit(long now) {
-            // Counted here rather than on the caller's thread: that counter shares its cache
-            // lines with the ones the I/O thread updates per datagram.
-            endpoint.messagesSent.increment();
+            // Counted here, on the one thread that writes this counter, rather than on the
+            // caller's, where an atomic add would share cache lines with the I/O thread's counters.
+            endpoint.framedMessagesSent.add(1);
             try {
                 endpoint.engine.send(to, mode, bytes, this, now);
             } catch (RuntimeException e) {
@@ -533,7 +531,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void cancel(UdpException reason) {
-            completeExceptionally(reason);
+            // Never submitted, so the engine will never complete it: its permit comes back here,
+            // which also wakes a sender waiting for room to find the endpoint closed.
+            if (!settled) {
+                settled = true;
+                endpoint.returnPermit(window);
+            }
+            super.completeExceptionally(reason);
         }
 
         @Override
@@ -549,7 +553,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
 
         private void settle() {
-            if (SETTLED.compareAndSet(this, false, true)) {
+            if (Thread.currentThread() == endpoint.ioThread && !settled) {
+                settled = true;
                 endpoint.returnPermit(window);
             }
         }
@@ -579,8 +584,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             while (true) {
                 int written = channel.send(buffer, to);
                 if (written > 0 || bytes.length == 0) {
-                    datagramsSent.increment();
-                    bytesSent.add(written);
+                    rawDatagramsSent.increment();
+                    rawBytesSent.add(written);
                     return CompletableFuture.completedFuture(null);
                 }
                 // The socket's send buffer is full: wait for room, boundedly.
@@ -667,7 +672,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 return i > 0;
             }
             buffer.flip();
-            datagramsReceived.increment();
+            datagramsReceived.add(1);
             bytesReceived.add(buffer.remaining());
             if (inImpairer != null) {
                 InetSocketAddress source = (InetSocketAddress) from;
@@ -748,12 +753,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode);
         MessageHandler<T> h = handler;
         if (h != null) {
-            messagesDelivered.increment();
+            messagesDelivered.add(1);
             invokeHandler(h, message);
         } else if (!mode.isReliable() && inbox.size() >= settings.receiveQueueCapacity()) {
             receiveQueueDrops.increment();
         } else {
-            messagesDelivered.increment();
+            messagesDelivered.add(1);
             inbox.add(message);
             if (inbox.size() >= settings.receiveQueueCapacity() && mode.isReliable()) {
                 pauseReading();
@@ -851,8 +856,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                             localAddress, to);
                     return;
                 }
-                datagramsSent.increment();
-                bytesSent.add(length);
+                framedDatagramsSent.add(1);
+                framedBytesSent.add(length);
             } catch (ClosedChannelException e) {
                 // closing: nothing more goes out
             } catch (IOException e) {
@@ -938,6 +943,34 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * A counter that only the I/O thread writes and any thread reads: a plain add published with
+     * an opaque write, where a LongAdder would pay an atomic read-modify-write per datagram.
+     */
+    private static final class IoCounter {
+        private static final VarHandle VALUE;
+
+        static {
+            try {
+                VALUE = MethodHandles.lookup().findVarHandle(IoCounter.class, "value", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused") // read and written through VALUE
+        private long value;
+
+        /** On the I/O thread only. */
+        void add(long n) {
+            VALUE.setOpaque(this, (long) VALUE.getOpaque(this) + n);
+        }
+
+        long get() {
+            return (long) VALUE.getOpaque(this);
+        }
+    }
 
     /** A queued command that owes a caller an answer if it never runs. */
     private interface Cancellable extends Command {
