@@ -94,15 +94,19 @@ public final class BenchRunner {
 
     private Result runOne(Scenario scenario, String label, ScheduledExecutorService watchdog) {
         progress.accept(label + ": opening");
+        CpuShare.Snapshot start = CpuShare.now();
+        Result result;
         try {
-            return scenario.kind() == Scenario.Kind.THROUGHPUT
+            result = scenario.kind() == Scenario.Kind.THROUGHPUT
                     ? throughput(scenario, label, watchdog)
                     : roundTrip(scenario, label, watchdog);
         } catch (Exception | LinkageError e) {
             // A linkage error is a peer's library missing a JVM flag or class: that row fails, the run goes on.
             String reason = e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            return Result.failed(scenario, reason);
+            result = Result.failed(scenario, reason);
         }
+        return result.withOtherCpuShare(CpuShare.otherShare(start, CpuShare.now(),
+                Runtime.getRuntime().availableProcessors()));
     }
 
     // ---------------------------------------------------------------- throughput
@@ -126,7 +130,8 @@ public final class BenchRunner {
                 losses[i] = rateAndLoss[1];
             }
         }
-        return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), null, null, null, null, null);
+        return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), null, null, null, null, null,
+                null);
     }
 
     private double[] throughputRound(Scenario scenario, OneWay stream, SequenceCounter counter, long durationNanos)
@@ -204,7 +209,7 @@ public final class BenchRunner {
             }
         }
         return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), Spread.of(p50),
-                Spread.of(p99), Spread.of(p999), null, null);
+                Spread.of(p99), Spread.of(p999), null, null, null);
     }
 
     /** Pings until the round's end; returns round trips per second, loss, and p50, p99, p99.9 in µs. */

@@ -87,6 +87,7 @@ public final class JsonReport {
         f.number("roundMillis", plan.round().toMillis());
         f.number("warmupMillis", plan.warmup().toMillis());
         f.string("failure", r.failure());
+        f.number("otherCpuShare", r.otherCpuShare() == null ? Double.NaN : r.otherCpuShare(), 3);
         f.string("date", env.date().toString());
         f.string("jdk", env.jdk());
         f.number("cores", env.cores());
