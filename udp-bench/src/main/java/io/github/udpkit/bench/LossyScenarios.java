@@ -23,6 +23,8 @@ final class LossyScenarios {
 
     /** The proxy's seed: fixed, so every run loses the same pattern of datagrams. */
     static final long SEED = 6;
+    /** The socket buffers udpkit bench's own rows ask for (Linux caps them at net.core.rmem_max). */
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private LossyScenarios() {
     }
@@ -36,12 +38,18 @@ final class LossyScenarios {
                 .withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize());
     }
 
-    /** Opens an endpoint with the settings udpkit's lossless rows of the same size use. */
+    /**
+     * Opens an endpoint with the settings udpkit's lossless rows of the same size use, their socket
+     * buffers included: with the system's default buffers a burst overflows the receiver's, and
+     * those losses would be counted against the proxy's.
+     */
     private static Endpoint<byte[]> open(int payloadBytes) {
         return Udp.endpoint(Codecs.bytes())
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .mode(DeliveryMode.RELIABLE)
                 .protocol(Scenarios.engineConfig(payloadBytes))
+                .receiveBufferSize(SOCKET_BUFFER_BYTES)
+                .sendBufferSize(SOCKET_BUFFER_BYTES)
                 .open();
     }
 
