@@ -16,6 +16,7 @@ public class DeliveryException extends UdpException {
     private final InetSocketAddress peer;
     private final int attempts;
     private final Duration elapsed;
+    private final String reason;
 
     /**
      * Creates the exception.
@@ -31,6 +32,7 @@ public class DeliveryException extends UdpException {
         this.peer = Objects.requireNonNull(peer, "peer");
         this.attempts = attempts;
         this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
+        this.reason = Objects.requireNonNull(reason, "reason");
     }
 
     /** The peer the message was for. */
@@ -46,5 +48,10 @@ public class DeliveryException extends UdpException {
     /** The time between the send and giving up. */
     public Duration elapsed() {
         return elapsed;
+    }
+
+    /** Why delivery ended, in a few words: "retries exhausted", "delivery deadline passed", "peer closed", .... */
+    public String reason() {
+        return reason;
     }
 }

@@ -140,7 +140,7 @@ public final class EndpointStats {
         return replaysDropped;
     }
 
-    /** The number of datagrams dropped by the address filter or a rate limit before parsing. */
+    /** The number of datagrams dropped by the address filter or a rate limit before parsing, or by address validation (an unknown source without a valid cookie). */
     public long filtered() {
         return filtered;
     }
@@ -372,7 +372,7 @@ public final class EndpointStats {
         }
 
         /**
-         * Sets the number of datagrams dropped by the address filter or a rate limit before parsing.
+         * Sets the number of datagrams dropped by the address filter or a rate limit before parsing, or by address validation (an unknown source without a valid cookie).
          *
          * @param value the count, not negative
          * @return this

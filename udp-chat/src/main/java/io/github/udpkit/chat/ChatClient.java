@@ -10,6 +10,7 @@ import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
+import io.github.udpkit.core.internal.Addresses;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -73,8 +74,8 @@ public final class ChatClient implements AutoCloseable {
         b.transport.accept(eb);
         this.endpoint = eb.bind(b.bindAddress)
                 .connect(b.server)
-                .mode(b.mode)
-                .maxMessageSize(b.mode.isFramed() ? ChatServerConfig.MAX_FRAME_BYTES : EndpointBuilder.MAX_DATAGRAM_PAYLOAD)
+                .mode(DeliveryMode.RELIABLE)
+                .maxMessageSize(ChatServerConfig.MAX_FRAME_BYTES)
                 .listener(events)
                 .open();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -392,11 +393,7 @@ public final class ChatClient implements AutoCloseable {
         public void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
             ChatClient c = client;
             if (c != null && peer.equals(c.server) && !c.closed.get()) {
-                c.core.disconnected(switch (reason) {
-                    case TIMED_OUT -> LeaveReason.TIMED_OUT;
-                    case UNREACHABLE -> LeaveReason.UNREACHABLE;
-                    case CLOSED_BY_PEER, EVICTED, CLOSED_LOCALLY -> LeaveReason.DISCONNECTED;
-                });
+                c.core.disconnected(ChatServer.leaveReason(reason));
             }
         }
 
@@ -419,7 +416,6 @@ public final class ChatClient implements AutoCloseable {
         private InetSocketAddress bindAddress = new InetSocketAddress(0);
         private Duration closeTimeout = Duration.ofSeconds(2);
         private Consumer<EndpointBuilder<ChatFrame>> transport = eb -> { };
-        private DeliveryMode mode = DeliveryMode.RELIABLE;
 
         private Builder() {
         }
@@ -432,11 +428,7 @@ public final class ChatClient implements AutoCloseable {
          * @return this
          */
         public Builder server(String host, int port) {
-            Objects.requireNonNull(host, "host");
-            checkArgument(port >= 1 && port <= 65535, "port must be in 1..65535: %s", port);
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            checkArgument(!address.isUnresolved(), "unknown host: %s", host);
-            this.server = address;
+            this.server = Addresses.resolve(host, Addresses.checkPeerPort(port));
             return this;
         }
 
@@ -447,10 +439,7 @@ public final class ChatClient implements AutoCloseable {
          * @return this
          */
         public Builder server(InetSocketAddress address) {
-            Objects.requireNonNull(address, "address");
-            checkArgument(!address.isUnresolved(), "server address is unresolved: %s", address);
-            checkArgument(address.getPort() >= 1, "server port must be in 1..65535: %s", address.getPort());
-            this.server = address;
+            this.server = Addresses.checkPeer(address);
             return this;
         }
 
@@ -507,11 +496,7 @@ public final class ChatClient implements AutoCloseable {
          * @return this
          */
         public Builder bind(String host, int port) {
-            Objects.requireNonNull(host, "host");
-            checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535: %s", port);
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            checkArgument(!address.isUnresolved(), "unknown host: %s", host);
-            this.bindAddress = address;
+            this.bindAddress = Addresses.resolve(host, Addresses.checkBindPort(port));
             return this;
         }
 
@@ -538,12 +523,6 @@ public final class ChatClient implements AutoCloseable {
          */
         public Builder transport(Consumer<EndpointBuilder<ChatFrame>> customizer) {
             this.transport = Objects.requireNonNull(customizer, "customizer");
-            return this;
-        }
-
-        /** A seam for this package's tests: a mode other than RELIABLE. */
-        Builder mode(DeliveryMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The client side of the chat protocol without sockets, threads or clock: it turns the frames a
@@ -30,7 +29,15 @@ public final class ChatClientCore {
     private final String room;
     private final ChatListener listener;
     private volatile ChatJoined joined;
-    private volatile List<String> members = List.of();
+    /** The folded name of the room joined, so presence events compare without folding it each time. */
+    private volatile String joinedRoomFold;
+    /**
+     * The room's members in join order, kept up one presence event at a time (O(1) each: a
+     * thousand-member room sends a thousand of them); guarded by itself.
+     */
+    private final LinkedHashSet<String> memberSet = new LinkedHashSet<>();
+    /** A copy of {@link #memberSet} for readers, made when asked for after a change; guarded by memberSet. */
+    private List<String> membersView = List.of();
     private volatile boolean disconnected;
     private volatile long lastSentMillis;
     private volatile long invalidFrames;
@@ -89,25 +96,28 @@ public final class ChatClientCore {
             ChatJoined now = new ChatJoined(j.room(), j.name(), j.members(), history,
                     Duration.ofMillis(j.idleTimeoutMillis()), j.rateBurst(), Duration.ofMillis(j.rateRefillMillis()));
             joined = now;
-            members = now.members();
+            joinedRoomFold = ChatText.fold(now.room());
+            replaceMembers(now.members());
             listener.onJoined(now);
         } else if (frame instanceof ChatFrame.MemberJoined mj) {
             if (inMyRoom(mj.room())) {
-                Set<String> set = new LinkedHashSet<>(members);
-                set.add(mj.name());
-                members = List.copyOf(set);
+                synchronized (memberSet) {
+                    memberSet.add(mj.name());
+                    membersView = null;
+                }
             }
             listener.onMemberJoined(mj.room(), mj.name());
         } else if (frame instanceof ChatFrame.MemberLeft ml) {
             if (inMyRoom(ml.room())) {
-                List<String> list = new ArrayList<>(members);
-                list.remove(ml.name());
-                members = List.copyOf(list);
+                synchronized (memberSet) {
+                    memberSet.remove(ml.name());
+                    membersView = null;
+                }
             }
             listener.onMemberLeft(ml.room(), ml.name(), ml.reason());
         } else if (frame instanceof ChatFrame.Members ms) {
             if (inMyRoom(ms.room())) {
-                members = ms.names();
+                replaceMembers(ms.names());
             }
             listener.onMembers(ms.room(), ms.names());
         } else if (frame instanceof ChatFrame.Rejected r) {
@@ -197,7 +207,20 @@ public final class ChatClientCore {
      * @return the names in join order
      */
     public List<String> members() {
-        return members;
+        synchronized (memberSet) {
+            if (membersView == null) {
+                membersView = List.copyOf(memberSet);
+            }
+            return membersView;
+        }
+    }
+
+    private void replaceMembers(List<String> names) {
+        synchronized (memberSet) {
+            memberSet.clear();
+            memberSet.addAll(names);
+            membersView = null;
+        }
     }
 
     /**
@@ -219,8 +242,8 @@ public final class ChatClientCore {
     }
 
     private boolean inMyRoom(String r) {
-        ChatJoined j = joined;
-        return j != null && ChatText.fold(j.room()).equals(ChatText.fold(r));
+        String mine = joinedRoomFold;
+        return mine != null && (r.equals(joined.room()) || mine.equals(ChatText.fold(r)));
     }
 
     private static long pingIntervalMillis(ChatJoined j) {

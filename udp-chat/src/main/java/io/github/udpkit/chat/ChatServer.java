@@ -2,6 +2,8 @@ package io.github.udpkit.chat;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.udpkit.api.BackPressureException;
+import io.github.udpkit.api.DeliveryException;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.Endpoint;
@@ -11,12 +13,16 @@ import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
+import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.protocol.EngineConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,10 +46,21 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Fan-out is one send per member through the endpoint, whose per-peer windows keep members
- * apart, on an endpoint that fails fast: a member whose window is full, or whose messages go
- * unacknowledged, is dropped and announced as unreachable instead of being waited on, so one slow
- * or vanished member never stalls the others. The core runs under a lock, on the endpoint's I/O
- * thread for arriving frames and on a timer thread for idle timeouts.
+ * apart; the frame is encoded once for all of them. The endpoint fails fast, so a send never
+ * blocks, not even on the I/O thread: a member whose window is full is dropped and announced as
+ * unreachable instead of being waited on, and one whose messages go unacknowledged until the
+ * engine gives up is dropped with the engine's reason. One slow or vanished member never stalls
+ * the others. The core runs under a lock, on the endpoint's I/O thread for arriving frames and
+ * peer events and on a timer thread for idle timeouts; neither ever waits for the other while
+ * holding it.
+ *
+ * <p>The endpoint validates addresses before keeping state: a new address gets a stateless
+ * cookie, in a reply no larger than its datagram, and nothing else until it echoes it. A JOIN from
+ * a spoofed address therefore never reaches the chat layer, the server cannot be used to reflect
+ * or amplify traffic, and a flood of JOINs from many addresses costs it no memory. Its protocol
+ * engine is sized for the {@link ChatServerConfig}: the peer table holds every member and some
+ * joiners besides, and the idle timeout is the chat's, so a member that vanishes is dropped after
+ * the idle timeout by whichever layer notices first.
  *
  * @since 0.1.0
  */
@@ -52,6 +69,8 @@ public final class ChatServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
     /** How long close() gives members to acknowledge their goodbye. */
     private static final long BYE_WAIT_MILLIS = 500;
+    /** Peers beyond the members the engine holds state for at least: joiners, refused joiners. */
+    private static final int PEER_HEADROOM_MIN = 64;
 
     private final ChatServerCore core;
     private final Endpoint<ChatFrame> endpoint;
@@ -65,11 +84,12 @@ public final class ChatServer implements AutoCloseable {
 
     private ChatServer(Builder b, PeerEvents events) {
         this.core = new ChatServerCore(b.config, b.listener);
-        EndpointBuilder<ChatFrame> eb = Udp.endpoint(new ChatCodec());
+        EndpointBuilder<ChatFrame> eb = Udp.endpoint(new ChatCodec()).protocol(engineConfig(b.config));
         b.transport.accept(eb);
-        this.endpoint = eb.bind(b.bindAddress)
-                .mode(b.mode)
-                .maxMessageSize(b.mode.isFramed() ? ChatServerConfig.MAX_FRAME_BYTES : EndpointBuilder.MAX_DATAGRAM_PAYLOAD)
+        this.endpoint = eb.validateAddresses() // whatever the customizer did: no state before a cookie
+                .bind(b.bindAddress)
+                .mode(DeliveryMode.RELIABLE)
+                .maxMessageSize(ChatServerConfig.MAX_FRAME_BYTES)
                 .failFast()
                 .listener(events)
                 .open();
@@ -79,6 +99,34 @@ public final class ChatServer implements AutoCloseable {
             return t;
         });
         this.tickMillis = Math.max(10, Math.min(1000, b.config.idleTimeout().toMillis() / 4));
+    }
+
+    /**
+     * The protocol engine's settings a server opened with a configuration uses: address validation
+     * on, room in the peer table for every member and some joiners besides, and the transport's
+     * idle timeout equal to the chat's (keep-alives at most a third of it), so a vanished member's
+     * transport state goes when its membership does, whichever layer notices first. Start from
+     * these when tuning the engine through {@link Builder#transport}.
+     *
+     * @param config the server's configuration
+     * @return the engine's settings, the engine's defaults otherwise
+     */
+    public static EngineConfig engineConfig(ChatServerConfig config) {
+        Objects.requireNonNull(config, "config");
+        EngineConfig defaults = EngineConfig.defaults();
+        Duration idle = config.idleTimeout();
+        int headroom = Math.max(PEER_HEADROOM_MIN, config.maxMembers() / 4);
+        int maxPeers = (int) Math.min(Integer.MAX_VALUE, (long) config.maxMembers() + headroom);
+        Duration keepAlive = defaults.keepAliveInterval();
+        if (keepAlive.compareTo(idle.dividedBy(3)) > 0) {
+            keepAlive = idle.dividedBy(3);
+        }
+        return defaults.toBuilder()
+                .maxPeers(Math.max(defaults.maxPeers(), maxPeers))
+                .idleTimeout(idle)
+                .keepAliveInterval(keepAlive)
+                .addressValidation(true)
+                .build();
     }
 
     private static ChatServer open(Builder b) {
@@ -245,36 +293,62 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one frame to one member: the fan-out's unit, called once per member with the same frame
+     * instance, which the codec encodes once. Never blocks: the endpoint fails fast.
+     */
     private void sendFrame(InetSocketAddress to, ChatFrame frame) {
         CompletableFuture<Void> sent;
         try {
             Send<ChatFrame> send = endpoint.send(frame);
-            if (frame instanceof ChatFrame.Bye bye && bye.reason() == LeaveReason.TIMED_OUT && endpoint.mode().isFramed()) {
-                // The member has been silent for the idle timeout: one try, not a round of retransmissions.
-                send.mode(DeliveryMode.UNRELIABLE);
+            DeliveryMode mode = modeFor(frame);
+            if (mode != DeliveryMode.RELIABLE) {
+                send.mode(mode);
             }
             sent = send.to(to);
         } catch (UdpException e) {
-            // A full window (fail fast), a closed endpoint: this member is not waited on.
+            // A full send window (fail fast), a closed endpoint: this member is not waited on.
             LOG.debug("chat server {}: dropping {} after a failed send: {}", endpoint.localAddress(), to, e.getMessage());
             failed.add(to);
             return;
         }
-        sent.whenComplete((ok, error) -> {
-            if (error != null && !closed.get()) {
-                failed.add(to);
-                if (!lock.isHeldByCurrentThread()) {
-                    try {
-                        timer.execute(this::tick); // drop it now rather than at the next tick
-                    } catch (RejectedExecutionException e) {
-                        // closing: nothing left to drop it from
-                    }
-                }
-            }
-        });
+        sent.whenComplete((ok, error) -> onSendFailed(to, error));
     }
 
-    private static LeaveReason leaveReason(DisconnectReason reason) {
+    /**
+     * A send's late failure. A {@link DeliveryException} (retries or deadline ran out, the peer
+     * timed out or closed) comes with the engine dropping the peer, which {@link PeerEvents} reports
+     * with its reason; only a refusal (the engine's queue or peer table full) is this driver's to act on.
+     */
+    private void onSendFailed(InetSocketAddress to, Throwable error) {
+        if (error == null || closed.get() || !(unwrap(error) instanceof BackPressureException)) {
+            return;
+        }
+        failed.add(to);
+        if (!lock.isHeldByCurrentThread()) {
+            try {
+                timer.execute(this::tick); // drop it now rather than at the next tick
+            } catch (RejectedExecutionException e) {
+                // closing: nothing left to drop it from
+            }
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    /**
+     * How a frame travels: every frame in order and acknowledged, except the goodbye to a member
+     * dropped for silence, which gets one try rather than a round of retransmissions.
+     */
+    static DeliveryMode modeFor(ChatFrame frame) {
+        return frame instanceof ChatFrame.Bye bye && bye.reason() == LeaveReason.TIMED_OUT
+                ? DeliveryMode.UNRELIABLE : DeliveryMode.RELIABLE;
+    }
+
+    /** What a transport's disconnection means for a member. */
+    static LeaveReason leaveReason(DisconnectReason reason) {
         return switch (reason) {
             case TIMED_OUT -> LeaveReason.TIMED_OUT;
             case UNREACHABLE -> LeaveReason.UNREACHABLE;
@@ -310,7 +384,6 @@ public final class ChatServer implements AutoCloseable {
         private ChatServerConfig config = ChatServerConfig.defaults();
         private ChatServerListener listener = new ChatServerListener() { };
         private Consumer<EndpointBuilder<ChatFrame>> transport = eb -> { };
-        private DeliveryMode mode = DeliveryMode.RELIABLE;
 
         private Builder() {
         }
@@ -322,8 +395,7 @@ public final class ChatServer implements AutoCloseable {
          * @return this
          */
         public Builder bind(int port) {
-            checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535: %s", port);
-            this.bindAddress = new InetSocketAddress(port);
+            this.bindAddress = new InetSocketAddress(Addresses.checkBindPort(port));
             return this;
         }
 
@@ -335,11 +407,7 @@ public final class ChatServer implements AutoCloseable {
          * @return this
          */
         public Builder bind(String host, int port) {
-            Objects.requireNonNull(host, "host");
-            checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535: %s", port);
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            checkArgument(!address.isUnresolved(), "unknown host: %s", host);
-            this.bindAddress = address;
+            this.bindAddress = Addresses.resolve(host, Addresses.checkBindPort(port));
             return this;
         }
 
@@ -380,20 +448,17 @@ public final class ChatServer implements AutoCloseable {
 
         /**
          * Tunes the endpoint beneath the server (socket buffers, security, impairments for a demo).
-         * The server then sets what it depends on: the bind address, {@code RELIABLE} mode, its
-         * codec's message size, fail-fast sends and its own listener.
+         * The customizer is called after the server has set the protocol engine's settings for its
+         * configuration ({@link ChatServer#engineConfig}): a customizer that sets
+         * {@link EndpointBuilder#protocol} replaces them, so it should start from those. The server
+         * then sets what it depends on: the bind address, {@code RELIABLE} mode, its codec's message
+         * size, fail-fast sends and its own listener.
          *
          * @param customizer called with the endpoint's builder before the server's own settings
          * @return this
          */
         public Builder transport(Consumer<EndpointBuilder<ChatFrame>> customizer) {
             this.transport = Objects.requireNonNull(customizer, "customizer");
-            return this;
-        }
-
-        /** A seam for this package's tests: a mode other than RELIABLE. */
-        Builder mode(DeliveryMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -1,11 +1,11 @@
 package io.github.udpkit.cli;
 
-import io.github.udpkit.api.Codecs;
-import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
+import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
+import io.github.udpkit.core.protocol.EngineConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,10 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -61,43 +64,67 @@ final class ClientCommand implements Callable<Integer> {
             description = "How long to wait for each reply, and for a TCP connection (default: ${DEFAULT-VALUE}).")
     private Duration replyTimeout;
 
+    @Mixin
+    private TransportOptions transport;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (tcp) {
+            Optional<String> udpOnly = transport.firstGiven();
+            if (udpOnly.isPresent()) {
+                throw new ParameterException(spec.commandLine(), udpOnly.get() + " applies to UDP, not to --tcp");
+            }
+        } else {
+            transport.resolve();
+        }
         InetSocketAddress server = target.resolve();
         LineReader lines = new LineReader(root.stdin(), SendCommand.MAX_LINE);
-        try (Session session = tcp ? TcpSession.connect(server, replyTimeout) : new UdpSession(server)) {
+        try (Session session = tcp ? TcpSession.connect(server, replyTimeout)
+                : new UdpSession(server, transport, replyTimeout)) {
             if (root.verbosity() > 0) {
                 err.println("connected to " + (tcp ? "tcp " : "udp ") + Addresses.format(server)
-                        + " from " + Addresses.format(session.localAddress()));
+                        + " from " + Addresses.format(session.localAddress())
+                        + (tcp ? "" : " (" + transport.describe() + ")"));
             }
-            while (true) {
-                if (root.interactive()) {
-                    out.print("->");
-                    out.flush();
+            try {
+                return converse(session, lines, server, out, err);
+            } finally {
+                if (session instanceof UdpSession udp) {
+                    transport.printStats(err, udp.endpoint.stats(), true, "");
                 }
-                String line = lines.readLine();
-                if (line == null || line.equals("q")) {
-                    break;
-                }
-                Optional<String> reply;
-                try {
-                    reply = session.exchange(line, replyTimeout);
-                } catch (ServerClosedException e) {
-                    err.println("udpkit: " + e.getMessage());
-                    err.flush();
-                    return ErrorReporter.FAILURE;
-                }
-                if (reply.isPresent()) {
-                    out.println(reply.get());
-                } else {
-                    err.println("(no reply from " + Addresses.format(server) + " within "
-                            + Durations.format(replyTimeout) + ")");
-                }
+            }
+        }
+    }
+
+    private int converse(Session session, LineReader lines, InetSocketAddress server, PrintWriter out,
+                         PrintWriter err) throws Exception {
+        while (true) {
+            if (root.interactive()) {
+                out.print("->");
                 out.flush();
-                err.flush();
             }
+            String line = lines.readLine();
+            if (line == null || line.equals("q")) {
+                break;
+            }
+            Optional<String> reply;
+            try {
+                reply = session.exchange(line, replyTimeout);
+            } catch (ServerClosedException e) {
+                err.println("udpkit: " + e.getMessage());
+                err.flush();
+                return ErrorReporter.FAILURE;
+            }
+            if (reply.isPresent()) {
+                out.println(reply.get());
+            } else {
+                err.println("(no reply from " + Addresses.format(server) + " within "
+                        + Durations.format(replyTimeout) + ")");
+            }
+            out.flush();
+            err.flush();
         }
         return 0;
     }
@@ -126,16 +153,24 @@ final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    /** UDP: one datagram out, the next datagram in is the reply (as the seeds' recvfrom). */
+    /**
+     * UDP: one message out, the next message in is the reply (as the seeds' recvfrom). In a reliable
+     * mode a line the server does not acknowledge within the reply timeout is given up on, so
+     * unanswered lines do not pile up.
+     */
     private static final class UdpSession implements Session {
         private final Endpoint<String> endpoint;
 
-        UdpSession(InetSocketAddress server) {
-            this.endpoint = Udp.endpoint(Codecs.utf8())
+        UdpSession(InetSocketAddress server, TransportOptions transport, Duration replyTimeout) {
+            EndpointBuilder<String> builder = transport.configure(Udp.endpoint(transport.textCodec()))
                     .bind(Endpoints.wildcardFor(server))
-                    .connect(server)
-                    .mode(DeliveryMode.RAW)
-                    .open();
+                    .connect(server);
+            if (transport.mode().isReliable()) {
+                // Replies acknowledged at once, so the last is acknowledged before the client quits.
+                builder.protocol(EngineConfig.builder().deliveryDeadline(replyTimeout).ackDelay(Duration.ZERO).build())
+                        .sendTimeout(replyTimeout);
+            }
+            this.endpoint = builder.open();
         }
 
         @Override
@@ -149,7 +184,12 @@ final class ClientCommand implements Callable<Integer> {
             while (endpoint.poll().isPresent()) {
                 continue;
             }
-            endpoint.send(line).toPeer().get(SEND_WAIT_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture<Void> sent = endpoint.send(line).toPeer();
+            if (!endpoint.mode().isReliable()) {
+                // Handed to the socket at once; a reliable send completes on its acknowledgement,
+                // which the reply below stands for.
+                sent.get(SEND_WAIT_SECONDS, TimeUnit.SECONDS);
+            }
             try {
                 Message<String> reply = endpoint.receive(timeout);
                 return Optional.of(reply.payload());

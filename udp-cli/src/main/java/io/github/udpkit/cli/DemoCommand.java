@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
 /** {@code udpkit demo}: plays the demo scenes in one process on loopback and exits 0 if all went well. */
 @Command(name = "demo",
         description = "Shows udpkit at work in one process on loopback: an uppercase echo server and a "
-                + "client over UDP, with what each side sent and received, and when.")
+                + "client over UDP, with what each side sent and received, and when; then reliable delivery "
+                + "across a lossy link, with the retransmissions it took; then a chat room of three members "
+                + "over lossy links.")
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -18,7 +20,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The scenes, in the order they play. */
     static List<DemoScene> scenes() {
-        return List.of(new UdpEchoScene());
+        return List.of(new UdpEchoScene(), new ReliableScene(), new ChatScene());
     }
 
     @Override

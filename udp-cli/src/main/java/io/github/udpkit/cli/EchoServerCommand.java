@@ -1,15 +1,21 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.core.EndpointBuilder;
+import io.github.udpkit.core.Udp;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -22,6 +28,7 @@ import picocli.CommandLine.Spec;
             "Replies to each message with the same text, upper-cased with --upper: the uppercase server "
                     + "of the classic socket tutorials, over UDP, or over TCP with --tcp.",
             "Prints 'listening on udp ADDRESS' once bound, a line per new peer, and with -v a line per message.",
+            "Replies in the mode it receives in (--mode): a client must use the same mode, and the same key.",
         })
 final class EchoServerCommand implements Callable<Integer> {
 
@@ -55,10 +62,24 @@ final class EchoServerCommand implements Callable<Integer> {
             description = "TCP: disconnect a client silent this long (default: ${DEFAULT-VALUE}).")
     private Duration idleTimeout;
 
+    @Mixin
+    private TransportOptions transport;
+
+    @Mixin
+    private FilterOptions filter;
+
     private final ServerControl control = new ServerControl();
 
     @Override
     public Integer call() throws Exception {
+        if (tcp) {
+            Optional<String> udpOnly = transport.firstGiven();
+            if (udpOnly.isPresent()) {
+                throw new ParameterException(spec.commandLine(), udpOnly.get() + " applies to UDP, not to --tcp");
+            }
+        } else {
+            transport.resolve();
+        }
         return control.run(this::serve);
     }
 
@@ -68,28 +89,39 @@ final class EchoServerCommand implements Callable<Integer> {
         Printer printer = new Printer(out, root.verbosity() > 0);
         String protocol = tcp ? "tcp" : "udp";
         if (tcp) {
-            try (TcpEchoServer server = TcpEchoServer.open(address, upper, maxConnections, idleTimeout, printer)) {
-                announce(out, protocol, server.localAddress());
+            try (TcpEchoServer server = TcpEchoServer.open(address, upper, maxConnections, idleTimeout,
+                    filter.filter(), printer)) {
+                announce(out, protocol, server.localAddress(), "");
                 control.started(server, server.localAddress());
                 server.serve();
-                out.printf("stopped: %d clients served, %d refused, %d closed for bad UTF-8%n",
-                        server.accepted(), server.refused(), server.dropped());
+                out.printf("stopped: %d clients served, %d refused, %d closed for bad UTF-8%s%n",
+                        server.accepted(), server.refused(), server.dropped(),
+                        filter.given() ? ", " + server.filtered() + " filtered" : "");
             }
         } else {
-            try (UdpEchoServer server = UdpEchoServer.open(address, upper, printer)) {
-                announce(out, protocol, server.localAddress());
+            EndpointBuilder<byte[]> builder = transport.configure(Udp.endpoint(transport.bytesCodec()))
+                    .filter(filter.filter());
+            try (UdpEchoServer server = UdpEchoServer.open(builder, address, upper, printer)) {
+                DeliveryMode mode = server.mode();
+                String settings = transport.describe();
+                announce(out, protocol, server.localAddress(), settings.equals("raw") ? "" : ", " + settings);
                 control.started(server, server.localAddress());
                 server.serve();
-                out.printf("stopped: %d datagrams echoed, %d dropped%n", server.echoed(), server.dropped());
+                out.printf("stopped: %d %s echoed, %d dropped%s%n", server.echoed(),
+                        mode.isFramed() ? "messages" : "datagrams", server.dropped(),
+                        mode.isReliable() ? ", " + server.unacknowledged() + " replies not acknowledged" : "");
+                out.flush();
+                transport.printStats(spec.commandLine().getErr(), server.stats(), false,
+                        "echoed " + server.echoed());
             }
         }
         out.flush();
         return 0;
     }
 
-    private void announce(PrintWriter out, String protocol, InetSocketAddress local) {
+    private void announce(PrintWriter out, String protocol, InetSocketAddress local, String settings) {
         out.println("listening on " + protocol + " " + Addresses.format(local)
-                + (upper ? " (uppercase echo)" : " (echo)"));
+                + (upper ? " (uppercase echo" : " (echo") + settings + ")");
         out.flush();
     }
 

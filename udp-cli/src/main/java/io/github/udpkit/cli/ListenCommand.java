@@ -1,10 +1,8 @@
 package io.github.udpkit.cli;
 
-import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
-import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.core.Udp;
@@ -14,13 +12,15 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code udpkit listen}: prints each UDP message received, with its time and sender, or just its
- * payload; the receiving side of the seeds' examples.
+ * payload; the receiving side of the seeds' examples, and of {@code send} in any mode.
  */
 @Command(name = "listen", sortOptions = false,
         description = {
@@ -28,13 +28,23 @@ import picocli.CommandLine.Spec;
                     + "\\n, \\t, \\u001b), or just the text with --payload-only, one per line.",
             "Datagrams that are not UTF-8 are not printed, only counted (see --stats). Runs until "
                     + "interrupted or --count messages. 'listening on udp ADDRESS' goes to standard error.",
+            "In a reliable mode, after --count messages it goes on acknowledging (printing nothing more) until "
+                    + "its senders close, or for 2s of silence, so their last messages are confirmed.",
         })
 final class ListenCommand implements Callable<Integer> {
 
     private static final Duration POLL = Duration.ofSeconds(1);
+    /** How long a reliable listener that has its --count waits for its senders to fall silent. */
+    static final Duration LINGER_QUIET = Duration.ofSeconds(2);
+    /** The longest it waits for them in all, however chatty. */
+    static final Duration LINGER_MAX = Duration.ofSeconds(10);
+    private static final Duration LINGER_SLICE = Duration.ofMillis(100);
 
     @Spec
     private CommandSpec spec;
+
+    @ParentCommand
+    private UdpkitCommand root;
 
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "12000",
             converter = Converters.PortConverter.class,
@@ -52,13 +62,17 @@ final class ListenCommand implements Callable<Integer> {
             description = "Exit after N messages.")
     private Integer count;
 
-    @Option(names = "--stats", description = "On exit, print to standard error what was received and dropped.")
-    private boolean stats;
+    @Mixin
+    private TransportOptions transport;
+
+    @Mixin
+    private FilterOptions filter;
 
     private final ServerControl control = new ServerControl();
 
     @Override
     public Integer call() throws Exception {
+        transport.resolve();
         return control.run(this::listen);
     }
 
@@ -66,10 +80,13 @@ final class ListenCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         InetSocketAddress address = Endpoints.bindAddress(bind, port);
+        DeliveryMode mode = transport.mode();
         long printed = 0;
-        try (Endpoint<String> endpoint = Endpoints.open(
-                Udp.endpoint(Codecs.utf8()).bind(address).mode(DeliveryMode.RAW), address)) {
-            err.println("listening on udp " + Addresses.format(endpoint.localAddress()));
+        long unprinted = 0;
+        try (Endpoint<String> endpoint = Endpoints.open(transport.configure(Udp.endpoint(transport.textCodec()))
+                .bind(address).filter(filter.filter()), address)) {
+            err.println("listening on udp " + Addresses.format(endpoint.localAddress())
+                    + (root.verbosity() > 0 ? " (" + transport.describe() + ")" : ""));
             err.flush();
             control.started(endpoint, endpoint.localAddress());
             while (count == null || printed < count) {
@@ -85,14 +102,47 @@ final class ListenCommand implements Callable<Integer> {
                 out.flush();
                 printed++;
             }
-            if (stats) {
-                EndpointStats s = endpoint.stats();
-                err.printf("received %d datagrams (%d bytes): %d printed, %d not UTF-8, %d dropped (queue full)%n",
-                        s.datagramsReceived(), s.bytesReceived(), printed, s.decodeFailures(), s.receiveQueueDrops());
-                err.flush();
+            if (mode.isReliable() && count != null && printed == count) {
+                unprinted = linger(endpoint);
             }
+            transport.printStats(err, endpoint.stats(), true,
+                    "printed " + printed + (unprinted > 0 ? ", after --count " + unprinted : ""));
         }
         return 0;
+    }
+
+    /**
+     * Goes on acknowledging after the last message, as TCP's TIME-WAIT does: a sender whose last
+     * acknowledgement was lost retransmits, and would fail if nobody answered. Ends when every peer
+     * has closed, after {@link #LINGER_QUIET} without a datagram, or after {@link #LINGER_MAX}.
+     *
+     * @return the messages that arrived meanwhile, acknowledged but not printed
+     */
+    private long linger(Endpoint<String> endpoint) {
+        long start = System.nanoTime();
+        long quietSince = start;
+        long received = endpoint.stats().datagramsReceived();
+        long extra = 0;
+        while (endpoint.stats().peers() > 0) {
+            long now = System.nanoTime();
+            if (now - start >= LINGER_MAX.toNanos() || now - quietSince >= LINGER_QUIET.toNanos()) {
+                break;
+            }
+            try {
+                endpoint.receive(LINGER_SLICE);
+                extra++;
+            } catch (ReceiveTimeoutException e) {
+                // nothing new: look at the peers and the silence again
+            } catch (EndpointClosedException e) {
+                break;
+            }
+            long nowReceived = endpoint.stats().datagramsReceived();
+            if (nowReceived != received) {
+                received = nowReceived;
+                quietSince = System.nanoTime();
+            }
+        }
+        return extra;
     }
 
     /** {@code HH:MM:SS.mmm 127.0.0.1:53211 text}, the text on one line. */

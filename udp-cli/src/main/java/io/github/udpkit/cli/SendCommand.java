@@ -1,11 +1,12 @@
 package io.github.udpkit.cli;
 
-import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
+import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
+import io.github.udpkit.core.protocol.EngineConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -15,8 +16,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,14 +27,17 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code udpkit send}: sends each message, or each line of standard input, as one UDP datagram, and
- * with {@code --reply-timeout} prints the reply to each.
+ * {@code udpkit send}: sends each message, or each line of standard input, as one UDP datagram (or,
+ * in a framed mode, one udpkit message), and with {@code --reply-timeout} prints the reply to each.
+ * In a reliable mode it exits 0 only once the peer has acknowledged every message.
  */
 @Command(name = "send", sortOptions = false,
         description = {
             "Sends each MESSAGE as one UDP datagram of UTF-8 text, or each line of standard input when no "
                     + "MESSAGE is given.",
             "With --reply-timeout, waits for a reply to each and prints it; exits 1 if any did not come in time.",
+            "With --mode reliable (or --reliable), exits 0 only when the peer acknowledged every message, and 1 "
+                    + "with one line naming the peer, the attempts and the time taken when it did not within --timeout.",
         })
 final class SendCommand implements Callable<Integer> {
 
@@ -39,6 +45,8 @@ final class SendCommand implements Callable<Integer> {
     static final int MAX_LINE = 65_507;
     /** A datagram handed to a local socket completes at once; this bounds the wait all the same. */
     private static final long SEND_WAIT_SECONDS = 5;
+    /** Reliable messages outstanding before reading more input waits for the oldest acknowledgement. */
+    private static final int MAX_UNACKNOWLEDGED = 1024;
 
     @Spec
     private CommandSpec spec;
@@ -57,21 +65,51 @@ final class SendCommand implements Callable<Integer> {
             description = "Wait this long for a reply to each message and print it (e.g. 2s, 500ms, PT1S).")
     private Duration replyTimeout;
 
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
+            description = "Reliable modes: how long a message may go unacknowledged before send gives up and "
+                    + "exits 1 (default: ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Mixin
+    private TransportOptions transport;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean verbose = root.verbosity() > 0;
+        transport.resolve();
+        DeliveryMode mode = transport.mode();
         InetSocketAddress peer = target.resolve();
+        EndpointBuilder<String> builder = transport.configure(Udp.endpoint(transport.textCodec()))
+                .bind(Endpoints.wildcardFor(peer)).connect(peer);
+        if (mode.isReliable()) {
+            // The engine gives up on a message at --timeout; a send waiting for room in a full window
+            // gives up after as long. Replies are acknowledged at once, not coalesced, so that the
+            // last one is acknowledged before send closes and its server does not count it as lost.
+            // A --timeout shorter than a few first retransmission timeouts (1 s by default) shortens
+            // that timeout, so the message is still tried more than once.
+            EngineConfig defaults = EngineConfig.defaults();
+            Duration firstRto = timeout.dividedBy(4).compareTo(defaults.initialRto()) < 0
+                    ? timeout.dividedBy(4) : defaults.initialRto();
+            builder.protocol(defaults.toBuilder().deliveryDeadline(timeout).ackDelay(Duration.ZERO)
+                    .initialRto(firstRto.isZero() ? Duration.ofMillis(1) : firstRto).build())
+                    .sendTimeout(timeout);
+        }
         int missing = 0;
-        try (Endpoint<String> endpoint = Udp.endpoint(Codecs.utf8())
-                .bind(Endpoints.wildcardFor(peer)).connect(peer).mode(DeliveryMode.RAW).open()) {
+        Optional<Acknowledgements.Failure> failure = Optional.empty();
+        try (Endpoint<String> endpoint = builder.open()) {
+            if (verbose) {
+                err.println("sending from udp " + Addresses.format(endpoint.localAddress()) + " to "
+                        + Addresses.format(peer) + " (" + transport.describe() + ")");
+            }
+            Acknowledgements acks = new Acknowledgements(peer, timeout, MAX_UNACKNOWLEDGED);
             Iterator<String> given = messages.iterator();
             LineReader lines = new LineReader(root.stdin(), MAX_LINE);
             Source source = messages.isEmpty() ? lines::readLine : () -> given.hasNext() ? given.next() : null;
             String message;
             int n = 0;
-            while ((message = source.next()) != null) {
+            while (acks.failure().isEmpty() && (message = source.next()) != null) {
                 n++;
                 // A reply that came after its wait ended belongs to an earlier message: drop it, so
                 // each message is paired with its own reply.
@@ -80,7 +118,12 @@ final class SendCommand implements Callable<Integer> {
                         err.println("late reply dropped: " + ListenCommand.format(late.get()));
                     }
                 }
-                endpoint.send(message).toPeer().get(SEND_WAIT_SECONDS, TimeUnit.SECONDS);
+                CompletableFuture<Void> sent = endpoint.send(message).toPeer();
+                if (mode.isReliable()) {
+                    acks.add(n, sent);
+                } else {
+                    sent.get(SEND_WAIT_SECONDS, TimeUnit.SECONDS);
+                }
                 if (verbose) {
                     err.println("sent " + Console.quote(message) + " to " + Addresses.format(peer));
                 }
@@ -100,8 +143,18 @@ final class SendCommand implements Callable<Integer> {
                 out.flush();
                 err.flush();
             }
+            if (mode.isReliable()) {
+                failure = acks.awaitAll();
+                failure.ifPresent(f -> err.println("udpkit: " + f.message()));
+                if (verbose && failure.isEmpty()) {
+                    err.println(acks.acknowledged() + " message" + (acks.acknowledged() == 1 ? "" : "s")
+                            + " acknowledged by " + Addresses.format(peer));
+                }
+            }
+            err.flush();
+            transport.printStats(err, endpoint.stats(), true, "");
         }
-        return missing == 0 ? 0 : ErrorReporter.FAILURE;
+        return missing == 0 && failure.isEmpty() ? 0 : ErrorReporter.FAILURE;
     }
 
     /** The messages to send, one at a time, so stdin is read as it comes. */

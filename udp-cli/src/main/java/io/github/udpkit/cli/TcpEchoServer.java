@@ -2,6 +2,7 @@ package io.github.udpkit.cli;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.udpkit.core.security.AddressFilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,18 +50,21 @@ final class TcpEchoServer implements AutoCloseable {
     private final int maxConnections;
     private final Duration idleTimeout;
     private final EchoObserver observer;
+    private final AddressFilter filter;
     private final Semaphore slots;
     private final ThreadPoolExecutor workers;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger threadIds = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong filtered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
 
     private TcpEchoServer(ServerSocketChannel server, boolean upper, int maxConnections, Duration idleTimeout,
-                          EchoObserver observer) {
+                          AddressFilter filter, EchoObserver observer) {
         this.server = server;
+        this.filter = filter;
         this.upper = upper;
         this.maxConnections = maxConnections;
         this.idleTimeout = idleTimeout;
@@ -83,11 +87,13 @@ final class TcpEchoServer implements AutoCloseable {
      * @param bind the local address
      * @param maxConnections the most clients served at once; more are accepted and closed at once
      * @param idleTimeout how long a client may stay silent before it is disconnected
+     * @param filter which client addresses may connect; others are closed at once
      * @throws CliException if the port is in use or the address cannot be bound
      */
     static TcpEchoServer open(InetSocketAddress bind, boolean upper, int maxConnections, Duration idleTimeout,
-                              EchoObserver observer) {
+                              AddressFilter filter, EchoObserver observer) {
         Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(observer, "observer");
         checkArgument(maxConnections > 0, "maxConnections must be positive: %s", maxConnections);
         checkArgument(!idleTimeout.isNegative() && !idleTimeout.isZero(), "idleTimeout must be positive: %s", idleTimeout);
@@ -96,7 +102,7 @@ final class TcpEchoServer implements AutoCloseable {
         try {
             server = ServerSocketChannel.open();
             server.bind(bind, Math.min(maxConnections, 128));
-            return new TcpEchoServer(server, upper, maxConnections, idleTimeout, observer);
+            return new TcpEchoServer(server, upper, maxConnections, idleTimeout, filter, observer);
         } catch (BindException e) {
             closeQuietly(server);
             throw Endpoints.bindFailed("tcp", bind, e);
@@ -133,6 +139,12 @@ final class TcpEchoServer implements AutoCloseable {
                 continue;
             }
             InetSocketAddress peer = remote(client);
+            if (!filter.isAllowed(peer)) {
+                filtered.incrementAndGet();
+                observer.dropped("tcp", peer, "refused by --allow/--deny");
+                closeQuietly(client);
+                continue;
+            }
             if (!slots.tryAcquire()) {
                 refused.incrementAndGet();
                 observer.dropped("tcp", peer, "refused, " + maxConnections + " connections open");
@@ -215,6 +227,11 @@ final class TcpEchoServer implements AutoCloseable {
     /** The number of clients served so far. */
     long accepted() {
         return accepted.get();
+    }
+
+    /** The number of clients refused by the address filter. */
+    long filtered() {
+        return filtered.get();
     }
 
     /** The number of clients refused because {@code maxConnections} were open. */

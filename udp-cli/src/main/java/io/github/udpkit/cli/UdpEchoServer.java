@@ -8,6 +8,7 @@ import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.UdpException;
+import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,14 +17,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The seeds' UDP echo server on a udpkit endpoint in {@link DeliveryMode#RAW} mode: each datagram
- * goes back to its sender, upper-cased or byte for byte.
+ * The seeds' UDP echo server on a udpkit endpoint, by default in {@link DeliveryMode#RAW} mode: each
+ * message goes back to its sender, upper-cased or byte for byte, in the endpoint's mode.
  *
  * <p>Payloads travel as bytes, so a plain echo returns anything, valid UTF-8 or not; the upper-casing
- * echo drops (and counts) what is not UTF-8, where the Python server would crash.
+ * echo drops (and counts) what is not UTF-8, where the Python server would crash. In a reliable mode
+ * a reply that finds the peer's send window full is dropped at once rather than holding up every
+ * other peer, and a reply its peer never acknowledges is counted.
  */
 final class UdpEchoServer implements AutoCloseable {
 
@@ -44,6 +48,7 @@ final class UdpEchoServer implements AutoCloseable {
     };
     private final AtomicLong echoed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong unacknowledged = new AtomicLong();
 
     private UdpEchoServer(Endpoint<byte[]> endpoint, boolean upper, EchoObserver observer) {
         this.endpoint = endpoint;
@@ -59,9 +64,20 @@ final class UdpEchoServer implements AutoCloseable {
      * @throws CliException if the port is in use or the address cannot be bound
      */
     static UdpEchoServer open(InetSocketAddress bind, boolean upper, EchoObserver observer) {
+        return open(Udp.endpoint(Codecs.bytes()).mode(DeliveryMode.RAW), bind, upper, observer);
+    }
+
+    /**
+     * Binds the server with the given endpoint settings (mode, codec, filter, impairments, key).
+     *
+     * @param builder the endpoint's settings but for its address, which {@code bind} sets
+     * @throws CliException if the port is in use or the address cannot be bound
+     */
+    static UdpEchoServer open(EndpointBuilder<byte[]> builder, InetSocketAddress bind, boolean upper,
+                              EchoObserver observer) {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(observer, "observer");
-        Endpoint<byte[]> endpoint = Endpoints.open(Udp.endpoint(Codecs.bytes()).bind(bind).mode(DeliveryMode.RAW), bind);
+        Endpoint<byte[]> endpoint = Endpoints.open(builder.bind(bind).failFast(), bind);
         return new UdpEchoServer(endpoint, upper, observer);
     }
 
@@ -98,7 +114,14 @@ final class UdpEchoServer implements AutoCloseable {
         }
         Instant repliedAt = Instant.now();
         try {
-            endpoint.send(reply.get()).to(sender);
+            CompletableFuture<Void> sent = endpoint.send(reply.get()).to(sender);
+            if (endpoint.mode().isReliable()) {
+                sent.whenComplete((ok, failure) -> {
+                    if (failure != null && endpoint.isOpen()) {
+                        unacknowledged.incrementAndGet();
+                    }
+                });
+            }
         } catch (EndpointClosedException e) {
             return;
         } catch (UdpException | IllegalArgumentException e) {
@@ -119,6 +142,16 @@ final class UdpEchoServer implements AutoCloseable {
     /** The number of datagrams not echoed: not UTF-8 (upper-casing), or the reply could not be sent. */
     long dropped() {
         return dropped.get();
+    }
+
+    /** The number of replies of a reliable mode that their peer never acknowledged. */
+    long unacknowledged() {
+        return unacknowledged.get();
+    }
+
+    /** The endpoint's delivery mode. */
+    DeliveryMode mode() {
+        return endpoint.mode();
     }
 
     EndpointStats stats() {

@@ -1,8 +1,11 @@
 package io.github.udpkit.cli;
 
 import io.github.udpkit.cli.bench.BenchCommand;
+import io.github.udpkit.cli.chat.ChatCommand;
+import io.github.udpkit.cli.chat.ChatServerCommand;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.time.ZoneId;
 import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         usageHelpAutoWidth = true,
-        description = "Messaging over UDP: echo servers, send and listen, an interactive client, a demo.",
+        description = "Messaging over UDP: echo servers, send and listen, an interactive client, chat rooms, "
+                + "benchmarks, a demo, keys.",
         subcommands = {
             EchoServerCommand.class,
             SendCommand.class,
@@ -35,11 +39,13 @@ import picocli.CommandLine.Spec;
             ClientCommand.class,
             DemoCommand.class,
             BenchCommand.class,
+            ChatServerCommand.class,
+            KeygenCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
-            "1:an unexpected error, or a reply that did not come in time",
+            "1:an unexpected error, a reply that did not come in time, or a reliable message not acknowledged",
             "2:bad arguments, unknown host, port in use, network error",
         },
         footer = {"", "Run 'udpkit COMMAND --help' for a command's options. Start with 'udpkit demo'."})
@@ -70,6 +76,7 @@ final class UdpkitCommand implements Runnable {
         root.interactive = interactive;
         ErrorReporter errors = new ErrorReporter();
         return new CommandLine(root)
+                .addSubcommand(new ChatCommand(root.stdin, ZoneId.systemDefault()))
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(errors)
@@ -79,7 +86,7 @@ final class UdpkitCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing command: one of echo-server, send, listen, client, demo, bench");
+                "missing command: one of echo-server, send, listen, client, chat-server, chat, demo, bench, keygen");
     }
 
     /** How many times {@code -v} was given. */

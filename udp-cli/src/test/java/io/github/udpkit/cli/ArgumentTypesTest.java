@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.api.DeliveryMode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine.TypeConversionException;
 
 /** Durations, HOST:PORT and addresses as the command reads and prints them. */
 class ArgumentTypesTest {
@@ -112,5 +114,34 @@ class ArgumentTypesTest {
         assertEquals("warn", Verbosity.level(0));
         assertEquals("debug", Verbosity.level(1));
         assertEquals("trace", Verbosity.level(2));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0.2, 0.2", "20%, 0.2", "0, 0", "1, 1", "100%, 1", "' 5 % ', 0.05", "0.125, 0.125", "12.5%, 0.125"})
+    void shouldReadProbabilities(String text, double expected) {
+        assertEquals(expected, new Converters.ProbabilityConverter().convert(text), 1e-12);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-0.1", "1.01", "101%", "x", "%", "", "0.2.1"})
+    void shouldRejectWhatIsNotAProbability(String text) {
+        assertThrows(TypeConversionException.class,
+                () -> new Converters.ProbabilityConverter().convert(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"raw, RAW", "unreliable, UNRELIABLE", "sequenced, SEQUENCED", "reliable-unordered, RELIABLE_UNORDERED",
+        "reliable, RELIABLE", "Reliable_Unordered, RELIABLE_UNORDERED", "' RELIABLE ', RELIABLE"})
+    void shouldReadDeliveryModes(String text, DeliveryMode expected) {
+        assertEquals(expected, new Converters.ModeConverter().convert(text));
+        assertEquals(expected, new Converters.ModeConverter().convert(Converters.ModeConverter.name(expected)));
+    }
+
+    @Test
+    void shouldNameEveryModeInTheMessageOfABadOne() {
+        TypeConversionException e = assertThrows(TypeConversionException.class,
+                () -> new Converters.ModeConverter().convert("fast"));
+        assertEquals("'fast' is not a delivery mode: use one of raw, unreliable, sequenced, reliable-unordered, reliable",
+                e.getMessage());
     }
 }

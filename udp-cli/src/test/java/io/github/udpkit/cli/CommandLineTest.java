@@ -26,14 +26,14 @@ class CommandLineTest {
         Cli.Result r = Cli.run("--help");
         assertEquals(0, r.exit());
         assertTrue(r.out().startsWith("Usage: udpkit "), r.out());
-        for (String command : new String[] {"echo-server", "send", "listen", "client", "demo"}) {
+        for (String command : new String[] {"echo-server", "send", "listen", "client", "demo", "keygen"}) {
             assertTrue(r.out().contains("  " + command + " "), () -> command + " listed in: " + r.out());
         }
         assertEquals("", r.err());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"echo-server", "send", "listen", "client", "demo"})
+    @ValueSource(strings = {"echo-server", "send", "listen", "client", "demo", "keygen"})
     void shouldPrintHelpForEveryCommand(String command) {
         for (String flag : new String[] {"--help", "-h"}) {
             Cli.Result r = Cli.run(command, flag);
@@ -45,7 +45,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "echo-server", "send", "listen", "client", "demo"})
+    @ValueSource(strings = {"", "echo-server", "send", "listen", "client", "demo", "keygen"})
     void shouldPrintTheVersionOnEveryCommand(String command) {
         for (String flag : new String[] {"--version", "-V"}) {
             Cli.Result r = command.isEmpty() ? Cli.run(flag) : Cli.run(command, flag);
@@ -81,7 +81,23 @@ class CommandLineTest {
                 Arguments.of(new String[] {"echo-server", "--max-connections", "0"}, "must be at least 1: 0"),
                 Arguments.of(new String[] {"echo-server", "--port", "65536"}, "port must be in 0..65535: 65536"),
                 Arguments.of(new String[] {"echo-server", "--nope"}, "'--nope'"),
-                Arguments.of(new String[] {"demo", "extra"}, "'extra'"));
+                Arguments.of(new String[] {"demo", "extra"}, "'extra'"),
+                Arguments.of(new String[] {"keygen", "extra"}, "'extra'"),
+                Arguments.of(new String[] {"send", "--mode", "fast", "localhost:1", "hi"},
+                        "'fast' is not a delivery mode: use one of raw, unreliable"),
+                Arguments.of(new String[] {"listen", "--mode", "raw", "--reliable"}, "--reliable contradicts --mode raw"),
+                Arguments.of(new String[] {"send", "--loss", "1", "localhost:1", "hi"}, "--loss must be below 1"),
+                Arguments.of(new String[] {"send", "--loss", "150%", "localhost:1", "hi"},
+                        "probability must be in 0..1 (0%..100%): 150%"),
+                Arguments.of(new String[] {"client", "--duplicate", "lots", "localhost:1"}, "'lots' is not a probability"),
+                Arguments.of(new String[] {"listen", "--seed", "7"}, "--seed 7 seeds the impairments"),
+                Arguments.of(new String[] {"listen", "--seed", "x", "--loss", "0.1"}, "'x'"),
+                Arguments.of(new String[] {"echo-server", "--delay", "2h", "--port", "0"}, "--delay must be at most 60m"),
+                Arguments.of(new String[] {"send", "--timeout", "0s", "localhost:1", "hi"}, "must be positive"),
+                Arguments.of(new String[] {"echo-server", "--tcp", "--reliable"}, "--reliable applies to UDP, not to --tcp"),
+                Arguments.of(new String[] {"client", "--tcp", "--loss", "0.1", "localhost:1"},
+                        "--loss applies to UDP, not to --tcp"),
+                Arguments.of(new String[] {"listen", "--deny", "10.0.0.1/8"}, "invalid CIDR range '10.0.0.1/8'"));
     }
 
     @ParameterizedTest

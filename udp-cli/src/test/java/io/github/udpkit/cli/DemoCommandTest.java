@@ -14,10 +14,19 @@ import org.junit.jupiter.api.Timeout;
 class DemoCommandTest {
 
     private static final String TIME = "\\d\\d:\\d\\d:\\d\\d\\.\\d{3}";
+    /** One run serves every test: the scenes are checked, not run again. */
+    private static Cli.Result demo;
+
+    private static synchronized Cli.Result demo() {
+        if (demo == null) {
+            demo = Cli.run("demo");
+        }
+        return demo;
+    }
 
     @Test
     void shouldShowBothSidesOfEachRoundTrip() {
-        Cli.Result r = Cli.run("demo");
+        Cli.Result r = demo();
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals("", r.err());
         List<String> lines = r.outLines();
@@ -36,6 +45,27 @@ class DemoCommandTest {
         assertTrue(r.out().contains("client: 3 datagrams sent"), r.out());
         assertTrue(r.out().contains("server: 3 datagrams received"), r.out());
         assertEquals(DemoCommand.scenes().size(), lines.stream().filter("ok"::equals).count(), r.out());
+    }
+
+    @Test
+    void shouldDeliverEveryMessageOnceAndInOrderAcrossTheLossyLink() {
+        Cli.Result r = demo();
+        assertEquals(0, r.exit(), r.out() + r.err());
+        List<String> lines = r.outLines();
+        int scene = indexOf(lines, "== scene \\d+ of \\d+: reliable delivery across a lossy link \\(RELIABLE mode, "
+                + "20% loss, 5% duplication\\) ==");
+        List<String> rest = lines.subList(scene, lines.size());
+        indexOf(rest, "link    the client's traffic, both ways: loss 20%, duplicate 5%, seed " + ReliableScene.SEED);
+        for (int i = 1; i <= ReliableScene.ONE_BY_ONE; i++) {
+            indexOf(rest, TIME + "  client  " + q(Console.quote(ReliableScene.text(i)))
+                    + "\\s+sent \\d+ times?,\\s+acknowledged after\\s+\\d+\\.\\d ms");
+        }
+        indexOf(rest, TIME + "  server  received all " + ReliableScene.BURST + ", in order, each once");
+        indexOf(rest, TIME + "  client  all " + ReliableScene.BURST + " acknowledged after \\d+ ms, \\d+ retransmissions");
+        indexOf(rest, "client: datagrams sent \\d+, retransmissions [1-9]\\d*, smoothed RTT \\d+\\.\\d{3} ms");
+        indexOf(rest, "server: datagrams received \\d+, duplicates dropped \\d+, messages delivered "
+                + (ReliableScene.ONE_BY_ONE + ReliableScene.BURST));
+        assertEquals("ok", rest.get(indexOf(rest, "server: datagrams received .*") + 1));
     }
 
     private static int indexOf(List<String> lines, String regex) {

@@ -63,7 +63,9 @@ class SendListenTest {
         Cli.Result r = listen.running().await();
         assertEquals(0, r.exit(), r.err());
         assertEquals(List.of("fine"), r.outLines());
-        assertTrue(r.err().contains("received 2 datagrams (6 bytes): 1 printed, 1 not UTF-8"), r.err());
+        assertTrue(r.err().contains("  datagrams  sent 0 (0 bytes), received 2 (6 bytes)"), r.err());
+        assertTrue(r.err().contains("  messages   sent 0, delivered 1, printed 1"), r.err());
+        assertTrue(r.err().contains("  dropped    not UTF-8 1"), r.err());
     }
 
     @Test
@@ -73,7 +75,8 @@ class SendListenTest {
         Cli.Result r = listen.stop();
         assertEquals(0, r.exit(), r.err());
         // Stopping may overtake the datagram in flight: what counts is a clean end and the summary.
-        assertTrue(r.err().contains(" printed, 0 not UTF-8"), r.err());
+        assertTrue(r.err().contains("stats (raw):"), r.err());
+        assertTrue(r.err().contains("  dropped    none"), r.err());
     }
 
     @Test

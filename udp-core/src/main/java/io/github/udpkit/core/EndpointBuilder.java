@@ -9,6 +9,9 @@ import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.security.AddressFilter;
+import io.github.udpkit.core.security.AeadAlgorithm;
+import io.github.udpkit.core.security.AeadProtection;
+import io.github.udpkit.core.security.Key;
 import io.github.udpkit.core.security.RateLimiter;
 import io.github.udpkit.core.transport.DatagramEndpoint;
 import io.github.udpkit.core.transport.EndpointSettings;
@@ -54,6 +57,9 @@ public final class EndpointBuilder<T> {
     private EngineConfig protocol = EngineConfig.defaults();
     private AddressFilter filter = AddressFilter.allowAll();
     private EndpointSettings.RateLimit rateLimit;
+    private Key encryptionKey;
+    private boolean validateAddresses;
+    private AeadAlgorithm encryptionAlgorithm;
     private Impairments impairments = Impairments.none();
 
     EndpointBuilder(Codec<T> codec) {
@@ -272,6 +278,54 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Makes the framed modes validate a new peer's address before keeping any state for it: its
+     * first datagram is answered only with a stateless cookie, no larger than the datagram, and
+     * only a datagram that echoes the cookie creates the peer. For servers on a public network,
+     * so that they cannot be used to reflect traffic at a spoofed address, nor be filled with
+     * state by a flood of them. Clients need nothing: every endpoint answers cookies. Sets
+     * {@link EngineConfig#addressValidation()} on the {@link #protocol} config at {@link #open()};
+     * datagrams dropped by it count as
+     * {@link io.github.udpkit.api.EndpointStats#filtered() filtered}. {@code RAW} mode has no
+     * engine and is not affected.
+     *
+     * @return this
+     */
+    public EndpointBuilder<T> validateAddresses() {
+        this.validateAddresses = true;
+        return this;
+    }
+
+    /**
+     * Encrypts and authenticates every datagram of the framed modes with AES-256-GCM under keys
+     * derived from a pre-shared key, which the peers must share; see {@link AeadProtection}.
+     * Datagrams that fail authentication (a wrong key, tampering) are dropped and counted as
+     * {@link io.github.udpkit.api.EndpointStats#authFailures() authFailures}, replays as
+     * {@link io.github.udpkit.api.EndpointStats#replaysDropped() replaysDropped}. Replaces the
+     * protection of the {@link #protocol} config. Framed modes only: {@link #open()} refuses
+     * {@code RAW}, whose datagrams are the codec's bytes (use a Fernet codec there).
+     *
+     * @param key the pre-shared key, e.g. {@code Key.readFrom(Path.of("udpkit.key"))}
+     * @return this
+     */
+    public EndpointBuilder<T> encryption(Key key) {
+        return encryption(key, AeadAlgorithm.AES_256_GCM);
+    }
+
+    /**
+     * Encrypts and authenticates every datagram of the framed modes with the given AEAD, as
+     * {@link #encryption(Key)} does; both ends must choose the same algorithm.
+     *
+     * @param key the pre-shared key
+     * @param algorithm AES-256-GCM (fastest where AES has hardware support) or ChaCha20-Poly1305
+     * @return this
+     */
+    public EndpointBuilder<T> encryption(Key key, AeadAlgorithm algorithm) {
+        this.encryptionKey = Objects.requireNonNull(key, "key");
+        this.encryptionAlgorithm = Objects.requireNonNull(algorithm, "algorithm");
+        return this;
+    }
+
+    /**
      * Limits how many datagrams each source address may send, with a token bucket per source
      * (IPv6 sources by /64) in a bounded table. Checked before parsing and decryption; datagrams
      * over the limit are dropped and counted as {@link io.github.udpkit.api.EndpointStats#filtered()
@@ -326,6 +380,21 @@ public final class EndpointBuilder<T> {
                     .reassemblyBytesPerPeer(Math.max(protocol.reassemblyBytesPerPeer(), 2L * maxSize))
                     .reassemblyBytesTotal(Math.max(protocol.reassemblyBytesTotal(), 2L * maxSize))
                     .build();
+        }
+        if (validateAddresses && !engineConfig.addressValidation()) {
+            engineConfig = engineConfig.toBuilder().addressValidation(true).build();
+        }
+        if (encryptionKey != null) {
+            checkArgument(mode.isFramed(), "encryption applies to framed modes; RAW sends the codec's bytes as they "
+                    + "are: use Fernet.codec(key) for encrypted RAW");
+            // Seeded session ids repeat from run to run, and AEAD nonces with them.
+            if (engineConfig.seed().isPresent()) {
+                throw new IllegalArgumentException("encryption needs random session ids: remove the seed "
+                        + engineConfig.seed().getAsLong() + " from the protocol config (a seed repeats session ids, "
+                        + "and so nonces, across runs)");
+            }
+            engineConfig = engineConfig.toBuilder().protection(AeadProtection.of(encryptionKey, encryptionAlgorithm,
+                    (int) Math.min(AeadProtection.MAX_CACHED_DIRECTIONS, 4L * engineConfig.maxPeers()))).build();
         }
         return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
                 sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, listener,

@@ -6,6 +6,7 @@ import io.github.udpkit.chat.ChatClient;
 import io.github.udpkit.chat.ChatJoined;
 import io.github.udpkit.chat.ChatRejectedException;
 import io.github.udpkit.chat.TokenBucket;
+import io.github.udpkit.core.security.Key;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
@@ -70,6 +72,10 @@ public final class ChatCommand implements Callable<Integer> {
             description = "How long to wait for the join, and at the end for acknowledgements (default: ${DEFAULT-VALUE}).")
     private Duration wait;
 
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "Encrypt and authenticate with the shared key in FILE, the chat server's key.")
+    private Path keyFile;
+
     private final InputStream in;
     private final ZoneId zone;
 
@@ -95,6 +101,11 @@ public final class ChatCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ChatPrinter printer = new ChatPrinter(out, err, zone);
         ChatClient.Builder builder = ChatClient.builder().listener(printer).closeTimeout(wait);
+        if (keyFile != null) {
+            // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
+            Key key = Key.readFrom(keyFile);
+            builder.transport(endpoint -> endpoint.encryption(key));
+        }
         try {
             HostAndPort hp = HostAndPort.fromString(server);
             if (!hp.hasPort()) {

@@ -1,17 +1,23 @@
 package io.github.udpkit.cli.chat;
 
+import io.github.udpkit.api.UdpIoException;
 import io.github.udpkit.chat.ChatReason;
 import io.github.udpkit.chat.ChatServer;
 import io.github.udpkit.chat.ChatServerConfig;
 import io.github.udpkit.chat.ChatServerListener;
 import io.github.udpkit.chat.ChatServerStats;
 import io.github.udpkit.chat.LeaveReason;
+import io.github.udpkit.core.security.Key;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -61,6 +67,11 @@ public final class ChatServerCommand implements Callable<Integer> {
             description = "Drop a member silent this long; clients ping at a third of it (default: ${DEFAULT-VALUE}).")
     private Duration idleTimeout;
 
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "Encrypt and authenticate every datagram with the shared key in FILE (from 'udpkit keygen'); "
+                    + "clients need the same key.")
+    private Path keyFile;
+
     private final CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -107,8 +118,10 @@ public final class ChatServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | java.net.UnknownHostException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
+        Key key = keyFile == null ? null : Key.readFrom(keyFile);
         Log log = new Log(out, ZoneId.systemDefault());
-        try (ChatServer server = ChatServer.builder().bind(address).config(config).listener(log).open()) {
+        try (ChatServer server = open(address, config, log, key)) {
             out.println("chat server listening on " + format(server.localAddress()) + " (default room "
                     + config.defaultRoom() + ")");
             out.flush();
@@ -124,6 +137,31 @@ public final class ChatServerCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Opens the server; a failed bind becomes the one-line error the other servers give
+     * ("port 12000 is already in use (udp 0.0.0.0:12000)"), exit code 2.
+     */
+    private static ChatServer open(InetSocketAddress address, ChatServerConfig config, ChatServerListener log,
+                                   Key key) {
+        try {
+            ChatServer.Builder builder = ChatServer.builder().bind(address).config(config).listener(log);
+            if (key != null) {
+                builder.transport(endpoint -> endpoint.encryption(key));
+            }
+            return builder.open();
+        } catch (UdpIoException e) {
+            if (e.getCause() instanceof BindException cause) {
+                String reason = String.valueOf(cause.getMessage());
+                BindException clear = new BindException(reason.toLowerCase(Locale.ROOT).contains("in use")
+                        ? "port " + address.getPort() + " is already in use (udp " + format(address) + ")"
+                        : "cannot bind udp " + format(address) + ": " + reason);
+                clear.initCause(cause);
+                throw new UncheckedIOException(clear.getMessage(), clear);
+            }
+            throw e;
+        }
     }
 
     /** Where the server is bound, once it is; for tests and embedding. */

@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * long deadline = engine.update(System.nanoTime());
  * }</pre>
  *
+ * <p>With {@linkplain EngineConfig#addressValidation() address validation} on, a datagram from an
+ * address the engine holds no state for creates none until the address has echoed a stateless
+ * cookie; every engine echoes the cookies it is sent, so clients need no setting.
+ *
  * <p>Times are nanoseconds from any origin (the driver passes {@code System.nanoTime()}, a
  * simulator its virtual clock); a time earlier than one already seen is taken as that one.
  *
@@ -90,6 +94,12 @@ public final class Engine {
     private final int maxWholePayload;
     private final int fragmentSize;
     private final int datagramRoom;
+    /** Makes and checks cookies when address validation is on; null when it is off. */
+    private final AddressValidator validator;
+    private final byte[] cookie = new byte[AddressValidator.TOKEN_LENGTH];
+    /** The global token bucket of RETRY replies, in RETRYs, and when it was last refilled. */
+    private double retryBudget;
+    private long retryRefilledAt;
     private long reassemblyBytes;
     private long lastNow;
     private long sendOrder;
@@ -111,10 +121,15 @@ public final class Engine {
         if (config.seed().isPresent()) {
             SplittableRandom random = new SplittableRandom(config.seed().getAsLong());
             this.sessionIds = random::nextLong;
+            // A stream of its own, so that validation does not change the session ids of a seed.
+            this.validator = config.addressValidation() ? new AddressValidator(random.split()::nextBytes) : null;
         } else {
             SecureRandom random = new SecureRandom();
             this.sessionIds = random::nextLong;
+            this.validator = config.addressValidation() ? new AddressValidator(random::nextBytes) : null;
         }
+        this.retryBudget = config.maxRetriesPerSecond();
+        this.retryRefilledAt = nowNanos;
         this.out = ByteBuffer.allocate(config.maxDatagramSize());
         this.maxWholePayload = config.maxWholePayload();
         this.fragmentSize = config.fragmentSize();
@@ -199,7 +214,10 @@ public final class Engine {
     /**
      * Feeds one received datagram. Never throws for bad input: a datagram that is foreign,
      * malformed, corrupted, duplicated or stale is counted in {@link #metrics()} and dropped. May
-     * deliver messages and report peer events; transmits nothing (call {@link #update} after).
+     * deliver messages and report peer events. Transmits nothing (call {@link #update} after)
+     * except, with {@linkplain EngineConfig#addressValidation() address validation} on, the
+     * stateless RETRY that answers a datagram from an address not yet validated: answering at
+     * once is what keeps the engine from holding anything for it.
      *
      * @param from the sender
      * @param datagram the bytes, position to limit; valid during the call only. The engine may
@@ -378,7 +396,16 @@ public final class Engine {
             dropMalformed(from, status, now);
             return;
         }
+        if (reader.hasRetry()) {
+            onRetry(peer, destination, b, now);
+            return;
+        }
         boolean elicits = reader.ackEliciting();
+        if (peer == null && elicits && validator != null && !hasValidCookie(from, source, b, now)) {
+            // No state, not even a refusal: a RETRY at most, never larger than what it answers.
+            answerUnvalidated(from, source, limit - position, now);
+            return;
+        }
         if (stale) {
             // Addressed to a session of ours that no longer exists: the sender must learn the
             // current one, so answer (rate-limited) with a PING from it.
@@ -415,6 +442,7 @@ public final class Engine {
             }
         }
         peer.lastReceiveAt = now;
+        peer.token = null; // the peer answered: it knows our address, no more cookies
         boolean inOrder = peer.received.isNext(packetNumber);
         FrameHandler handler = frameHandler;
         handler.begin(peer, now);
@@ -439,6 +467,124 @@ public final class Engine {
                 peer.ackDeadline = now;
             }
         }
+    }
+
+    // ------------------------------------------------------------------------- address validation
+
+    /** Whether the datagram just read carries a TOKEN that is a valid cookie for its sender; counts one that is not. */
+    private boolean hasValidCookie(InetSocketAddress from, long source, ByteBuffer b, long now) {
+        int offset = reader.tokenOffset();
+        if (offset < 0) {
+            return false;
+        }
+        if (validator.isValid(from, source, b, offset, reader.tokenLength(), now)) {
+            return true;
+        }
+        metrics.invalidCookies.increment();
+        return false;
+    }
+
+    /**
+     * Answers a datagram from an address not yet validated with a RETRY carrying a fresh cookie,
+     * unless the RETRY would be larger than the datagram (no amplification, not even by a byte)
+     * or the global RETRY budget is spent (no unbounded reflection). Keeps nothing either way.
+     */
+    private void answerUnvalidated(InetSocketAddress from, long clientSession, int requestLength, long now) {
+        int retryLength = WireWriter.headerLength(0) + WireWriter.tokenFrameLength(AddressValidator.TOKEN_LENGTH)
+                + protection.overhead();
+        if (retryLength > requestLength || !takeRetryBudget(now)) {
+            metrics.retriesSuppressed.increment();
+            if (LOG.isDebugEnabled()) {
+                dropLog.debug(now, "dropped datagram of {} bytes from unvalidated {} without a RETRY ({} so far)",
+                        requestLength, from, metrics.retriesSuppressed.get());
+            }
+            return;
+        }
+        validator.token(from, clientSession, now, cookie, 0);
+        // A fresh session of its own, never used again: with an AEAD, (session, packet number 0)
+        // is then a nonce no other datagram uses, though the engine keeps no record of it.
+        long source;
+        do {
+            source = newSessionId();
+        } while (source == clientSession);
+        ByteBuffer o = out;
+        o.clear();
+        int headerLength = WireWriter.writeHeader(o, 0, source, clientSession, 0);
+        int at = WireWriter.writeRetry(o, headerLength, cookie, 0, cookie.length);
+        o.limit(at);
+        o.position(0);
+        protection.seal(from, source, clientSession, 0, o, headerLength);
+        metrics.addressValidationRetries.increment();
+        metrics.datagramsSent.increment();
+        metrics.bytesSent.add(o.remaining());
+        output.transmit(from, o);
+    }
+
+    private boolean takeRetryBudget(long now) {
+        int rate = config.maxRetriesPerSecond();
+        retryBudget = Math.min(rate, retryBudget + (now - retryRefilledAt) * 1e-9 * rate);
+        retryRefilledAt = now;
+        if (retryBudget < 1) {
+            return false;
+        }
+        retryBudget -= 1;
+        return true;
+    }
+
+    /**
+     * A RETRY for a peer this engine is talking to: the peer validates addresses and dropped what
+     * we sent. Keep its cookie, to lead every datagram until the peer answers, and send again at
+     * once, with it, everything the peer dropped. Any engine does this, validating or not, so
+     * clients need no setting.
+     */
+    private void onRetry(Peer peer, long destination, ByteBuffer b, long now) {
+        if (peer == null || destination != peer.localSession) {
+            metrics.staleSessionDropped.increment(); // not for a conversation of ours
+            return;
+        }
+        int offset = reader.tokenOffset();
+        int length = reader.tokenLength();
+        if (peer.retried && (now - peer.retryAt < config.minRtoNanos()
+                || sameBytes(b, offset, length, peer.lastRetryToken))) {
+            // The peer answers every datagram of a flight; the first RETRY resent the whole flight.
+            // And a cookie acted on once is never acted on again: a replayed RETRY does nothing.
+            metrics.duplicatesDropped.increment();
+            return;
+        }
+        byte[] token = new byte[length];
+        b.get(offset, token, 0, length);
+        peer.lastRetryToken = token;
+        peer.token = token;
+        peer.retried = true;
+        peer.retryAt = now;
+        metrics.retriesReceived.increment();
+        SentPackets sent = peer.sent;
+        for (long pn = sent.base(); pn < peer.nextPacketNumber; pn++) {
+            int slot = sent.slotOf(pn);
+            if (slot >= 0) {
+                declareLost(peer, slot, now, true); // dropped unread, not lost to congestion
+            }
+        }
+        sent.advanceBase(peer.nextPacketNumber);
+        peer.rtoArmed = false;
+        peer.backoff = 0; // the path works: the RETRY came back
+        peer.probeCount = 0;
+        peer.lossTime = NONE;
+        // Goes out with the retransmissions, or alone when there are none (unreliable messages
+        // are not resent), so that the peer validates us either way.
+        peer.pingPending = true;
+    }
+
+    private static boolean sameBytes(ByteBuffer b, int offset, int length, byte[] bytes) {
+        if (length != bytes.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (b.get(offset + i) != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void dropMalformed(InetSocketAddress from, int status, long now) {
@@ -797,8 +943,13 @@ public final class Engine {
             return;
         }
         peer.peerWindow = window;
+        int spurious = peer.reordering.spurious(ranges);
+        if (spurious > 0) {
+            metrics.spuriousLosses.add(spurious);
+        }
         SentPackets sent = peer.sent;
         long largestSentAt = -1;
+        long priorLargest = peer.largestAcked;
         boolean newlyAcked = false;
         for (int i = 0; i < ranges.count(); i++) {
             long low = Math.max(ranges.low(i), sent.base());
@@ -809,6 +960,9 @@ public final class Engine {
                 }
                 if (pn == largest) {
                     largestSentAt = sent.sentAt(slot);
+                }
+                if (pn < priorLargest) {
+                    peer.reordering.outOfOrder(); // acknowledged after a later packet was
                 }
                 packetAcked(peer, slot);
                 newlyAcked = true;
@@ -872,23 +1026,32 @@ public final class Engine {
     /**
      * RFC 9002 loss detection: a packet is lost once one sent {@value #PACKET_THRESHOLD} later is
      * acknowledged, or once it is 9/8 of an RTT older than the newest acknowledged one; the loss
-     * timer catches the second case when no further ACK comes.
+     * timer catches the second case when no further ACK comes. On a path seen to reorder, only
+     * time counts, with a reordering window that adapts to spurious losses ({@link Reordering}).
      */
     private void detectLosses(Peer peer, long now) {
         SentPackets sent = peer.sent;
-        long lossDelay = peer.rtt.hasSample() ? peer.rtt.lossDelay() : NONE;
+        Reordering reordering = peer.reordering;
+        long lossDelay = peer.rtt.hasSample() ? peer.rtt.lossDelay(reordering.multiplier()) : NONE;
+        boolean byCount = !reordering.seen();
         long lossTime = NONE;
+        boolean declared = false;
         for (long pn = sent.base(); pn < peer.largestAcked; pn++) {
             int slot = sent.slotOf(pn);
             if (slot < 0) {
                 continue;
             }
             long sentAt = sent.sentAt(slot);
-            if (peer.largestAcked - pn >= PACKET_THRESHOLD || now - sentAt >= lossDelay) {
+            if ((byCount && peer.largestAcked - pn >= PACKET_THRESHOLD) || now - sentAt >= lossDelay) {
+                reordering.declaredLost(pn);
                 declareLost(peer, slot, now, false);
+                declared = true;
             } else if (lossDelay != NONE) {
                 lossTime = Math.min(lossTime, sentAt + lossDelay);
             }
+        }
+        if (declared) {
+            reordering.recovery();
         }
         peer.lossTime = lossTime;
     }
@@ -1061,13 +1224,18 @@ public final class Engine {
         long destination = peer.remoteSession != 0 ? peer.remoteSession : peer.announceTo;
         int at = WireWriter.writeHeader(b, 0, peer.localSession, destination, pn);
         int headerLength = at;
+        if (peer.token != null) {
+            at = WireWriter.writeToken(b, at, peer.token);
+        }
+        int bodyStart = at;
         int end = datagramRoom;
         if (peer.ackPending) {
             peer.received.fillAck(ackRanges);
             if (ackRanges.count() == 0) {
                 peer.ackPending = false;
             } else {
-                int limit = data ? Math.min(end, at + EngineConfig.ACK_RESERVE) : end;
+                // The reserve holds a TOKEN and an ACK together, so a full DATA frame still fits.
+                int limit = data ? Math.min(end, headerLength + EngineConfig.ACK_RESERVE) : end;
                 long delayMicros = Math.max(0, (now - peer.received.largestAt()) / 1000);
                 int next = WireWriter.writeAck(b, at, limit, ackRanges, delayMicros, config.receiveWindow());
                 if (next > 0) {
@@ -1150,8 +1318,13 @@ public final class Engine {
                 peer.lastAnnounceAt = now;
             }
         }
-        if (at == headerLength) {
+        if (at == bodyStart) {
             throw new IllegalStateException("engine bug: empty datagram to " + peer.address);
+        }
+        // A datagram that opens a conversation, or a lone PING, may reach a server that answers
+        // it with a RETRY, which is never larger than what it answers: make room for one.
+        if ((carriesData || ping) && (destination == 0 || !carriesData) && at < WireFormat.MIN_PADDED_LENGTH) {
+            at = WireWriter.writePadding(b, at, WireFormat.MIN_PADDED_LENGTH);
         }
         b.limit(at);
         b.position(0);

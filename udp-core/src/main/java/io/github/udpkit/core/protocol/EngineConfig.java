@@ -25,7 +25,11 @@ import java.util.OptionalLong;
 public final class EngineConfig {
     /** The smallest datagram an engine may be limited to: the IPv4 minimum reassembly size, 576, less 28. */
     public static final int MIN_DATAGRAM_SIZE = 548;
-    /** Bytes reserved in every datagram so that an ACK can ride along with a full DATA frame. */
+    /**
+     * Bytes reserved in every datagram so that an ACK, or a TOKEN frame of up to
+     * {@link WireFormat#MAX_TOKEN_LENGTH} bytes and what ACK still fits, can ride along with a
+     * full DATA frame.
+     */
     static final int ACK_RESERVE = 32;
 
     private final int maxDatagramSize;
@@ -48,6 +52,8 @@ public final class EngineConfig {
     private final long reassemblyTimeoutNanos;
     private final OptionalLong seed;
     private final PacketProtection protection;
+    private final boolean addressValidation;
+    private final int maxRetriesPerSecond;
 
     private EngineConfig(Builder b) {
         this.maxDatagramSize = b.maxDatagramSize;
@@ -70,6 +76,8 @@ public final class EngineConfig {
         this.reassemblyTimeoutNanos = b.reassemblyTimeout.toNanos();
         this.seed = b.seed;
         this.protection = b.protection;
+        this.addressValidation = b.addressValidation;
+        this.maxRetriesPerSecond = b.maxRetriesPerSecond;
     }
 
     /**
@@ -108,6 +116,8 @@ public final class EngineConfig {
         b.reassemblyTimeout = Duration.ofNanos(reassemblyTimeoutNanos);
         b.seed = seed;
         b.protection = protection;
+        b.addressValidation = addressValidation;
+        b.maxRetriesPerSecond = maxRetriesPerSecond;
         return b;
     }
 
@@ -223,6 +233,19 @@ public final class EngineConfig {
         return protection;
     }
 
+    /**
+     * Whether a new address must echo a stateless cookie before the engine keeps state for it or
+     * answers it with more than a RETRY (default false; see {@link Builder#addressValidation}).
+     */
+    public boolean addressValidation() {
+        return addressValidation;
+    }
+
+    /** The most RETRY replies the engine sends per second, to all addresses together (default 1,000). */
+    public int maxRetriesPerSecond() {
+        return maxRetriesPerSecond;
+    }
+
     long initialRtoNanos() {
         return initialRtoNanos;
     }
@@ -278,7 +301,8 @@ public final class EngineConfig {
                 + ", idleTimeout=" + idleTimeout() + ", maxPeers=" + maxPeers
                 + ", reassemblyBytesPerPeer=" + reassemblyBytesPerPeer + ", reassemblyBytesTotal="
                 + reassemblyBytesTotal + ", reassemblyTimeout=" + reassemblyTimeout() + ", seed="
-                + (seed.isPresent() ? seed.getAsLong() : "secure") + ", protection=" + protection + '}';
+                + (seed.isPresent() ? seed.getAsLong() : "secure") + ", protection=" + protection
+                + ", addressValidation=" + addressValidation + ", maxRetriesPerSecond=" + maxRetriesPerSecond + '}';
     }
 
     /**
@@ -307,6 +331,8 @@ public final class EngineConfig {
         private Duration reassemblyTimeout = Duration.ofSeconds(5);
         private OptionalLong seed = OptionalLong.empty();
         private PacketProtection protection = PacketProtection.crc32c();
+        private boolean addressValidation;
+        private int maxRetriesPerSecond = 1000;
 
         private Builder() {
         }
@@ -553,6 +579,42 @@ public final class EngineConfig {
             checkArgument(protection.overhead() >= 0 && protection.overhead() <= 256,
                     "protection overhead must be in 0..256: %s", protection.overhead());
             this.protection = protection;
+            return this;
+        }
+
+        /**
+         * Turns address validation before state on or off (off by default, for peer-to-peer use;
+         * turn it on for a server on a public network). When on, a datagram from an address the
+         * engine holds no state for creates no state and gets no answer but a RETRY, never larger
+         * than the datagram it answers, carrying a stateless cookie (an HMAC of the address, port,
+         * session and a time bucket under a secret that changes every 10 seconds); only a datagram
+         * that echoes a valid cookie creates the peer. So the engine cannot be made to reflect or
+         * amplify traffic at a spoofed address, and a flood from many addresses costs it no
+         * memory. A first message takes one round trip longer.
+         *
+         * <p>Clients need no setting: every engine answers a RETRY, whether or not it validates
+         * addresses itself.
+         *
+         * @param on whether to validate
+         * @return this
+         */
+        public Builder addressValidation(boolean on) {
+            this.addressValidation = on;
+            return this;
+        }
+
+        /**
+         * Sets the most RETRY replies sent per second, to all addresses together (a token bucket
+         * holding one second's worth), so that a flood of spoofed datagrams cannot make the
+         * engine send unbounded traffic. Datagrams over the limit are dropped unanswered and
+         * counted in {@link EngineMetrics#retriesSuppressed()}.
+         *
+         * @param count 1..1,000,000
+         * @return this
+         */
+        public Builder maxRetriesPerSecond(int count) {
+            checkArgument(count >= 1 && count <= 1_000_000, "maxRetriesPerSecond must be in 1..1000000: %s", count);
+            this.maxRetriesPerSecond = count;
             return this;
         }
 

@@ -35,6 +35,11 @@ public final class EngineMetrics {
     final Counter peerRestarts = new Counter();
     final Counter peers = new Counter();
     final Counter smoothedRttNanos = new Counter();
+    final Counter addressValidationRetries = new Counter();
+    final Counter retriesSuppressed = new Counter();
+    final Counter invalidCookies = new Counter();
+    final Counter retriesReceived = new Counter();
+    final Counter spuriousLosses = new Counter();
 
     EngineMetrics() {
     }
@@ -112,6 +117,14 @@ public final class EngineMetrics {
         return retransmissions.get();
     }
 
+    /**
+     * Packets declared lost that were acknowledged afterwards: they were only overtaken (the path
+     * reorders), and their retransmission was needless. Each widens the reordering window.
+     */
+    public long spuriousLosses() {
+        return spuriousLosses.get();
+    }
+
     /** Sends failed with a {@code DeliveryException}. */
     public long deliveryFailures() {
         return deliveryFailures.get();
@@ -152,6 +165,37 @@ public final class EngineMetrics {
         return (int) peers.get();
     }
 
+    /**
+     * Datagrams from addresses not yet validated (address validation on) that were dropped and
+     * answered with a RETRY carrying a fresh cookie.
+     */
+    public long addressValidationRetries() {
+        return addressValidationRetries.get();
+    }
+
+    /**
+     * Datagrams from addresses not yet validated that were dropped unanswered: a RETRY would have
+     * been larger than the datagram, or the {@linkplain EngineConfig#maxRetriesPerSecond() RETRY
+     * rate limit} was reached.
+     */
+    public long retriesSuppressed() {
+        return retriesSuppressed.get();
+    }
+
+    /**
+     * Datagrams from addresses not yet validated whose TOKEN was not a valid cookie: forged,
+     * expired, or made for another address or session. Each is also counted in
+     * {@link #addressValidationRetries()} or {@link #retriesSuppressed()}.
+     */
+    public long invalidCookies() {
+        return invalidCookies.get();
+    }
+
+    /** RETRYs from servers validating this engine's address that it acted on, echoing their cookie. */
+    public long retriesReceived() {
+        return retriesReceived.get();
+    }
+
     /** The smoothed round-trip time of the most recently measured peer; zero before any measurement. */
     public Duration smoothedRtt() {
         return Duration.ofNanos(smoothedRttNanos.get());
@@ -160,8 +204,9 @@ public final class EngineMetrics {
     /**
      * Copies the counters that {@link EndpointStats} shares with the engine into a stats builder.
      * {@code duplicatesDropped} there is this engine's duplicates plus its stale-session and
-     * stale-sequenced drops, so that every dropped datagram is counted once; the driver adds what
-     * only it sees (filtered, decode failures, receive-queue drops).
+     * stale-sequenced drops, so that every dropped datagram is counted once; {@code filtered} there
+     * is the datagrams dropped by address validation. The driver adds what only it sees (its own
+     * filtered datagrams, decode failures, receive-queue drops).
      *
      * @param stats the builder
      * @return the builder
@@ -180,6 +225,7 @@ public final class EngineMetrics {
                 .duplicatesDropped(duplicatesDropped() + staleSessionDropped() + sequencedStaleDropped())
                 .retransmissions(retransmissions())
                 .deliveryFailures(deliveryFailures())
+                .filtered(addressValidationRetries() + retriesSuppressed())
                 .peers(peers())
                 .smoothedRtt(smoothedRtt());
     }
@@ -195,6 +241,8 @@ public final class EngineMetrics {
                 + deliveryFailures + ", receiveRefusals=" + receiveRefusals + ", reassemblyDrops=" + reassemblyDrops
                 + ", backPressureRefusals=" + backPressureRefusals + ", peersRefused=" + peersRefused
                 + ", peersEvicted=" + peersEvicted + ", peerRestarts=" + peerRestarts + ", peers=" + peers
-                + ", smoothedRtt=" + smoothedRtt() + '}';
+                + ", smoothedRtt=" + smoothedRtt() + ", addressValidationRetries=" + addressValidationRetries
+                + ", retriesSuppressed=" + retriesSuppressed + ", invalidCookies=" + invalidCookies
+                + ", retriesReceived=" + retriesReceived + ", spuriousLosses=" + spuriousLosses + '}';
     }
 }

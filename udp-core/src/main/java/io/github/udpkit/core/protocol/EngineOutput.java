@@ -37,7 +37,8 @@ public interface EngineOutput {
     void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos);
 
     /**
-     * The engine created state for a peer: the first datagram from it, or the first send to it.
+     * The engine created state for a peer: the first datagram from it (with address validation
+     * on, the first that echoed a valid cookie), or the first send to it.
      *
      * @param peer the peer
      */

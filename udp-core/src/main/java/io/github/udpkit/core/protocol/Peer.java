@@ -40,6 +40,15 @@ final class Peer {
     boolean announcePending;
     long lastAnnounceAt = Long.MIN_VALUE / 2;
     boolean pingPending;
+    /**
+     * The cookie of a RETRY from the peer, echoed in a TOKEN frame at the head of every datagram
+     * until a datagram from the peer is accepted; null when none is needed.
+     */
+    byte[] token;
+    /** Whether a RETRY was acted on, when, and its token: RETRYs answering the same flight, or replayed, are ignored. */
+    boolean retried;
+    long retryAt;
+    byte[] lastRetryToken;
 
     // send side
     long nextPacketNumber;
@@ -52,6 +61,8 @@ final class Peer {
     final RttEstimator rtt;
     final CongestionControl congestion;
     long largestAcked = -1;
+    /** What the path has shown of reordering; widens loss detection when it reorders. */
+    final Reordering reordering = new Reordering();
     /** When the earliest packet below the largest acknowledged one passes the time threshold (RFC 9002 loss timer). */
     long lossTime = Long.MAX_VALUE;
     boolean rtoArmed;

@@ -86,9 +86,24 @@ final class RttEstimator {
         return Math.min(pto, maxRto);
     }
 
-    /** How long after a later packet was sent an earlier one is considered lost (RFC 9002's 9/8 RTT). */
-    long lossDelay() {
+    /**
+     * How long after it was sent a packet below the largest acknowledged one is considered lost:
+     * RFC 9002's 9/8 RTT, or, once the path was seen to reorder, the RTT plus a reordering window
+     * of {@code reorderMultiplier × minRtt / 4}, at most one SRTT (RFC 8985), if that is longer.
+     *
+     * @param reorderMultiplier 0 while no reordering was seen; see {@link Reordering}
+     */
+    long lossDelay(int reorderMultiplier) {
         long rtt = Math.max(smoothed, latest);
-        return Math.max(rtt + (rtt >> 3), GRANULARITY);
+        long delay = rtt + (rtt >> 3);
+        if (reorderMultiplier > 0) {
+            long window = Math.min(reorderMultiplier * (minRtt / 4), smoothed + 4 * variance);
+            delay = Math.max(delay, rtt + window);
+        }
+        return Math.max(delay, GRANULARITY);
+    }
+
+    long minRtt() {
+        return minRtt;
     }
 }

@@ -61,9 +61,11 @@ public final class AeadOpener {
             return fail();
         }
         int plaintextLength = sealedLength - AeadAlgorithm.TAG_LENGTH;
-        checkArgument(outOffset >= 0 && out.length - outOffset >= plaintextLength,
-                "out has room for %s bytes at %s, the plaintext needs %s",
-                out.length - outOffset, outOffset, plaintextLength);
+        if (outOffset < 0 || out.length - outOffset < plaintextLength) {
+            // By hand: checkArgument with three ints would box them on every packet.
+            throw new IllegalArgumentException("out has room for " + (out.length - outOffset) + " bytes at "
+                    + outOffset + ", the plaintext needs " + plaintextLength);
+        }
         try {
             begin(packetNumber);
             cipher.updateAAD(header, headerOffset, headerLength);

@@ -61,9 +61,11 @@ public final class AeadSealer {
             byte[] payload, int payloadOffset, int payloadLength, byte[] out, int outOffset) {
         Objects.checkFromIndexSize(headerOffset, headerLength, header.length);
         Objects.checkFromIndexSize(payloadOffset, payloadLength, payload.length);
-        checkArgument(outOffset >= 0 && out.length - outOffset >= payloadLength + AeadAlgorithm.TAG_LENGTH,
-                "out has room for %s bytes at %s, sealing needs %s",
-                out.length - outOffset, outOffset, payloadLength + AeadAlgorithm.TAG_LENGTH);
+        if (outOffset < 0 || out.length - outOffset < payloadLength + AeadAlgorithm.TAG_LENGTH) {
+            // By hand: checkArgument with three ints would box them on every packet.
+            throw new IllegalArgumentException("out has room for " + (out.length - outOffset) + " bytes at "
+                    + outOffset + ", sealing needs " + (payloadLength + AeadAlgorithm.TAG_LENGTH));
+        }
         begin(packetNumber);
         try {
             cipher.updateAAD(header, headerOffset, headerLength);

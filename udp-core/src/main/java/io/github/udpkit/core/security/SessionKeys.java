@@ -18,13 +18,13 @@ import java.util.Objects;
  *   session_prk = HKDF-Extract(salt = lo || hi, IKM = PSK)                      32 bytes
  *   secret(S→R) = HKDF-Expand(session_prk,
  *                     "udpkit v1 traffic" || alg_id (1 byte) || S || R, 32)
- *   key         = HKDF-Expand(secret, "udpkit v1 key", 32)
- *   iv          = HKDF-Expand(secret, "udpkit v1 iv", 12)
- *   nonce(pn)   = iv XOR (0x00000000 || pn as 8 bytes)
- *   next secret = HKDF-Expand(secret, "udpkit v1 ku", 32)     (key update)
  * </pre>
+ * then keys, IV, nonces and generations from {@code secret(S→R)} as {@link TrafficKeys} says,
  * where {@code S} is the sending endpoint's session id and {@code R} the receiving one's, and
  * {@code alg_id} is {@link AeadAlgorithm#id()} (1 = AES-256-GCM, 2 = ChaCha20-Poly1305).
+ * {@link AeadProtection} applies it to every datagram with {@code S} and {@code R} the header's
+ * source and destination sessions; {@code R} is 0 while the sender does not know the receiver's
+ * session yet.
  *
  * <p>Why it holds: the salt makes the session's keys depend on both ids, so a session never
  * shares keys with another as long as either side's id is fresh; the direction, fixed by the
@@ -32,8 +32,8 @@ import java.util.Objects;
  * sides may number packets from 0 without colliding nonces; the algorithm id keeps one secret
  * from ever keying two algorithms. Each endpoint must therefore pick a new random session id
  * (64 bits from {@link java.security.SecureRandom}) for every session it starts, and the two ids
- * of a session must differ ({@link #derive} refuses equal ones: the engine drops such a
- * handshake).
+ * of a session must differ ({@link #derive} refuses equal ones, and {@link AeadProtection} neither
+ * seals nor opens a datagram whose two ids are equal).
  *
  * @since 0.1.0
  */
@@ -72,21 +72,36 @@ public final class SessionKeys {
         checkArgument(localSessionId != peerSessionId,
                 "the two session ids must differ, or both directions would share keys: %s",
                 Long.toHexString(localSessionId));
-        long lo = Long.compareUnsigned(localSessionId, peerSessionId) < 0 ? localSessionId : peerSessionId;
-        long hi = lo == localSessionId ? peerSessionId : localSessionId;
-        byte[] salt = ByteBuffer.allocate(16).putLong(lo).putLong(hi).array();
-        byte[] prk = Hkdf.extract(salt, psk.material());
+        byte[] prk = sessionPrk(psk, localSessionId, peerSessionId);
         try {
-            byte[] sendSecret = trafficSecret(prk, algorithm, localSessionId, peerSessionId);
-            byte[] receiveSecret = trafficSecret(prk, algorithm, peerSessionId, localSessionId);
-            SessionKeys keys = new SessionKeys(algorithm, localSessionId, peerSessionId,
-                    TrafficKeys.fromSecret(algorithm, sendSecret), TrafficKeys.fromSecret(algorithm, receiveSecret));
-            Arrays.fill(sendSecret, (byte) 0);
-            Arrays.fill(receiveSecret, (byte) 0);
-            return keys;
+            return new SessionKeys(algorithm, localSessionId, peerSessionId,
+                    trafficKeys(prk, algorithm, localSessionId, peerSessionId),
+                    trafficKeys(prk, algorithm, peerSessionId, localSessionId));
         } finally {
             Arrays.fill(prk, (byte) 0);
         }
+    }
+
+    /**
+     * Derives the keys of one direction only, {@code sender} to {@code receiver}: what
+     * {@code derive(psk, sender, receiver, algorithm).sending()} gives, at half the cost.
+     */
+    static TrafficKeys direction(Key psk, long sender, long receiver, AeadAlgorithm algorithm) {
+        checkArgument(sender != receiver, "the two session ids must differ, or both directions would share keys: %s",
+                Long.toHexString(sender));
+        byte[] prk = sessionPrk(psk, sender, receiver);
+        try {
+            return trafficKeys(prk, algorithm, sender, receiver);
+        } finally {
+            Arrays.fill(prk, (byte) 0);
+        }
+    }
+
+    private static byte[] sessionPrk(Key psk, long a, long b) {
+        long lo = Long.compareUnsigned(a, b) < 0 ? a : b;
+        long hi = lo == a ? b : a;
+        byte[] salt = ByteBuffer.allocate(16).putLong(lo).putLong(hi).array();
+        return Hkdf.extract(salt, psk.material());
     }
 
     /**
@@ -145,13 +160,18 @@ public final class SessionKeys {
                 + ", peer " + Long.toHexString(peerSessionId) + "]";
     }
 
-    private static byte[] trafficSecret(byte[] prk, AeadAlgorithm algorithm, long sender, long receiver) {
+    private static TrafficKeys trafficKeys(byte[] prk, AeadAlgorithm algorithm, long sender, long receiver) {
         byte[] info = ByteBuffer.allocate(TRAFFIC_LABEL.length + 1 + 16)
                 .put(TRAFFIC_LABEL)
                 .put((byte) algorithm.id())
                 .putLong(sender)
                 .putLong(receiver)
                 .array();
-        return Hkdf.expand(prk, info, Hkdf.HASH_LENGTH);
+        byte[] secret = Hkdf.expand(prk, info, Hkdf.HASH_LENGTH);
+        try {
+            return TrafficKeys.fromSecret(algorithm, secret);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 }

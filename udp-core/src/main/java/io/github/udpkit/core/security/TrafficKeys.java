@@ -3,6 +3,7 @@ package io.github.udpkit.core.security;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -10,16 +11,24 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The keys of one direction of one session at one generation: an AEAD key and a 96-bit IV, both
- * derived from a 32-byte traffic secret, which also yields the next generation's secret.
+ * derived from a 32-byte traffic secret.
  *
- * <p>Derivation (HKDF-Expand of RFC 5869 with SHA-256, labels in ASCII without terminator):
+ * <p>Derivation (HKDF-Expand of RFC 5869 with SHA-256, labels in ASCII without terminator,
+ * {@code g} a 4-byte big-endian generation number):
  * <pre>
- *   key         = HKDF-Expand(secret, "udpkit v1 key", 32)
- *   iv          = HKDF-Expand(secret, "udpkit v1 iv",  12)
- *   next secret = HKDF-Expand(secret, "udpkit v1 ku",  32)
+ *   secret(0)   = the traffic secret given to {@link #fromSecret}
+ *   secret(g)   = HKDF-Expand(secret(0), "udpkit v1 ku" || g, 32)      for g &gt; 0
+ *   key         = HKDF-Expand(secret(g), "udpkit v1 key", 32)
+ *   iv          = HKDF-Expand(secret(g), "udpkit v1 iv",  12)
  * </pre>
  * The nonce of packet number {@code pn} is {@code iv XOR (4 zero bytes || pn as 8 bytes
  * big-endian)}, as in TLS 1.3 and QUIC: unique for every packet number under one key.
+ *
+ * <p>Every generation comes from generation 0 in one step rather than from the one before (QUIC
+ * chains them): a receiver can then compute the keys of any generation a packet names at a fixed
+ * cost, so a forged packet naming generation 2<sup>30</sup> cannot make it hash a billion times.
+ * Chaining would buy nothing here: all keys come from the pre-shared key anyway, so no generation
+ * is more secret than another.
  *
  * <p>Obtain them from {@link SessionKeys#derive}. Immutable and thread-safe; the sealer and openers
  * made from them are not. At most one {@link AeadSealer} can be made from one instance, because
@@ -34,19 +43,26 @@ public final class TrafficKeys {
 
     private final AeadAlgorithm algorithm;
     private final int generation;
-    private final byte[] secret;
+    /** Generation 0's secret, which every generation is derived from; shared, never modified. */
+    private final byte[] baseSecret;
     private final SecretKeySpec key;
     private final byte[] iv;
     private boolean sealerMade;
 
-    private TrafficKeys(AeadAlgorithm algorithm, int generation, byte[] secret) {
+    private TrafficKeys(AeadAlgorithm algorithm, int generation, byte[] baseSecret) {
         this.algorithm = algorithm;
         this.generation = generation;
-        this.secret = secret;
+        this.baseSecret = baseSecret;
+        byte[] secret = generation == 0 ? baseSecret : Hkdf.expand(baseSecret,
+                ByteBuffer.allocate(KEY_UPDATE_LABEL.length + 4).put(KEY_UPDATE_LABEL).putInt(generation).array(),
+                Hkdf.HASH_LENGTH);
         byte[] keyBytes = Hkdf.expand(secret, KEY_LABEL, AeadAlgorithm.KEY_LENGTH);
         this.key = new SecretKeySpec(keyBytes, algorithm.keyAlgorithm());
         Arrays.fill(keyBytes, (byte) 0);
         this.iv = Hkdf.expand(secret, IV_LABEL, AeadAlgorithm.NONCE_LENGTH);
+        if (secret != baseSecret) {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 
     /**
@@ -66,14 +82,25 @@ public final class TrafficKeys {
     }
 
     /**
-     * Derives the next generation's keys (a key update, as in QUIC): a fresh key and IV from
-     * {@code HKDF-Expand(secret, "udpkit v1 ku", 32)}. Knowing the new keys does not reveal these.
+     * Derives the next generation's keys (a key update): a fresh key and IV, independent of these.
      *
      * @return the keys of generation {@code generation() + 1}
      */
     public TrafficKeys nextGeneration() {
         checkState(generation < Integer.MAX_VALUE, "no generation after %s", generation);
-        return new TrafficKeys(algorithm, generation + 1, Hkdf.expand(secret, KEY_UPDATE_LABEL, Hkdf.HASH_LENGTH));
+        return new TrafficKeys(algorithm, generation + 1, baseSecret);
+    }
+
+    /**
+     * Derives the keys of any generation of this direction, at the cost of one derivation
+     * whatever the number: the same keys {@link #nextGeneration()} reaches step by step.
+     *
+     * @param newGeneration the generation, not negative
+     * @return the keys of that generation
+     */
+    TrafficKeys atGeneration(int newGeneration) {
+        checkArgument(newGeneration >= 0, "generation must not be negative: %s", newGeneration);
+        return newGeneration == generation ? this : new TrafficKeys(algorithm, newGeneration, baseSecret);
     }
 
     /**

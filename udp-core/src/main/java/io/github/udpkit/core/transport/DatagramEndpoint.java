@@ -292,9 +292,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     public EndpointStats stats() {
         EndpointStats.Builder stats = EndpointStats.builder();
         long engineOversized = 0;
+        long engineFiltered = 0;
         if (engine != null) {
             engine.metrics().copyTo(stats);
             engineOversized = engine.metrics().oversized();
+            engineFiltered = engine.metrics().addressValidationRetries() + engine.metrics().retriesSuppressed();
         }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
@@ -307,7 +309,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 .decodeFailures(decodeFailures.sum())
                 .oversized(oversized.sum() + engineOversized)
                 .receiveQueueDrops(receiveQueueDrops.sum())
-                .filtered(filtered.sum())
+                .filtered(filtered.sum() + engineFiltered)
                 .build();
     }
 

@@ -53,9 +53,12 @@ public final class AckRanges {
         checkArgument(low >= 0 && low <= high && high <= Varint.MAX_VALUE,
                 "range must satisfy 0 <= low <= high <= 2^62-1: %s..%s", low, high);
         checkArgument(count < largest.length, "at most %s ranges", largest.length);
-        checkArgument(count == 0 || high <= smallest[count - 1] - 2,
-                "range %s..%s must lie below the previous smallest %s with a gap", low, high,
-                count == 0 ? 0 : smallest[count - 1]);
+        // Not checkArgument with three longs: that boxes them into a varargs array on every call,
+        // and the reader adds up to 65 ranges per ACK frame received.
+        if (count > 0 && high > smallest[count - 1] - 2) {
+            throw new IllegalArgumentException("range " + low + ".." + high + " must lie below the previous smallest "
+                    + smallest[count - 1] + " with a gap");
+        }
         largest[count] = high;
         smallest[count] = low;
         count++;

@@ -17,7 +17,8 @@ import java.util.List;
  * @param sourceSession the sender's session id, not 0
  * @param destinationSession the receiver's session id as the sender knows it, 0 if unknown
  * @param packetNumber the packet number, 0..2<sup>62</sup>-1
- * @param frames at least one frame
+ * @param frames at least one frame; a {@link RetryFrame} only alone, a {@link TokenFrame} only
+ *     first, a {@link PaddingFrame} only last
  * @since 0.1.0
  */
 public record Datagram(long sourceSession, long destinationSession, long packetNumber, List<Frame> frames) {
@@ -29,6 +30,13 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
                 "packetNumber must be in 0..2^62-1: %s", packetNumber);
         frames = List.copyOf(frames);
         checkArgument(!frames.isEmpty(), "a datagram needs at least one frame");
+        for (int i = 0; i < frames.size(); i++) {
+            Frame f = frames.get(i);
+            checkArgument(!(f instanceof RetryFrame) || frames.size() == 1, "a RETRY must be the only frame: %s", frames);
+            checkArgument(!(f instanceof TokenFrame) || i == 0, "a TOKEN must be the first frame: %s", frames);
+            checkArgument(!(f instanceof PaddingFrame) || i == frames.size() - 1, "PADDING must be the last frame: %s",
+                    frames);
+        }
     }
 
     /**
@@ -58,6 +66,13 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
                 at = WireWriter.writePing(b, at);
             } else if (f instanceof CloseFrame c) {
                 at = WireWriter.writeClose(b, at, c.code());
+            } else if (f instanceof PaddingFrame p) {
+                at = WireWriter.writePadding(b, at, at + p.length());
+            } else if (f instanceof RetryFrame r) {
+                byte[] token = r.token();
+                at = WireWriter.writeRetry(b, at, token, 0, token.length);
+            } else if (f instanceof TokenFrame t) {
+                at = WireWriter.writeToken(b, at, t.token());
             } else if (f instanceof AckFrame a) {
                 at = WireWriter.writeAck(b, at, bytes.length, AckFrame.toRanges(a.ranges()), a.ackDelayMicros(),
                         a.receiveWindow());
@@ -123,7 +138,28 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
                 data.get(offset, payload, 0, length);
                 return frames.add(new DataFrame(mode, sequence, totalLength, fragmentSize, fragmentIndex, payload));
             }
+
+            @Override
+            public boolean onPadding(int length) {
+                return frames.add(new PaddingFrame(length));
+            }
+
+            @Override
+            public boolean onRetry(ByteBuffer data, int offset, int length) {
+                return frames.add(new RetryFrame(copy(data, offset, length)));
+            }
+
+            @Override
+            public boolean onToken(ByteBuffer data, int offset, int length) {
+                return frames.add(new TokenFrame(copy(data, offset, length)));
+            }
         });
         return new Datagram(reader.sourceSession(), reader.destinationSession(), reader.packetNumber(), frames);
+    }
+
+    private static byte[] copy(ByteBuffer data, int offset, int length) {
+        byte[] bytes = new byte[length];
+        data.get(offset, bytes, 0, length);
+        return bytes;
     }
 }

@@ -5,7 +5,8 @@ package io.github.udpkit.core.wire;
  *
  * @since 0.1.0
  */
-public sealed interface Frame permits PingFrame, AckFrame, CloseFrame, DataFrame {
+public sealed interface Frame permits PingFrame, AckFrame, CloseFrame, DataFrame, PaddingFrame, RetryFrame,
+        TokenFrame {
 
     /**
      * The encoded length of this frame.

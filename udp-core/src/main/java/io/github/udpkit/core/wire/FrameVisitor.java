@@ -52,4 +52,41 @@ public interface FrameVisitor {
      */
     boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
             ByteBuffer buffer, int offset, int length);
+
+    /**
+     * A PADDING frame, the rest of the body. Ignored by default: padding carries nothing.
+     *
+     * @param length the padding's length, its type byte included
+     * @return true to read on
+     */
+    default boolean onPadding(int length) {
+        return true;
+    }
+
+    /**
+     * A RETRY frame, the only frame of its datagram: the sender asks for the token to be echoed
+     * before it keeps state. Ignored by default; the engine reads it through
+     * {@link WireReader#tokenOffset()} before it visits frames.
+     *
+     * @param buffer the datagram
+     * @param offset where the token starts in {@code buffer} (absolute index)
+     * @param length the token's length
+     * @return true to read on
+     */
+    default boolean onRetry(ByteBuffer buffer, int offset, int length) {
+        return true;
+    }
+
+    /**
+     * A TOKEN frame, the first of its datagram: a RETRY's token echoed back. Ignored by default,
+     * as {@link #onRetry}.
+     *
+     * @param buffer the datagram
+     * @param offset where the token starts in {@code buffer} (absolute index)
+     * @param length the token's length
+     * @return true to read on
+     */
+    default boolean onToken(ByteBuffer buffer, int offset, int length) {
+        return true;
+    }
 }

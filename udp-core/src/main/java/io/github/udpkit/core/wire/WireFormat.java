@@ -3,7 +3,7 @@ package io.github.udpkit.core.wire;
 import io.github.udpkit.api.DeliveryMode;
 
 /**
- * The constants of the udpkit wire format, version 1; {@code docs/PROTOCOL.md} explains each.
+ * The constants of the udpkit wire format, version 2; {@code docs/PROTOCOL.md} explains each.
  *
  * @since 0.1.0
  */
@@ -15,8 +15,11 @@ public final class WireFormat {
     public static final byte MAGIC_0 = (byte) 0xF5;
     /** The second magic byte, ASCII {@code k}. */
     public static final byte MAGIC_1 = 0x6B;
-    /** The protocol version this code speaks. */
-    public static final int VERSION = 1;
+    /**
+     * The protocol version this code speaks. Version 2 added address validation (the PADDING,
+     * RETRY and TOKEN frames); version 1 was never released, and is rejected like any other.
+     */
+    public static final int VERSION = 2;
 
     /** Magic (2), version (1), flags (1), source session (8), destination session (8). */
     public static final int FIXED_HEADER_LENGTH = 20;
@@ -25,12 +28,18 @@ public final class WireFormat {
     /** The fixed header and an eight-byte packet number. */
     public static final int MAX_HEADER_LENGTH = FIXED_HEADER_LENGTH + 8;
 
+    /** Frame type: PADDING, the rest of the body is zero bytes; makes a datagram big enough to answer. */
+    public static final int FRAME_PADDING = 0x00;
     /** Frame type: PING, no body; asks for an acknowledgement. */
     public static final int FRAME_PING = 0x01;
     /** Frame type: ACK of packet numbers, with the sender's receive window. */
     public static final int FRAME_ACK = 0x02;
     /** Frame type: CLOSE, the sender is dropping this conversation. */
     public static final int FRAME_CLOSE = 0x03;
+    /** Frame type: RETRY, a stateless address-validation cookie; the only frame of its datagram. */
+    public static final int FRAME_RETRY = 0x04;
+    /** Frame type: TOKEN, the cookie of a RETRY echoed back; the first frame of its datagram. */
+    public static final int FRAME_TOKEN = 0x05;
     /** Frame type base of DATA: {@code 0x10 | fragmented 0x04 | mode 0..3}. */
     public static final int FRAME_DATA = 0x10;
     /** The DATA type bit that says the frame is one fragment of a larger message. */
@@ -42,6 +51,18 @@ public final class WireFormat {
     public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
     /** The largest UDP payload over IPv4, 65,507 bytes. */
     public static final int MAX_DATAGRAM_SIZE = 65_507;
+    /**
+     * The longest token a RETRY or TOKEN frame may carry, in bytes. A TOKEN frame is then at most
+     * 32 bytes, which fit in the room every datagram keeps for an ACK (so echoing a cookie never
+     * displaces a DATA frame), and a RETRY at most 53, within {@link #MIN_PADDED_LENGTH}.
+     */
+    public static final int MAX_TOKEN_LENGTH = 30;
+    /**
+     * The size, header and frames before protection, below which an ack-eliciting datagram that
+     * opens a conversation or carries no DATA is padded: so that a server validating addresses
+     * can always answer it with a RETRY no larger than itself.
+     */
+    public static final int MIN_PADDED_LENGTH = 64;
     /** The largest receive window, in messages, an ACK may advertise. */
     public static final int MAX_RECEIVE_WINDOW = 1 << 20;
 

@@ -5,13 +5,17 @@ import static io.github.udpkit.core.wire.WireFormat.FIXED_HEADER_LENGTH;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_ACK;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_CLOSE;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_DATA;
+import static io.github.udpkit.core.wire.WireFormat.FRAME_PADDING;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_PING;
+import static io.github.udpkit.core.wire.WireFormat.FRAME_RETRY;
+import static io.github.udpkit.core.wire.WireFormat.FRAME_TOKEN;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_0;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_1;
 import static io.github.udpkit.core.wire.WireFormat.MAX_ACK_RANGES;
 import static io.github.udpkit.core.wire.WireFormat.MAX_DATAGRAM_SIZE;
 import static io.github.udpkit.core.wire.WireFormat.MAX_MESSAGE_SIZE;
 import static io.github.udpkit.core.wire.WireFormat.MAX_RECEIVE_WINDOW;
+import static io.github.udpkit.core.wire.WireFormat.MAX_TOKEN_LENGTH;
 import static io.github.udpkit.core.wire.WireFormat.VERSION;
 
 import io.github.udpkit.api.DeliveryMode;
@@ -52,10 +56,18 @@ public final class WireReader {
     public static final int BAD_ACK = 9;
     /** The datagram has no frames. */
     public static final int NO_FRAMES = 10;
+    /**
+     * A RETRY or TOKEN frame is out of place (a TOKEN not first, a RETRY not alone), or its token
+     * length is out of range.
+     */
+    public static final int BAD_TOKEN = 11;
+    /** PADDING holds a byte other than zero. */
+    public static final int BAD_PADDING = 12;
 
     private static final String[] DESCRIPTIONS = {
         "ok", "truncated", "bad magic", "unsupported version", "reserved flags set", "zero source session",
-        "non-minimal varint", "unknown frame type", "bad DATA frame", "bad ACK frame", "no frames"
+        "non-minimal varint", "unknown frame type", "bad DATA frame", "bad ACK frame", "no frames",
+        "bad RETRY or TOKEN frame", "nonzero padding"
     };
 
     private final AckRanges ackRanges = new AckRanges(MAX_ACK_RANGES + 1);
@@ -66,6 +78,9 @@ public final class WireReader {
     private boolean ackEliciting;
     private boolean hasClose;
     private boolean hasPing;
+    private boolean hasRetry;
+    private int tokenOffset;
+    private int tokenLength;
     private int cursor;
     private long value;
 
@@ -134,6 +149,9 @@ public final class WireReader {
         ackEliciting = false;
         hasClose = false;
         hasPing = false;
+        hasRetry = false;
+        tokenOffset = -1;
+        tokenLength = 0;
         if (from >= to) {
             return NO_FRAMES;
         }
@@ -173,9 +191,53 @@ public final class WireReader {
                 if (cursor < 0) {
                     return OK;
                 }
+            } else if (type == FRAME_PADDING) {
+                // The rest of the body is padding: one encoding only, so every byte must be zero.
+                for (int i = cursor; i < to; i++) {
+                    if (buffer.get(i) != 0) {
+                        return BAD_PADDING;
+                    }
+                }
+                int length = to - cursor + 1;
+                cursor = to;
+                if (visitor != null && !visitor.onPadding(length)) {
+                    return OK;
+                }
+            } else if (type == FRAME_RETRY || type == FRAME_TOKEN) {
+                status = readToken(buffer, from, to, type == FRAME_RETRY, visitor);
+                if (status != OK) {
+                    return status;
+                }
+                if (cursor < 0) {
+                    return OK;
+                }
             } else {
                 return UNKNOWN_FRAME;
             }
+        }
+        return OK;
+    }
+
+    /** A RETRY (alone in its datagram) or a TOKEN (first in its datagram): a length and the token. */
+    private int readToken(ByteBuffer buffer, int from, int to, boolean retry, FrameVisitor visitor) {
+        if (cursor - 1 != from) {
+            return BAD_TOKEN;
+        }
+        int status = readVarint(buffer, to);
+        if (status != OK) {
+            return status;
+        }
+        if (value < 1 || value > MAX_TOKEN_LENGTH || value > to - cursor || (retry && value != to - cursor)) {
+            return BAD_TOKEN;
+        }
+        int length = (int) value;
+        int offset = cursor;
+        cursor += length;
+        hasRetry = retry;
+        tokenOffset = offset;
+        tokenLength = length;
+        if (visitor != null && !(retry ? visitor.onRetry(buffer, offset, length) : visitor.onToken(buffer, offset, length))) {
+            cursor = -1;
         }
         return OK;
     }
@@ -343,5 +405,20 @@ public final class WireReader {
     /** Whether the last body read holds a CLOSE frame. */
     public boolean hasClose() {
         return hasClose;
+    }
+
+    /** Whether the last body read is a RETRY; its token is at {@link #tokenOffset()}. */
+    public boolean hasRetry() {
+        return hasRetry;
+    }
+
+    /** The absolute index of the token of the last body's RETRY or TOKEN frame; -1 if it has neither. */
+    public int tokenOffset() {
+        return tokenOffset;
+    }
+
+    /** The length of the token at {@link #tokenOffset()}, 1..{@value WireFormat#MAX_TOKEN_LENGTH}; 0 if none. */
+    public int tokenLength() {
+        return tokenLength;
     }
 }

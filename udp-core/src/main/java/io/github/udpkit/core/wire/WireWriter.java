@@ -6,10 +6,14 @@ import static io.github.udpkit.core.wire.WireFormat.FIXED_HEADER_LENGTH;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_ACK;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_CLOSE;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_DATA;
+import static io.github.udpkit.core.wire.WireFormat.FRAME_PADDING;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_PING;
+import static io.github.udpkit.core.wire.WireFormat.FRAME_RETRY;
+import static io.github.udpkit.core.wire.WireFormat.FRAME_TOKEN;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_0;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_1;
 import static io.github.udpkit.core.wire.WireFormat.MAX_ACK_RANGES;
+import static io.github.udpkit.core.wire.WireFormat.MAX_TOKEN_LENGTH;
 import static io.github.udpkit.core.wire.WireFormat.VERSION;
 
 import io.github.udpkit.api.DeliveryMode;
@@ -96,6 +100,68 @@ public final class WireWriter {
     public static int writeClose(ByteBuffer buffer, int at, long code) {
         buffer.put(at, (byte) FRAME_CLOSE);
         return Varint.write(buffer, at + 1, code);
+    }
+
+    /**
+     * The length of a RETRY or TOKEN frame.
+     *
+     * @param tokenLength the token's length, 1..{@value WireFormat#MAX_TOKEN_LENGTH}
+     * @return the frame length
+     */
+    public static int tokenFrameLength(int tokenLength) {
+        return 1 + Varint.size(tokenLength) + tokenLength;
+    }
+
+    /**
+     * Writes a RETRY frame, which must be the only frame of its datagram.
+     *
+     * @param buffer the buffer
+     * @param at where to write (right after the header)
+     * @param token the token
+     * @param offset where it starts in {@code token}
+     * @param length its length, 1..{@value WireFormat#MAX_TOKEN_LENGTH}
+     * @return the index after the frame
+     */
+    public static int writeRetry(ByteBuffer buffer, int at, byte[] token, int offset, int length) {
+        return writeTokenFrame(buffer, at, FRAME_RETRY, token, offset, length);
+    }
+
+    /**
+     * Writes a TOKEN frame, which must be the first frame of its datagram.
+     *
+     * @param buffer the buffer
+     * @param at where to write (right after the header)
+     * @param token the token a RETRY carried, 1..{@value WireFormat#MAX_TOKEN_LENGTH} bytes
+     * @return the index after the frame
+     */
+    public static int writeToken(ByteBuffer buffer, int at, byte[] token) {
+        return writeTokenFrame(buffer, at, FRAME_TOKEN, token, 0, token.length);
+    }
+
+    private static int writeTokenFrame(ByteBuffer buffer, int at, int type, byte[] token, int offset, int length) {
+        checkArgument(length >= 1 && length <= MAX_TOKEN_LENGTH, "token length must be in 1..%s: %s",
+                MAX_TOKEN_LENGTH, length);
+        buffer.put(at, (byte) type);
+        int i = Varint.write(buffer, at + 1, length);
+        buffer.put(i, token, offset, length);
+        return i + length;
+    }
+
+    /**
+     * Writes a PADDING frame that fills the body up to {@code end}: a type byte and zeros. It must
+     * be the last frame of its datagram.
+     *
+     * @param buffer the buffer
+     * @param at where to write
+     * @param end the index the padding ends at, greater than {@code at}
+     * @return {@code end}
+     */
+    public static int writePadding(ByteBuffer buffer, int at, int end) {
+        checkArgument(end > at, "padding needs at least one byte: %s..%s", at, end);
+        for (int i = at; i < end; i++) {
+            buffer.put(i, (byte) FRAME_PADDING);
+        }
+        return end;
     }
 
     /**

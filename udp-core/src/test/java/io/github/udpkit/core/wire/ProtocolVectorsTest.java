@@ -7,17 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.core.protocol.PacketProtection;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +21,10 @@ import org.junit.jupiter.api.Test;
  * vector decodes to the datagram the test expects and that datagram encodes to the same bytes.
  */
 class ProtocolVectorsTest {
-    private static final Path DOC = Path.of("..", "docs", "PROTOCOL.md");
-    private static final Pattern BLOCK = Pattern.compile("```hex vector=([a-z0-9-]+)\\n(.*?)```", Pattern.DOTALL);
     private static final long S = 0x0123456789abcdefL;
     private static final long D = 0xfedcba9876543210L;
+    /** The cookie of the address-validation vectors; {@code AddressValidatorTest} checks how it is made. */
+    private static final byte[] COOKIE = HexFormat.of().parseHex("2ae1a370c29c895b074c1ce25ae3bdce8b");
 
     private static final Map<String, Datagram> EXPECTED = Map.of(
             "single-data", new Datagram(S, 0, 0, List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hello")))),
@@ -41,7 +35,12 @@ class ProtocolVectorsTest {
                     new AckFrame.Range(100, 95), new AckFrame.Range(90, 90), new AckFrame.Range(80, 70))))),
             "fragment", new Datagram(S, D, 16_384, List.of(new DataFrame(DeliveryMode.RELIABLE, 3, 10, 4, 2,
                     ascii("yz")))),
-            "ping-close", new Datagram(S, D, 2, List.of(new PingFrame(), new CloseFrame(0))));
+            "ping-close", new Datagram(S, D, 2, List.of(new PingFrame(), new CloseFrame(0))),
+            "opening-padded", new Datagram(S, 0, 0, List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hi")),
+                    new PaddingFrame(38))),
+            "retry", new Datagram(0x0f1e2d3c4b5a6978L, S, 0, List.of(new RetryFrame(COOKIE))),
+            "token-resend", new Datagram(S, 0, 1, List.of(new TokenFrame(COOKIE),
+                    DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hi")), new PaddingFrame(19))));
 
     private static Map<String, byte[]> vectors;
 
@@ -50,26 +49,15 @@ class ProtocolVectorsTest {
     }
 
     @BeforeAll
-    static void readDocument() throws IOException {
-        assertTrue(Files.isRegularFile(DOC), "docs/PROTOCOL.md not found from " + Path.of("").toAbsolutePath());
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-        vectors = new LinkedHashMap<>();
-        Matcher m = BLOCK.matcher(doc);
-        while (m.find()) {
-            StringBuilder hex = new StringBuilder();
-            for (String line : m.group(2).split("\n")) {
-                int comment = line.indexOf('#');
-                hex.append((comment >= 0 ? line.substring(0, comment) : line).replaceAll("\\s+", ""));
-            }
-            assertFalse(vectors.containsKey(m.group(1)), "vector named twice: " + m.group(1));
-            vectors.put(m.group(1), HexFormat.of().parseHex(hex));
-        }
+    static void readDocument() {
+        vectors = ProtocolDocument.vectors();
     }
 
     @Test
     void shouldFindExactlyTheVectorsThisTestChecks() {
         java.util.Set<String> names = new java.util.TreeSet<>(EXPECTED.keySet());
         names.add("single-data-crc32c");
+        names.add("cookie-input"); // checked by AddressValidatorTest, with the retry vector
         assertEquals(names, new java.util.TreeSet<>(vectors.keySet()));
     }
 
@@ -80,6 +68,15 @@ class ProtocolVectorsTest {
             assertEquals(expected, Datagram.decode(ByteBuffer.wrap(bytes)), name);
             assertArrayEquals(bytes, expected.encode(), name);
         });
+    }
+
+    @Test
+    void shouldPadOpeningDatagramsSoThatARetryNeverOutgrowsThem() {
+        assertEquals(WireFormat.MIN_PADDED_LENGTH, vectors.get("opening-padded").length);
+        assertEquals(WireFormat.MIN_PADDED_LENGTH, vectors.get("token-resend").length);
+        assertTrue(vectors.get("retry").length <= vectors.get("opening-padded").length);
+        int longestRetry = WireWriter.headerLength(0) + WireWriter.tokenFrameLength(WireFormat.MAX_TOKEN_LENGTH);
+        assertTrue(longestRetry <= WireFormat.MIN_PADDED_LENGTH, "even the longest RETRY fits: " + longestRetry);
     }
 
     @Test

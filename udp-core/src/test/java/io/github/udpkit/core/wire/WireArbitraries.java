@@ -6,6 +6,7 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /** Generators of valid datagrams and frames, covering every field's varint lengths. */
 final class WireArbitraries {
@@ -19,8 +20,26 @@ final class WireArbitraries {
     static Arbitrary<Datagram> datagrams() {
         Arbitrary<Long> sources = Arbitraries.longs().filter(l -> l != 0);
         Arbitrary<Long> destinations = Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs());
-        return Combinators.combine(sources, destinations, varints(), frames().list().ofMinSize(1).ofMaxSize(6))
-                .as(Datagram::new);
+        Arbitrary<Datagram> regular = Combinators.combine(sources, destinations, varints(),
+                frames().list().ofMinSize(1).ofMaxSize(6), tokens().optional(), Arbitraries.integers().between(0, 40))
+                .as((source, destination, pn, frames, token, padding) -> {
+                    List<Frame> all = new ArrayList<>();
+                    token.ifPresent(t -> all.add(new TokenFrame(t)));
+                    all.addAll(frames);
+                    if (padding > 0) {
+                        all.add(new PaddingFrame(padding));
+                    }
+                    return new Datagram(source, destination, pn, all);
+                });
+        Arbitrary<Datagram> retries = Combinators.combine(sources, destinations, varints(), tokens())
+                .as((source, destination, pn, token) -> new Datagram(source, destination, pn,
+                        List.of(new RetryFrame(token))));
+        return Arbitraries.frequencyOf(Tuple.of(9, regular), Tuple.of(1, retries));
+    }
+
+    /** Tokens of every legal length: TOKEN leads a datagram, RETRY stands alone, PADDING ends one. */
+    static Arbitrary<byte[]> tokens() {
+        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(WireFormat.MAX_TOKEN_LENGTH);
     }
 
     static Arbitrary<Frame> frames() {

@@ -43,7 +43,9 @@ class WireReaderTest {
         byte[] ok = new Datagram(1, 0, 0, List.of(new PingFrame())).encode();
         assertEquals(WireReader.OK, header(ok));
         byte[] version = ok.clone();
-        version[2] = 2;
+        version[2] = 3;
+        assertEquals(WireReader.BAD_VERSION, header(version));
+        version[2] = 1; // the unreleased version 1 had no address validation
         assertEquals(WireReader.BAD_VERSION, header(version));
         byte[] flags = ok.clone();
         flags[3] = 0x01;
@@ -62,12 +64,70 @@ class WireReaderTest {
 
     @Test
     void shouldRejectUnknownFramesEmptyBodiesAndTruncation() {
-        assertEquals(WireReader.UNKNOWN_FRAME, frames("00"));
+        assertEquals(WireReader.UNKNOWN_FRAME, frames("06"));
         assertEquals(WireReader.UNKNOWN_FRAME, frames("18"));
         assertEquals(WireReader.NO_FRAMES, frames(""));
         assertEquals(WireReader.TRUNCATED, frames("13"));          // RELIABLE DATA without its sequence number
         assertEquals(WireReader.TRUNCATED, frames("0240"));        // ACK whose largest is cut in the middle
         assertEquals(WireReader.BAD_DATA, frames("1300056162"));   // RELIABLE #0 says 5 bytes, has 2
+    }
+
+    @Test
+    void shouldAcceptZeroPaddingToTheEndOfTheBodyOnly() {
+        assertEquals(WireReader.OK, frames("00"));
+        assertEquals(WireReader.OK, frames("01" + "00".repeat(40)));          // PING, then padding
+        assertEquals(WireReader.BAD_PADDING, frames("01" + "0000000001"));    // a PING hidden in the padding
+        assertEquals(WireReader.BAD_PADDING, frames("00ff"));
+    }
+
+    @Test
+    void shouldAcceptATokenOnlyFirstAndARetryOnlyAlone() {
+        String token = "11".repeat(17);
+        assertEquals(WireReader.OK, frames("05" + "11" + token + "01"));                 // TOKEN, PING
+        assertEquals(WireReader.OK, frames("05" + "11" + token + "1300026869" + "0000")); // TOKEN, DATA, PADDING
+        assertEquals(WireReader.BAD_TOKEN, frames("01" + "05" + "11" + token));         // TOKEN not first
+        assertEquals(WireReader.BAD_TOKEN, frames("05" + "11" + token + "05" + "11" + token)); // two TOKENs
+        assertEquals(WireReader.OK, frames("04" + "11" + token));                        // RETRY alone
+        assertEquals(WireReader.BAD_TOKEN, frames("04" + "11" + token + "01"));          // RETRY and a PING
+        assertEquals(WireReader.BAD_TOKEN, frames("01" + "04" + "11" + token));          // RETRY not first
+        assertEquals(WireReader.BAD_TOKEN, frames("04" + "00"));                         // empty token
+        assertEquals(WireReader.BAD_TOKEN, frames("05" + "1f" + "11".repeat(31) + "01")); // 31 bytes: too long
+        assertEquals(WireReader.OK, frames("05" + "1e" + "11".repeat(30) + "01"));        // 30: the longest
+        assertEquals(WireReader.BAD_TOKEN, frames("05" + "11" + "1111"));                // runs past the end
+        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("05" + "4011" + token + "01"));
+    }
+
+    @Test
+    void shouldReportWhereTheTokenIs() {
+        byte[] bytes = new Datagram(1, 0, 0, List.of(new TokenFrame(new byte[] {7, 8, 9}), new PingFrame())).encode();
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        WireReader reader = new WireReader();
+        assertEquals(WireReader.OK, reader.readHeader(b, 0, bytes.length));
+        assertEquals(WireReader.OK, reader.readFrames(b, reader.headerLength(), bytes.length, null));
+        assertEquals(reader.headerLength() + 2, reader.tokenOffset());
+        assertEquals(3, reader.tokenLength());
+        assertTrue(reader.ackEliciting(), "the PING elicits; the TOKEN does not");
+        assertEquals(false, reader.hasRetry());
+        byte[] retry = new Datagram(1, 2, 0, List.of(new RetryFrame(new byte[] {7}))).encode();
+        ByteBuffer r = ByteBuffer.wrap(retry);
+        assertEquals(WireReader.OK, reader.readHeader(r, 0, retry.length));
+        assertEquals(WireReader.OK, reader.readFrames(r, reader.headerLength(), retry.length, null));
+        assertTrue(reader.hasRetry());
+        assertEquals(false, reader.ackEliciting(), "a RETRY asks for nothing");
+        byte[] ping = new Datagram(1, 0, 0, List.of(new PingFrame())).encode();
+        assertEquals(WireReader.OK, reader.readFrames(ByteBuffer.wrap(ping), 21, ping.length, null));
+        assertEquals(-1, reader.tokenOffset(), "nothing left over from the datagram before");
+        assertEquals(false, reader.hasRetry());
+    }
+
+    @Test
+    void shouldRejectDatagramModelsThatPutFramesOutOfPlace() {
+        byte[] t = {1};
+        assertThrows(IllegalArgumentException.class, () -> new Datagram(1, 0, 0, List.of(new PingFrame(), new TokenFrame(t))));
+        assertThrows(IllegalArgumentException.class, () -> new Datagram(1, 0, 0, List.of(new RetryFrame(t), new PingFrame())));
+        assertThrows(IllegalArgumentException.class, () -> new Datagram(1, 0, 0, List.of(new PaddingFrame(3), new PingFrame())));
+        assertThrows(IllegalArgumentException.class, () -> new TokenFrame(new byte[WireFormat.MAX_TOKEN_LENGTH + 1]));
+        assertThrows(IllegalArgumentException.class, () -> new RetryFrame(new byte[0]));
     }
 
     @Test

@@ -1,0 +1,94 @@
+package io.github.udpkit.cli;
+
+import io.github.udpkit.core.security.Key;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code udpkit keygen}: makes a new 256-bit shared key, for {@code --key-file} (and
+ * {@code --fernet-key-file}: the same file is a valid Fernet key for Python's cryptography).
+ */
+@Command(name = "keygen", sortOptions = false,
+        description = {
+            "Makes a new random 256-bit key for --key-file (udpkit's encryption) or --fernet-key-file (Fernet "
+                    + "tokens, as Python's cryptography.fernet; the same file serves both). Every peer needs the same key.",
+            "With --out, writes it to a new file readable by you only (permissions 600), never over an existing "
+                    + "one, and prints its fingerprint. Without, prints the key itself on standard output and its "
+                    + "fingerprint on standard error.",
+        })
+final class KeygenCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+            description = "Write the key to FILE, which must not exist yet.")
+    private Path out;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Key key = Key.generate();
+        if (out == null) {
+            stdout.println(key.toBase64());
+            stdout.flush();
+            stderr.println("key fingerprint " + key.fingerprint() + " (a secret: keep it out of logs and shell "
+                    + "history; 'udpkit keygen --out FILE' writes it to a file only you can read)");
+            stderr.flush();
+            return 0;
+        }
+        try {
+            key.writeTo(out);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(reason(e), e);
+        }
+        stdout.println("wrote a new key to " + out + " (fingerprint " + key.fingerprint() + permissions(out) + ")");
+        stdout.flush();
+        return 0;
+    }
+
+    /** The failure in words: the JDK's exception names say less than what they stand for. */
+    private String reason(IllegalArgumentException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof FileAlreadyExistsException) {
+            return e.getMessage();
+        }
+        if (cause instanceof NoSuchFileException) {
+            return "cannot write key file " + out + ": its directory does not exist";
+        }
+        if (cause instanceof AccessDeniedException) {
+            return "cannot write key file " + out + ": permission denied";
+        }
+        if (cause instanceof FileSystemException f && f.getReason() != null) {
+            return "cannot write key file " + out + ": " + f.getReason();
+        }
+        return e.getMessage();
+    }
+
+    /** {@code ", permissions rw-------"} where the file system has POSIX permissions, else empty. */
+    private static String permissions(Path file) {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view == null) {
+            return "";
+        }
+        try {
+            return ", permissions " + PosixFilePermissions.toString(view.readAttributes().permissions());
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
