@@ -154,13 +154,20 @@ def render(records, note=None):
     footer = ['%s  JDK %s  %s CORES  %s' % (first.get('date', '?'), first.get('jdk', '?'), first.get('cores', '?'),
                                            first.get('os', '?')),
               'COMMAND: %s' % first.get('command', '?')]
+    sizes = sorted({(r['payloadBytes'], r['maxDatagramBytes']) for r in records if r.get('maxDatagramBytes')})
+    if sizes:
+        footer.append('UDPKIT FRAMED MODES: ' + ', '.join('%s B MESSAGES IN DATAGRAMS OF AT MOST %s B' % s for s in sizes))
+    shares = sorted(r['otherCpuShare'] for r in records if r.get('otherCpuShare') is not None)
+    if shares:
+        footer.append("OTHER PROCESSES' CPU WHILE THE ROWS RAN: MEDIAN %.0f%%, MAX %.0f%% OF ALL CORES"
+                      % (100 * shares[len(shares) // 2], 100 * shares[-1]))
     footer += ['FAILED %s: %s' % (r.get('id'), r.get('failure')) for r in failed]
     if note:
         footer.append(note)
     per_line = max(20, (width - 60) // ADVANCE)
     wrapped = []
-    for i, line in enumerate(footer):
-        colour = BASE if i < 2 else (200, 30, 30)
+    for line in footer:
+        colour = (200, 30, 30) if line.startswith('FAILED') or line == note else BASE
         wrapped += [(line[j:j + per_line], colour) for j in range(0, max(1, len(line)), per_line)]
     height = (20 + LINE + 16 + len(throughput) * row_h + LINE + 30 + LINE + 16 + len(latency) * row_h + LINE + 24
               + len(wrapped) * LINE + 20)

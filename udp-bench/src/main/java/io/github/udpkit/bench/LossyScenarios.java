@@ -5,6 +5,7 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.cli.bench.OneWay;
 import io.github.udpkit.cli.bench.Scenario;
+import io.github.udpkit.cli.bench.Scenarios;
 import io.github.udpkit.cli.bench.SequenceCounter;
 import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.transport.Impairments;
@@ -22,6 +23,8 @@ final class LossyScenarios {
 
     /** The proxy's seed: fixed, so every run loses the same pattern of datagrams. */
     static final long SEED = 6;
+    /** The socket buffers udpkit bench's own rows ask for (Linux caps them at net.core.rmem_max). */
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private LossyScenarios() {
     }
@@ -31,13 +34,22 @@ final class LossyScenarios {
         String key = "udpkit-reliable-loss" + percent;
         String mode = String.format(Locale.ROOT, "udpkit RELIABLE, %d%% loss", percent);
         return Scenario.throughput(key, mode, Scenario.Wait.BLOCKING, payloadBytes,
-                counter -> new Stream(loss, payloadBytes, counter)).asLossless();
+                counter -> new Stream(loss, payloadBytes, counter)).asLossless()
+                .withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize());
     }
 
-    private static Endpoint<byte[]> open() {
+    /**
+     * Opens an endpoint with the settings udpkit's lossless rows of the same size use, their socket
+     * buffers included: with the system's default buffers a burst overflows the receiver's, and
+     * those losses would be counted against the proxy's.
+     */
+    private static Endpoint<byte[]> open(int payloadBytes) {
         return Udp.endpoint(Codecs.bytes())
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .mode(DeliveryMode.RELIABLE)
+                .protocol(Scenarios.engineConfig(payloadBytes))
+                .receiveBufferSize(SOCKET_BUFFER_BYTES)
+                .sendBufferSize(SOCKET_BUFFER_BYTES)
                 .open();
     }
 
@@ -54,10 +66,10 @@ final class LossyScenarios {
             LossyProxy p = null;
             Endpoint<byte[]> s = null;
             try {
-                r = open();
+                r = open(payloadBytes);
                 r.onMessage(message -> counter.accept(message.payload()));
                 p = LossyProxy.forward(r.localAddress(), Impairments.builder().loss(loss).seed(SEED).build());
-                s = open();
+                s = open(payloadBytes);
             } catch (RuntimeException e) {
                 closeQuietly(s, p, r);
                 throw e;

@@ -94,15 +94,19 @@ public final class BenchRunner {
 
     private Result runOne(Scenario scenario, String label, ScheduledExecutorService watchdog) {
         progress.accept(label + ": opening");
+        CpuShare.Snapshot start = CpuShare.now();
+        Result result;
         try {
-            return scenario.kind() == Scenario.Kind.THROUGHPUT
+            result = scenario.kind() == Scenario.Kind.THROUGHPUT
                     ? throughput(scenario, label, watchdog)
                     : roundTrip(scenario, label, watchdog);
         } catch (Exception | LinkageError e) {
             // A linkage error is a peer's library missing a JVM flag or class: that row fails, the run goes on.
             String reason = e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            return Result.failed(scenario, reason);
+            result = Result.failed(scenario, reason);
         }
+        return result.withOtherCpuShare(CpuShare.otherShare(start, CpuShare.now(),
+                Runtime.getRuntime().availableProcessors()));
     }
 
     // ---------------------------------------------------------------- throughput
@@ -126,7 +130,8 @@ public final class BenchRunner {
                 losses[i] = rateAndLoss[1];
             }
         }
-        return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), null, null, null, null, null);
+        return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), null, null, null, null, null,
+                null);
     }
 
     private double[] throughputRound(Scenario scenario, OneWay stream, SequenceCounter counter, long durationNanos)
@@ -204,36 +209,23 @@ public final class BenchRunner {
             }
         }
         return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), Spread.of(p50),
-                Spread.of(p99), Spread.of(p999), null, null);
+                Spread.of(p99), Spread.of(p999), null, null, null);
     }
 
     /** Pings until the round's end; returns round trips per second, loss, and p50, p99, p99.9 in µs. */
     private double[] roundTripRound(RoundTrip pair, long durationNanos) throws Exception {
         long[] s = samples;
-        int n = 0;
-        long lost = 0;
         long start = System.nanoTime();
-        long deadline = start + durationNanos;
-        long end = start;
-        while (n < s.length) {
-            long t0 = System.nanoTime();
-            boolean echoed = pair.ping(nextPing++);
-            end = System.nanoTime();
-            if (echoed) {
-                s[n++] = end - t0;
-            } else {
-                lost++;
-            }
-            if (end - deadline >= 0) {
-                break;
-            }
-        }
+        RoundTrip.Tally tally = pair.pingUntil(nextPing, start + durationNanos, s);
+        long end = System.nanoTime();
+        nextPing += tally.pings();
+        int n = tally.samples();
         if (n == 0) {
             throw new IllegalStateException("no echo came back in a round of " + durationNanos / 1_000_000 + " ms");
         }
         Arrays.sort(s, 0, n);
         double rate = n * 1e9 / Math.max(1, end - start);
-        double loss = lost / (double) (n + lost);
+        double loss = tally.lost() / (double) tally.pings();
         return new double[] {rate, loss, percentileMicros(s, n, 0.50), percentileMicros(s, n, 0.99),
                 percentileMicros(s, n, 0.999)};
     }

@@ -68,6 +68,11 @@ public final class JsonReport {
         f.string("wait", s.waitMode().label());
         f.number("payloadBytes", s.payloadBytes());
         f.bool("baseline", s.isBaseline());
+        if (s.maxDatagramBytes().isPresent()) {
+            f.number("maxDatagramBytes", s.maxDatagramBytes().getAsInt());
+        } else {
+            f.string("maxDatagramBytes", null);
+        }
         Spread rate = r.messagesPerSecond();
         f.number("messagesPerSecond", rate == null ? Double.NaN : rate.median(), 1);
         f.number("messagesPerSecondMin", rate == null ? Double.NaN : rate.min(), 1);
@@ -82,6 +87,7 @@ public final class JsonReport {
         f.number("roundMillis", plan.round().toMillis());
         f.number("warmupMillis", plan.warmup().toMillis());
         f.string("failure", r.failure());
+        f.number("otherCpuShare", r.otherCpuShare() == null ? Double.NaN : r.otherCpuShare(), 3);
         f.string("date", env.date().toString());
         f.string("jdk", env.jdk());
         f.number("cores", env.cores());

@@ -16,10 +16,13 @@ import java.util.Objects;
  * @param ratioToBaseline throughput: this rate over the baseline's; round trip: this p50 over the
  *     baseline's; {@code null} when there is no baseline figure
  * @param failure why the scenario failed, or {@code null}
+ * @param otherCpuShare the share of the machine's CPU (0 to 1, all cores) that other processes used
+ *     while the scenario ran, or {@code null} where the system does not say
  * @since 0.1.0
  */
 public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, double lossRatio, Spread p50Micros,
-                     Spread p99Micros, Spread p999Micros, Double ratioToBaseline, String failure) {
+                     Spread p99Micros, Spread p999Micros, Double ratioToBaseline, String failure,
+                     Double otherCpuShare) {
 
     /** Checks the scenario is given. */
     public Result {
@@ -34,7 +37,7 @@ public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, do
      * @return the result
      */
     public static Result failed(Scenario scenario, String failure) {
-        return new Result(scenario, 0, null, Double.NaN, null, null, null, null, Objects.requireNonNull(failure));
+        return new Result(scenario, 0, null, Double.NaN, null, null, null, null, Objects.requireNonNull(failure), null);
     }
 
     /** Whether the scenario failed. */
@@ -76,6 +79,17 @@ public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, do
         double base = baseline.comparedFigure();
         Double ratio = base > 0 && Double.isFinite(base) ? comparedFigure() / base : null;
         return new Result(scenario, rounds, messagesPerSecond, lossRatio, p50Micros, p99Micros, p999Micros, ratio,
-                failure);
+                failure, otherCpuShare);
+    }
+
+    /**
+     * This result with the share of the CPU other processes used while it was measured.
+     *
+     * @param share 0 to 1, or {@code null} if unknown
+     * @return the result with the share set
+     */
+    Result withOtherCpuShare(Double share) {
+        return new Result(scenario, rounds, messagesPerSecond, lossRatio, p50Micros, p99Micros, p999Micros,
+                ratioToBaseline, failure, share);
     }
 }

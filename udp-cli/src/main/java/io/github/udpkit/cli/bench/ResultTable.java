@@ -14,10 +14,10 @@ public final class ResultTable {
 
     private static final String[] HEADER = {
         "scenario", "mode", "wait", "payload", "msgs/s median [min..max]", "loss", "vs baseline",
-        "p50 µs", "p99 µs", "p99.9 µs",
+        "p50 µs", "p99 µs", "p99.9 µs", "others' CPU",
     };
     /** Columns whose text is aligned to the right (numbers). */
-    private static final boolean[] RIGHT = {false, false, false, true, false, true, true, true, true, true};
+    private static final boolean[] RIGHT = {false, false, false, true, false, true, true, true, true, true, true};
 
     private ResultTable() {
     }
@@ -70,6 +70,8 @@ public final class ResultTable {
                 environment.cores(), environment.os()));
         out.append("vs baseline: throughput = rate / the DatagramChannel rate at the same size (higher is better); "
                 + "round trip = p50 / the DatagramChannel p50 with the same wait (lower is better).\n");
+        out.append("others' CPU: the share of all cores that other processes used while the row ran (Linux); "
+                + "a busy machine makes every figure slower and noisier.\n");
         out.append("loss: sent but not received when the round's drain ended; lossless transports (TCP, RELIABLE, "
                 + "Aeron) drain until every message arrived or " + BenchRunner.MAX_DRAIN_NANOS / 1_000_000_000
                 + " s passed, so loss there means late.\n");
@@ -102,6 +104,7 @@ public final class ResultTable {
         cells[7] = micros(r.p50Micros());
         cells[8] = micros(r.p99Micros());
         cells[9] = micros(r.p999Micros());
+        cells[10] = r.otherCpuShare() == null ? "?" : String.format(Locale.ROOT, "%.0f%%", r.otherCpuShare() * 100);
         return cells;
     }
 

@@ -3,6 +3,7 @@ package io.github.udpkit.cli.bench;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -86,11 +87,12 @@ public final class Scenario {
     private final int payloadBytes;
     private final boolean baseline;
     private final boolean lossless;
+    private final int maxDatagramBytes;
     private final OneWayFactory oneWay;
     private final RoundTripFactory roundTrip;
 
     private Scenario(String key, Kind kind, String mode, Wait wait, int payloadBytes, boolean baseline,
-                     boolean lossless, OneWayFactory oneWay, RoundTripFactory roundTrip) {
+                     boolean lossless, int maxDatagramBytes, OneWayFactory oneWay, RoundTripFactory roundTrip) {
         Objects.requireNonNull(key, "key");
         checkArgument(KEY.matcher(key).matches(), "key must be lower-case letters, digits and dashes: %s", key);
         checkArgument(!mode.isBlank(), "mode must not be blank");
@@ -103,6 +105,7 @@ public final class Scenario {
         this.payloadBytes = payloadBytes;
         this.baseline = baseline;
         this.lossless = lossless;
+        this.maxDatagramBytes = maxDatagramBytes;
         this.oneWay = oneWay;
         this.roundTrip = roundTrip;
     }
@@ -119,7 +122,7 @@ public final class Scenario {
      */
     public static Scenario throughput(String key, String mode, Wait wait, int payloadBytes, OneWayFactory factory) {
         return new Scenario(key, Kind.THROUGHPUT, Objects.requireNonNull(mode, "mode"), wait, payloadBytes, false,
-                false, Objects.requireNonNull(factory, "factory"), null);
+                false, 0, Objects.requireNonNull(factory, "factory"), null);
     }
 
     /**
@@ -134,7 +137,7 @@ public final class Scenario {
      */
     public static Scenario roundTrip(String key, String mode, Wait wait, int payloadBytes, RoundTripFactory factory) {
         return new Scenario(key, Kind.ROUND_TRIP, Objects.requireNonNull(mode, "mode"), wait, payloadBytes, false,
-                false, null, Objects.requireNonNull(factory, "factory"));
+                false, 0, null, Objects.requireNonNull(factory, "factory"));
     }
 
     /**
@@ -144,7 +147,7 @@ public final class Scenario {
      * @return a baseline copy
      */
     public Scenario asBaseline() {
-        return new Scenario(key, kind, mode, wait, payloadBytes, true, lossless, oneWay, roundTrip);
+        return new Scenario(key, kind, mode, wait, payloadBytes, true, lossless, maxDatagramBytes, oneWay, roundTrip);
     }
 
     /**
@@ -155,7 +158,19 @@ public final class Scenario {
      * @return a lossless copy
      */
     public Scenario asLossless() {
-        return new Scenario(key, kind, mode, wait, payloadBytes, baseline, true, oneWay, roundTrip);
+        return new Scenario(key, kind, mode, wait, payloadBytes, baseline, true, maxDatagramBytes, oneWay, roundTrip);
+    }
+
+    /**
+     * This scenario with the largest datagram its subject was configured to send stated, for the
+     * report (a protocol that packs or fragments messages: how large its datagrams may grow).
+     *
+     * @param bytes the configured limit on a datagram's UDP payload, 1..65507
+     * @return a copy that states it
+     */
+    public Scenario withMaxDatagramBytes(int bytes) {
+        checkArgument(bytes >= 1 && bytes <= 65_507, "maxDatagramBytes must be in 1..65507: %s", bytes);
+        return new Scenario(key, kind, mode, wait, payloadBytes, baseline, lossless, bytes, oneWay, roundTrip);
     }
 
     /**
@@ -202,6 +217,11 @@ public final class Scenario {
     /** Whether the transport delivers every message, so a round drains until all have arrived. */
     public boolean isLossless() {
         return lossless;
+    }
+
+    /** The configured limit on the subject's datagrams, if the scenario states one. */
+    public OptionalInt maxDatagramBytes() {
+        return maxDatagramBytes == 0 ? OptionalInt.empty() : OptionalInt.of(maxDatagramBytes);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.udpkit.cli.bench;
 
 import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.core.protocol.EngineConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,14 @@ public final class Scenarios {
     public static final List<Integer> THROUGHPUT_PAYLOADS = List.of(64, 1_200);
     /** The round-trip message size. */
     public static final int ROUND_TRIP_PAYLOAD = 64;
+    /**
+     * The datagram size of the framed rows whose messages do not fit whole in the engine's default
+     * 1,200-byte datagrams: the largest UDP payload a 1,500-byte Ethernet MTU carries without IP
+     * fragmentation (1,500 less 20 bytes of IPv4 and 8 of UDP header), what a real LAN carries.
+     */
+    public static final int LAN_DATAGRAM_BYTES = 1_472;
+    /** Messages up to this size travel whole in the engine's default datagrams, and run on its defaults. */
+    static final int DEFAULT_DATAGRAM_MESSAGE_LIMIT = 1_024;
 
     /** The udpkit modes measured one way; a mode is added by adding it here. */
     static final List<DeliveryMode> UDPKIT_THROUGHPUT_MODES =
@@ -27,8 +36,25 @@ public final class Scenarios {
     }
 
     /**
+     * The protocol settings udpkit's framed modes are measured with at a message size: the
+     * engine's defaults for small messages (64 bytes), and datagrams of {@link #LAN_DATAGRAM_BYTES}
+     * for messages near a path MTU (1,200 bytes), which the default 1,200-byte datagrams (header
+     * included) would split in two.
+     *
+     * @param payloadBytes the message size
+     * @return the settings
+     */
+    public static EngineConfig engineConfig(int payloadBytes) {
+        if (payloadBytes <= DEFAULT_DATAGRAM_MESSAGE_LIMIT) {
+            return EngineConfig.defaults();
+        }
+        return EngineConfig.builder().maxDatagramSize(LAN_DATAGRAM_BYTES).build();
+    }
+
+    /**
      * Every standard scenario, baselines first within each kind: one-way throughput at each size
-     * (baseline, udpkit modes, TCP), then round trips (each blocking and busy-spinning).
+     * (baseline, udpkit modes, TCP), then round trips (each blocking and busy-spinning; udpkit's
+     * event-driven, in its handlers, and with the application's thread in {@code receive()}).
      *
      * @return a new list
      */
@@ -47,6 +73,7 @@ public final class Scenarios {
         for (DeliveryMode mode : UDPKIT_ROUND_TRIP_MODES) {
             for (Scenario.Wait wait : Scenario.Wait.values()) {
                 all.add(UdpkitScenarios.roundTrip(mode, wait, ROUND_TRIP_PAYLOAD));
+                all.add(UdpkitScenarios.roundTripReceive(mode, wait, ROUND_TRIP_PAYLOAD));
             }
         }
         for (Scenario.Wait wait : Scenario.Wait.values()) {
@@ -62,11 +89,16 @@ public final class Scenarios {
      */
     public static List<String> notes() {
         return List.of(
+                "udpkit round trips: 'udpkit RAW' and 'udpkit RELIABLE' run the ping-pong in the endpoints' handlers "
+                        + "on their I/O threads (one wake per datagram each side, as the baseline's threads); "
+                        + "', receive()' rows have the client's own thread block in receive(), one more hand-off per echo.",
                 "busy-spin: two threads spin in every row; for udpkit they are the endpoints' I/O threads "
-                        + "(busySpin()), and the client's thread takes the echo with a blocking receive.",
+                        + "(busySpin()), and any other thread blocks.",
                 "udpkit UNRELIABLE and RELIABLE send a new array per message (the engine keeps it until sent or "
                         + "acknowledged); RAW reuses one, as its send is done when it returns.",
-                "udpkit's framed modes run with the engine's defaults: datagrams of at most 1,200 bytes with the "
-                        + "header, so a 1,200-byte message travels as two fragments.");
+                "udpkit's framed modes run with the engine's defaults (datagrams of at most 1,200 bytes, header "
+                        + "included) at 64 B; at 1,200 B with maxDatagramSize " + LAN_DATAGRAM_BYTES
+                        + " (Ethernet MTU 1,500 less IPv4 and UDP headers), so each message travels whole "
+                        + "(JSON: maxDatagramBytes).");
     }
 }

@@ -11,15 +11,27 @@ import io.github.udpkit.core.Udp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * udpkit's endpoints as an application uses them: {@code Udp.endpoint(Codecs.bytes())}, a send per
  * message from the application's thread, received messages handed to an {@code onMessage} handler
- * on the endpoint's I/O thread (throughput), or taken by the application's thread for a round
- * trip with a blocking {@code receive}. In busy-spin mode the endpoints are built {@code busySpin()},
- * so their I/O threads spin on the sockets, and the client's thread still blocks: two threads spin,
- * as in the raw and TCP rows, where a third would starve one of them on two cores.
+ * on the endpoint's I/O thread (throughput).
+ *
+ * <p>Round trips come in two forms. The event-driven one is the fair match of the baseline, where
+ * each side has one thread that wakes once per datagram: the ping-pong runs in the endpoints'
+ * handlers (the client's handler records the round trip and sends the next ping from its I/O
+ * thread), and the benchmark's thread only waits for the round to end. The {@code receive()} one
+ * is how an application with a thread of its own uses udpkit: that thread blocks in
+ * {@code receive}, so each echo costs one more hand-off, from the I/O thread through the inbox.
+ * In busy-spin mode the endpoints are built {@code busySpin()}, so their I/O threads spin on the
+ * sockets; any other thread still blocks: two threads spin, as in the raw and TCP rows, where a
+ * third would starve one of them on two cores.
+ *
+ * <p>The framed modes run on the engine's defaults, except that messages too large to travel
+ * whole in its default 1,200-byte datagrams get datagrams of {@link Scenarios#LAN_DATAGRAM_BYTES}
+ * (see {@link Scenarios#engineConfig}).
  */
 final class UdpkitScenarios {
 
@@ -39,27 +51,52 @@ final class UdpkitScenarios {
     static Scenario throughput(DeliveryMode mode, int payloadBytes) {
         Scenario s = Scenario.throughput(key(mode), label(mode), Scenario.Wait.BLOCKING, payloadBytes,
                 counter -> new Stream(mode, payloadBytes, counter));
+        if (mode.isFramed()) {
+            s = s.withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize());
+        }
         return mode.isReliable() ? s.asLossless() : s;
     }
 
+    /** The event-driven round trip: ping and echo both answered in the endpoints' handlers. */
     static Scenario roundTrip(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) {
-        return Scenario.roundTrip(key(mode), label(mode), wait, payloadBytes, () -> new Ping(mode, wait, payloadBytes));
+        Scenario s = Scenario.roundTrip(key(mode), label(mode), wait, payloadBytes,
+                () -> new HandlerPing(mode, wait, payloadBytes));
+        return mode.isFramed() ? s.withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize()) : s;
     }
 
-    private static Endpoint<byte[]> open(DeliveryMode mode) {
-        return open(mode, Scenario.Wait.BLOCKING);
+    /** The round trip of a client whose own thread blocks in {@code receive()} for each echo. */
+    static Scenario roundTripReceive(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) {
+        Scenario s = Scenario.roundTrip(key(mode) + "-receive", label(mode) + ", receive()", wait, payloadBytes,
+                () -> new ReceivePing(mode, wait, payloadBytes));
+        return mode.isFramed() ? s.withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize()) : s;
     }
 
-    private static Endpoint<byte[]> open(DeliveryMode mode, Scenario.Wait wait) {
+    private static Endpoint<byte[]> open(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) {
         EndpointBuilder<byte[]> builder = Udp.endpoint(Codecs.bytes())
                 .bind(Loopback.anyPort())
                 .mode(mode)
                 .receiveBufferSize(Loopback.SOCKET_BUFFER_BYTES)
                 .sendBufferSize(Loopback.SOCKET_BUFFER_BYTES);
+        if (mode.isFramed()) {
+            builder.protocol(Scenarios.engineConfig(payloadBytes));
+        }
         if (wait == Scenario.Wait.BUSY_SPIN) {
             builder.busySpin();
         }
         return builder.open();
+    }
+
+    /** Opens a pair of endpoints, closing the first if the second cannot open. */
+    private static List<Endpoint<byte[]>> openPair(DeliveryMode mode, Scenario.Wait wait, int payloadBytes)
+            throws IOException {
+        Endpoint<byte[]> first = null;
+        try {
+            first = open(mode, wait, payloadBytes);
+            return List.of(first, open(mode, wait, payloadBytes));
+        } catch (RuntimeException e) {
+            Loopback.closeAll(first);
+            throw e;
+        }
     }
 
     /** A sending endpoint used from the benchmark's thread, a receiving endpoint counting in its handler. */
@@ -73,17 +110,9 @@ final class UdpkitScenarios {
         Stream(DeliveryMode mode, int payloadBytes, SequenceCounter counter) throws Exception {
             this.mode = mode;
             this.payloadBytes = payloadBytes;
-            Endpoint<byte[]> r = null;
-            Endpoint<byte[]> s = null;
-            try {
-                r = open(mode);
-                s = open(mode);
-            } catch (RuntimeException e) {
-                Loopback.closeAll(r, s);
-                throw e;
-            }
-            this.receiver = r;
-            this.sender = s;
+            List<Endpoint<byte[]>> pair = openPair(mode, Scenario.Wait.BLOCKING, payloadBytes);
+            this.receiver = pair.get(0);
+            this.sender = pair.get(1);
             this.target = receiver.localAddress();
             receiver.onMessage(message -> counter.accept(message.payload()));
         }
@@ -104,33 +133,24 @@ final class UdpkitScenarios {
     }
 
     /**
-     * A client endpoint whose thread blocks in {@code receive}, an echo endpoint that answers from
-     * its handler; in busy-spin mode both endpoints' I/O threads spin on their sockets.
+     * A client endpoint whose application thread blocks in {@code receive} for each echo, and an
+     * echo endpoint that answers from its handler.
      */
-    private static final class Ping implements RoundTrip {
+    private static final class ReceivePing implements RoundTrip {
         private final DeliveryMode mode;
         private final Endpoint<byte[]> client;
         private final Endpoint<byte[]> server;
         private final InetSocketAddress serverAddress;
         private final byte[] message;
 
-        Ping(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) throws Exception {
+        ReceivePing(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) throws Exception {
             this.mode = mode;
-            Endpoint<byte[]> c = null;
-            Endpoint<byte[]> s = null;
-            try {
-                c = open(mode, wait);
-                s = open(mode, wait);
-            } catch (RuntimeException e) {
-                Loopback.closeAll(c, s);
-                throw e;
-            }
-            this.client = c;
-            this.server = s;
+            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes);
+            this.client = pair.get(0);
+            this.server = pair.get(1);
             this.serverAddress = server.localAddress();
             this.message = new byte[payloadBytes];
-            Endpoint<byte[]> echo = server;
-            echo.onMessage(m -> echo.send(m.payload()).to(m.sender()));
+            echoFromHandler(server);
         }
 
         @Override
@@ -154,6 +174,138 @@ final class UdpkitScenarios {
                     return true;
                 }
             }
+        }
+
+        @Override
+        public void close() throws IOException {
+            Loopback.closeAll(client, server);
+        }
+    }
+
+    private static void echoFromHandler(Endpoint<byte[]> server) {
+        server.onMessage(m -> server.send(m.payload()).to(m.sender()));
+    }
+
+    /**
+     * The event-driven pair: the client's handler, on its I/O thread, takes each echo, records the
+     * round trip and sends the next ping; the echo endpoint answers from its handler. Each side
+     * wakes once per datagram, as the baseline's threads do. The benchmark's thread starts a round
+     * with the first ping and then only waits; it stands in for a lost echo after
+     * {@link Loopback#ECHO_TIMEOUT_NANOS} by counting the ping lost and sending the next one.
+     */
+    private static final class HandlerPing implements RoundTrip {
+        private final DeliveryMode mode;
+        private final int payloadBytes;
+        private final Endpoint<byte[]> client;
+        private final Endpoint<byte[]> server;
+        private final InetSocketAddress serverAddress;
+        /** The round under way; null between rounds. */
+        private volatile Round round;
+
+        HandlerPing(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) throws Exception {
+            this.mode = mode;
+            this.payloadBytes = payloadBytes;
+            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes);
+            this.client = pair.get(0);
+            this.server = pair.get(1);
+            this.serverAddress = server.localAddress();
+            echoFromHandler(server);
+            client.onMessage(this::onEcho);
+        }
+
+        /** One round's state, guarded by its own lock: the client's I/O thread and the benchmark's thread share it. */
+        private static final class Round {
+            final long[] samples;
+            final long deadline;
+            int count;
+            long lost;
+            long expected;
+            long sentAt;
+            boolean finished;
+
+            Round(long[] samples, long deadline, long first) {
+                this.samples = samples;
+                this.deadline = deadline;
+                this.expected = first;
+            }
+        }
+
+        @Override
+        public boolean ping(long sequence) throws Exception {
+            long[] one = new long[1];
+            return pingUntil(sequence, System.nanoTime(), one).samples() == 1;
+        }
+
+        @Override
+        public Tally pingUntil(long firstSequence, long deadlineNanos, long[] samples) throws Exception {
+            if (samples.length == 0) {
+                return new Tally(0, 0);
+            }
+            Round r = new Round(samples, deadlineNanos, firstSequence);
+            synchronized (r) {
+                r.sentAt = System.nanoTime();
+            }
+            round = r;
+            try {
+                // Sent without the lock held, so the echo's handler never waits for this thread.
+                send(firstSequence);
+                synchronized (r) {
+                    while (!r.finished) {
+                        if (!client.isOpen()) {
+                            throw new IllegalStateException("client endpoint closed during a round");
+                        }
+                        long now = System.nanoTime();
+                        long waited = now - r.sentAt;
+                        if (waited >= Loopback.ECHO_TIMEOUT_NANOS) {
+                            r.lost++; // its echo, if it ever comes, no longer matches
+                            if (now - r.deadline >= 0) {
+                                r.finished = true;
+                                break;
+                            }
+                            r.expected++;
+                            r.sentAt = now;
+                            send(r.expected);
+                            continue;
+                        }
+                        long waitMillis = Math.max(1, (Loopback.ECHO_TIMEOUT_NANOS - waited) / 1_000_000);
+                        r.wait(waitMillis);
+                    }
+                    return new Tally(r.count, r.lost);
+                }
+            } finally {
+                round = null;
+            }
+        }
+
+        /** On the client's I/O thread: one echo. */
+        private void onEcho(Message<byte[]> echo) {
+            long now = System.nanoTime();
+            Round r = round;
+            byte[] payload = echo.payload();
+            if (r == null || payload.length < Stamp.LENGTH) {
+                return;
+            }
+            long next;
+            synchronized (r) {
+                if (r.finished || Stamp.sequence(payload) != r.expected) {
+                    return; // late: an echo of a ping already counted lost
+                }
+                r.samples[r.count++] = now - r.sentAt;
+                if (r.count == r.samples.length || now - r.deadline >= 0) {
+                    r.finished = true;
+                    r.notifyAll();
+                    return;
+                }
+                next = ++r.expected;
+                r.sentAt = System.nanoTime();
+            }
+            send(next);
+        }
+
+        private void send(long sequence) {
+            byte[] message = new byte[payloadBytes];
+            Stamp.put(message, 0, sequence);
+            client.send(message).to(serverAddress);
         }
 
         @Override

@@ -66,6 +66,23 @@ class BenchCommandTest {
         Map<?, ?> udpkit = (Map<?, ?>) records.get(1);
         assertEquals("udpkit RAW", udpkit.get("mode"));
         assertEquals("udpkit-raw.throughput.64", udpkit.get("id"));
+        assertTrue(udpkit.containsKey("maxDatagramBytes"), udpkit::toString);
+        assertNull(udpkit.get("maxDatagramBytes"), "RAW sends each message as it is");
+    }
+
+    @Test
+    void shouldRecordTheDatagramSizeOfAFramedRowInTheJson() {
+        Scenario reliable = Scenarios.standard().stream().filter(s -> s.id().equals("udpkit-reliable.throughput.1200"))
+                .findFirst().orElseThrow();
+        Result result = new Result(reliable, 1, new Spread(1, 1, 1), 0, null, null, null, null, null, 0.25);
+        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", 2, "os");
+        List<?> records = (List<?>) MiniJson.parse(JsonReport.toJson(List.of(result), env, BenchPlan.quick().build(),
+                "bench"));
+        assertEquals(1472.0, ((Map<?, ?>) records.get(0)).get("maxDatagramBytes"));
+        assertEquals(0.25, ((Map<?, ?>) records.get(0)).get("otherCpuShare"));
+        assertTrue(ResultTable.render(List.of(result), env, List.of()).lines()
+                .anyMatch(l -> l.startsWith("throughput") && l.endsWith("25%")), "the table states others' CPU");
+        assertTrue(Scenarios.notes().stream().anyMatch(n -> n.contains("maxDatagramSize 1472")), Scenarios.notes()::toString);
     }
 
     /** Stands in for the udpkit command, whose standard options (help, version, -v) subcommands inherit. */

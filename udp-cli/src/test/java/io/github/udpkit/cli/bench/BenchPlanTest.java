@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.core.protocol.EngineConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,61 @@ class BenchPlanTest {
         for (Scenario s : all) {
             assertEquals(1, all.stream().filter(b -> b.isBaselineFor(s)).count(), () -> s + " needs one baseline");
         }
+    }
+
+    @Test
+    void shouldOfferUdpkitRoundTripsEventDrivenAndThroughReceiveInBothWaitModes() {
+        List<Scenario> all = Scenarios.standard();
+        for (String key : List.of("udpkit-raw", "udpkit-reliable", "udpkit-raw-receive", "udpkit-reliable-receive")) {
+            for (String wait : List.of("blocking", "busy-spin")) {
+                String id = key + ".rtt-" + wait + ".64";
+                Scenario s = all.stream().filter(x -> x.id().equals(id)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no " + id + " in " + all));
+                assertEquals(key.endsWith("-receive"), s.mode().endsWith(", receive()"), s::mode);
+            }
+        }
+    }
+
+    @Test
+    void shouldStateTheDatagramSizeOfEveryFramedRowAndFitA1200ByteMessageWhole() {
+        assertEquals(EngineConfig.defaults().toString(), Scenarios.engineConfig(64).toString(), "64-byte rows run on the defaults");
+        assertEquals(1_472, Scenarios.engineConfig(1_200).maxDatagramSize());
+        for (Scenario s : Scenarios.standard()) {
+            boolean framed = s.key().startsWith("udpkit-") && !s.key().startsWith("udpkit-raw");
+            assertEquals(framed, s.maxDatagramBytes().isPresent(), s::toString);
+            if (framed) {
+                assertEquals(s.payloadBytes() == 1_200 ? 1_472 : 1_200, s.maxDatagramBytes().getAsInt(), s::toString);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Scenarios.standard().get(0).withMaxDatagramBytes(0));
+    }
+
+    @Test
+    void shouldTallyRoundsOfBlockingPingsAndNumberThemOnFromTheFirst() throws Exception {
+        List<Long> pinged = new ArrayList<>();
+        RoundTrip everyThirdLost = new RoundTrip() {
+            @Override
+            public boolean ping(long sequence) {
+                pinged.add(sequence);
+                return sequence % 3 != 0;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        long[] samples = new long[5];
+        RoundTrip.Tally full = everyThirdLost.pingUntil(10, Long.MAX_VALUE, samples);
+        assertEquals(new RoundTrip.Tally(5, 2), full, "stops when the samples are full");
+        assertEquals(List.of(10L, 11L, 12L, 13L, 14L, 15L, 16L), pinged);
+        assertEquals(7, full.pings());
+        assertTrue(Arrays.stream(samples).allMatch(t -> t >= 0));
+
+        pinged.clear();
+        RoundTrip.Tally late = everyThirdLost.pingUntil(20, System.nanoTime() - 1, samples);
+        assertEquals(new RoundTrip.Tally(1, 0), late, "a passed deadline still measures the ping under way");
+        assertEquals(List.of(20L), pinged);
+        assertMessage("counts must not be negative: samples -1, lost 0", () -> new RoundTrip.Tally(-1, 0));
     }
 
     @Test

@@ -60,8 +60,9 @@ class BenchRunnerTest {
     void shouldMeasureOrderedRoundTripPercentilesForEveryWaitMode() {
         List<Result> results = new BenchRunner(TINY, line -> { })
                 .run(pick("baseline.rtt-blocking.64", "baseline.rtt-busy-spin.64", "udpkit-raw.rtt-blocking.64",
-                        "udpkit-raw.rtt-busy-spin.64", "udpkit-reliable.rtt-blocking.64", "tcp.rtt-blocking.64",
-                        "tcp.rtt-busy-spin.64"));
+                        "udpkit-raw.rtt-busy-spin.64", "udpkit-reliable.rtt-blocking.64",
+                        "udpkit-reliable.rtt-busy-spin.64", "udpkit-raw-receive.rtt-blocking.64",
+                        "udpkit-reliable-receive.rtt-busy-spin.64", "tcp.rtt-blocking.64", "tcp.rtt-busy-spin.64"));
 
         for (Result r : results) {
             assertNull(r.failure(), () -> r.scenario() + " failed: " + r.failure());

@@ -23,6 +23,8 @@ import io.github.udpkit.core.protocol.EngineOutput;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,20 +39,21 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +86,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** How long a RAW sender parks between attempts while the socket's send buffer is full. */
     private static final long SEND_RETRY_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final Object CLOSED = new Object();
+    /** The one key is the channel's, and readiness is acted on by reading: the selection itself is not needed. */
+    private static final Consumer<SelectionKey> IGNORE_KEY = key -> { };
     /** How many impaired datagrams may be held back by a delay at once. */
     private static final int MAX_DELAYED = 10_000;
 
@@ -92,7 +97,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final SelectionKey key;
     private final InetSocketAddress localAddress;
     private final Thread ioThread;
-    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    /**
+     * Commands for the I/O thread, newest first: a sender pushes with one compare-and-set and
+     * allocates no queue node, and the I/O thread takes the whole stack with one swap per turn.
+     */
+    private final AtomicReference<Command> commands = new AtomicReference<>();
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean sleeping = new AtomicBoolean();
@@ -104,8 +113,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final Engine engine;
     private final Output output = new Output();
     /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
-    private final ConcurrentHashMap<InetSocketAddress, Semaphore> peerPermits = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, SendWindow> windows = new ConcurrentHashMap<>();
+    /** Windows with permits earned on the I/O thread and not yet returned. I/O thread only. */
+    private final ArrayList<SendWindow> windowsToReturn = new ArrayList<>();
     private final int permitsPerPeer;
+    /**
+     * When the datagram being processed arrived, read from the clock on its first delivered message
+     * only: the messages packed in one datagram arrived together. I/O thread only; null between datagrams.
+     */
+    private Instant arrival;
+    /** Whether the loop's last turn found nothing to do and went idle. I/O thread only. */
+    private boolean afterIdle;
     private final AddressFilter filter;
     private final RateLimiter rateLimiter; // null when there is no limit; I/O thread only
     /** Impairs outgoing datagrams; null when none. Guarded by itself: RAW senders share it. */
@@ -116,12 +134,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final PriorityQueue<Delayed> delayed = new PriorityQueue<>();
     private long delayedOrder;
 
-    private final LongAdder datagramsSent = new LongAdder();
-    private final LongAdder bytesSent = new LongAdder();
-    private final LongAdder datagramsReceived = new LongAdder();
-    private final LongAdder bytesReceived = new LongAdder();
-    private final LongAdder messagesSent = new LongAdder();
-    private final LongAdder messagesDelivered = new LongAdder();
+    // What callers' threads count (RAW sends) needs atomic adds; what only the I/O thread counts
+    // (receipts, the engine's transmissions, framed sends) needs none.
+    private final LongAdder rawDatagramsSent = new LongAdder();
+    private final LongAdder rawBytesSent = new LongAdder();
+    private final LongAdder rawMessagesSent = new LongAdder();
+    private final IoCounter framedDatagramsSent = new IoCounter();
+    private final IoCounter framedBytesSent = new IoCounter();
+    private final IoCounter framedMessagesSent = new IoCounter();
+    private final IoCounter datagramsReceived = new IoCounter();
+    private final IoCounter bytesReceived = new IoCounter();
+    private final IoCounter messagesDelivered = new IoCounter();
     private final LongAdder decodeFailures = new LongAdder();
     private final LongAdder oversized = new LongAdder();
     private final LongAdder receiveQueueDrops = new LongAdder();
@@ -277,12 +300,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
-                .datagramsSent(datagramsSent.sum())
-                .bytesSent(bytesSent.sum())
-                .datagramsReceived(datagramsReceived.sum())
-                .bytesReceived(bytesReceived.sum())
-                .messagesSent(messagesSent.sum())
-                .messagesDelivered(messagesDelivered.sum())
+                .datagramsSent(rawDatagramsSent.sum() + framedDatagramsSent.get())
+                .bytesSent(rawBytesSent.sum() + framedBytesSent.get())
+                .datagramsReceived(datagramsReceived.get())
+                .bytesReceived(bytesReceived.get())
+                .messagesSent(rawMessagesSent.sum() + framedMessagesSent.get())
+                .messagesDelivered(messagesDelivered.get())
                 .decodeFailures(decodeFailures.sum())
                 .oversized(oversized.sum() + engineOversized)
                 .receiveQueueDrops(receiveQueueDrops.sum())
@@ -362,29 +385,38 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         if (mode.isFramed()) {
             return sendFramed(bytes, mode, to);
         }
-        messagesSent.increment();
+        rawMessagesSent.increment();
         return sendRaw(bytes, to);
     }
 
     private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, InetSocketAddress to) {
-        Semaphore permits = acquirePermit(to);
-        CompletableFuture<Void> completion = new CompletableFuture<>();
-        // Runs on whichever thread completes the send: the I/O thread, or close().
-        completion.whenComplete((ignored, failure) -> permits.release());
-        messagesSent.increment();
-        runOnIoThread(new SendCommand(to, mode, bytes, completion));
-        return completion;
+        SendWindow window = acquirePermit(to);
+        // One object is the caller's future, the engine's completion and the command: a send
+        // allocates nothing else here (see SendCommand for how its permit comes back).
+        SendCommand command = new SendCommand(this, window, to, mode, bytes);
+        runOnIoThread(command);
+        return command;
     }
 
-    private Semaphore acquirePermit(InetSocketAddress to) {
-        if (peerPermits.size() > 2 * settings.protocol().maxPeers()) {
-            peerPermits.values().removeIf(s -> s.availablePermits() >= permitsPerPeer);
+    private SendWindow acquirePermit(InetSocketAddress to) {
+        SendWindow window = windows.get(to);
+        if (window == null) {
+            if (windows.size() > 2 * settings.protocol().maxPeers()) {
+                windows.values().removeIf(w -> w.permits.availablePermits() >= permitsPerPeer);
+            }
+            window = windows.computeIfAbsent(to, k -> new SendWindow(permitsPerPeer));
         }
-        Semaphore permits = peerPermits.computeIfAbsent(to, k -> new Semaphore(permitsPerPeer));
+        Semaphore permits = window.permits;
         if (permits.tryAcquire()) {
-            return permits;
+            return window;
         }
         boolean onIoThread = Thread.currentThread() == ioThread;
+        if (onIoThread) {
+            returnEarnedPermits(); // what this turn of the loop earned is room too
+            if (permits.tryAcquire()) {
+                return window;
+            }
+        }
         if (onIoThread || settings.failFast()) {
             throw new BackPressureException("send window to " + to + " is full: " + permitsPerPeer
                     + " messages queued or unacknowledged" + (onIoThread ? " (a send on the I/O thread never waits)" : ""));
@@ -402,35 +434,131 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             permits.release();
             throw closedException();
         }
-        return permits;
+        return window;
     }
 
-    /** A framed send on its way to the engine; fails its caller if the endpoint closes first. */
-    private final class SendCommand implements Cancellable {
+    /** A peer's send window: one permit per framed message queued or unacknowledged. */
+    private static final class SendWindow {
+        final Semaphore permits;
+        /** Permits of completed sends not yet returned to {@link #permits}. I/O thread only. */
+        int earned;
+
+        SendWindow(int size) {
+            this.permits = new Semaphore(size);
+        }
+    }
+
+    /**
+     * Called once per completed framed send, before its caller can see it complete, so that a
+     * caller who saw its send complete finds the room. While senders wait for room, though, an
+     * acknowledgement that completes dozens of packed messages should wake them once, not once a
+     * message: then the I/O thread counts the permits and {@link #returnEarnedPermits} returns
+     * them at the end of its turn.
+     */
+    private void returnPermit(SendWindow window) {
+        if (Thread.currentThread() == ioThread && window.permits.hasQueuedThreads()) {
+            if (window.earned++ == 0) {
+                windowsToReturn.add(window);
+            }
+        } else {
+            window.permits.release();
+        }
+    }
+
+    /** On the I/O thread: returns the permits earned since the last call. */
+    private void returnEarnedPermits() {
+        for (int i = 0; i < windowsToReturn.size(); i++) {
+            SendWindow window = windowsToReturn.get(i);
+            int n = window.earned;
+            window.earned = 0;
+            window.permits.release(n);
+        }
+        windowsToReturn.clear();
+    }
+
+    /**
+     * A framed send: the future its caller holds, the completion the engine completes and the
+     * command that carries it to the I/O thread, in one object. Its permit goes back when the
+     * engine is done with the message: the engine completes its futures on the I/O thread only,
+     * so a completion there returns the permit (once: a plain flag only that thread writes), and
+     * a caller who completes or cancels the future from its own thread leaves the permit held
+     * until the engine is done, so the window counts what the engine really holds. A send the
+     * engine never got (the endpoint closed first) returns its permit when it is cancelled.
+     */
+    private static final class SendCommand extends CompletableFuture<Void> implements Cancellable {
+
+        private final DatagramEndpoint<?> endpoint;
+        private final SendWindow window;
         private final InetSocketAddress to;
         private final DeliveryMode mode;
         private final byte[] bytes;
-        private final CompletableFuture<Void> completion;
+        private Command next;
+        private boolean settled;
 
-        SendCommand(InetSocketAddress to, DeliveryMode mode, byte[] bytes, CompletableFuture<Void> completion) {
+        SendCommand(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, DeliveryMode mode,
+                    byte[] bytes) {
+            this.endpoint = endpoint;
+            this.window = window;
             this.to = to;
             this.mode = mode;
             this.bytes = bytes;
-            this.completion = completion;
+        }
+
+        @Override
+        public Command next() {
+            return next;
+        }
+
+        @Override
+        public void next(Command command) {
+            next = command;
         }
 
         @Override
         public void run() {
+            submit(System.nanoTime());
+        }
+
+        /** On the I/O thread: hands the message to the engine. */
+        void submit(long now) {
+            // Counted here, on the one thread that writes this counter, rather than on the
+            // caller's, where an atomic add would share cache lines with the I/O thread's counters.
+            endpoint.framedMessagesSent.add(1);
             try {
-                engine.send(to, mode, bytes, completion, System.nanoTime());
+                endpoint.engine.send(to, mode, bytes, this, now);
             } catch (RuntimeException e) {
-                completion.completeExceptionally(e);
+                completeExceptionally(e);
             }
         }
 
         @Override
         public void cancel(UdpException reason) {
-            completion.completeExceptionally(reason);
+            // Never submitted, so the engine will never complete it: its permit comes back here,
+            // which also wakes a sender waiting for room to find the endpoint closed.
+            if (!settled) {
+                settled = true;
+                endpoint.returnPermit(window);
+            }
+            super.completeExceptionally(reason);
+        }
+
+        @Override
+        public boolean complete(Void value) {
+            settle();
+            return super.complete(value);
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable failure) {
+            settle();
+            return super.completeExceptionally(failure);
+        }
+
+        private void settle() {
+            if (Thread.currentThread() == endpoint.ioThread && !settled) {
+                settled = true;
+                endpoint.returnPermit(window);
+            }
         }
     }
 
@@ -458,8 +586,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             while (true) {
                 int written = channel.send(buffer, to);
                 if (written > 0 || bytes.length == 0) {
-                    datagramsSent.increment();
-                    bytesSent.add(written);
+                    rawDatagramsSent.increment();
+                    rawBytesSent.add(written);
                     return CompletableFuture.completedFuture(null);
                 }
                 // The socket's send buffer is full: wait for room, boundedly.
@@ -485,16 +613,18 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
         try {
             while (!closed.get()) {
-                boolean busy = runCommands();
+                boolean busy = runCommands(System.nanoTime());
                 busy |= readDatagrams(buffer, System.nanoTime());
                 busy |= releaseDelayed(System.nanoTime());
                 // The engine transmits only here: what the reads and sends above queued goes out
                 // packed into as few datagrams as fit, with the acknowledgements riding along.
                 long deadline = engine == null ? Long.MAX_VALUE : engine.update(System.nanoTime());
+                returnEarnedPermits();
                 Delayed next = delayed.peek();
                 if (next != null) {
                     deadline = Math.min(deadline, next.due);
                 }
+                afterIdle = !busy;
                 if (!busy) {
                     idle(deadline, System.nanoTime());
                 }
@@ -512,15 +642,23 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
-    private boolean runCommands() {
+    /** Runs the queued commands; the sends among them all take the turn's time, one clock read for the lot. */
+    private boolean runCommands(long now) {
         boolean ran = false;
-        for (Runnable command; (command = commands.poll()) != null; ) {
+        for (Command command = takeCommands(); command != null; ) {
+            Command next = command.next();
+            command.next(null); // a caller may keep its future: it must not keep the later commands
             ran = true;
             try {
-                command.run();
+                if (command instanceof SendCommand send) {
+                    send.submit(now);
+                } else {
+                    command.run();
+                }
             } catch (RuntimeException e) {
                 reportError(e);
             }
+            command = next;
         }
         return ran;
     }
@@ -536,7 +674,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 return i > 0;
             }
             buffer.flip();
-            datagramsReceived.increment();
+            datagramsReceived.add(1);
             bytesReceived.add(buffer.remaining());
             if (inImpairer != null) {
                 InetSocketAddress source = (InetSocketAddress) from;
@@ -552,6 +690,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             } else {
                 onDatagram((InetSocketAddress) from, buffer, now);
             }
+            if (i == 0 && afterIdle && engine != null) {
+                // After a quiet spell the first datagram is likely one whose answer someone waits
+                // for (a request, a ping): what the engine has for it goes out now, not after the
+                // read that finds the socket empty. Under load the loop never idles, so datagrams
+                // stay packed as they were.
+                engine.update(now);
+            }
             if (readPaused) {
                 return true;
             }
@@ -565,17 +710,22 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             filtered.increment();
             return;
         }
-        if (engine != null) {
-            engine.receive(from, datagram, now);
-            return;
-        }
-        if (datagram.remaining() > settings.maxMessageSize()) {
+        if (datagram.remaining() > settings.maxMessageSize() && engine == null) {
             oversized.increment();
             throttledLog.debug(now, "endpoint {}: dropped a {}-byte datagram from {}, larger than the limit of {}",
                     localAddress, datagram.remaining(), from, settings.maxMessageSize());
             return;
         }
-        deliver(from, DeliveryMode.RAW, datagram, now);
+        arrival = null;
+        try {
+            if (engine != null) {
+                engine.receive(from, datagram, now);
+            } else {
+                deliver(from, DeliveryMode.RAW, datagram, now);
+            }
+        } finally {
+            arrival = null; // what the engine delivers outside a receive arrived at another time
+        }
     }
 
     private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now) {
@@ -597,15 +747,20 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             reportError(new CodecException("codec " + settings.codec() + " decoded a message from " + from + " to null"));
             return;
         }
-        Message<T> message = new Message<>(value, from, localAddress, Instant.now(), mode);
+        Instant receivedAt = arrival;
+        if (receivedAt == null) {
+            receivedAt = Instant.now();
+            arrival = receivedAt;
+        }
+        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode);
         MessageHandler<T> h = handler;
         if (h != null) {
-            messagesDelivered.increment();
+            messagesDelivered.add(1);
             invokeHandler(h, message);
         } else if (!mode.isReliable() && inbox.size() >= settings.receiveQueueCapacity()) {
             receiveQueueDrops.increment();
         } else {
-            messagesDelivered.increment();
+            messagesDelivered.add(1);
             inbox.add(message);
             if (inbox.size() >= settings.receiveQueueCapacity() && mode.isReliable()) {
                 pauseReading();
@@ -641,28 +796,25 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         sleeping.set(true);
         try {
-            if (!commands.isEmpty() || closed.get()) {
+            if (commands.get() != null || closed.get()) {
                 return;
             }
             long waitNanos = deadlineNanos == Long.MAX_VALUE ? 0 : deadlineNanos - now;
+            // With an action the selector keeps no selected-key set: nothing to add to, nothing to clear.
             if (deadlineNanos != Long.MAX_VALUE && waitNanos <= 0) {
-                selector.selectNow();
+                selector.selectNow(IGNORE_KEY);
             } else {
                 // select(0) waits for ever; round up so a deadline is never missed by a millisecond.
-                selector.select(waitNanos == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+                selector.select(IGNORE_KEY,
+                        waitNanos == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
             }
-            selector.selectedKeys().clear();
         } finally {
             sleeping.set(false);
         }
     }
 
     private void shutdown() {
-        for (Runnable command; (command = commands.poll()) != null; ) {
-            if (command instanceof Cancellable c) {
-                c.cancel(closedException());
-            }
-        }
+        cancelCommands();
         if (engine != null) {
             try {
                 engine.close(System.nanoTime()); // says goodbye to every peer, fails what is unacknowledged
@@ -670,6 +822,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 LOG.warn("endpoint {}: engine failed while closing", localAddress, e);
             }
         }
+        returnEarnedPermits();
         closeQuietly(selector);
         closeQuietly(channel);
         inbox.add(CLOSED);
@@ -705,8 +858,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                             localAddress, to);
                     return;
                 }
-                datagramsSent.increment();
-                bytesSent.add(length);
+                framedDatagramsSent.add(1);
+                framedBytesSent.add(length);
             } catch (ClosedChannelException e) {
                 // closing: nothing more goes out
             } catch (IOException e) {
@@ -730,9 +883,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
-            Semaphore permits = peerPermits.get(peer);
-            if (permits != null && permits.availablePermits() >= permitsPerPeer) {
-                peerPermits.remove(peer, permits);
+            SendWindow window = windows.get(peer);
+            if (window != null) {
+                // The engine has failed the peer's sends: their permits are back once returned.
+                window.permits.release(window.earned);
+                window.earned = 0; // the list entry, if any, now returns nothing
+                if (window.permits.availablePermits() >= permitsPerPeer) {
+                    windows.remove(peer, window);
+                }
             }
             try {
                 settings.listener().onPeerDisconnected(peer, reason);
@@ -788,22 +946,113 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * A counter that only the I/O thread writes and any thread reads: a plain add published with
+     * an opaque write, where a LongAdder would pay an atomic read-modify-write per datagram.
+     */
+    private static final class IoCounter {
+        private static final VarHandle VALUE;
+
+        static {
+            try {
+                VALUE = MethodHandles.lookup().findVarHandle(IoCounter.class, "value", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused") // read and written through VALUE
+        private long value;
+
+        /** On the I/O thread only. */
+        void add(long n) {
+            VALUE.setOpaque(this, (long) VALUE.getOpaque(this) + n);
+        }
+
+        long get() {
+            return (long) VALUE.getOpaque(this);
+        }
+    }
+
     /** A queued command that owes a caller an answer if it never runs. */
-    private interface Cancellable extends Runnable {
+    private interface Cancellable extends Command {
         void cancel(UdpException reason);
     }
 
-    private void runOnIoThread(Runnable command) {
+    /** A command on the stack of {@link #commands}, linked to the one pushed before it. */
+    private interface Command extends Runnable {
+        Command next();
+
+        void next(Command command);
+    }
+
+    /** Any other work for the I/O thread, as a command. */
+    private static final class Task implements Command {
+        private final Runnable body;
+        private Command next;
+
+        Task(Runnable body) {
+            this.body = body;
+        }
+
+        @Override
+        public Command next() {
+            return next;
+        }
+
+        @Override
+        public void next(Command command) {
+            next = command;
+        }
+
+        @Override
+        public void run() {
+            body.run();
+        }
+    }
+
+    private void runOnIoThread(Runnable runnable) {
         if (Thread.currentThread() == ioThread) {
-            command.run();
+            runnable.run();
             return;
         }
-        commands.add(command);
+        Command command = runnable instanceof Command c ? c : new Task(runnable);
+        for (Command head = commands.get(); ; head = commands.get()) {
+            command.next(head);
+            if (commands.compareAndSet(head, command)) {
+                break;
+            }
+        }
         wakeIoThread();
-        // The I/O thread drains the queue after it sees the closed flag; whichever side sees the
-        // other's write answers the command, so no caller waits on a command nobody will run.
-        if (closed.get() && commands.remove(command) && command instanceof Cancellable c) {
-            c.cancel(closedException());
+        // The I/O thread takes what is left after it sees the closed flag; whichever side sees the
+        // other's write answers the commands, so no caller waits on a command nobody will run.
+        if (closed.get()) {
+            cancelCommands();
+        }
+    }
+
+    /** Takes every queued command, oldest first, as a list linked through {@link Command#next()}. */
+    private Command takeCommands() {
+        Command newestFirst = commands.getAndSet(null);
+        Command oldestFirst = null;
+        while (newestFirst != null) {
+            Command next = newestFirst.next();
+            newestFirst.next(oldestFirst);
+            oldestFirst = newestFirst;
+            newestFirst = next;
+        }
+        return oldestFirst;
+    }
+
+    /** Fails every queued send with the endpoint closed; the other commands have nothing left to do. */
+    private void cancelCommands() {
+        for (Command command = takeCommands(); command != null; ) {
+            Command next = command.next();
+            command.next(null);
+            if (command instanceof Cancellable c) {
+                c.cancel(closedException());
+            }
+            command = next;
         }
     }
 
