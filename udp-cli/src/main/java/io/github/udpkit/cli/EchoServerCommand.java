@@ -38,14 +38,8 @@ final class EchoServerCommand implements Callable<Integer> {
     @ParentCommand
     private UdpkitCommand root;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "12000",
-            converter = Converters.PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    private int port;
-
-    @Option(names = {"-b", "--bind"}, paramLabel = "ADDR",
-            description = "Local address to listen on (default: all addresses).")
-    private String bind;
+    @Mixin
+    private ListenAddressOptions listenAddress;
 
     @Option(names = {"-u", "--upper"}, description = "Reply upper-cased (UTF-8 text, as Python's str.upper()).")
     private boolean upper;
@@ -85,7 +79,7 @@ final class EchoServerCommand implements Callable<Integer> {
 
     private int serve() {
         PrintWriter out = spec.commandLine().getOut();
-        InetSocketAddress address = Endpoints.bindAddress(bind, port);
+        InetSocketAddress address = listenAddress.address();
         Printer printer = new Printer(out, root.verbosity() > 0);
         String protocol = tcp ? "tcp" : "udp";
         if (tcp) {

@@ -46,14 +46,8 @@ final class ListenCommand implements Callable<Integer> {
     @ParentCommand
     private UdpkitCommand root;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "12000",
-            converter = Converters.PortConverter.class,
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    private int port;
-
-    @Option(names = {"-b", "--bind"}, paramLabel = "ADDR",
-            description = "Local address to listen on (default: all addresses).")
-    private String bind;
+    @Mixin
+    private ListenAddressOptions listenAddress;
 
     @Option(names = {"-P", "--payload-only"}, description = "Print only each message's text, exactly as received.")
     private boolean payloadOnly;
@@ -79,7 +73,7 @@ final class ListenCommand implements Callable<Integer> {
     private int listen() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        InetSocketAddress address = Endpoints.bindAddress(bind, port);
+        InetSocketAddress address = listenAddress.address();
         DeliveryMode mode = transport.mode();
         long printed = 0;
         long unprinted = 0;

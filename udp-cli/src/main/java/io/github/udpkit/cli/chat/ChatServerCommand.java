@@ -7,11 +7,11 @@ import io.github.udpkit.chat.ChatServerConfig;
 import io.github.udpkit.chat.ChatServerListener;
 import io.github.udpkit.chat.ChatServerStats;
 import io.github.udpkit.chat.LeaveReason;
+import io.github.udpkit.cli.ListenAddressOptions;
 import io.github.udpkit.core.security.Key;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -43,13 +44,8 @@ public final class ChatServerCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "12000",
-            description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
-    private int port;
-
-    @Option(names = {"-b", "--bind"}, paramLabel = "ADDR",
-            description = "Local address to listen on (default: all addresses).")
-    private String bind;
+    @Mixin
+    private ListenAddressOptions listenAddress;
 
     @Option(names = "--room", paramLabel = "ROOM", defaultValue = "lobby",
             description = "The room clients join when they name none (default: ${DEFAULT-VALUE}).")
@@ -109,13 +105,10 @@ public final class ChatServerCommand implements Callable<Integer> {
         ChatServerConfig config;
         InetSocketAddress address;
         try {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be in 0..65535: " + port);
-            }
-            address = bind == null ? new InetSocketAddress(port) : new InetSocketAddress(InetAddress.getByName(bind), port);
+            address = listenAddress.address();
             config = ChatServerConfig.builder().defaultRoom(defaultRoom).maxMembers(maxMembers)
                     .maxMembersPerRoom(maxRoomMembers).idleTimeout(idleTimeout).build();
-        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+        } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
