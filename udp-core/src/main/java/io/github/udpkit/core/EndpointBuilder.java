@@ -40,6 +40,10 @@ public final class EndpointBuilder<T> {
     public static final int DEFAULT_FRAMED_MESSAGE_SIZE = 1 << 20;
     /** The largest message size any mode may be configured to. */
     public static final int MAX_FRAMED_MESSAGE_SIZE = 16 << 20;
+    /** How long, at most, an idle I/O thread polls its socket before it sleeps, unless set otherwise. */
+    public static final Duration DEFAULT_IDLE_SPIN = Duration.ofNanos(50_000);
+    /** The longest idle spin that may be set: beyond it, {@link #busySpin()} says what is meant. */
+    public static final Duration MAX_IDLE_SPIN = Duration.ofMillis(10);
 
     private final Codec<T> codec;
     private InetSocketAddress bindAddress = new InetSocketAddress(0);
@@ -53,6 +57,7 @@ public final class EndpointBuilder<T> {
     private Duration sendTimeout = Duration.ofSeconds(10);
     private boolean failFast;
     private boolean busySpin;
+    private Duration idleSpin = DEFAULT_IDLE_SPIN;
     private EndpointListener listener = new EndpointListener() { };
     private EngineConfig protocol = EngineConfig.defaults();
     private AddressFilter filter = AddressFilter.allowAll();
@@ -240,6 +245,26 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Sets the longest the I/O thread keeps polling its socket after its last work before it
+     * sleeps until the next datagram or send. Within that bound the poll adapts to the traffic: it
+     * lasts twice the recent gaps between bursts when they are short (a steady stream, a quick
+     * request and reply), so the next datagram is read without the tens of microseconds a
+     * sleeping thread takes to wake, and it shrinks to nothing when gaps are long, so an endpoint
+     * with sporadic traffic sleeps at once and costs no CPU. A polling thread yields its core to
+     * any other thread that wants it. Zero sleeps at once, always; {@link #busySpin()} never sleeps.
+     *
+     * @param max 0 up to {@link #MAX_IDLE_SPIN}; {@link #DEFAULT_IDLE_SPIN} unless set
+     * @return this
+     */
+    public EndpointBuilder<T> idleSpin(Duration max) {
+        Objects.requireNonNull(max, "max");
+        checkArgument(!max.isNegative() && max.compareTo(MAX_IDLE_SPIN) <= 0,
+                "idleSpin must be between zero and %s: %s", MAX_IDLE_SPIN, max);
+        this.idleSpin = max;
+        return this;
+    }
+
+    /**
      * Sets the listener for peer events and I/O-thread errors.
      *
      * @param listener the listener
@@ -397,7 +422,7 @@ public final class EndpointBuilder<T> {
                     (int) Math.min(AeadProtection.MAX_CACHED_DIRECTIONS, 4L * engineConfig.maxPeers()))).build();
         }
         return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
-                sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, listener,
-                engineConfig, filter, rateLimit, impairments));
+                sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, idleSpin,
+                listener, engineConfig, filter, rateLimit, impairments));
     }
 }

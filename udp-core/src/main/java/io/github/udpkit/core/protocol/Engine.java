@@ -104,6 +104,11 @@ public final class Engine {
     private final ThrottledLog dropLog = new ThrottledLog(LOG, 1_000_000_000L);
     /** Access-ordered, so iteration starts at the least recently active peer (the eviction candidate). */
     private final LinkedHashMap<InetSocketAddress, Peer> peers = new LinkedHashMap<>(16, 0.75f, true);
+    /**
+     * The peer most recently looked up or admitted, so the tail of {@link #peers}' access order: a
+     * stream to or from one peer finds it without hashing the address and relinking the map.
+     */
+    private Peer lastPeer;
     private final LongSupplier sessionIds;
     private final WireReader reader = new WireReader();
     private final AckRanges ackRanges = new AckRanges(ReceivedPackets.MAX_RANGES);
@@ -198,7 +203,7 @@ public final class Engine {
             return;
         }
         long now = advanceClock(nowNanos);
-        Peer p = peers.get(peer);
+        Peer p = lookup(peer);
         if (p == null) {
             p = admit(peer, now);
             if (p == null) {
@@ -396,7 +401,7 @@ public final class Engine {
         long destination = reader.destinationSession();
         long packetNumber = reader.packetNumber();
         int headerLength = reader.headerLength();
-        Peer peer = peers.get(from);
+        Peer peer = lookup(from);
         boolean stale = destination != 0 && (peer == null || destination != peer.localSession);
         if (!stale && peer != null && peer.remoteSession == source
                 && peer.received.classify(packetNumber) != ReceivedPackets.NEW) {
@@ -1514,9 +1519,23 @@ public final class Engine {
         }
         Peer peer = new Peer(address, newSessionId(), config, now);
         peers.put(address, peer);
+        lastPeer = peer;
         metrics.peers.set(peers.size());
         output.peerConnected(address);
         return peer;
+    }
+
+    /** The live peer at an address, or null; see {@link #lastPeer}. */
+    private Peer lookup(InetSocketAddress address) {
+        Peer p = lastPeer;
+        if (p != null && !p.removed && (p.address == address || p.address.equals(address))) {
+            return p;
+        }
+        p = peers.get(address);
+        if (p != null) {
+            lastPeer = p;
+        }
+        return p;
     }
 
     private void dropPeer(Peer peer, DisconnectReason reason, String detail, long now) {
@@ -1525,6 +1544,9 @@ public final class Engine {
         }
         peer.removed = true;
         peers.remove(peer.address, peer);
+        if (lastPeer == peer) {
+            lastPeer = null;
+        }
         metrics.peers.set(peers.size());
         if (reason != DisconnectReason.CLOSED_LOCALLY) {
             flushOrdered(peer, now);

@@ -90,6 +90,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final Consumer<SelectionKey> IGNORE_KEY = key -> { };
     /** How many impaired datagrams may be held back by a delay at once. */
     private static final int MAX_DELAYED = 10_000;
+    /** Each sending thread's buffer for RAW sends; see {@link #sendBuffer}. */
+    private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(2048));
 
     private final EndpointSettings<T> settings;
     private final DatagramChannel channel;
@@ -124,6 +127,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private Instant arrival;
     /** Whether the loop's last turn found nothing to do and went idle. I/O thread only. */
     private boolean afterIdle;
+    /** How long the idle loop polls before it sleeps. I/O thread only. */
+    private final AdaptiveSpin spin;
     private final AddressFilter filter;
     private final RateLimiter rateLimiter; // null when there is no limit; I/O thread only
     /** Impairs outgoing datagrams; null when none. Guarded by itself: RAW senders share it. */
@@ -160,6 +165,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.ioThread = new Thread(this::runLoop, "udpkit-io-" + localAddress.getPort());
         this.ioThread.setDaemon(true);
         this.permitsPerPeer = settings.protocol().maxQueuedMessages();
+        this.spin = new AdaptiveSpin(saturatedNanos(settings.idleSpin()));
         this.filter = settings.filter();
         this.rateLimiter = settings.rateLimit() == null ? null : settings.rateLimit().newLimiter();
         Impairments impairments = settings.impairments();
@@ -580,7 +586,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private CompletableFuture<Void> sendNow(byte[] bytes, InetSocketAddress to) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = sendBuffer(bytes.length).put(bytes).flip();
         long waitStart = 0;
         try {
             while (true) {
@@ -607,6 +613,21 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
+    /**
+     * The calling thread's direct buffer for RAW sends, cleared, with room for {@code length}
+     * bytes. The socket reads only direct memory: given a heap buffer, the JDK copies it into a
+     * temporary direct buffer of its own on every send, and its cache of those costs more than
+     * this one buffer per thread, which grows to the largest datagram the thread has sent.
+     */
+    private static ByteBuffer sendBuffer(int length) {
+        ByteBuffer buffer = SEND_BUFFER.get();
+        if (buffer.capacity() < length) {
+            buffer = ByteBuffer.allocateDirect(Math.max(length, 2 * buffer.capacity()));
+            SEND_BUFFER.set(buffer);
+        }
+        return buffer.clear();
+    }
+
     // ---------------------------------------------------------------- the I/O thread
 
     private void runLoop() {
@@ -625,8 +646,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     deadline = Math.min(deadline, next.due);
                 }
                 afterIdle = !busy;
-                if (!busy) {
-                    idle(deadline, System.nanoTime());
+                long now = System.nanoTime();
+                if (busy) {
+                    spin.worked(now);
+                } else {
+                    idle(deadline, now);
                 }
             }
         } catch (ClosedChannelException e) {
@@ -792,6 +816,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private void idle(long deadlineNanos, long now) throws IOException {
         if (settings.busySpin()) {
             Thread.onSpinWait(); // the next turn of the loop polls the socket again
+            return;
+        }
+        if (spin.keepPolling(now)) {
+            // Polls again on the next turn; yielding lets a thread waiting for this core run first.
+            Thread.yield();
             return;
         }
         sleeping.set(true);
@@ -1033,7 +1062,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     /** Takes every queued command, oldest first, as a list linked through {@link Command#next()}. */
     private Command takeCommands() {
-        Command newestFirst = commands.getAndSet(null);
+        // A read first: the swap's write would take the line from the senders on every idle turn.
+        Command newestFirst = commands.get() == null ? null : commands.getAndSet(null);
         Command oldestFirst = null;
         while (newestFirst != null) {
             Command next = newestFirst.next();

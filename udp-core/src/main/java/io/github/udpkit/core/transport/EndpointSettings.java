@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param sendTimeout how long a send waits for room in the send window, or to hand a datagram to a full socket
  * @param failFast whether a send on a full window fails at once instead of waiting
  * @param busySpin whether the I/O thread spins on the socket instead of sleeping in a selector
+ * @param idleSpin the longest the I/O thread polls its socket after its last work before it sleeps
  * @param listener peer events and errors
  * @param protocol the protocol engine's settings, used by framed endpoints
  * @param filter which sources may reach the endpoint, checked before anything is parsed
@@ -46,6 +47,7 @@ public record EndpointSettings<T>(
         Duration sendTimeout,
         boolean failFast,
         boolean busySpin,
+        Duration idleSpin,
         EndpointListener listener,
         EngineConfig protocol,
         AddressFilter filter,
@@ -58,6 +60,7 @@ public record EndpointSettings<T>(
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(sendTimeout, "sendTimeout");
+        Objects.requireNonNull(idleSpin, "idleSpin");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(filter, "filter");
