@@ -15,6 +15,8 @@ public final class Scenarios {
 
     /** The throughput message sizes: small (where per-datagram cost dominates) and close to a path MTU. */
     public static final List<Integer> THROUGHPUT_PAYLOADS = List.of(64, 1_200);
+    /** The size of the chat fan-out's texts: a line of chat, and the baseline's small datagrams. */
+    static final int FAN_OUT_PAYLOAD = 64;
     /** The round-trip message size. */
     public static final int ROUND_TRIP_PAYLOAD = 64;
     /**
@@ -53,7 +55,8 @@ public final class Scenarios {
 
     /**
      * Every standard scenario, baselines first within each kind: one-way throughput at each size
-     * (baseline, udpkit modes with RELIABLE also encrypted, TCP), then round trips (each blocking and busy-spinning; udpkit's
+     * (baseline, udpkit modes with RELIABLE also encrypted, TCP, and at 64 bytes the chat fan-out),
+     * then round trips (each blocking and busy-spinning; udpkit's
      * event-driven, in its handlers, and with the application's thread in {@code receive()}).
      *
      * @return a new list
@@ -69,6 +72,9 @@ public final class Scenarios {
                 }
             }
             all.add(TcpScenarios.throughput(payload));
+            if (payload == FAN_OUT_PAYLOAD) {
+                all.add(ChatScenarios.fanOut(ChatScenarios.STANDARD_MEMBERS, payload));
+            }
         }
         for (Scenario.Wait wait : Scenario.Wait.values()) {
             all.add(DatagramChannelScenarios.roundTrip(wait, ROUND_TRIP_PAYLOAD));
@@ -107,6 +113,14 @@ public final class Scenarios {
                         + "256-bit key made when the row opens; every datagram sealed with AES-256-GCM under keys "
                         + "derived with HKDF per session and direction (header authenticated, frames encrypted, "
                         + "16-byte tag). Its 'vs reference' ratio to the plain RELIABLE row of the same run is "
-                        + "what encryption costs (udpkit's target: at least 0.8x at 1,200 B).");
+                        + "what encryption costs (udpkit's target: at least 0.8x at 1,200 B).",
+                "'udpkit chat, fan-out to " + ChatScenarios.STANDARD_MEMBERS + "': one ChatServer and "
+                        + ChatScenarios.STANDARD_MEMBERS + " ChatClients (each its own socket and I/O thread, all on "
+                        + "this machine's cores) in one room, plus a speaker saying " + FAN_OUT_PAYLOAD
+                        + "-character texts (stamp in hex) with at most " + ChatScenarios.WINDOW + " not yet received "
+                        + "by every member; msgs/s counts member deliveries (a message once per member that got it), "
+                        + "loss per member after the drain, against the baseline's datagrams at 64 B "
+                        + "(udpkit's target: at least 0.8x). Opening joins the members in batches of "
+                        + ChatScenarios.JOIN_BATCH + " and is not measured.");
     }
 }
