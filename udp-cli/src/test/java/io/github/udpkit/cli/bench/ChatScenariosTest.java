@@ -109,6 +109,8 @@ class ChatScenariosTest {
         assertEquals(1_000, s.receivers());
         assertTrue(s.isFanOut() && s.isLossless(), s::toString);
         assertEquals(1_001, ChatScenarios.serverConfig(1_000).maxMembersPerRoom(), "the members and the speaker");
+        assertTrue(Scenarios.notes().stream().anyMatch(n -> n.startsWith("'" + s.mode() + "'")
+                && n.contains("member deliveries")), Scenarios.notes()::toString);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChatScenarios.fanOut(10, 20));
         assertTrue(e.getMessage().contains("payloadBytes must be in 24..500: 20"), e.getMessage());
     }
