@@ -78,8 +78,8 @@ public final class BenchPlan {
 
     /**
      * Picks the scenarios to run: those whose id contains one of the filters (ignoring case), or all
-     * of them without filters, together with the baselines they are compared against, in catalogue
-     * order.
+     * of them without filters, together with the baselines and reference rows they are compared
+     * against, in catalogue order.
      *
      * @param catalogue the scenarios to choose from
      * @return the chosen scenarios
@@ -98,7 +98,7 @@ public final class BenchPlan {
             chosen.addAll(matches);
         }
         for (Scenario s : List.copyOf(chosen)) {
-            catalogue.stream().filter(b -> b.isBaselineFor(s)).forEach(chosen::add);
+            catalogue.stream().filter(b -> b.isBaselineFor(s) || b.isReferenceFor(s)).forEach(chosen::add);
         }
         List<Scenario> ordered = new ArrayList<>();
         for (Scenario s : catalogue) {

@@ -76,7 +76,9 @@ public final class BenchRunner {
         List<Result> results = new ArrayList<>(raw.size());
         for (Result r : raw) {
             Result baseline = raw.stream().filter(b -> b.scenario().isBaselineFor(r.scenario())).findFirst().orElse(null);
-            results.add(r.withRatioTo(baseline));
+            Result reference = raw.stream().filter(b -> b.scenario().isReferenceFor(r.scenario())).findFirst()
+                    .orElse(null);
+            results.add(r.withRatioTo(baseline).withReferenceRatioTo(reference));
         }
         return results;
     }
@@ -112,11 +114,23 @@ public final class BenchRunner {
     // ---------------------------------------------------------------- throughput
 
     private Result throughput(Scenario scenario, String label, ScheduledExecutorService watchdog) throws Exception {
-        SequenceCounter counter = new SequenceCounter(scenario.payloadBytes());
         int rounds = plan.rounds();
         double[] rates = new double[rounds];
         double[] losses = new double[rounds];
-        try (OneWay stream = scenario.openOneWay(counter)) {
+        long openStart = System.nanoTime();
+        Deliveries counter;
+        OneWay opened;
+        if (scenario.isFanOut()) {
+            FanOut fanOut = scenario.openFanOut();
+            counter = fanOut.deliveries();
+            opened = fanOut;
+        } else {
+            SequenceCounter one = new SequenceCounter(scenario.payloadBytes());
+            counter = one;
+            opened = scenario.openOneWay(one);
+        }
+        long openMillis = (System.nanoTime() - openStart) / 1_000_000;
+        try (OneWay stream = opened) {
             if (!plan.warmup().isZero()) {
                 progress.accept(label + ": warm-up");
                 guarded(stream, plan.warmup().toNanos(), watchdog,
@@ -129,38 +143,44 @@ public final class BenchRunner {
                 rates[i] = rateAndLoss[0];
                 losses[i] = rateAndLoss[1];
             }
+            progress.accept(label + ": closing");
         }
         return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), null, null, null, null, null,
-                null);
+                null, null, openMillis);
     }
 
-    private double[] throughputRound(Scenario scenario, OneWay stream, SequenceCounter counter, long durationNanos)
+    /**
+     * Sends for one round and drains it; returns the rate and the loss, both per delivery: a
+     * message counts once for every receiver it is meant to reach.
+     */
+    private double[] throughputRound(Scenario scenario, OneWay stream, Deliveries counter, long durationNanos)
             throws Exception {
         int round = nextRound++;
         long start = System.nanoTime();
         long sent = stream.sendUntil(round, start + durationNanos, SequenceCounter.MAX_MESSAGES_PER_ROUND);
         long sendNanos = System.nanoTime() - start;
+        long expected = sent * scenario.receivers();
         if (scenario.isLossless()) {
-            awaitAll(counter, round, sent);
+            awaitAll(counter, round, expected);
         } else {
             awaitQuiet(counter);
         }
         SequenceCounter.Snapshot s = counter.snapshot(round);
         double rate = s.messagesPerSecond(sendNanos);
-        double loss = sent == 0 ? 0 : Math.max(0, sent - s.unique()) / (double) sent;
+        double loss = expected == 0 ? 0 : Math.max(0, expected - s.unique()) / (double) expected;
         return new double[] {rate, loss};
     }
 
-    /** Waits until every sent message of the round has arrived, for at most {@link #MAX_DRAIN_NANOS}. */
-    private static void awaitAll(SequenceCounter counter, int round, long sent) {
+    /** Waits until every expected delivery of the round has arrived, for at most {@link #MAX_DRAIN_NANOS}. */
+    private static void awaitAll(Deliveries counter, int round, long expected) {
         long begin = System.nanoTime();
-        while (counter.snapshot(round).unique() < sent && System.nanoTime() - begin < MAX_DRAIN_NANOS) {
+        while (counter.snapshot(round).unique() < expected && System.nanoTime() - begin < MAX_DRAIN_NANOS) {
             LockSupport.parkNanos(QUIET_NANOS / 50);
         }
     }
 
     /** Waits until nothing has arrived for {@link #QUIET_NANOS}, for at most {@link #MAX_DRAIN_NANOS}. */
-    private static void awaitQuiet(SequenceCounter counter) {
+    private static void awaitQuiet(Deliveries counter) {
         long begin = System.nanoTime();
         long seen = counter.counted();
         long lastChange = begin;
@@ -192,7 +212,10 @@ public final class BenchRunner {
         double[] p50 = new double[rounds];
         double[] p99 = new double[rounds];
         double[] p999 = new double[rounds];
-        try (RoundTrip pair = scenario.openRoundTrip()) {
+        long openStart = System.nanoTime();
+        RoundTrip opened = scenario.openRoundTrip();
+        long openMillis = (System.nanoTime() - openStart) / 1_000_000;
+        try (RoundTrip pair = opened) {
             if (!plan.warmup().isZero()) {
                 progress.accept(label + ": warm-up");
                 guarded(pair, plan.warmup().toNanos(), watchdog, () -> roundTripRound(pair, plan.warmup().toNanos()));
@@ -209,7 +232,7 @@ public final class BenchRunner {
             }
         }
         return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), Spread.of(p50),
-                Spread.of(p99), Spread.of(p999), null, null, null);
+                Spread.of(p99), Spread.of(p999), null, null, null, null, openMillis);
     }
 
     /** Pings until the round's end; returns round trips per second, loss, and p50, p99, p99.9 in µs. */

@@ -68,6 +68,7 @@ public final class JsonReport {
         f.string("wait", s.waitMode().label());
         f.number("payloadBytes", s.payloadBytes());
         f.bool("baseline", s.isBaseline());
+        f.number("receivers", s.receivers());
         if (s.maxDatagramBytes().isPresent()) {
             f.number("maxDatagramBytes", s.maxDatagramBytes().getAsInt());
         } else {
@@ -83,11 +84,14 @@ public final class JsonReport {
         spread(f, "p999Micros", r.p999Micros());
         f.number("ratioToBaseline", r.ratioToBaseline() == null ? Double.NaN : r.ratioToBaseline(), 4);
         f.string("ratioOf", r.ratioOf());
+        f.string("reference", s.referenceId().orElse(null));
+        f.number("ratioToReference", r.ratioToReference() == null ? Double.NaN : r.ratioToReference(), 4);
         f.number("rounds", r.rounds());
         f.number("roundMillis", plan.round().toMillis());
         f.number("warmupMillis", plan.warmup().toMillis());
         f.string("failure", r.failure());
         f.number("otherCpuShare", r.otherCpuShare() == null ? Double.NaN : r.otherCpuShare(), 3);
+        f.number("openMillis", r.openMillis() == null ? Double.NaN : r.openMillis(), 0);
         f.string("date", env.date().toString());
         f.string("jdk", env.jdk());
         f.number("cores", env.cores());

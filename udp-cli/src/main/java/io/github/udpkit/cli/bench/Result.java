@@ -15,14 +15,19 @@ import java.util.Objects;
  * @param p999Micros round-trip 99.9th percentile, or {@code null}
  * @param ratioToBaseline throughput: this rate over the baseline's; round trip: this p50 over the
  *     baseline's; {@code null} when there is no baseline figure
+ * @param ratioToReference the same ratio taken against the row the scenario names as its
+ *     {@linkplain Scenario#withReference reference}; {@code null} when it names none or that row
+ *     has no figure in the run
  * @param failure why the scenario failed, or {@code null}
  * @param otherCpuShare the share of the machine's CPU (0 to 1, all cores) that other processes used
  *     while the scenario ran, or {@code null} where the system does not say
+ * @param openMillis how long opening the scenario took (sockets, threads, handshakes: not part of
+ *     any figure), or {@code null} if it never opened
  * @since 0.1.0
  */
 public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, double lossRatio, Spread p50Micros,
-                     Spread p99Micros, Spread p999Micros, Double ratioToBaseline, String failure,
-                     Double otherCpuShare) {
+                     Spread p99Micros, Spread p999Micros, Double ratioToBaseline, Double ratioToReference,
+                     String failure, Double otherCpuShare, Long openMillis) {
 
     /** Checks the scenario is given. */
     public Result {
@@ -37,7 +42,8 @@ public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, do
      * @return the result
      */
     public static Result failed(Scenario scenario, String failure) {
-        return new Result(scenario, 0, null, Double.NaN, null, null, null, null, Objects.requireNonNull(failure), null);
+        return new Result(scenario, 0, null, Double.NaN, null, null, null, null, null, Objects.requireNonNull(failure),
+                null, null);
     }
 
     /** Whether the scenario failed. */
@@ -73,13 +79,28 @@ public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, do
      * @return the result with the ratio set (or left {@code null})
      */
     Result withRatioTo(Result baseline) {
-        if (isFailed() || baseline == null || baseline.isFailed()) {
-            return this;
+        return new Result(scenario, rounds, messagesPerSecond, lossRatio, p50Micros, p99Micros, p999Micros,
+                ratioOver(baseline), ratioToReference, failure, otherCpuShare, openMillis);
+    }
+
+    /**
+     * This result with its ratio to the result of its reference row.
+     *
+     * @param reference the reference row's result, or {@code null} if it did not run
+     * @return the result with the ratio set (or left {@code null})
+     */
+    Result withReferenceRatioTo(Result reference) {
+        return new Result(scenario, rounds, messagesPerSecond, lossRatio, p50Micros, p99Micros, p999Micros,
+                ratioToBaseline, ratioOver(reference), failure, otherCpuShare, openMillis);
+    }
+
+    /** This result's compared figure over another's, or {@code null} if either has none. */
+    private Double ratioOver(Result other) {
+        if (isFailed() || other == null || other.isFailed()) {
+            return null;
         }
-        double base = baseline.comparedFigure();
-        Double ratio = base > 0 && Double.isFinite(base) ? comparedFigure() / base : null;
-        return new Result(scenario, rounds, messagesPerSecond, lossRatio, p50Micros, p99Micros, p999Micros, ratio,
-                failure, otherCpuShare);
+        double base = other.comparedFigure();
+        return base > 0 && Double.isFinite(base) ? comparedFigure() / base : null;
     }
 
     /**
@@ -90,6 +111,6 @@ public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, do
      */
     Result withOtherCpuShare(Double share) {
         return new Result(scenario, rounds, messagesPerSecond, lossRatio, p50Micros, p99Micros, p999Micros,
-                ratioToBaseline, failure, share);
+                ratioToBaseline, ratioToReference, failure, share, openMillis);
     }
 }

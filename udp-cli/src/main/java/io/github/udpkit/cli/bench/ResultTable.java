@@ -19,6 +19,9 @@ public final class ResultTable {
     /** Columns whose text is aligned to the right (numbers). */
     private static final boolean[] RIGHT = {false, false, false, true, false, true, true, true, true, true, true};
 
+    /** Opening times from this long up are stated under the table: a scenario with many sockets or handshakes. */
+    static final long SLOW_OPEN_MILLIS = 500;
+
     private ResultTable() {
     }
 
@@ -64,6 +67,20 @@ public final class ResultTable {
         for (Result r : results) {
             if (r.isFailed()) {
                 out.append("FAILED ").append(r.scenario().id()).append(": ").append(r.failure()).append('\n');
+            }
+        }
+        for (Result r : results) {
+            if (r.ratioToReference() != null) {
+                out.append(String.format(Locale.ROOT, "vs reference: %s %d B is %.2fx %s of %s in this run%n",
+                        r.scenario().mode(), r.scenario().payloadBytes(), r.ratioToReference(),
+                        r.scenario().kind() == Scenario.Kind.THROUGHPUT ? "the rate" : "the p50",
+                        r.scenario().referenceId().orElseThrow()));
+            }
+        }
+        for (Result r : results) {
+            if (r.openMillis() != null && r.openMillis() >= SLOW_OPEN_MILLIS) {
+                out.append(String.format(Locale.ROOT, "opening: %s took %.1f s (not part of its figures)%n",
+                        r.scenario().id(), r.openMillis() / 1000.0));
             }
         }
         out.append(String.format(Locale.ROOT, "%s, JDK %s, %d cores, %s%n", environment.date(), environment.jdk(),

@@ -3,6 +3,7 @@ package io.github.udpkit.cli.bench;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
@@ -68,6 +69,18 @@ public final class Scenario {
         OneWay open(SequenceCounter counter) throws Exception;
     }
 
+    /** Opens a one-way stream to many receivers that count what they receive themselves. */
+    @FunctionalInterface
+    public interface FanOutFactory {
+        /**
+         * Opens the stream and its receivers.
+         *
+         * @return the open stream
+         * @throws Exception if it cannot be opened
+         */
+        FanOut open() throws Exception;
+    }
+
     /** Opens a ping client and its echo server. */
     @FunctionalInterface
     public interface RoundTripFactory {
@@ -88,26 +101,51 @@ public final class Scenario {
     private final boolean baseline;
     private final boolean lossless;
     private final int maxDatagramBytes;
+    /** The key of the row this one is also compared with, or null. */
+    private final String referenceKey;
     private final OneWayFactory oneWay;
+    private final FanOutFactory fanOut;
+    private final int receivers;
     private final RoundTripFactory roundTrip;
 
-    private Scenario(String key, Kind kind, String mode, Wait wait, int payloadBytes, boolean baseline,
-                     boolean lossless, int maxDatagramBytes, OneWayFactory oneWay, RoundTripFactory roundTrip) {
+    private Scenario(String key, Kind kind, String mode, Wait wait, int payloadBytes, OneWayFactory oneWay,
+                     FanOutFactory fanOut, int receivers, RoundTripFactory roundTrip) {
         Objects.requireNonNull(key, "key");
         checkArgument(KEY.matcher(key).matches(), "key must be lower-case letters, digits and dashes: %s", key);
         checkArgument(!mode.isBlank(), "mode must not be blank");
         checkArgument(payloadBytes >= Stamp.LENGTH && payloadBytes <= 65_507,
                 "payloadBytes must be in %s..65507: %s", Stamp.LENGTH, payloadBytes);
+        checkArgument(receivers >= 1, "receivers must be positive: %s", receivers);
         this.key = key;
         this.kind = kind;
         this.mode = mode;
         this.wait = Objects.requireNonNull(wait, "wait");
         this.payloadBytes = payloadBytes;
+        this.baseline = false;
+        this.lossless = false;
+        this.maxDatagramBytes = 0;
+        this.referenceKey = null;
+        this.oneWay = oneWay;
+        this.fanOut = fanOut;
+        this.receivers = receivers;
+        this.roundTrip = roundTrip;
+    }
+
+    /** A copy of {@code s} with the given report settings; what is measured and how stays the same. */
+    private Scenario(Scenario s, boolean baseline, boolean lossless, int maxDatagramBytes, String referenceKey) {
+        this.key = s.key;
+        this.kind = s.kind;
+        this.mode = s.mode;
+        this.wait = s.wait;
+        this.payloadBytes = s.payloadBytes;
         this.baseline = baseline;
         this.lossless = lossless;
         this.maxDatagramBytes = maxDatagramBytes;
-        this.oneWay = oneWay;
-        this.roundTrip = roundTrip;
+        this.referenceKey = referenceKey;
+        this.oneWay = s.oneWay;
+        this.fanOut = s.fanOut;
+        this.receivers = s.receivers;
+        this.roundTrip = s.roundTrip;
     }
 
     /**
@@ -121,8 +159,27 @@ public final class Scenario {
      * @return the scenario
      */
     public static Scenario throughput(String key, String mode, Wait wait, int payloadBytes, OneWayFactory factory) {
-        return new Scenario(key, Kind.THROUGHPUT, Objects.requireNonNull(mode, "mode"), wait, payloadBytes, false,
-                false, 0, Objects.requireNonNull(factory, "factory"), null);
+        return new Scenario(key, Kind.THROUGHPUT, Objects.requireNonNull(mode, "mode"), wait, payloadBytes,
+                Objects.requireNonNull(factory, "factory"), null, 1, null);
+    }
+
+    /**
+     * A one-way throughput scenario whose every message is delivered to many receivers (a chat
+     * room's members), each counting what it receives: its rate and loss are per delivery, a
+     * message counted once for every receiver it reached.
+     *
+     * @param key a short lower-case name of the subject, the start of the id
+     * @param mode what the table calls it
+     * @param wait how the receiving sides wait
+     * @param payloadBytes the size of every message, at least {@link Stamp#LENGTH}
+     * @param receivers how many receivers each message is delivered to, positive
+     * @param factory opens the stream with that many receivers
+     * @return the scenario
+     */
+    public static Scenario fanOut(String key, String mode, Wait wait, int payloadBytes, int receivers,
+                                  FanOutFactory factory) {
+        return new Scenario(key, Kind.THROUGHPUT, Objects.requireNonNull(mode, "mode"), wait, payloadBytes, null,
+                Objects.requireNonNull(factory, "factory"), receivers, null);
     }
 
     /**
@@ -136,8 +193,8 @@ public final class Scenario {
      * @return the scenario
      */
     public static Scenario roundTrip(String key, String mode, Wait wait, int payloadBytes, RoundTripFactory factory) {
-        return new Scenario(key, Kind.ROUND_TRIP, Objects.requireNonNull(mode, "mode"), wait, payloadBytes, false,
-                false, 0, null, Objects.requireNonNull(factory, "factory"));
+        return new Scenario(key, Kind.ROUND_TRIP, Objects.requireNonNull(mode, "mode"), wait, payloadBytes, null,
+                null, 1, Objects.requireNonNull(factory, "factory"));
     }
 
     /**
@@ -147,7 +204,7 @@ public final class Scenario {
      * @return a baseline copy
      */
     public Scenario asBaseline() {
-        return new Scenario(key, kind, mode, wait, payloadBytes, true, lossless, maxDatagramBytes, oneWay, roundTrip);
+        return new Scenario(this, true, lossless, maxDatagramBytes, referenceKey);
     }
 
     /**
@@ -158,7 +215,7 @@ public final class Scenario {
      * @return a lossless copy
      */
     public Scenario asLossless() {
-        return new Scenario(key, kind, mode, wait, payloadBytes, baseline, true, maxDatagramBytes, oneWay, roundTrip);
+        return new Scenario(this, baseline, true, maxDatagramBytes, referenceKey);
     }
 
     /**
@@ -170,7 +227,23 @@ public final class Scenario {
      */
     public Scenario withMaxDatagramBytes(int bytes) {
         checkArgument(bytes >= 1 && bytes <= 65_507, "maxDatagramBytes must be in 1..65507: %s", bytes);
-        return new Scenario(key, kind, mode, wait, payloadBytes, baseline, lossless, bytes, oneWay, roundTrip);
+        return new Scenario(this, baseline, lossless, bytes, referenceKey);
+    }
+
+    /**
+     * This scenario compared, besides with its baseline, with another row of the same kind, size
+     * and wait: the one whose subject it varies (an encrypted row with the same row unencrypted).
+     * The run reports this row's figure over that row's as its ratio to the reference, and
+     * choosing this row with {@code --scenario} runs the reference too.
+     *
+     * @param key the key of the reference row, not this row's own
+     * @return a copy that names its reference
+     */
+    public Scenario withReference(String key) {
+        Objects.requireNonNull(key, "key");
+        checkArgument(KEY.matcher(key).matches(), "reference key must be lower-case letters, digits and dashes: %s", key);
+        checkArgument(!key.equals(this.key), "a row cannot be its own reference: %s", key);
+        return new Scenario(this, baseline, lossless, maxDatagramBytes, key);
     }
 
     /**
@@ -180,8 +253,12 @@ public final class Scenario {
      * @return the id
      */
     public String id() {
+        return idOf(key);
+    }
+
+    private String idOf(String subject) {
         String what = kind == Kind.THROUGHPUT ? "throughput" : "rtt-" + wait.label();
-        return key + "." + what + "." + payloadBytes;
+        return subject + "." + what + "." + payloadBytes;
     }
 
     /** The subject's key, the start of the id. */
@@ -224,6 +301,38 @@ public final class Scenario {
         return maxDatagramBytes == 0 ? OptionalInt.empty() : OptionalInt.of(maxDatagramBytes);
     }
 
+    /** How many receivers each message reaches: 1, or a fan-out's receivers. */
+    public int receivers() {
+        return receivers;
+    }
+
+    /** Whether this is a {@link #fanOut} scenario, whose stream counts its own deliveries. */
+    public boolean isFanOut() {
+        return fanOut != null;
+    }
+
+    /** The key of the row this one is also compared with, if it names one ({@link #withReference}). */
+    public Optional<String> referenceKey() {
+        return Optional.ofNullable(referenceKey);
+    }
+
+    /** The id of the row this one is also compared with, if it names one. */
+    public Optional<String> referenceId() {
+        return referenceKey().map(this::idOf);
+    }
+
+    /**
+     * Whether this row is the reference {@code other} names: the row of that key with the same
+     * kind, payload size and wait.
+     *
+     * @param other a scenario
+     * @return whether this is its reference
+     */
+    public boolean isReferenceFor(Scenario other) {
+        return key.equals(other.referenceKey) && kind == other.kind && payloadBytes == other.payloadBytes
+                && wait == other.wait;
+    }
+
     /**
      * Whether {@code other} is the baseline this row is compared against: a baseline of the same
      * kind and payload size, with the same wait for round trips.
@@ -238,6 +347,10 @@ public final class Scenario {
 
     OneWay openOneWay(SequenceCounter counter) throws Exception {
         return oneWay.open(counter);
+    }
+
+    FanOut openFanOut() throws Exception {
+        return fanOut.open();
     }
 
     RoundTrip openRoundTrip() throws Exception {

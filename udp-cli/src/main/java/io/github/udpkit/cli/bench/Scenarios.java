@@ -15,6 +15,8 @@ public final class Scenarios {
 
     /** The throughput message sizes: small (where per-datagram cost dominates) and close to a path MTU. */
     public static final List<Integer> THROUGHPUT_PAYLOADS = List.of(64, 1_200);
+    /** The size of the chat fan-out's texts: a line of chat, and the baseline's small datagrams. */
+    static final int FAN_OUT_PAYLOAD = 64;
     /** The round-trip message size. */
     public static final int ROUND_TRIP_PAYLOAD = 64;
     /**
@@ -53,7 +55,8 @@ public final class Scenarios {
 
     /**
      * Every standard scenario, baselines first within each kind: one-way throughput at each size
-     * (baseline, udpkit modes, TCP), then round trips (each blocking and busy-spinning; udpkit's
+     * (baseline, udpkit modes with RELIABLE also encrypted, TCP, and at 64 bytes the chat fan-out),
+     * then round trips (each blocking and busy-spinning; udpkit's
      * event-driven, in its handlers, and with the application's thread in {@code receive()}).
      *
      * @return a new list
@@ -64,8 +67,14 @@ public final class Scenarios {
             all.add(DatagramChannelScenarios.throughput(payload));
             for (DeliveryMode mode : UDPKIT_THROUGHPUT_MODES) {
                 all.add(UdpkitScenarios.throughput(mode, payload));
+                if (mode == DeliveryMode.RELIABLE) {
+                    all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.AES_GCM));
+                }
             }
             all.add(TcpScenarios.throughput(payload));
+            if (payload == FAN_OUT_PAYLOAD) {
+                all.add(ChatScenarios.fanOut(ChatScenarios.STANDARD_MEMBERS, payload));
+            }
         }
         for (Scenario.Wait wait : Scenario.Wait.values()) {
             all.add(DatagramChannelScenarios.roundTrip(wait, ROUND_TRIP_PAYLOAD));
@@ -99,6 +108,19 @@ public final class Scenarios {
                 "udpkit's framed modes run with the engine's defaults (datagrams of at most 1,200 bytes, header "
                         + "included) at 64 B; at 1,200 B with maxDatagramSize " + LAN_DATAGRAM_BYTES
                         + " (Ethernet MTU 1,500 less IPv4 and UDP headers), so each message travels whole "
-                        + "(JSON: maxDatagramBytes).");
+                        + "(JSON: maxDatagramBytes).",
+                "'udpkit RELIABLE, AES-GCM': the RELIABLE row with encryption(key), both endpoints sharing a random "
+                        + "256-bit key made when the row opens; every datagram sealed with AES-256-GCM under keys "
+                        + "derived with HKDF per session and direction (header authenticated, frames encrypted, "
+                        + "16-byte tag). Its 'vs reference' ratio to the plain RELIABLE row of the same run is "
+                        + "what encryption costs (udpkit's target: at least 0.8x at 1,200 B).",
+                "'udpkit chat, fan-out to " + ChatScenarios.STANDARD_MEMBERS + "': one ChatServer and "
+                        + ChatScenarios.STANDARD_MEMBERS + " ChatClients in one room, each client with its own socket "
+                        + "and I/O thread on this same machine's cores, plus a speaker saying " + FAN_OUT_PAYLOAD
+                        + "-character texts (the stamp in hex) with at most " + ChatScenarios.WINDOW
+                        + " not yet received by every member; msgs/s counts member deliveries (a message once per "
+                        + "member that got it) and loss is counted per member after the drain, compared with the "
+                        + "baseline's 64 B datagrams (udpkit's target: at least 0.8x). Joining the members (each "
+                        + "join announced to the room) is not part of the figure; its time is stated as 'opening'.");
     }
 }

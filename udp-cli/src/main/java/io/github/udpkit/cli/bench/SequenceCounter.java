@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * @since 0.1.0
  */
-public final class SequenceCounter {
+public final class SequenceCounter implements Deliveries {
 
     /** The most messages one round may send: the size of the preallocated seen-set, in bits (8 MiB). */
     public static final int MAX_MESSAGES_PER_ROUND = 1 << 26;
@@ -151,6 +151,7 @@ public final class SequenceCounter {
      *
      * @return a count that only grows
      */
+    @Override
     public long counted() {
         return counted;
     }
@@ -161,6 +162,7 @@ public final class SequenceCounter {
      * @param wanted the round asked for
      * @return its counts; all zero if no message of that round has arrived
      */
+    @Override
     public Snapshot snapshot(int wanted) {
         long c = counted; // the volatile read that makes the receiving thread's writes visible
         if (c == 0 || round != wanted) {

@@ -1,5 +1,7 @@
 package io.github.udpkit.cli.bench;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
@@ -8,6 +10,7 @@ import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
+import io.github.udpkit.core.security.Key;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -31,13 +34,39 @@ import java.util.Locale;
  *
  * <p>The framed modes run on the engine's defaults, except that messages too large to travel
  * whole in its default 1,200-byte datagrams get datagrams of {@link Scenarios#LAN_DATAGRAM_BYTES}
- * (see {@link Scenarios#engineConfig}).
+ * (see {@link Scenarios#engineConfig}). A throughput row may add encryption ({@link Protection}),
+ * and changes nothing else, so its ratio to the plain row of its mode is what encryption costs.
  */
 final class UdpkitScenarios {
 
     private static final Duration ECHO_TIMEOUT = Duration.ofNanos(Loopback.ECHO_TIMEOUT_NANOS);
 
     private UdpkitScenarios() {
+    }
+
+    /**
+     * What a throughput row adds to its mode: nothing, or encryption under a random key that both
+     * endpoints share, generated when the row opens. An encrypted row names the plain row of its
+     * mode as its reference, so the run reports what encryption costs.
+     */
+    enum Protection {
+        /** Datagrams as the mode sends them. */
+        PLAIN("", ""),
+        /** {@code encryption(key)}: AES-256-GCM under per-session, per-direction keys derived with HKDF. */
+        AES_GCM("-aead", ", AES-GCM");
+
+        private final String keySuffix;
+        private final String labelSuffix;
+
+        Protection(String keySuffix, String labelSuffix) {
+            this.keySuffix = keySuffix;
+            this.labelSuffix = labelSuffix;
+        }
+
+        /** A new key for one stream's pair of endpoints, or null for none. */
+        Key newKey() {
+            return this == PLAIN ? null : Key.generate();
+        }
     }
 
     static String key(DeliveryMode mode) {
@@ -49,10 +78,19 @@ final class UdpkitScenarios {
     }
 
     static Scenario throughput(DeliveryMode mode, int payloadBytes) {
-        Scenario s = Scenario.throughput(key(mode), label(mode), Scenario.Wait.BLOCKING, payloadBytes,
-                counter -> new Stream(mode, payloadBytes, counter));
+        return throughput(mode, payloadBytes, Protection.PLAIN);
+    }
+
+    static Scenario throughput(DeliveryMode mode, int payloadBytes, Protection protection) {
+        checkArgument(protection == Protection.PLAIN || mode.isFramed(),
+                "%s has no frames to encrypt: encryption needs a framed mode", mode);
+        Scenario s = Scenario.throughput(key(mode) + protection.keySuffix, label(mode) + protection.labelSuffix,
+                Scenario.Wait.BLOCKING, payloadBytes, counter -> new Stream(mode, payloadBytes, protection, counter));
         if (mode.isFramed()) {
             s = s.withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize());
+        }
+        if (protection != Protection.PLAIN) {
+            s = s.withReference(key(mode));
         }
         return mode.isReliable() ? s.asLossless() : s;
     }
@@ -71,7 +109,8 @@ final class UdpkitScenarios {
         return mode.isFramed() ? s.withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize()) : s;
     }
 
-    private static Endpoint<byte[]> open(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) {
+    /** Opens an endpoint; {@code key}, if not null, encrypts its datagrams. */
+    private static Endpoint<byte[]> open(DeliveryMode mode, Scenario.Wait wait, int payloadBytes, Key key) {
         EndpointBuilder<byte[]> builder = Udp.endpoint(Codecs.bytes())
                 .bind(Loopback.anyPort())
                 .mode(mode)
@@ -80,19 +119,22 @@ final class UdpkitScenarios {
         if (mode.isFramed()) {
             builder.protocol(Scenarios.engineConfig(payloadBytes));
         }
+        if (key != null) {
+            builder.encryption(key);
+        }
         if (wait == Scenario.Wait.BUSY_SPIN) {
             builder.busySpin();
         }
         return builder.open();
     }
 
-    /** Opens a pair of endpoints, closing the first if the second cannot open. */
-    private static List<Endpoint<byte[]>> openPair(DeliveryMode mode, Scenario.Wait wait, int payloadBytes)
+    /** Opens a pair of endpoints sharing a key (or none), closing the first if the second cannot open. */
+    private static List<Endpoint<byte[]>> openPair(DeliveryMode mode, Scenario.Wait wait, int payloadBytes, Key key)
             throws IOException {
         Endpoint<byte[]> first = null;
         try {
-            first = open(mode, wait, payloadBytes);
-            return List.of(first, open(mode, wait, payloadBytes));
+            first = open(mode, wait, payloadBytes, key);
+            return List.of(first, open(mode, wait, payloadBytes, key));
         } catch (RuntimeException e) {
             Loopback.closeAll(first);
             throw e;
@@ -107,10 +149,10 @@ final class UdpkitScenarios {
         private final Endpoint<byte[]> sender;
         private final InetSocketAddress target;
 
-        Stream(DeliveryMode mode, int payloadBytes, SequenceCounter counter) throws Exception {
+        Stream(DeliveryMode mode, int payloadBytes, Protection protection, SequenceCounter counter) throws Exception {
             this.mode = mode;
             this.payloadBytes = payloadBytes;
-            List<Endpoint<byte[]>> pair = openPair(mode, Scenario.Wait.BLOCKING, payloadBytes);
+            List<Endpoint<byte[]>> pair = openPair(mode, Scenario.Wait.BLOCKING, payloadBytes, protection.newKey());
             this.receiver = pair.get(0);
             this.sender = pair.get(1);
             this.target = receiver.localAddress();
@@ -145,7 +187,7 @@ final class UdpkitScenarios {
 
         ReceivePing(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) throws Exception {
             this.mode = mode;
-            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes);
+            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes, null);
             this.client = pair.get(0);
             this.server = pair.get(1);
             this.serverAddress = server.localAddress();
@@ -205,7 +247,7 @@ final class UdpkitScenarios {
         HandlerPing(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) throws Exception {
             this.mode = mode;
             this.payloadBytes = payloadBytes;
-            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes);
+            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes, null);
             this.client = pair.get(0);
             this.server = pair.get(1);
             this.serverAddress = server.localAddress();

@@ -52,7 +52,8 @@ class BenchCommandTest {
         for (Object o : records) {
             Map<?, ?> record = assertInstanceOf(Map.class, o);
             for (String field : List.of("scenario", "mode", "wait", "payloadBytes", "messagesPerSecond", "p50Micros",
-                    "p99Micros", "p999Micros", "ratioToBaseline", "date", "jdk", "cores", "lossRatio", "id")) {
+                    "p99Micros", "p999Micros", "ratioToBaseline", "date", "jdk", "cores", "lossRatio", "id", "receivers",
+                    "reference", "ratioToReference", "openMillis")) {
                 assertTrue(record.containsKey(field), () -> "missing " + field + " in " + record);
             }
             assertEquals(64.0, record.get("payloadBytes"));
@@ -60,6 +61,9 @@ class BenchCommandTest {
             assertTrue((Double) record.get("messagesPerSecond") > 0, record::toString);
             assertNull(record.get("p50Micros"), "throughput records have no latency");
             assertTrue((Double) record.get("ratioToBaseline") > 0, record::toString);
+            assertEquals(1.0, record.get("receivers"), "one receiver counts each message");
+            assertNull(record.get("reference"), "neither row names a reference");
+            assertTrue((Double) record.get("openMillis") >= 0, record::toString);
             assertEquals((double) Runtime.getRuntime().availableProcessors(), record.get("cores"));
             Instant.parse((String) record.get("date"));
         }
@@ -74,7 +78,7 @@ class BenchCommandTest {
     void shouldRecordTheDatagramSizeOfAFramedRowInTheJson() {
         Scenario reliable = Scenarios.standard().stream().filter(s -> s.id().equals("udpkit-reliable.throughput.1200"))
                 .findFirst().orElseThrow();
-        Result result = new Result(reliable, 1, new Spread(1, 1, 1), 0, null, null, null, null, null, 0.25);
+        Result result = new Result(reliable, 1, new Spread(1, 1, 1), 0, null, null, null, null, null, null, 0.25, 3L);
         BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", 2, "os");
         List<?> records = (List<?>) MiniJson.parse(JsonReport.toJson(List.of(result), env, BenchPlan.quick().build(),
                 "bench"));
@@ -83,6 +87,26 @@ class BenchCommandTest {
         assertTrue(ResultTable.render(List.of(result), env, List.of()).lines()
                 .anyMatch(l -> l.startsWith("throughput") && l.endsWith("25%")), "the table states others' CPU");
         assertTrue(Scenarios.notes().stream().anyMatch(n -> n.contains("maxDatagramSize 1472")), Scenarios.notes()::toString);
+    }
+
+    @Test
+    void shouldStateTheRatioToTheReferenceRowInTheTableAndTheJson() {
+        Scenario encrypted = Scenarios.standard().stream()
+                .filter(s -> s.id().equals("udpkit-reliable-aead.throughput.1200")).findFirst().orElseThrow();
+        Result result = new Result(encrypted, 1, new Spread(8, 8, 8), 0, null, null, null, 0.5, 0.8, null, null, 2_500L);
+        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", 2, "os");
+
+        String table = ResultTable.render(List.of(result), env, List.of());
+        assertTrue(table.contains("vs reference: udpkit RELIABLE, AES-GCM 1200 B is 0.80x the rate of "
+                + "udpkit-reliable.throughput.1200 in this run"), table);
+        assertTrue(table.contains("opening: udpkit-reliable-aead.throughput.1200 took 2.5 s"), table);
+        Map<?, ?> record = (Map<?, ?>) ((List<?>) MiniJson.parse(JsonReport.toJson(List.of(result), env,
+                BenchPlan.quick().build(), "bench"))).get(0);
+        assertEquals("udpkit-reliable.throughput.1200", record.get("reference"));
+        assertEquals(0.8, record.get("ratioToReference"));
+        assertEquals(2500.0, record.get("openMillis"));
+        assertTrue(Scenarios.notes().stream().anyMatch(n -> n.contains("AES-256-GCM") && n.contains("HKDF")),
+                Scenarios.notes()::toString);
     }
 
     /** Stands in for the udpkit command, whose standard options (help, version, -v) subcommands inherit. */

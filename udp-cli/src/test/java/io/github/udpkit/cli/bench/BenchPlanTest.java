@@ -22,6 +22,32 @@ class BenchPlanTest {
     }
 
     @Test
+    void shouldRunTheReferenceRowOfAChosenRowWithIt() {
+        List<String> ids = BenchPlan.quick().filter("aead").build()
+                .select(Scenarios.standard()).stream().map(Scenario::id).toList();
+        assertEquals(List.of("baseline.throughput.64", "udpkit-reliable.throughput.64", "udpkit-reliable-aead.throughput.64",
+                "baseline.throughput.1200", "udpkit-reliable.throughput.1200", "udpkit-reliable-aead.throughput.1200"), ids);
+    }
+
+    @Test
+    void shouldFindEveryNamedReferenceRightAfterItsPlainRow() {
+        List<Scenario> all = Scenarios.standard();
+        List<Scenario> referring = all.stream().filter(s -> s.referenceKey().isPresent()).toList();
+        assertEquals(2, referring.size(), "the encrypted RELIABLE rows: " + referring);
+        for (Scenario s : referring) {
+            int at = all.indexOf(s);
+            assertTrue(all.get(at - 1).isReferenceFor(s), () -> s + " follows its reference, not " + all.get(at - 1));
+            assertEquals(1, all.stream().filter(r -> r.isReferenceFor(s)).count(), s::toString);
+            assertEquals(all.get(at - 1).id(), s.referenceId().orElseThrow());
+            assertEquals("udpkit RELIABLE, AES-GCM", s.mode());
+            assertTrue(s.isLossless(), "RELIABLE drains until every message arrived");
+        }
+        assertMessage("a row cannot be its own reference: udpkit-raw",
+                () -> all.stream().filter(s -> s.key().equals("udpkit-raw")).findFirst().orElseThrow()
+                        .withReference("udpkit-raw"));
+    }
+
+    @Test
     void shouldSelectEverythingWithoutFilters() {
         assertEquals(Scenarios.standard().size(), BenchPlan.full().build().select(Scenarios.standard()).size());
     }

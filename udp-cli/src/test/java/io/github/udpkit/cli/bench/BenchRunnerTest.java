@@ -57,6 +57,26 @@ class BenchRunnerTest {
     }
 
     @Test
+    void shouldCompareTheEncryptedRowWithThePlainRowOfTheSameRun() {
+        List<Result> results = new BenchRunner(TINY, line -> { })
+                .run(pick("baseline.throughput.1200", "udpkit-reliable.throughput.1200",
+                        "udpkit-reliable-aead.throughput.1200"));
+
+        for (Result r : results) {
+            assertNull(r.failure(), () -> r.scenario() + " failed: " + r.failure());
+            assertTrue(r.messagesPerSecond().min() > 0, r::toString);
+            assertNotNull(r.ratioToBaseline(), r::toString);
+            assertNotNull(r.openMillis(), r::toString);
+        }
+        Result plain = results.get(1);
+        Result encrypted = results.get(2);
+        assertEquals(0.0, encrypted.lossRatio(), "encrypted RELIABLE still delivers every message");
+        assertNull(plain.ratioToReference(), "the plain row names no reference");
+        assertEquals(encrypted.messagesPerSecond().median() / plain.messagesPerSecond().median(),
+                encrypted.ratioToReference(), 1e-9, "the encrypted rate over the plain rate of the same run");
+    }
+
+    @Test
     void shouldMeasureOrderedRoundTripPercentilesForEveryWaitMode() {
         List<Result> results = new BenchRunner(TINY, line -> { })
                 .run(pick("baseline.rtt-blocking.64", "baseline.rtt-busy-spin.64", "udpkit-raw.rtt-blocking.64",
