@@ -16,6 +16,11 @@ final class Crc32cProtection implements PacketProtection {
     }
 
     @Override
+    public boolean prefersDirectBuffers() {
+        return true;
+    }
+
+    @Override
     public int overhead() {
         return LENGTH;
     }

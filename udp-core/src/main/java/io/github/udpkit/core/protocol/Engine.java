@@ -84,8 +84,17 @@ public final class Engine {
     private static final int PROBE_SPACING = 4;
     /** A bound on the count of probe timeouts in a row (the timeout stops growing long before). */
     private static final int MAX_PROBE_COUNT = 64;
-    /** Acknowledge at once after this many ack-eliciting datagrams. */
+    /** Acknowledge at once after this many ack-eliciting datagrams, while a peer's flow is young. */
     private static final int ACK_EVERY = 2;
+    /**
+     * Acknowledge at once after this many, once a peer has sent {@link #ACK_DECIMATION_AFTER}:
+     * each ACK costs both sides a datagram, and a long flow needs fewer of them (Chromium's QUIC
+     * "ACK decimation"). Slow start counts acknowledged bytes, not ACKs, so it grows as fast, and
+     * loss shows at once: a gap in the packet numbers is acknowledged without waiting.
+     */
+    private static final int ACK_EVERY_DECIMATED = 10;
+    /** The ack-eliciting datagrams from a peer after which its ACKs are decimated. */
+    private static final long ACK_DECIMATION_AFTER = 100;
     /**
      * The least interval between session announcements to a peer, and between RETRYs acted on:
      * {@code minRto}, but no less than this. (They followed {@code minRto} when it was 50 ms by
@@ -157,7 +166,8 @@ public final class Engine {
         }
         this.retryBudget = config.maxRetriesPerSecond();
         this.retryRefilledAt = nowNanos;
-        this.out = ByteBuffer.allocate(config.maxDatagramSize());
+        this.out = config.protection().prefersDirectBuffers() ? ByteBuffer.allocateDirect(config.maxDatagramSize())
+                : ByteBuffer.allocate(config.maxDatagramSize());
         this.maxWholePayload = config.maxWholePayload();
         this.fragmentSize = config.fragmentSize();
         this.datagramRoom = config.maxDatagramSize() - protection.overhead();
@@ -487,11 +497,13 @@ public final class Engine {
         peer.received.record(packetNumber, ackable, now);
         if (elicits && ackable) {
             peer.ackElicitingSinceAck++;
+            peer.ackElicitingReceived++;
             if (!peer.ackPending) {
                 peer.ackPending = true;
                 peer.ackDeadline = now + config.ackDelayNanos();
             }
-            if (peer.ackElicitingSinceAck >= ACK_EVERY || !inOrder || reader.hasPing()) {
+            int ackEvery = peer.ackElicitingReceived > ACK_DECIMATION_AFTER ? ACK_EVERY_DECIMATED : ACK_EVERY;
+            if (peer.ackElicitingSinceAck >= ackEvery || !inOrder || reader.hasPing()) {
                 peer.ackDeadline = now;
             }
             if (handler.duplicate) {

@@ -11,6 +11,11 @@ final class NoProtection implements PacketProtection {
     }
 
     @Override
+    public boolean prefersDirectBuffers() {
+        return true;
+    }
+
+    @Override
     public int overhead() {
         return 0;
     }

@@ -35,6 +35,18 @@ public interface PacketProtection {
     }
 
     /**
+     * Whether this protection works on datagrams in direct (off-heap) memory as well as on heap
+     * arrays. If so the engine builds its datagrams in direct memory, which the socket sends as
+     * they are; a heap buffer costs a copy into a temporary direct one on every send. An
+     * implementation that needs an array to work in place (a JDK cipher) keeps the default.
+     *
+     * @return true if direct buffers suit it; false by default
+     */
+    default boolean prefersDirectBuffers() {
+        return false;
+    }
+
+    /**
      * Protects an outgoing datagram in place.
      *
      * @param peer the receiver
