@@ -632,21 +632,28 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private void runLoop() {
         ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
+        long engineDeadline = Long.MAX_VALUE;
         try {
             while (!closed.get()) {
                 boolean busy = runCommands(System.nanoTime());
                 busy |= readDatagrams(buffer, System.nanoTime());
                 busy |= releaseDelayed(System.nanoTime());
+                long now = System.nanoTime();
                 // The engine transmits only here: what the reads and sends above queued goes out
-                // packed into as few datagrams as fit, with the acknowledgements riding along.
-                long deadline = engine == null ? Long.MAX_VALUE : engine.update(System.nanoTime());
+                // packed into as few datagrams as fit, with the acknowledgements riding along. A
+                // turn that fed it nothing before its deadline leaves it alone: an idle turn stays
+                // short, so a polling loop sees the next datagram sooner, and costs nothing per peer.
+                if (engine != null && (busy || engineDeadline != Long.MAX_VALUE && now - engineDeadline >= 0)) {
+                    engineDeadline = engine.update(now);
+                    now = System.nanoTime();
+                }
+                long deadline = engineDeadline;
                 returnEarnedPermits();
                 Delayed next = delayed.peek();
                 if (next != null) {
                     deadline = Math.min(deadline, next.due);
                 }
                 afterIdle = !busy;
-                long now = System.nanoTime();
                 if (busy) {
                     spin.worked(now);
                 } else {
