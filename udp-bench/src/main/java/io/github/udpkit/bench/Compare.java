@@ -81,9 +81,13 @@ public final class Compare implements Callable<Integer> {
      */
     static List<String> notes() {
         List<String> notes = new ArrayList<>(Scenarios.notes());
-        notes.add("Aeron: embedded media driver, SHARED threading, back-off idle strategy on every thread, its "
-                + "default MTU (1,408-byte datagrams, which it packs small messages into); its round trip spins, so it "
-                + "is compared with the busy-spin baseline.");
+        notes.add("Aeron: embedded media driver, SHARED threading, its default MTU (1,408-byte datagrams, which it "
+                + "packs small messages into), the back-off idle strategy on every thread: poll, spin, yield, then "
+                + "park for 1 µs doubling to 1 ms, and poll again. Its rows say 'busy-spin' as no thread blocks on a "
+                + "socket, and its round trip is compared with the busy-spin baseline, although an idle Aeron thread "
+                + "parks (on Linux a short park takes tens of µs).");
+        notes.add("RELIABLE with loss and Netty: the udpkit endpoints run on their defaults (adaptive), Netty's "
+                + "event loops block in the selector (blocking).");
         notes.add("Netty NIO: one event loop per side; the sender writes batches of 64 pooled direct buffers per flush.");
         notes.add("RELIABLE with loss: through udp-testkit's LossyProxy dropping 10% of datagrams each way (seed "
                 + LossyScenarios.SEED + "); the rate is goodput, compared with the lossless raw baseline.");

@@ -33,7 +33,8 @@ final class LossyScenarios {
         int percent = (int) Math.round(loss * 100);
         String key = "udpkit-reliable-loss" + percent;
         String mode = String.format(Locale.ROOT, "udpkit RELIABLE, %d%% loss", percent);
-        return Scenario.throughput(key, mode, Scenario.Wait.BLOCKING, payloadBytes,
+        // Both endpoints run on the defaults, as udpkit's plain RELIABLE row does: their I/O threads poll adaptively.
+        return Scenario.throughput(key, mode, Scenario.Wait.ADAPTIVE, payloadBytes,
                 counter -> new Stream(loss, payloadBytes, counter)).asLossless()
                 .withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize());
     }

@@ -8,6 +8,7 @@ import io.github.udpkit.cli.bench.BenchPlan;
 import io.github.udpkit.cli.bench.BenchRunner;
 import io.github.udpkit.cli.bench.Result;
 import io.github.udpkit.cli.bench.Scenario;
+import io.github.udpkit.cli.bench.Scenarios;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -38,6 +39,26 @@ class CompareTest {
             assertTrue(r.messagesPerSecond().median() > 0, r::toString);
             assertTrue(r.ratioToBaseline() != null && r.ratioToBaseline() > 0, r::toString);
         }
+    }
+
+    @Test
+    void shouldSayHowEveryPeerWaits() {
+        List<Scenario> all = Compare.catalogue();
+        for (Scenario s : all) {
+            Scenario.Wait expected = switch (s.key()) {
+                case "aeron" -> Scenario.Wait.BUSY_SPIN;
+                case "netty-nio" -> Scenario.Wait.BLOCKING;
+                case "udpkit-reliable-loss10" -> Scenario.Wait.ADAPTIVE;
+                default -> s.waitMode();
+            };
+            assertEquals(expected, s.waitMode(), s::toString);
+        }
+        assertEquals(1, all.stream().filter(s -> s.key().equals("aeron") && s.kind() == Scenario.Kind.ROUND_TRIP
+                && all.stream().anyMatch(b -> b.isBaselineFor(s) && b.waitMode() == Scenario.Wait.BUSY_SPIN)).count(),
+                "Aeron's round trip is compared with the busy-spin baseline");
+        assertTrue(Compare.notes().stream().anyMatch(n -> n.startsWith("Aeron") && n.contains("park")),
+                Compare.notes()::toString);
+        assertTrue(Compare.notes().containsAll(Scenarios.notes()));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.github.udpkit.cli.bench;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -24,7 +26,10 @@ final class DatagramChannelScenarios {
                 counter -> new Stream(payloadBytes, counter)).asBaseline();
     }
 
+    /** A round-trip baseline that blocks or busy-spins; plain sockets have no adaptive wait. */
     static Scenario roundTrip(Scenario.Wait wait, int payloadBytes) {
+        checkArgument(wait != Scenario.Wait.ADAPTIVE, "the baseline's round trips block or busy-spin, not %s",
+                wait.label());
         return Scenario.roundTrip(KEY, MODE, wait, payloadBytes, () -> new Ping(wait, payloadBytes)).asBaseline();
     }
 

@@ -86,7 +86,8 @@ public final class ResultTable {
         out.append(String.format(Locale.ROOT, "%s, JDK %s, %d cores, %s%n", environment.date(), environment.jdk(),
                 environment.cores(), environment.os()));
         out.append("vs baseline: throughput = rate / the DatagramChannel rate at the same size (higher is better); "
-                + "round trip = p50 / the DatagramChannel p50 with the same wait (lower is better).\n");
+                + "round trip = p50 / the DatagramChannel p50 with the same wait, adaptive rows with the blocking "
+                + "one (lower is better).\n");
         out.append("others' CPU: the share of all cores that other processes used while the row ran (Linux); "
                 + "a busy machine makes every figure slower and noisier.\n");
         out.append("loss: sent but not received when the round's drain ended; lossless transports (TCP, RELIABLE, "

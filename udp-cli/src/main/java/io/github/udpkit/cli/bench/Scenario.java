@@ -1,6 +1,7 @@
 package io.github.udpkit.cli.bench;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -39,8 +40,19 @@ public final class Scenario {
 
     /** How the receiving sides wait for the next message. */
     public enum Wait {
-        /** A thread blocks in the system call (or on the library's queue) until a message arrives. */
+        /**
+         * A thread blocks in the system call (or on the library's queue) until a message arrives,
+         * at once: for udpkit, endpoints built {@code idleSpin(Duration.ZERO)}, whose I/O threads
+         * sleep in the selector as soon as they are idle.
+         */
         BLOCKING("blocking"),
+        /**
+         * udpkit's default: after recent traffic the I/O thread keeps polling its socket for a
+         * while that adapts to the gaps it sees (at most {@code EndpointBuilder.DEFAULT_IDLE_SPIN}),
+         * then blocks as {@link #BLOCKING} does. A round trip that waits so is compared with the
+         * blocking baseline, what a plain program does; the busy-spin baseline is the other bound.
+         */
+        ADAPTIVE("adaptive"),
         /** Threads spin on non-blocking reads: lowest latency, a core each. */
         BUSY_SPIN("busy-spin");
 
@@ -53,6 +65,17 @@ public final class Scenario {
         /** The name used in the table, the JSON and scenario ids. */
         public String label() {
             return label;
+        }
+
+        /**
+         * The wait of the baseline a round trip that waits so is compared with: its own, except
+         * that {@link #ADAPTIVE} is compared with {@link #BLOCKING}, as the plain program it
+         * replaces blocks; no baseline polls adaptively.
+         *
+         * @return the baseline's wait
+         */
+        public Wait baselineWait() {
+            return this == ADAPTIVE ? BLOCKING : this;
         }
     }
 
@@ -198,12 +221,16 @@ public final class Scenario {
     }
 
     /**
-     * This scenario as a baseline: the rows of the same kind and size (and, for round trips, the same
-     * wait) are compared against it.
+     * This scenario as a baseline: the rows of the same kind and size (and, for round trips, whose
+     * wait's {@linkplain Wait#baselineWait() baseline wait} is this one's) are compared against it.
      *
      * @return a baseline copy
+     * @throws IllegalStateException if this is a round trip that waits {@link Wait#ADAPTIVE}: no
+     *         row would be compared with it
      */
     public Scenario asBaseline() {
+        checkState(kind == Kind.THROUGHPUT || wait.baselineWait() == wait,
+                "a round-trip baseline waits blocking or busy-spin, not %s: %s", wait.label(), id());
         return new Scenario(this, true, lossless, maxDatagramBytes, referenceKey);
     }
 
@@ -231,10 +258,11 @@ public final class Scenario {
     }
 
     /**
-     * This scenario compared, besides with its baseline, with another row of the same kind, size
-     * and wait: the one whose subject it varies (an encrypted row with the same row unencrypted).
-     * The run reports this row's figure over that row's as its ratio to the reference, and
-     * choosing this row with {@code --scenario} runs the reference too.
+     * This scenario compared, besides with its baseline, with another row of the same kind and
+     * size (and, for round trips, wait, which their ids name): the row it varies in one respect
+     * (an encrypted row with the same row unencrypted, a pure-blocking throughput row with the
+     * same row on udpkit's default wait). The run reports this row's figure over that row's as its
+     * ratio to the reference, and choosing this row with {@code --scenario} runs the reference too.
      *
      * @param key the key of the reference row, not this row's own
      * @return a copy that names its reference
@@ -323,26 +351,29 @@ public final class Scenario {
 
     /**
      * Whether this row is the reference {@code other} names: the row of that key with the same
-     * kind, payload size and wait.
+     * kind and payload size, and for round trips the same wait; that row's id is
+     * {@code other}'s {@link #referenceId()}.
      *
      * @param other a scenario
      * @return whether this is its reference
      */
     public boolean isReferenceFor(Scenario other) {
         return key.equals(other.referenceKey) && kind == other.kind && payloadBytes == other.payloadBytes
-                && wait == other.wait;
+                && (kind == Kind.THROUGHPUT || wait == other.wait);
     }
 
     /**
-     * Whether {@code other} is the baseline this row is compared against: a baseline of the same
-     * kind and payload size, with the same wait for round trips.
+     * Whether this row is the baseline {@code other} is compared against: a baseline of the same
+     * kind and payload size; for round trips, one that waits as {@code other}'s
+     * {@linkplain Wait#baselineWait() baseline wait} says (an adaptive round trip is compared with
+     * the blocking baseline). Throughput baselines are compared with rows of any wait.
      *
      * @param other a scenario
-     * @return whether it is this row's baseline
+     * @return whether this is its baseline
      */
     public boolean isBaselineFor(Scenario other) {
         return baseline && kind == other.kind && payloadBytes == other.payloadBytes
-                && (kind == Kind.THROUGHPUT || wait == other.wait);
+                && (kind == Kind.THROUGHPUT || wait == other.wait.baselineWait());
     }
 
     OneWay openOneWay(SequenceCounter counter) throws Exception {

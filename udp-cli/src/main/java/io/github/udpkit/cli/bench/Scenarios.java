@@ -1,6 +1,7 @@
 package io.github.udpkit.cli.bench;
 
 import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.protocol.EngineConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +32,19 @@ public final class Scenarios {
     /** The udpkit modes measured one way; a mode is added by adding it here. */
     static final List<DeliveryMode> UDPKIT_THROUGHPUT_MODES =
             List.of(DeliveryMode.RAW, DeliveryMode.UNRELIABLE, DeliveryMode.RELIABLE);
-    /** The udpkit modes measured round trip, blocking and busy-spinning. */
+    /** The udpkit modes measured round trip, at each of {@link #UDPKIT_ROUND_TRIP_WAITS}. */
     static final List<DeliveryMode> UDPKIT_ROUND_TRIP_MODES = List.of(DeliveryMode.RAW, DeliveryMode.RELIABLE);
+    /** How udpkit's event-driven round trips wait: pure blocking, the default, and busy-spinning. */
+    static final List<Scenario.Wait> UDPKIT_ROUND_TRIP_WAITS =
+            List.of(Scenario.Wait.BLOCKING, Scenario.Wait.ADAPTIVE, Scenario.Wait.BUSY_SPIN);
+    /**
+     * How udpkit's {@code receive()} round trips wait; the adaptive one is what an application with
+     * its own thread gets by default.
+     */
+    static final List<Scenario.Wait> UDPKIT_RECEIVE_WAITS =
+            List.of(Scenario.Wait.BLOCKING, Scenario.Wait.ADAPTIVE, Scenario.Wait.BUSY_SPIN);
+    /** How the baseline and TCP round trips wait: the two bounds an adaptive wait lies between. */
+    static final List<Scenario.Wait> PLAIN_ROUND_TRIP_WAITS = List.of(Scenario.Wait.BLOCKING, Scenario.Wait.BUSY_SPIN);
 
     private Scenarios() {
     }
@@ -55,9 +67,10 @@ public final class Scenarios {
 
     /**
      * Every standard scenario, baselines first within each kind: one-way throughput at each size
-     * (baseline, udpkit modes with RELIABLE also encrypted, TCP, and at 64 bytes the chat fan-out),
-     * then round trips (each blocking and busy-spinning; udpkit's
-     * event-driven, in its handlers, and with the application's thread in {@code receive()}).
+     * (baseline, udpkit modes on their default adaptive wait with RAW also blocking at once and
+     * RELIABLE also encrypted, TCP, and at 64 bytes the chat fan-out), then round trips (the
+     * baseline and TCP blocking and busy-spinning; udpkit's event-driven, in its handlers, and with
+     * the application's thread in {@code receive()}, each blocking, adaptive and busy-spinning).
      *
      * @return a new list
      */
@@ -67,6 +80,10 @@ public final class Scenarios {
             all.add(DatagramChannelScenarios.throughput(payload));
             for (DeliveryMode mode : UDPKIT_THROUGHPUT_MODES) {
                 all.add(UdpkitScenarios.throughput(mode, payload));
+                if (mode == DeliveryMode.RAW) {
+                    all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.PLAIN,
+                            Scenario.Wait.BLOCKING));
+                }
                 if (mode == DeliveryMode.RELIABLE) {
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.AES_GCM));
                 }
@@ -76,16 +93,18 @@ public final class Scenarios {
                 all.add(ChatScenarios.fanOut(ChatScenarios.STANDARD_MEMBERS, payload));
             }
         }
-        for (Scenario.Wait wait : Scenario.Wait.values()) {
+        for (Scenario.Wait wait : PLAIN_ROUND_TRIP_WAITS) {
             all.add(DatagramChannelScenarios.roundTrip(wait, ROUND_TRIP_PAYLOAD));
         }
         for (DeliveryMode mode : UDPKIT_ROUND_TRIP_MODES) {
-            for (Scenario.Wait wait : Scenario.Wait.values()) {
+            for (Scenario.Wait wait : UDPKIT_ROUND_TRIP_WAITS) {
                 all.add(UdpkitScenarios.roundTrip(mode, wait, ROUND_TRIP_PAYLOAD));
-                all.add(UdpkitScenarios.roundTripReceive(mode, wait, ROUND_TRIP_PAYLOAD));
+                if (UDPKIT_RECEIVE_WAITS.contains(wait)) {
+                    all.add(UdpkitScenarios.roundTripReceive(mode, wait, ROUND_TRIP_PAYLOAD));
+                }
             }
         }
-        for (Scenario.Wait wait : Scenario.Wait.values()) {
+        for (Scenario.Wait wait : PLAIN_ROUND_TRIP_WAITS) {
             all.add(TcpScenarios.roundTrip(wait, ROUND_TRIP_PAYLOAD));
         }
         return all;
@@ -98,11 +117,24 @@ public final class Scenarios {
      */
     public static List<String> notes() {
         return List.of(
+                "wait 'blocking': the receiving threads sleep in the system call as soon as they are idle; for udpkit "
+                        + "the endpoints are built idleSpin(Duration.ZERO), so their I/O threads sleep in the selector "
+                        + "at once, as the baseline's threads block in receive().",
+                "wait 'adaptive': udpkit's default; after recent traffic an endpoint's I/O thread keeps polling its "
+                        + "socket, yielding its core to any thread that wants it, for twice the recent gaps and at most "
+                        + EndpointBuilder.DEFAULT_IDLE_SPIN.toNanos() / 1_000 + " µs, then sleeps as 'blocking'; "
+                        + "an adaptive round trip's 'vs baseline' is taken against the blocking baseline (what a plain "
+                        + "program does), the busy-spin baseline being the other bound.",
+                "wait 'busy-spin': the threads never sleep; two spin in every row, for udpkit the endpoints' I/O "
+                        + "threads (busySpin()), and any other thread blocks.",
+                "udpkit throughput rows run on the endpoints' defaults (adaptive), compared with the blocking "
+                        + "baseline like every throughput row; 'udpkit RAW, idleSpin(0)' is the RAW row blocking at "
+                        + "once, and its 'vs reference' ratio to the RAW row shows how much of RAW's rate the idle "
+                        + "spin buys.",
                 "udpkit round trips: 'udpkit RAW' and 'udpkit RELIABLE' run the ping-pong in the endpoints' handlers "
                         + "on their I/O threads (one wake per datagram each side, as the baseline's threads); "
-                        + "', receive()' rows have the client's own thread block in receive(), one more hand-off per echo.",
-                "busy-spin: two threads spin in every row; for udpkit they are the endpoints' I/O threads "
-                        + "(busySpin()), and any other thread blocks.",
+                        + "', receive()' rows have the client's own thread block in receive(), one more hand-off per "
+                        + "echo (it blocks whatever the row's wait, which is the I/O threads').",
                 "udpkit UNRELIABLE and RELIABLE send a new array per message (the engine keeps it until sent or "
                         + "acknowledged); RAW reuses one, as its send is done when it returns.",
                 "udpkit's framed modes run with the engine's defaults (datagrams of at most 1,200 bytes, header "
@@ -116,7 +148,7 @@ public final class Scenarios {
                         + "what encryption costs (udpkit's target: at least 0.8x at 1,200 B).",
                 "'udpkit chat, fan-out to " + ChatScenarios.STANDARD_MEMBERS + "': one ChatServer and "
                         + ChatScenarios.STANDARD_MEMBERS + " ChatClients in one room, each client with its own socket "
-                        + "and I/O thread on this same machine's cores, plus a speaker saying " + FAN_OUT_PAYLOAD
+                        + "and I/O thread on this same machine's cores, all on their default (adaptive) wait, plus a speaker saying " + FAN_OUT_PAYLOAD
                         + "-character texts (the stamp in hex) with at most " + ChatScenarios.WINDOW
                         + " not yet received by every member; msgs/s counts member deliveries (a message once per "
                         + "member that got it) and loss is counted per member after the drain, compared with the "

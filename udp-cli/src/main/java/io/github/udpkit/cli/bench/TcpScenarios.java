@@ -1,5 +1,7 @@
 package io.github.udpkit.cli.bench;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -30,7 +32,9 @@ final class TcpScenarios {
                 counter -> new Stream(payloadBytes, counter)).asLossless();
     }
 
+    /** A round trip that blocks or busy-spins; plain sockets have no adaptive wait. */
     static Scenario roundTrip(Scenario.Wait wait, int payloadBytes) {
+        checkArgument(wait != Scenario.Wait.ADAPTIVE, "TCP round trips block or busy-spin, not %s", wait.label());
         return Scenario.roundTrip(KEY, MODE, wait, payloadBytes, () -> new Ping(wait, payloadBytes));
     }
 

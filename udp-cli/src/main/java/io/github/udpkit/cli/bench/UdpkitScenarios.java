@@ -22,6 +22,14 @@ import java.util.Locale;
  * message from the application's thread, received messages handed to an {@code onMessage} handler
  * on the endpoint's I/O thread (throughput).
  *
+ * <p>How the endpoints' I/O threads wait is the row's {@link Scenario.Wait}: {@code ADAPTIVE} is
+ * the builder's default (after recent traffic the I/O thread polls for up to
+ * {@link EndpointBuilder#DEFAULT_IDLE_SPIN}, adapting to the gaps, then sleeps in the selector),
+ * {@code BLOCKING} is {@code idleSpin(Duration.ZERO)} (it sleeps as soon as it is idle, as the
+ * baseline's threads block in {@code receive}), {@code BUSY_SPIN} is {@code busySpin()}. The
+ * throughput rows run on the default; a RAW row that blocks at once names the default RAW row as
+ * its reference, so the run says how much of RAW's rate the idle spin buys.
+ *
  * <p>Round trips come in two forms. The event-driven one is the fair match of the baseline, where
  * each side has one thread that wakes once per datagram: the ping-pong runs in the endpoints'
  * handlers (the client's handler records the round trip and sends the next ping from its I/O
@@ -30,7 +38,8 @@ import java.util.Locale;
  * {@code receive}, so each echo costs one more hand-off, from the I/O thread through the inbox.
  * In busy-spin mode the endpoints are built {@code busySpin()}, so their I/O threads spin on the
  * sockets; any other thread still blocks: two threads spin, as in the raw and TCP rows, where a
- * third would starve one of them on two cores.
+ * third would starve one of them on two cores. In adaptive mode too only the I/O threads poll:
+ * a client thread in {@code receive()} blocks on the inbox.
  *
  * <p>The framed modes run on the engine's defaults, except that messages too large to travel
  * whole in its default 1,200-byte datagrams get datagrams of {@link Scenarios#LAN_DATAGRAM_BYTES}
@@ -77,22 +86,50 @@ final class UdpkitScenarios {
         return "udpkit " + mode.name();
     }
 
+    /** The throughput row of a mode on the endpoints' defaults: plain, waiting adaptively. */
     static Scenario throughput(DeliveryMode mode, int payloadBytes) {
         return throughput(mode, payloadBytes, Protection.PLAIN);
     }
 
+    /** The throughput row of a mode with the given protection, on the default (adaptive) wait. */
     static Scenario throughput(DeliveryMode mode, int payloadBytes, Protection protection) {
+        return throughput(mode, payloadBytes, protection, Scenario.Wait.ADAPTIVE);
+    }
+
+    /**
+     * A throughput row. It names as its reference the row it differs from in one respect: a row
+     * whose wait is not the default names the row of the same protection on the default wait; an
+     * encrypted row on the default wait names the plain one. Rows on the default keep the ids they
+     * had before the wait was part of the row ({@code udpkit-raw.throughput.64}); the others add
+     * the wait to the key ({@code udpkit-raw-blocking.throughput.64}) and the builder call to the
+     * mode ({@code udpkit RAW, idleSpin(0)}).
+     */
+    static Scenario throughput(DeliveryMode mode, int payloadBytes, Protection protection, Scenario.Wait wait) {
         checkArgument(protection == Protection.PLAIN || mode.isFramed(),
                 "%s has no frames to encrypt: encryption needs a framed mode", mode);
-        Scenario s = Scenario.throughput(key(mode) + protection.keySuffix, label(mode) + protection.labelSuffix,
-                Scenario.Wait.BLOCKING, payloadBytes, counter -> new Stream(mode, payloadBytes, protection, counter));
+        boolean defaultWait = wait == Scenario.Wait.ADAPTIVE;
+        String key = key(mode) + protection.keySuffix;
+        Scenario s = Scenario.throughput(defaultWait ? key : key + "-" + wait.label(),
+                label(mode) + protection.labelSuffix + (defaultWait ? "" : ", " + builderCall(wait)),
+                wait, payloadBytes, counter -> new Stream(mode, wait, payloadBytes, protection, counter));
         if (mode.isFramed()) {
             s = s.withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize());
         }
-        if (protection != Protection.PLAIN) {
+        if (!defaultWait) {
+            s = s.withReference(key);
+        } else if (protection != Protection.PLAIN) {
             s = s.withReference(key(mode));
         }
         return mode.isReliable() ? s.asLossless() : s;
+    }
+
+    /** How the endpoints of a row that waits so are built, as the table's mode column says it. */
+    static String builderCall(Scenario.Wait wait) {
+        return switch (wait) {
+            case BLOCKING -> "idleSpin(0)";
+            case ADAPTIVE -> "defaults";
+            case BUSY_SPIN -> "busySpin()";
+        };
     }
 
     /** The event-driven round trip: ping and echo both answered in the endpoints' handlers. */
@@ -122,8 +159,10 @@ final class UdpkitScenarios {
         if (key != null) {
             builder.encryption(key);
         }
-        if (wait == Scenario.Wait.BUSY_SPIN) {
-            builder.busySpin();
+        switch (wait) {
+            case BLOCKING -> builder.idleSpin(Duration.ZERO); // sleep in the selector at once, as the baseline blocks
+            case ADAPTIVE -> { } // the default idle spin: what an application gets unless it says otherwise
+            case BUSY_SPIN -> builder.busySpin();
         }
         return builder.open();
     }
@@ -149,10 +188,11 @@ final class UdpkitScenarios {
         private final Endpoint<byte[]> sender;
         private final InetSocketAddress target;
 
-        Stream(DeliveryMode mode, int payloadBytes, Protection protection, SequenceCounter counter) throws Exception {
+        Stream(DeliveryMode mode, Scenario.Wait wait, int payloadBytes, Protection protection, SequenceCounter counter)
+                throws Exception {
             this.mode = mode;
             this.payloadBytes = payloadBytes;
-            List<Endpoint<byte[]>> pair = openPair(mode, Scenario.Wait.BLOCKING, payloadBytes, protection.newKey());
+            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes, protection.newKey());
             this.receiver = pair.get(0);
             this.sender = pair.get(1);
             this.target = receiver.localAddress();

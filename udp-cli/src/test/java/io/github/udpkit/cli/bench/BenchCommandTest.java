@@ -137,6 +137,33 @@ class BenchCommandTest {
         for (Scenario s : Scenarios.standard()) {
             assertTrue(out.toString().contains(s.id()), () -> s.id() + " missing from " + out);
         }
+        for (String id : List.of("udpkit-raw-blocking.throughput.64", "udpkit-raw-blocking.throughput.1200",
+                "udpkit-raw.rtt-adaptive.64", "udpkit-reliable.rtt-adaptive.64", "udpkit-raw-receive.rtt-adaptive.64",
+                "udpkit-reliable-receive.rtt-adaptive.64", "udpkit-raw.throughput.64", "udpkit-raw.rtt-blocking.64")) {
+            assertTrue(out.toString().contains(id), () -> id + " missing from " + out);
+        }
+    }
+
+    @Test
+    void shouldStateAnAdaptiveRowsWaitAndWhatItIsComparedWith() {
+        Scenario adaptive = Scenarios.standard().stream().filter(s -> s.id().equals("udpkit-raw.rtt-adaptive.64"))
+                .findFirst().orElseThrow();
+        Result result = new Result(adaptive, 1, new Spread(9, 9, 9), 0, new Spread(20, 20, 20),
+                new Spread(30, 30, 30), new Spread(40, 40, 40), 0.4, null, null, null, 1L);
+        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", 2, "os");
+
+        String table = ResultTable.render(List.of(result), env, Scenarios.notes());
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("round-trip") && l.contains("udpkit RAW")
+                && l.contains("adaptive") && l.contains("0.40x p50")), table);
+        assertTrue(table.contains("adaptive rows with the blocking one"), table);
+        for (String wait : List.of("'blocking'", "'adaptive'", "'busy-spin'")) {
+            assertTrue(table.lines().anyMatch(l -> l.startsWith("note: wait " + wait)), () -> wait + " explained: " + table);
+        }
+        assertTrue(table.contains("idleSpin(Duration.ZERO)") && table.contains("busySpin()"), table);
+        Map<?, ?> record = (Map<?, ?>) ((List<?>) MiniJson.parse(JsonReport.toJson(List.of(result), env,
+                BenchPlan.quick().build(), "bench"))).get(0);
+        assertEquals("adaptive", record.get("wait"));
+        assertEquals("udpkit-raw.rtt-adaptive.64", record.get("id"));
     }
 
     @Test

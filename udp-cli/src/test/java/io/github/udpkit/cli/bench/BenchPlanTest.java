@@ -1,9 +1,11 @@
 package io.github.udpkit.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.core.protocol.EngineConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,17 +32,33 @@ class BenchPlanTest {
     }
 
     @Test
+    void shouldRunThePureBlockingRawRowWithTheDefaultRawRowItIsComparedWith() {
+        List<String> ids = BenchPlan.quick().filter("udpkit-raw-blocking").build()
+                .select(Scenarios.standard()).stream().map(Scenario::id).toList();
+        assertEquals(List.of("baseline.throughput.64", "udpkit-raw.throughput.64", "udpkit-raw-blocking.throughput.64",
+                "baseline.throughput.1200", "udpkit-raw.throughput.1200", "udpkit-raw-blocking.throughput.1200"), ids);
+    }
+
+    @Test
     void shouldFindEveryNamedReferenceRightAfterItsPlainRow() {
         List<Scenario> all = Scenarios.standard();
         List<Scenario> referring = all.stream().filter(s -> s.referenceKey().isPresent()).toList();
-        assertEquals(2, referring.size(), "the encrypted RELIABLE rows: " + referring);
+        assertEquals(4, referring.size(), "the encrypted RELIABLE rows and the pure-blocking RAW rows: " + referring);
         for (Scenario s : referring) {
             int at = all.indexOf(s);
-            assertTrue(all.get(at - 1).isReferenceFor(s), () -> s + " follows its reference, not " + all.get(at - 1));
+            Scenario before = all.get(at - 1);
+            assertTrue(before.isReferenceFor(s), () -> s + " follows its reference, not " + before);
             assertEquals(1, all.stream().filter(r -> r.isReferenceFor(s)).count(), s::toString);
-            assertEquals(all.get(at - 1).id(), s.referenceId().orElseThrow());
-            assertEquals("udpkit RELIABLE, AES-GCM", s.mode());
-            assertTrue(s.isLossless(), "RELIABLE drains until every message arrived");
+            assertEquals(before.id(), s.referenceId().orElseThrow());
+            if (s.key().equals("udpkit-raw-blocking")) {
+                assertEquals("udpkit RAW, idleSpin(0)", s.mode());
+                assertEquals(Scenario.Wait.BLOCKING, s.waitMode());
+                assertEquals(Scenario.Wait.ADAPTIVE, before.waitMode(), "compared with RAW on the default wait");
+            } else {
+                assertEquals("udpkit RELIABLE, AES-GCM", s.mode());
+                assertEquals(before.waitMode(), s.waitMode(), "encryption is the only difference");
+                assertTrue(s.isLossless(), "RELIABLE drains until every message arrived");
+            }
         }
         assertMessage("a row cannot be its own reference: udpkit-raw",
                 () -> all.stream().filter(s -> s.key().equals("udpkit-raw")).findFirst().orElseThrow()
@@ -62,16 +80,99 @@ class BenchPlanTest {
     }
 
     @Test
-    void shouldOfferUdpkitRoundTripsEventDrivenAndThroughReceiveInBothWaitModes() {
+    void shouldOfferUdpkitRoundTripsEventDrivenAndThroughReceiveInEveryWaitMode() {
         List<Scenario> all = Scenarios.standard();
         for (String key : List.of("udpkit-raw", "udpkit-reliable", "udpkit-raw-receive", "udpkit-reliable-receive")) {
-            for (String wait : List.of("blocking", "busy-spin")) {
+            for (String wait : List.of("blocking", "adaptive", "busy-spin")) {
                 String id = key + ".rtt-" + wait + ".64";
                 Scenario s = all.stream().filter(x -> x.id().equals(id)).findFirst()
                         .orElseThrow(() -> new AssertionError("no " + id + " in " + all));
                 assertEquals(key.endsWith("-receive"), s.mode().endsWith(", receive()"), s::mode);
             }
         }
+    }
+
+    @Test
+    void shouldCompareAnAdaptiveRoundTripWithTheBlockingBaseline() {
+        List<Scenario> all = Scenarios.standard();
+        Scenario blocking = find(all, "baseline.rtt-blocking.64");
+        Scenario busy = find(all, "baseline.rtt-busy-spin.64");
+        List<Scenario> adaptive = all.stream()
+                .filter(s -> s.kind() == Scenario.Kind.ROUND_TRIP && s.waitMode() == Scenario.Wait.ADAPTIVE).toList();
+        assertEquals(4, adaptive.size(), adaptive::toString);
+        for (Scenario s : adaptive) {
+            assertTrue(s.key().startsWith("udpkit-"), () -> "only udpkit waits adaptively: " + s);
+            assertTrue(blocking.isBaselineFor(s), () -> s + " is compared with the blocking baseline");
+            assertFalse(busy.isBaselineFor(s), s::toString);
+        }
+        assertTrue(busy.isBaselineFor(find(all, "udpkit-raw.rtt-busy-spin.64")));
+        assertTrue(blocking.isBaselineFor(find(all, "udpkit-raw.rtt-blocking.64")));
+        assertFalse(blocking.isBaselineFor(find(all, "udpkit-raw.rtt-busy-spin.64")));
+        assertTrue(all.stream().filter(Scenario::isBaseline).noneMatch(b -> b.waitMode() == Scenario.Wait.ADAPTIVE),
+                "no baseline polls adaptively");
+        assertEquals(Scenario.Wait.BLOCKING, Scenario.Wait.ADAPTIVE.baselineWait());
+        assertEquals(Scenario.Wait.BLOCKING, Scenario.Wait.BLOCKING.baselineWait());
+        assertEquals(Scenario.Wait.BUSY_SPIN, Scenario.Wait.BUSY_SPIN.baselineWait());
+    }
+
+    @Test
+    void shouldCompareThroughputWithTheBaselineWhateverTheWait() {
+        List<Scenario> all = Scenarios.standard();
+        Scenario baseline = find(all, "baseline.throughput.64");
+        for (String id : List.of("udpkit-raw.throughput.64", "udpkit-raw-blocking.throughput.64",
+                "udpkit-chat-fanout.throughput.64", "tcp.throughput.64")) {
+            assertTrue(baseline.isBaselineFor(find(all, id)), id);
+        }
+        assertFalse(baseline.isBaselineFor(find(all, "udpkit-raw.throughput.1200")), "another size");
+    }
+
+    @Test
+    void shouldLabelUdpkitThroughputRowsAdaptiveAndAddAPureBlockingRawRowAfterEachRawRow() {
+        List<Scenario> all = Scenarios.standard();
+        for (Scenario s : all) {
+            if (s.kind() == Scenario.Kind.THROUGHPUT && s.key().startsWith("udpkit-")) {
+                Scenario.Wait expected = s.key().equals("udpkit-raw-blocking") ? Scenario.Wait.BLOCKING
+                        : Scenario.Wait.ADAPTIVE;
+                assertEquals(expected, s.waitMode(), s::toString);
+            }
+        }
+        assertEquals(Scenario.Wait.ADAPTIVE, find(all, "udpkit-chat-fanout.throughput.64").waitMode(),
+                "the chat server and clients run on their default transports");
+        for (int payload : Scenarios.THROUGHPUT_PAYLOADS) {
+            Scenario raw = find(all, "udpkit-raw.throughput." + payload);
+            Scenario blocking = find(all, "udpkit-raw-blocking.throughput." + payload);
+            assertEquals(all.indexOf(raw) + 1, all.indexOf(blocking), "right after the RAW row");
+            assertEquals(payload, blocking.payloadBytes());
+            assertFalse(blocking.isLossless(), "RAW may lose");
+        }
+        assertEquals("udpkit RAW, busySpin()", UdpkitScenarios.throughput(DeliveryMode.RAW, 64,
+                UdpkitScenarios.Protection.PLAIN, Scenario.Wait.BUSY_SPIN).mode());
+        assertEquals("udpkit-raw-busy-spin.throughput.64", UdpkitScenarios.throughput(
+                DeliveryMode.RAW, 64, UdpkitScenarios.Protection.PLAIN, Scenario.Wait.BUSY_SPIN)
+                .id());
+        assertEquals(List.of("blocking", "adaptive", "busy-spin"),
+                Arrays.stream(Scenario.Wait.values()).map(Scenario.Wait::label).toList());
+    }
+
+    @Test
+    void shouldRefuseAnAdaptiveWaitWhereThereIsNoSuchWait() {
+        assertMessage("the baseline's round trips block or busy-spin, not adaptive",
+                () -> DatagramChannelScenarios.roundTrip(Scenario.Wait.ADAPTIVE, 64));
+        assertMessage("TCP round trips block or busy-spin, not adaptive",
+                () -> TcpScenarios.roundTrip(Scenario.Wait.ADAPTIVE, 64));
+        Scenario adaptive = Scenario.roundTrip("x", "X", Scenario.Wait.ADAPTIVE, 64, () -> {
+            throw new IllegalStateException("never opened");
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, adaptive::asBaseline);
+        assertEquals("a round-trip baseline waits blocking or busy-spin, not adaptive: x.rtt-adaptive.64", e.getMessage());
+        assertTrue(Scenario.throughput("y", "Y", Scenario.Wait.ADAPTIVE, 64, c -> {
+            throw new IllegalStateException("never opened");
+        }).asBaseline().isBaseline(), "a throughput baseline may wait any way: throughput compares across waits");
+    }
+
+    private static Scenario find(List<Scenario> all, String id) {
+        return all.stream().filter(s -> s.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + id + " in " + all));
     }
 
     @Test

@@ -80,8 +80,9 @@ class BenchRunnerTest {
     void shouldMeasureOrderedRoundTripPercentilesForEveryWaitMode() {
         List<Result> results = new BenchRunner(TINY, line -> { })
                 .run(pick("baseline.rtt-blocking.64", "baseline.rtt-busy-spin.64", "udpkit-raw.rtt-blocking.64",
-                        "udpkit-raw.rtt-busy-spin.64", "udpkit-reliable.rtt-blocking.64",
-                        "udpkit-reliable.rtt-busy-spin.64", "udpkit-raw-receive.rtt-blocking.64",
+                        "udpkit-raw.rtt-adaptive.64", "udpkit-raw.rtt-busy-spin.64", "udpkit-reliable.rtt-blocking.64",
+                        "udpkit-reliable.rtt-adaptive.64", "udpkit-reliable.rtt-busy-spin.64",
+                        "udpkit-raw-receive.rtt-blocking.64", "udpkit-reliable-receive.rtt-adaptive.64",
                         "udpkit-reliable-receive.rtt-busy-spin.64", "tcp.rtt-blocking.64", "tcp.rtt-busy-spin.64"));
 
         for (Result r : results) {
@@ -92,6 +93,35 @@ class BenchRunnerTest {
             assertTrue(r.p99Micros().min() <= r.p999Micros().max(), r::toString);
             assertNotNull(r.ratioToBaseline(), () -> r.scenario() + " has a baseline of its wait mode in this run");
         }
+        Result blocking = results.get(0);
+        Result busy = results.get(1);
+        for (Result r : results) {
+            Result baseline = r.scenario().waitMode() == Scenario.Wait.BUSY_SPIN ? busy : blocking;
+            assertEquals(r.p50Micros().median() / baseline.p50Micros().median(), r.ratioToBaseline(), 1e-9,
+                    () -> r.scenario() + ": p50 over the p50 of " + baseline.scenario()
+                            + " (adaptive rows over the blocking baseline)");
+        }
+        assertEquals(3, results.stream().filter(r -> r.scenario().waitMode() == Scenario.Wait.ADAPTIVE).count());
+    }
+
+    @Test
+    void shouldCompareThePureBlockingRawRowWithTheDefaultRawRowOfTheSameRun() {
+        List<Result> results = new BenchRunner(TINY, line -> { })
+                .run(pick("baseline.throughput.64", "udpkit-raw.throughput.64", "udpkit-raw-blocking.throughput.64"));
+
+        for (Result r : results) {
+            assertNull(r.failure(), () -> r.scenario() + " failed: " + r.failure());
+            assertTrue(r.messagesPerSecond().min() > 0, r::toString);
+            assertNotNull(r.ratioToBaseline(), r::toString);
+        }
+        Result adaptive = results.get(1);
+        Result blocking = results.get(2);
+        assertEquals(Scenario.Wait.ADAPTIVE, adaptive.scenario().waitMode());
+        assertEquals(Scenario.Wait.BLOCKING, blocking.scenario().waitMode());
+        assertEquals(blocking.messagesPerSecond().median() / adaptive.messagesPerSecond().median(),
+                blocking.ratioToReference(), 1e-9, "the blocking rate over the default rate of the same run");
+        assertEquals(blocking.messagesPerSecond().median() / results.get(0).messagesPerSecond().median(),
+                blocking.ratioToBaseline(), 1e-9, "compared with the same baseline as the default row");
     }
 
     @Test
