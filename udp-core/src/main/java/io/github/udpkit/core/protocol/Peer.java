@@ -25,8 +25,8 @@ final class Peer {
     ReceivedPackets received = new ReceivedPackets();
     boolean ackPending;
     int ackElicitingSinceAck;
-    /** Ack-eliciting datagrams accepted from the peer in all; past a hundred its ACKs are decimated. */
-    long ackElicitingReceived;
+    /** Ack-eliciting datagrams accepted from the peer in order since the last gap; past a hundred its ACKs are decimated. */
+    long ackElicitingInOrder;
     long ackDeadline;
     /** Extra copies to send of the next ACK that goes out alone (the peer resent data we hold). */
     int ackCopies;
