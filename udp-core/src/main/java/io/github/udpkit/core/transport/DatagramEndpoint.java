@@ -125,6 +125,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * only: the messages packed in one datagram arrived together. I/O thread only; null between datagrams.
      */
     private Instant arrival;
+    private final ArrivalClock arrivalClock = new ArrivalClock();
     /** Whether the loop's last turn found nothing to do and went idle. I/O thread only. */
     private boolean afterIdle;
     /** How long the idle loop polls before it sleeps. I/O thread only. */
@@ -631,7 +632,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     // ---------------------------------------------------------------- the I/O thread
 
     private void runLoop() {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
+        // The socket writes direct memory; a heap buffer costs a copy out of the JDK's own direct
+        // one, but it is what a cipher that opens datagrams in place needs (see PacketProtection).
+        ByteBuffer buffer = engine != null && !settings.protocol().protection().prefersDirectBuffers()
+                ? ByteBuffer.allocate(RECEIVE_BUFFER_SIZE) : ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
         long engineDeadline = Long.MAX_VALUE;
         try {
             while (!closed.get()) {
@@ -780,7 +784,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         Instant receivedAt = arrival;
         if (receivedAt == null) {
-            receivedAt = Instant.now();
+            receivedAt = arrivalClock.now();
             arrival = receivedAt;
         }
         Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode);
