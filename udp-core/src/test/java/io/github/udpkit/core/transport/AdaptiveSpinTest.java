@@ -75,6 +75,27 @@ class AdaptiveSpinTest {
     }
 
     @Test
+    void shouldSleepAtOnceWhileItsPollsAreDescheduled() {
+        AdaptiveSpin spin = new AdaptiveSpin(MAX);
+        assertTrue(spin.keepPolling(0));
+        // The next poll comes back a millisecond later: another thread had the core.
+        assertFalse(spin.keepPolling(1_000_000), "a contended poll sleeps");
+        spin.worked(1_000_000);
+
+        long now = 1_000_000;
+        for (int i = 0; i < 100; i++) { // a steady stream, 5 µs apart, during the back-off
+            now += 5_000;
+            assertFalse(spin.keepPolling(now), "contended: sleeps at once, at " + now);
+            spin.worked(now + 5_000);
+            now += 5_000;
+        }
+        long afterBackOff = 1_000_000 + AdaptiveSpin.CONTENDED_BACKOFF_NANOS;
+        assertFalse(spin.keepPolling(afterBackOff), "the budget has to be learnt again");
+        spin.worked(afterBackOff + 5_000);
+        assertTrue(spin.keepPolling(afterBackOff + 10_000), "a short gap after the back-off polls again");
+    }
+
+    @Test
     void shouldRejectANegativeMaximum() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AdaptiveSpin(-1));
         assertTrue(e.getMessage().contains("-1"), e.getMessage());
