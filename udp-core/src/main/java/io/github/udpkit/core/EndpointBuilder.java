@@ -26,7 +26,8 @@ import java.util.Objects;
  *
  * <p>Defaults: the wildcard address and an ephemeral port, {@link DeliveryMode#RAW}, the system's
  * socket buffer sizes, a receive queue of 4,096 messages, messages up to 65,507 bytes in
- * {@code RAW} mode and 1 MiB in framed modes, sends that wait up to 10 seconds for room, and the
+ * {@code RAW} mode and 1 MiB in framed modes, sends that wait up to 10 seconds for room, an I/O
+ * thread that polls adaptively for up to {@link #DEFAULT_IDLE_SPIN} before it sleeps, and the
  * protocol engine's {@linkplain EngineConfig#defaults() defaults}.
  *
  * @param <T> the payload type

@@ -92,6 +92,80 @@ class RawEndpointTest {
     }
 
     @Test
+    void shouldExchangeMessagesWhenSleepingAtOnce() {
+        try (Endpoint<String> server = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).idleSpin(Duration.ZERO).open();
+             Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).idleSpin(Duration.ZERO).open()) {
+            server.onMessage(m -> server.send(m.payload().toUpperCase()).to(m.sender()));
+            for (int i = 0; i < 3; i++) {
+                client.send("sleep" + i).to(server.localAddress());
+                assertEquals("SLEEP" + i, client.receive(WAIT).payload());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAnIdleSpinOutOfRange() {
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> Udp.endpoint(Codecs.utf8()).idleSpin(Duration.ofNanos(-1)));
+        assertTrue(negative.getMessage().contains("PT-0.000000001S"), negative.getMessage());
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> Udp.endpoint(Codecs.utf8()).idleSpin(Duration.ofDays(1)));
+        assertTrue(tooLong.getMessage().contains("PT24H"), tooLong.getMessage());
+    }
+
+    @Test
+    void shouldSendEachDatagramWholeWhatEverSizeCameBefore() {
+        // One sending thread reuses one buffer: a short datagram after a long one must not carry its tail.
+        try (Endpoint<byte[]> server = Udp.endpoint(Codecs.bytes()).bind("127.0.0.1", 0).open();
+             Endpoint<byte[]> client = Udp.endpoint(Codecs.bytes()).bind("127.0.0.1", 0).open()) {
+            int[] sizes = {10, 5_000, 3, 0, 2_049, 64};
+            for (int size : sizes) {
+                byte[] payload = new byte[size];
+                java.util.Arrays.fill(payload, (byte) size);
+                client.send(payload).to(server.localAddress()).join();
+            }
+            for (int size : sizes) {
+                byte[] expected = new byte[size];
+                java.util.Arrays.fill(expected, (byte) size);
+                assertArrayEquals(expected, server.receive(WAIT).payload(), "datagram of " + size + " bytes");
+            }
+        }
+    }
+
+    @Test
+    void shouldSendFromVirtualThreads() throws Exception {
+        java.lang.reflect.Method start;
+        try {
+            start = Thread.class.getMethod("startVirtualThread", Runnable.class);
+        } catch (NoSuchMethodException e) {
+            Assumptions.abort("virtual threads need JDK 21 or later; this is " + Runtime.version());
+            return;
+        }
+        try (Endpoint<String> server = openLoopback(); Endpoint<String> client = openLoopback()) {
+            List<Thread> senders = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String text = "virtual" + i;
+                senders.add((Thread) start.invoke(null, (Runnable) () -> client.send(text).to(server.localAddress()).join()));
+            }
+            for (Thread sender : senders) {
+                sender.join(WAIT.toMillis());
+                assertFalse(sender.isAlive(), "a virtual sender still running after " + WAIT);
+            }
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                received.add(server.receive(WAIT).payload());
+            }
+            received.sort(null);
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                expected.add("virtual" + i);
+            }
+            expected.sort(null);
+            assertEquals(expected, received);
+        }
+    }
+
+    @Test
     void shouldWorkOverIpv6() throws Exception {
         Assumptions.assumeTrue(ipv6LoopbackAvailable(), "no IPv6 loopback on this machine");
         try (Endpoint<String> server = Udp.endpoint(Codecs.utf8()).bind("::1", 0).open();

@@ -23,7 +23,9 @@ import io.github.udpkit.core.protocol.EngineOutput;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -90,9 +92,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final Consumer<SelectionKey> IGNORE_KEY = key -> { };
     /** How many impaired datagrams may be held back by a delay at once. */
     private static final int MAX_DELAYED = 10_000;
-    /** Each sending thread's buffer for RAW sends; see {@link #sendBuffer}. */
+    /**
+     * Each sending platform thread's buffer for RAW sends; see {@link #sendBuffer}. A virtual
+     * thread, which may live for one send, leaves the copy to the JDK instead.
+     */
     private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(2048));
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private final EndpointSettings<T> settings;
     private final DatagramChannel channel;
@@ -587,7 +593,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private CompletableFuture<Void> sendNow(byte[] bytes, InetSocketAddress to) {
-        ByteBuffer buffer = sendBuffer(bytes.length).put(bytes).flip();
+        ByteBuffer buffer = isVirtual(Thread.currentThread()) ? ByteBuffer.wrap(bytes)
+                : sendBuffer(bytes.length).put(bytes).flip();
         long waitStart = 0;
         try {
             while (true) {
@@ -620,6 +627,26 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * temporary direct buffer of its own on every send, and its cache of those costs more than
      * this one buffer per thread, which grows to the largest datagram the thread has sent.
      */
+    private static boolean isVirtual(Thread thread) {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(thread);
+        } catch (Throwable e) {
+            throw new AssertionError("Thread.isVirtual() threw", e);
+        }
+    }
+
+    /** {@code Thread.isVirtual()} where the JDK has it (21 and later), else null. */
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return null; // before JDK 21 every thread is a platform thread
+        }
+    }
+
     private static ByteBuffer sendBuffer(int length) {
         ByteBuffer buffer = SEND_BUFFER.get();
         if (buffer.capacity() < length) {
