@@ -125,6 +125,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final ConcurrentHashMap<InetSocketAddress, SendWindow> windows = new ConcurrentHashMap<>();
     /** Windows with permits earned on the I/O thread and not yet returned. I/O thread only. */
     private final ArrayList<SendWindow> windowsToReturn = new ArrayList<>();
+    /** Sends the engine settled this turn, completed once their permits are back. I/O thread only. */
+    private ArrayList<SendCommand> settledSends = new ArrayList<>();
+    private ArrayList<SendCommand> spareSettledSends = new ArrayList<>();
     private final int permitsPerPeer;
     /**
      * When the datagram being processed arrived, read from the clock on its first delivered message
@@ -462,14 +465,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     /**
-     * Called once per completed framed send, before its caller can see it complete, so that a
-     * caller who saw its send complete finds the room. While senders wait for room, though, an
-     * acknowledgement that completes dozens of packed messages should wake them once, not once a
-     * message: then the I/O thread counts the permits and {@link #returnEarnedPermits} returns
-     * them at the end of its turn.
+     * Returns a settled send's permit. Off the I/O thread at once; on it, the permit is counted
+     * and {@link #returnEarnedPermits} returns the turn's permits in one release per window: the
+     * senders take permits one by one from the same semaphore, and a release per message would
+     * pull its cache line across cores twice per message, while an acknowledgement completes
+     * dozens at a time.
      */
     private void returnPermit(SendWindow window) {
-        if (Thread.currentThread() == ioThread && window.permits.hasQueuedThreads()) {
+        if (Thread.currentThread() == ioThread) {
             if (window.earned++ == 0) {
                 windowsToReturn.add(window);
             }
@@ -478,7 +481,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
-    /** On the I/O thread: returns the permits earned since the last call. */
+    /**
+     * On the I/O thread: returns the permits earned since the last call, then completes the sends
+     * that earned them, so that a caller who sees its send complete finds its room.
+     */
     private void returnEarnedPermits() {
         for (int i = 0; i < windowsToReturn.size(); i++) {
             SendWindow window = windowsToReturn.get(i);
@@ -487,6 +493,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             window.permits.release(n);
         }
         windowsToReturn.clear();
+        if (settledSends.isEmpty()) {
+            return;
+        }
+        // Completing runs callers' callbacks, which may send and so come back here: take the list first.
+        ArrayList<SendCommand> done = settledSends;
+        settledSends = spareSettledSends;
+        spareSettledSends = done;
+        for (int i = 0; i < done.size(); i++) {
+            done.get(i).completeSettled();
+        }
+        done.clear();
     }
 
     /**
@@ -507,6 +524,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private final byte[] bytes;
         private Command next;
         private boolean settled;
+        /** How the engine settled it, applied by {@link #completeSettled}; I/O thread only. */
+        private Throwable settledFailure;
 
         SendCommand(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, DeliveryMode mode,
                     byte[] bytes) {
@@ -557,20 +576,39 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public boolean complete(Void value) {
-            settle();
-            return super.complete(value);
+            return settle(null) ? !isDone() : super.complete(value);
         }
 
         @Override
         public boolean completeExceptionally(Throwable failure) {
-            settle();
-            return super.completeExceptionally(failure);
+            Objects.requireNonNull(failure, "failure");
+            return settle(failure) ? !isDone() : super.completeExceptionally(failure);
         }
 
-        private void settle() {
-            if (Thread.currentThread() == endpoint.ioThread && !settled) {
-                settled = true;
-                endpoint.returnPermit(window);
+        /**
+         * On the I/O thread, the first completion is the engine's: the permit is counted and the
+         * completion waits for the end of the turn (see {@link #returnEarnedPermits}). Elsewhere a
+         * caller completes its own future, and the permit stays held until the engine is done.
+         *
+         * @return whether the completion was deferred
+         */
+        private boolean settle(Throwable failure) {
+            if (Thread.currentThread() != endpoint.ioThread || settled) {
+                return false;
+            }
+            settled = true;
+            settledFailure = failure;
+            endpoint.returnPermit(window);
+            endpoint.settledSends.add(this);
+            return true;
+        }
+
+        /** On the I/O thread, once the permit is back: completes the future as the engine settled it. */
+        void completeSettled() {
+            if (settledFailure == null) {
+                super.complete(null);
+            } else {
+                super.completeExceptionally(settledFailure);
             }
         }
     }
