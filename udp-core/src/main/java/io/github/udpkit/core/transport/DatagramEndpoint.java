@@ -704,30 +704,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         long engineDeadline = Long.MAX_VALUE;
         try {
             while (!closed.get()) {
-                boolean busy = runCommands(System.nanoTime());
-                busy |= readDatagrams(buffer, System.nanoTime());
-                busy |= releaseDelayed(System.nanoTime());
-                long now = System.nanoTime();
-                // The engine transmits only here: what the reads and sends above queued goes out
-                // packed into as few datagrams as fit, with the acknowledgements riding along. A
-                // turn that fed it nothing before its deadline leaves it alone: an idle turn stays
-                // short, so a polling loop sees the next datagram sooner, and costs nothing per peer.
-                if (engine != null && (busy || engineDeadline != Long.MAX_VALUE && now - engineDeadline >= 0)) {
-                    engineDeadline = engine.update(now);
-                    now = System.nanoTime();
-                }
-                long deadline = engineDeadline;
-                returnEarnedPermits();
-                Delayed next = delayed.peek();
-                if (next != null) {
-                    deadline = Math.min(deadline, next.due);
-                }
-                afterIdle = !busy;
-                if (busy) {
-                    spin.worked(now);
-                } else {
-                    idle(deadline, now);
-                }
+                engineDeadline = turn(buffer, engineDeadline);
             }
         } catch (ClosedChannelException e) {
             if (!closed.get()) {
@@ -740,6 +717,56 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             closed.set(true);
             shutdown();
         }
+    }
+
+    /**
+     * One turn of the I/O loop: commands, datagrams, held-back datagrams, the engine, then an
+     * idle wait if there was nothing to do. A method of its own rather than the loop's body, so
+     * the JIT compiles it whole, as it does any hot method, instead of compiling the endless loop
+     * on the stack.
+     *
+     * @param buffer the receive buffer
+     * @param engineDeadline when the engine asked to be called again at the latest
+     * @return when the engine asks to be called again at the latest, after this turn
+     */
+    private long turn(ByteBuffer buffer, long engineDeadline) throws IOException {
+        // The clock is read again only after work: a polling turn that finds nothing reads
+        // it once, and stays as short as the socket read it is there for.
+        long now = System.nanoTime();
+        boolean busy = runCommands(now);
+        if (busy) {
+            now = System.nanoTime();
+        }
+        boolean read = readDatagrams(buffer, now);
+        busy |= read;
+        if (read) {
+            now = System.nanoTime();
+        }
+        if (releaseDelayed(now)) {
+            busy = true;
+            now = System.nanoTime();
+        }
+        // The engine transmits only here: what the reads and sends above queued goes out
+        // packed into as few datagrams as fit, with the acknowledgements riding along. A
+        // turn that fed it nothing before its deadline leaves it alone: an idle turn stays
+        // short, so a polling loop sees the next datagram sooner, and costs nothing per peer.
+        if (engine != null && (busy || engineDeadline != Long.MAX_VALUE && now - engineDeadline >= 0)) {
+            engineDeadline = engine.update(now);
+            now = System.nanoTime();
+        }
+        long next = engineDeadline;
+        returnEarnedPermits();
+        Delayed held = delayed.peek();
+        if (held != null) {
+            next = Math.min(next, held.due);
+        }
+        afterIdle = !busy;
+        if (busy) {
+            spin.worked(now);
+        } else {
+            idle(next, now);
+        }
+        return engineDeadline;
     }
 
     /** Runs the queued commands; the sends among them all take the turn's time, one clock read for the lot. */
