@@ -130,6 +130,75 @@ class LossRecoveryTest {
         assertEquals(fromB.get(1), fromB.get(2), "both at once");
     }
 
+    /**
+     * A link that spaces datagrams out, as a real one does, so the receiver takes each in a turn
+     * of its own and its ACK policy, not the batching of arrivals, decides how many ACKs it sends.
+     */
+    private static void spaceOut(TestNet net) {
+        net.bottleneckBytesPerSecond = 12_000_000; // a 1,200-byte datagram every 100 µs
+        net.bottleneckQueue = 10_000;
+    }
+
+    /** Sends {@code count} messages that fill a datagram each, all at once; returns when all are acknowledged. */
+    private static void stream(TestNet net, Node a, Node b, int first, int count) {
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (int i = first; i < first + count; i++) {
+            sent.add(send(net, a, b, i, 1_100));
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+        assertTrue(net.runUntil(all::isDone, 30 * SECOND), net.describe());
+    }
+
+    @Test
+    void shouldDecimateTheAcknowledgementsOfALongCleanFlow() {
+        TestNet net = new TestNet(86);
+        spaceOut(net);
+        Node a = net.node(TestNet.config(1).build());
+        Node b = net.node(TestNet.config(2).build());
+        int[] acks = {0};
+        net.dropRule = (from, to, bytes) -> {
+            if (from.equals(b.address)) {
+                acks[0]++;
+            }
+            return false;
+        };
+        stream(net, a, b, 0, 100);
+        int young = acks[0];
+        acks[0] = 0;
+        stream(net, a, b, 100, 1_000);
+        int decimated = acks[0];
+
+        assertEquals(1_100, b.delivered.size(), net.describe());
+        assertTrue(young >= 45, "every second datagram of the first hundred is acknowledged: " + young + " ACKs");
+        assertTrue(decimated <= 130 && decimated >= 90, "then about every tenth: " + decimated + " ACKs for 1,000 datagrams");
+    }
+
+    @Test
+    void shouldAcknowledgeEverySecondDatagramAgainAfterAGap() {
+        TestNet net = new TestNet(87);
+        spaceOut(net);
+        Node a = net.node(TestNet.config(1).build());
+        Node b = net.node(TestNet.config(2).build());
+        stream(net, a, b, 0, 300); // long and clean: decimated
+        int[] acks = {0};
+        boolean[] dropped = {false};
+        net.dropRule = (from, to, bytes) -> {
+            if (from.equals(a.address) && !dropped[0]) {
+                dropped[0] = true; // one datagram lost: a gap at b
+                return true;
+            }
+            if (from.equals(b.address)) {
+                acks[0]++;
+            }
+            return false;
+        };
+        stream(net, a, b, 300, 60);
+
+        assertEquals(360, b.delivered.size(), net.describe());
+        assertTrue(acks[0] >= 28, "after the gap every second datagram is acknowledged again: " + acks[0]
+                + " ACKs for 60 datagrams");
+    }
+
     @Test
     void shouldKeepProbingAGonePeerAtBoundedIntervalsUntilRetriesRunOut() {
         TestNet net = new TestNet(83);
