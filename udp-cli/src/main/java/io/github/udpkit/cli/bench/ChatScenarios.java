@@ -152,22 +152,14 @@ final class ChatScenarios {
     // ---------------------------------------------------------------- members
 
     /**
-     * One member's count of what it received, kept by its client's I/O thread. The fields are
-     * published to readers by the volatile write of {@link #counted}, as in {@link SequenceCounter}.
+     * One member's count of what it received, kept by its client's I/O thread in a
+     * {@link RoundTally}, as {@link SequenceCounter} keeps its own.
      */
     static final class Member implements ChatListener {
         private final int payloadBytes;
-        private int round = Integer.MIN_VALUE;
-        /** The sequence number expected next in this round: how many arrived in order. */
+        private final RoundTally tally = new RoundTally();
+        /** The sequence number expected next in this round: how many arrived in order. Published with the tally. */
         private long next;
-        private long unique;
-        private long duplicates;
-        private long reordered;
-        private long stale;
-        private long malformed;
-        private long firstNanos;
-        private long lastNanos;
-        private volatile long counted;
         private volatile LeaveReason gone;
 
         Member(int payloadBytes) {
@@ -187,44 +179,24 @@ final class ChatScenarios {
                 r = Integer.parseUnsignedInt(text, 0, 8, 16);
                 sequence = Long.parseUnsignedLong(text, 8, STAMP_CHARS, 16);
             } catch (NumberFormatException e) {
-                malformed++;
-                counted = counted + 1;
+                tally.malformed();
+                tally.publish();
                 return;
             }
-            if (r != round) {
-                if (round != Integer.MIN_VALUE && r - round < 0) {
-                    stale++;
-                    counted = counted + 1;
-                    return;
-                }
-                startRound(r);
+            if (tally.isNewRound(r)) {
+                next = 0; // a later round starts from sequence 0
+            }
+            if (!tally.enter(r)) {
+                return;
             }
             if (sequence < next) {
-                duplicates++; // the server delivers in order: below the next expected is a repeat
+                tally.duplicate(); // the server delivers in order: below the next expected is a repeat
             } else {
-                if (sequence > next) {
-                    reordered++; // a gap: what it skipped arrives late (as a duplicate) or never
-                }
-                if (unique == 0) {
-                    firstNanos = now;
-                }
-                unique++;
+                // Above the next expected is a gap: what it skipped arrives late (as a duplicate) or never.
+                tally.distinct(now, sequence > next);
                 next = sequence + 1;
-                lastNanos = now;
             }
-            counted = counted + 1; // the volatile write that publishes the fields above
-        }
-
-        private void startRound(int newRound) {
-            round = newRound;
-            next = 0;
-            unique = 0;
-            duplicates = 0;
-            reordered = 0;
-            stale = 0;
-            malformed = 0;
-            firstNanos = 0;
-            lastNanos = 0;
+            tally.publish();
         }
 
         @Override
@@ -234,20 +206,15 @@ final class ChatScenarios {
 
         /** How many messages of the round arrived in order so far: the speaker's window is measured by it. */
         long received(int wanted) {
-            long c = counted; // the volatile read that makes the I/O thread's writes visible
-            return c == 0 || round != wanted ? 0 : next;
+            return tally.isOf(wanted) ? next : 0;
         }
 
         long counted() {
-            return counted;
+            return tally.counted();
         }
 
         SequenceCounter.Snapshot snapshot(int wanted) {
-            long c = counted;
-            if (c == 0 || round != wanted) {
-                return new SequenceCounter.Snapshot(0, 0, 0, 0, 0, 0, 0);
-            }
-            return new SequenceCounter.Snapshot(unique, duplicates, reordered, stale, malformed, firstNanos, lastNanos);
+            return tally.snapshot(wanted);
         }
 
         LeaveReason gone() {

@@ -23,17 +23,9 @@ public final class SequenceCounter implements Deliveries {
     private final int payloadBytes;
     private final long[] seen = new long[MAX_MESSAGES_PER_ROUND >>> 6];
 
-    // Written by the receiving thread only; published to readers by the volatile write of 'counted'.
-    private int round = Integer.MIN_VALUE;
+    private final RoundTally tally = new RoundTally();
+    // Written by the receiving thread only; published to readers with the tally.
     private long highestSequence = -1;
-    private long unique;
-    private long duplicates;
-    private long reordered;
-    private long stale;
-    private long malformed;
-    private long firstNanos;
-    private long lastNanos;
-    private volatile long counted;
 
     /**
      * Creates a counter for messages of one size.
@@ -54,36 +46,26 @@ public final class SequenceCounter implements Deliveries {
      */
     public void accept(int messageRound, long sequence, int length) {
         long now = System.nanoTime();
-        if (messageRound != round) {
-            if (round != Integer.MIN_VALUE && messageRound - round < 0) {
-                stale++;
-                counted = counted + 1;
-                return;
-            }
-            startRound(messageRound);
+        if (tally.isNewRound(messageRound)) {
+            clearSeen(); // a later round starts on an empty seen-set
+        }
+        if (!tally.enter(messageRound)) {
+            return;
         }
         if (length != payloadBytes || sequence < 0 || sequence >= MAX_MESSAGES_PER_ROUND) {
-            malformed++;
+            tally.malformed();
         } else {
             int word = (int) (sequence >>> 6);
             long bit = 1L << sequence;
             if ((seen[word] & bit) != 0) {
-                duplicates++;
+                tally.duplicate();
             } else {
                 seen[word] |= bit;
-                if (unique == 0) {
-                    firstNanos = now;
-                }
-                unique++;
-                if (sequence < highestSequence) {
-                    reordered++;
-                } else {
-                    highestSequence = sequence;
-                }
-                lastNanos = now;
+                tally.distinct(now, sequence < highestSequence);
+                highestSequence = Math.max(highestSequence, sequence);
             }
         }
-        counted = counted + 1; // the volatile write that publishes the fields above
+        tally.publish();
     }
 
     /**
@@ -126,23 +108,15 @@ public final class SequenceCounter implements Deliveries {
     }
 
     private void acceptShort() {
-        malformed++;
-        counted = counted + 1;
+        tally.malformed();
+        tally.publish();
     }
 
-    private void startRound(int newRound) {
+    private void clearSeen() {
         if (highestSequence >= 0) {
             Arrays.fill(seen, 0, (int) (highestSequence >>> 6) + 1, 0L);
         }
-        round = newRound;
         highestSequence = -1;
-        unique = 0;
-        duplicates = 0;
-        reordered = 0;
-        stale = 0;
-        malformed = 0;
-        firstNanos = 0;
-        lastNanos = 0;
     }
 
     /**
@@ -153,7 +127,7 @@ public final class SequenceCounter implements Deliveries {
      */
     @Override
     public long counted() {
-        return counted;
+        return tally.counted();
     }
 
     /**
@@ -164,11 +138,7 @@ public final class SequenceCounter implements Deliveries {
      */
     @Override
     public Snapshot snapshot(int wanted) {
-        long c = counted; // the volatile read that makes the receiving thread's writes visible
-        if (c == 0 || round != wanted) {
-            return new Snapshot(0, 0, 0, 0, 0, 0, 0);
-        }
-        return new Snapshot(unique, duplicates, reordered, stale, malformed, firstNanos, lastNanos);
+        return tally.snapshot(wanted);
     }
 
     /**

@@ -38,6 +38,20 @@ class SequenceCounterTest {
     }
 
     @Test
+    void shouldKeepTheSeenSetWhenAStragglerOfAnEarlierRoundArrives() {
+        SequenceCounter counter = new SequenceCounter(64);
+        counter.accept(message(64, 2, 0));
+        counter.accept(message(64, 2, 1));
+        counter.accept(message(64, 1, 5)); // straggler: must not reset round 2's counts
+        counter.accept(message(64, 2, 1)); // so this is still a duplicate
+
+        SequenceCounter.Snapshot s = counter.snapshot(2);
+        assertEquals(2, s.unique());
+        assertEquals(1, s.duplicates());
+        assertEquals(1, s.stale());
+    }
+
+    @Test
     void shouldForgetTheSeenSetWhenARoundStarts() {
         SequenceCounter counter = new SequenceCounter(64);
         for (long seq = 0; seq < 1000; seq++) {
