@@ -1,8 +1,11 @@
 package io.github.udpkit.api;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A bound UDP socket that sends and receives messages of one type, in one default
@@ -54,6 +57,47 @@ public interface Endpoint<T> extends AutoCloseable {
      * @throws EndpointClosedException if the endpoint is closed
      */
     Send<T> send(T payload);
+
+    /**
+     * Sends bytes as one datagram exactly as they are, from the endpoint's socket, whatever its
+     * mode: no codec, no frame, no acknowledgement. For answering what an
+     * {@link UnframedHandler} received (a plain-text client, a discovery probe) from the port it
+     * was sent to.
+     *
+     * @param datagram the datagram's bytes, at most 65,507
+     * @param to the destination
+     * @return a future completed once the datagram is handed to the socket, or failed with a
+     *     {@link UdpIoException}
+     * @throws IllegalArgumentException if the datagram is too large or the address unresolved
+     * @throws EndpointClosedException if the endpoint is closed
+     */
+    CompletableFuture<Void> sendUnframed(byte[] datagram, InetSocketAddress to);
+
+    /**
+     * Joins a multicast group on the endpoint's multicast interface, so that datagrams sent to
+     * the group and the endpoint's port are received. Joining a group already joined does nothing.
+     *
+     * @param group an IPv4 or IPv6 multicast address of the socket's address family
+     * @throws IllegalArgumentException if the address is not a multicast address, or of the other family
+     * @throws UdpIoException if the system refuses to join
+     * @throws EndpointClosedException if the endpoint is closed
+     */
+    void joinGroup(InetAddress group);
+
+    /**
+     * Leaves a multicast group joined before; datagrams sent to it stop arriving. Leaving a group
+     * not joined does nothing.
+     *
+     * @param group the multicast address
+     */
+    void leaveGroup(InetAddress group);
+
+    /**
+     * The multicast groups the endpoint has joined.
+     *
+     * @return the groups, in the order they were joined
+     */
+    Set<InetAddress> groups();
 
     /**
      * Waits for the next message.

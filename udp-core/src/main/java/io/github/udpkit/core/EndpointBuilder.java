@@ -6,6 +6,7 @@ import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
+import io.github.udpkit.api.UnframedHandler;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.security.AddressFilter;
@@ -16,8 +17,13 @@ import io.github.udpkit.core.security.RateLimiter;
 import io.github.udpkit.core.transport.DatagramEndpoint;
 import io.github.udpkit.core.transport.EndpointSettings;
 import io.github.udpkit.core.transport.Impairments;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 
 /**
@@ -67,6 +73,12 @@ public final class EndpointBuilder<T> {
     private boolean validateAddresses;
     private AeadAlgorithm encryptionAlgorithm;
     private Impairments impairments = Impairments.none();
+    private final LinkedHashSet<InetAddress> groups = new LinkedHashSet<>();
+    private NetworkInterface multicastInterface;
+    private int multicastTtl = -1;
+    private Boolean multicastLoopback;
+    private Boolean reuseAddress;
+    private UnframedHandler unframedHandler;
 
     EndpointBuilder(Codec<T> codec) {
         this.codec = codec;
@@ -384,6 +396,121 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Joins a multicast group when the endpoint opens (more may be joined and left later with
+     * {@link Endpoint#joinGroup}). The socket is opened for the group's address family, and bound
+     * with {@code SO_REUSEADDR} unless {@link #reuseAddress} says otherwise, so that several
+     * receivers on one host share the group's port. Bind the port the group's senders send to.
+     * Multicast carries {@code RAW}, {@code UNRELIABLE} and {@code SEQUENCED}; a reliable send to a
+     * group fails at once.
+     *
+     * @param group an IPv4 ({@code 224.0.0.0/4}) or IPv6 ({@code ff00::/8}) multicast address
+     * @return this
+     */
+    public EndpointBuilder<T> joinGroup(String group) {
+        return joinGroup(Addresses.resolve(group, 0).getAddress());
+    }
+
+    /**
+     * Joins a multicast group when the endpoint opens; see {@link #joinGroup(String)}.
+     *
+     * @param group a multicast address of the same family as any other group given
+     * @return this
+     */
+    public EndpointBuilder<T> joinGroup(InetAddress group) {
+        Objects.requireNonNull(group, "group");
+        checkArgument(group.isMulticastAddress(), "not a multicast address: %s", group.getHostAddress());
+        checkArgument(groups.isEmpty() || groups.iterator().next().getClass() == group.getClass(),
+                "groups of one endpoint must be of one address family: %s and %s",
+                groups.isEmpty() ? "" : groups.iterator().next().getHostAddress(), group.getHostAddress());
+        groups.add(group);
+        return this;
+    }
+
+    /**
+     * Chooses the network interface that groups are joined on and multicast is sent from
+     * ({@code IP_MULTICAST_IF}); without one, the first interface that is up and supports multicast.
+     *
+     * @param name the interface's name, e.g. {@code "eth0"} or {@code "lo"}
+     * @return this
+     * @throws IllegalArgumentException if there is no such interface
+     */
+    public EndpointBuilder<T> multicastInterface(String name) {
+        Objects.requireNonNull(name, "name");
+        NetworkInterface nif;
+        try {
+            nif = NetworkInterface.getByName(name);
+        } catch (SocketException e) {
+            throw new IllegalArgumentException("cannot look up network interface " + name + ": " + e.getMessage(), e);
+        }
+        checkArgument(nif != null, "no network interface called %s", name);
+        return multicastInterface(nif);
+    }
+
+    /**
+     * Chooses the network interface for multicast; see {@link #multicastInterface(String)}.
+     *
+     * @param networkInterface the interface
+     * @return this
+     */
+    public EndpointBuilder<T> multicastInterface(NetworkInterface networkInterface) {
+        this.multicastInterface = Objects.requireNonNull(networkInterface, "networkInterface");
+        return this;
+    }
+
+    /**
+     * Sets how many routers a datagram sent to a group may cross ({@code IP_MULTICAST_TTL}): 0
+     * keeps it on this host, 1 (the system's default) on the local network.
+     *
+     * @param hops 0 to 255
+     * @return this
+     */
+    public EndpointBuilder<T> multicastTtl(int hops) {
+        checkArgument(hops >= 0 && hops <= 255, "multicastTtl must be in 0..255: %s", hops);
+        this.multicastTtl = hops;
+        return this;
+    }
+
+    /**
+     * Sets whether datagrams this endpoint sends to a group are also delivered to group members on
+     * this host ({@code IP_MULTICAST_LOOP}, on by default).
+     *
+     * @param loopback whether to loop them back
+     * @return this
+     */
+    public EndpointBuilder<T> multicastLoopback(boolean loopback) {
+        this.multicastLoopback = loopback;
+        return this;
+    }
+
+    /**
+     * Sets {@code SO_REUSEADDR} before binding, so that several sockets on one host may bind the
+     * same port (receivers of one multicast group, answerers of discovery). On by default when
+     * groups are joined at open, off otherwise.
+     *
+     * @param reuse whether to allow it
+     * @return this
+     */
+    public EndpointBuilder<T> reuseAddress(boolean reuse) {
+        this.reuseAddress = reuse;
+        return this;
+    }
+
+    /**
+     * Hands the datagrams that are not udpkit frames to a handler instead of dropping them, so a
+     * framed endpoint can also serve plain UDP programs (a netcat, a Python script) from the same
+     * port; answer them with {@link Endpoint#sendUnframed}. They pass the {@link #filter} and
+     * {@link #rateLimit} first, as every datagram does. Framed modes only: in {@code RAW} mode
+     * every datagram is a message already.
+     *
+     * @param handler called on the I/O thread with each such datagram and its source
+     * @return this
+     */
+    public EndpointBuilder<T> onUnframed(UnframedHandler handler) {
+        this.unframedHandler = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
      * Binds the socket and starts the endpoint.
      *
      * @return the open endpoint
@@ -422,8 +549,18 @@ public final class EndpointBuilder<T> {
             engineConfig = engineConfig.toBuilder().protection(AeadProtection.of(encryptionKey, encryptionAlgorithm,
                     (int) Math.min(AeadProtection.MAX_CACHED_DIRECTIONS, 4L * engineConfig.maxPeers()))).build();
         }
+        checkArgument(unframedHandler == null || mode.isFramed(),
+                "onUnframed applies to framed modes; in RAW mode every datagram is a message already");
+        if (!groups.isEmpty()) {
+            InetAddress bound = bindAddress.getAddress();
+            checkArgument(bound == null || bound.isAnyLocalAddress() || bound.getClass() == groups.iterator().next().getClass(),
+                    "bind address %s is of another family than group %s", bound, groups.iterator().next().getHostAddress());
+        }
+        EndpointSettings.Multicast multicast = new EndpointSettings.Multicast(new ArrayList<>(groups),
+                multicastInterface, multicastTtl, multicastLoopback);
+        boolean reuse = reuseAddress != null ? reuseAddress : !groups.isEmpty();
         return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
                 sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, idleSpin,
-                listener, engineConfig, filter, rateLimit, impairments));
+                listener, engineConfig, filter, rateLimit, impairments, multicast, reuse, unframedHandler));
     }
 }

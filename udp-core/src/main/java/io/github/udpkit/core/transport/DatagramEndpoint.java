@@ -22,6 +22,7 @@ import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineOutput;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
+import io.github.udpkit.core.wire.WireFormat;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -30,6 +31,7 @@ import java.lang.invoke.VarHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -37,14 +39,21 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -164,6 +173,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final LongAdder oversized = new LongAdder();
     private final LongAdder receiveQueueDrops = new LongAdder();
     private final LongAdder filtered = new LongAdder();
+    /** Groups joined, in join order; guarded by itself. */
+    private final Map<InetAddress, MembershipKey> memberships = new LinkedHashMap<>();
 
     private DatagramEndpoint(EndpointSettings<T> settings, DatagramChannel channel, Selector selector)
             throws IOException {
@@ -199,7 +210,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         DatagramChannel channel = null;
         Selector selector = null;
         try {
-            channel = openChannel(settings.bindAddress());
+            channel = openChannel(settings.bindAddress(), settings.multicast().groups());
+            if (settings.reuseAddress()) {
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            }
             if (settings.receiveBufferSize() > 0) {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, settings.receiveBufferSize());
             }
@@ -209,10 +223,23 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (settings.broadcast()) {
                 channel.setOption(StandardSocketOptions.SO_BROADCAST, true);
             }
+            EndpointSettings.Multicast multicast = settings.multicast();
+            if (multicast.networkInterface() != null) {
+                channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, multicast.networkInterface());
+            }
+            if (multicast.ttl() >= 0) {
+                channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, multicast.ttl());
+            }
+            if (multicast.loopback() != null) {
+                channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, multicast.loopback());
+            }
             channel.bind(settings.bindAddress());
             channel.configureBlocking(false);
             selector = Selector.open();
             DatagramEndpoint<T> endpoint = new DatagramEndpoint<>(settings, channel, selector);
+            for (InetAddress group : multicast.groups()) {
+                endpoint.join(group);
+            }
             endpoint.ioThread.start();
             LOG.debug("endpoint open on {} in {} mode", endpoint.localAddress, settings.mode());
             return endpoint;
@@ -223,7 +250,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
-    private static DatagramChannel openChannel(InetSocketAddress bind) throws IOException {
+    private static DatagramChannel openChannel(InetSocketAddress bind, List<InetAddress> groups) throws IOException {
+        if (!groups.isEmpty()) {
+            // A multicast socket speaks its group's family: joining an IPv4 group on an IPv6 socket
+            // is not portable, and the builder has checked that the bind address agrees.
+            return DatagramChannel.open(familyOf(groups.get(0)));
+        }
         InetAddress address = bind.getAddress();
         if (address == null || address.isAnyLocalAddress() && address instanceof Inet6Address) {
             return DatagramChannel.open(); // dual-stack where the system has IPv6
@@ -231,9 +263,117 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         if (address.isAnyLocalAddress()) {
             return DatagramChannel.open(); // 0.0.0.0 given as such: the dual-stack socket serves IPv4 too
         }
-        ProtocolFamily family = address instanceof Inet6Address ? StandardProtocolFamily.INET6
-                : StandardProtocolFamily.INET;
-        return DatagramChannel.open(family);
+        return DatagramChannel.open(familyOf(address));
+    }
+
+    private static ProtocolFamily familyOf(InetAddress address) {
+        return address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    }
+
+    // ---------------------------------------------------------------- multicast
+
+    @Override
+    public void joinGroup(InetAddress group) {
+        Objects.requireNonNull(group, "group");
+        ensureOpen();
+        try {
+            join(group);
+        } catch (IOException e) {
+            throw UdpIoException.of("join group " + group.getHostAddress(), localAddress, null, e);
+        }
+    }
+
+    private void join(InetAddress group) throws IOException {
+        checkArgument(group.isMulticastAddress(), "not a multicast address: %s", group.getHostAddress());
+        checkArgument(!(group instanceof Inet6Address) || localAddress.getAddress() instanceof Inet6Address,
+                "cannot join IPv6 group %s on the IPv4 socket %s", group.getHostAddress(), localAddress);
+        synchronized (memberships) {
+            if (memberships.containsKey(group)) {
+                return;
+            }
+            NetworkInterface nif = multicastInterface(group);
+            MembershipKey membership;
+            try {
+                membership = channel.join(group, nif);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot join group " + group.getHostAddress() + " on " + localAddress
+                        + ": " + e.getMessage(), e);
+            }
+            memberships.put(group, membership);
+            LOG.debug("endpoint {} joined group {} on {}", localAddress, group.getHostAddress(), nif.getName());
+        }
+    }
+
+    @Override
+    public void leaveGroup(InetAddress group) {
+        Objects.requireNonNull(group, "group");
+        synchronized (memberships) {
+            MembershipKey membership = memberships.remove(group);
+            if (membership != null) {
+                membership.drop();
+                LOG.debug("endpoint {} left group {}", localAddress, group.getHostAddress());
+            }
+        }
+    }
+
+    @Override
+    public Set<InetAddress> groups() {
+        synchronized (memberships) {
+            return Collections.unmodifiableSet(new LinkedHashSet<>(memberships.keySet()));
+        }
+    }
+
+    /** The interface groups are joined on: the one chosen, else the first up one with multicast and the group's family. */
+    private NetworkInterface multicastInterface(InetAddress group) throws IOException {
+        NetworkInterface chosen = settings.multicast().networkInterface();
+        if (chosen != null) {
+            return chosen;
+        }
+        NetworkInterface fallback = null;
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp() || !nif.supportsMulticast() || !hasFamily(nif, group)) {
+                continue;
+            }
+            if (!nif.isLoopback()) {
+                return nif;
+            }
+            if (fallback == null) {
+                fallback = nif;
+            }
+        }
+        if (fallback == null) {
+            throw new IOException("no network interface is up with multicast and an address for "
+                    + group.getHostAddress() + "; choose one with multicastInterface(name)");
+        }
+        return fallback;
+    }
+
+    private static boolean hasFamily(NetworkInterface nif, InetAddress group) {
+        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+            if (a.getClass() == group.getClass()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A destination where acknowledgements cannot come from one peer: a multicast group or the limited broadcast. */
+    private static boolean isGroup(InetAddress address) {
+        if (address.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = address.getAddress();
+        return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xFF;
+    }
+
+    @Override
+    public CompletableFuture<Void> sendUnframed(byte[] datagram, InetSocketAddress to) {
+        Objects.requireNonNull(datagram, "datagram");
+        InetSocketAddress destination = Addresses.checkPeer(to);
+        checkArgument(datagram.length <= MAX_DATAGRAM_PAYLOAD, "an unframed datagram holds at most %s bytes: %s",
+                MAX_DATAGRAM_PAYLOAD, datagram.length);
+        ensureOpen();
+        return sendRaw(datagram, destination);
     }
 
     @Override
@@ -390,6 +530,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, InetSocketAddress to) {
         ensureOpen();
+        if (mode.isReliable() && isGroup(to.getAddress())) {
+            throw new IllegalArgumentException(mode + " delivery to " + to.getAddress().getHostAddress()
+                    + " is not possible: it is a multicast or broadcast address, and reliable delivery needs one peer "
+                    + "to acknowledge (reliable multicast is out of scope); send RAW, UNRELIABLE or SEQUENCED to a group");
+        }
         byte[] bytes = settings.codec().encode(payload);
         int limit = mode.isFramed() ? settings.maxMessageSize()
                 : Math.min(settings.maxMessageSize(), MAX_DATAGRAM_PAYLOAD);
@@ -841,6 +986,15 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             oversized.increment();
             throttledLog.debug(now, "endpoint {}: dropped a {}-byte datagram from {}, larger than the limit of {}",
                     localAddress, datagram.remaining(), from, settings.maxMessageSize());
+            return;
+        }
+        if (settings.unframedHandler() != null && !WireFormat.hasMagic(datagram)) {
+            byte[] bytes = toArray(datagram);
+            try {
+                settings.unframedHandler().onUnframed(from, bytes);
+            } catch (RuntimeException | Error e) {
+                reportError(e);
+            }
             return;
         }
         arrival = null;

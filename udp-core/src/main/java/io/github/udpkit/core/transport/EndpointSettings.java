@@ -3,11 +3,15 @@ package io.github.udpkit.core.transport;
 import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.EndpointListener;
+import io.github.udpkit.api.UnframedHandler;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,6 +35,10 @@ import java.util.Objects;
  * @param filter which sources may reach the endpoint, checked before anything is parsed
  * @param rateLimit per-source rate limit (messages per second and burst), or {@code null} for none
  * @param impairments what the endpoint does to its own traffic, both ways, to try reliability by hand
+ * @param multicast the groups to join and the multicast socket options
+ * @param reuseAddress {@code SO_REUSEADDR}, so that several sockets may bind one group's port
+ * @param unframedHandler where a framed endpoint hands datagrams that are not udpkit frames, or
+ *     {@code null} to count them as malformed and drop them
  * @param <T> the payload type
  * @since 0.1.0
  */
@@ -52,7 +60,10 @@ public record EndpointSettings<T>(
         EngineConfig protocol,
         AddressFilter filter,
         RateLimit rateLimit,
-        Impairments impairments) {
+        Impairments impairments,
+        Multicast multicast,
+        boolean reuseAddress,
+        UnframedHandler unframedHandler) {
 
     /** Checks that the required components are present. */
     public EndpointSettings {
@@ -65,6 +76,26 @@ public record EndpointSettings<T>(
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(impairments, "impairments");
+        Objects.requireNonNull(multicast, "multicast");
+    }
+
+    /**
+     * Multicast settings: the groups joined at open and the socket options for sending to groups.
+     *
+     * @param groups multicast addresses to join when the endpoint opens, all of one family
+     * @param networkInterface the interface to join on and send from, or {@code null} for the
+     *     first interface that is up and supports multicast
+     * @param ttl {@code IP_MULTICAST_TTL} (hops), or -1 for the system default (1)
+     * @param loopback {@code IP_MULTICAST_LOOP}, or {@code null} for the system default (on)
+     */
+    public record Multicast(List<InetAddress> groups, NetworkInterface networkInterface, int ttl, Boolean loopback) {
+        /** No groups, system defaults. */
+        public static final Multicast NONE = new Multicast(List.of(), null, -1, null);
+
+        /** Copies the group list. */
+        public Multicast {
+            groups = List.copyOf(groups);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.udpkit.core.wire;
 
 import io.github.udpkit.api.DeliveryMode;
+import java.nio.ByteBuffer;
 
 /**
  * The constants of the udpkit wire format, version 2; {@code docs/PROTOCOL.md} explains each.
@@ -20,6 +21,18 @@ public final class WireFormat {
      * RETRY and TOKEN frames); version 1 was never released, and is rejected like any other.
      */
     public static final int VERSION = 2;
+
+    /**
+     * Whether a datagram starts with the udpkit magic: the cheap test that tells udpkit's traffic
+     * from any other program's (plain text, a discovery probe), without reading past two bytes.
+     *
+     * @param datagram the datagram, from its position to its limit; not moved
+     * @return true if its first two bytes are the magic
+     */
+    public static boolean hasMagic(ByteBuffer datagram) {
+        int at = datagram.position();
+        return datagram.remaining() >= 2 && datagram.get(at) == MAGIC_0 && datagram.get(at + 1) == MAGIC_1;
+    }
 
     /** Magic (2), version (1), flags (1), source session (8), destination session (8). */
     public static final int FIXED_HEADER_LENGTH = 20;
