@@ -16,6 +16,7 @@ import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,13 +80,32 @@ public final class ChatServer implements AutoCloseable {
     private final MonotonicClock clock = new MonotonicClock();
     private final Queue<InetSocketAddress> failed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final FrameSink sink = this::sendFrame;
+    private final FrameSink sink = new FrameSink() {
+        @Override
+        public void send(InetSocketAddress to, ChatFrame frame) {
+            sendFrame(to, frame);
+        }
+
+        @Override
+        public void sendPlain(InetSocketAddress to, String line) {
+            try {
+                endpoint.sendUnframed(line.getBytes(StandardCharsets.UTF_8), to);
+            } catch (UdpException e) {
+                // Plain members are not acknowledged: a line that cannot go out is lost, as on any UDP chat.
+                LOG.debug("chat server {}: line to plain member {} not sent: {}", endpoint.localAddress(), to,
+                        e.getMessage());
+            }
+        }
+    };
     private final long tickMillis;
 
     private ChatServer(Builder b, PeerEvents events) {
         this.core = new ChatServerCore(b.config, b.listener);
         EndpointBuilder<ChatFrame> eb = Udp.endpoint(new ChatCodec()).protocol(engineConfig(b.config));
         b.transport.accept(eb);
+        if (b.config.maxPlainMembers() > 0) {
+            eb.onUnframed(this::onPlainDatagram);
+        }
         this.endpoint = eb.validateAddresses() // whatever the customizer did: no state before a cookie
                 .bind(b.bindAddress)
                 .mode(DeliveryMode.RELIABLE)
@@ -216,11 +236,19 @@ public final class ChatServer implements AutoCloseable {
         List<CompletableFuture<Void>> byes = new ArrayList<>();
         lock.lock();
         try {
-            core.close((to, frame) -> {
-                try {
-                    byes.add(endpoint.send(frame).to(to));
-                } catch (UdpException e) {
-                    LOG.debug("no goodbye to {}: {}", to, e.getMessage());
+            core.close(new FrameSink() {
+                @Override
+                public void send(InetSocketAddress to, ChatFrame frame) {
+                    try {
+                        byes.add(endpoint.send(frame).to(to));
+                    } catch (UdpException e) {
+                        LOG.debug("no goodbye to {}: {}", to, e.getMessage());
+                    }
+                }
+
+                @Override
+                public void sendPlain(InetSocketAddress to, String line) {
+                    sink.sendPlain(to, line);
                 }
             });
         } finally {
@@ -250,6 +278,18 @@ public final class ChatServer implements AutoCloseable {
         try {
             if (!closed.get()) {
                 core.onFrame(from, frame, clock.millis(), sink);
+                dropFailed();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onPlainDatagram(InetSocketAddress from, byte[] datagram) {
+        lock.lock();
+        try {
+            if (!closed.get()) {
+                core.onPlainDatagram(from, datagram, clock.millis(), sink);
                 dropFailed();
             }
         } finally {

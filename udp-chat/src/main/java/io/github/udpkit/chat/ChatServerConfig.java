@@ -2,7 +2,9 @@ package io.github.udpkit.chat;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.udpkit.core.security.AddressFilter;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,6 +26,12 @@ public final class ChatServerConfig {
      */
     public static final int MAX_FRAME_BYTES = 1 << 20;
 
+    /** Declared before DEFAULTS, whose builder reads it. */
+    private static final AddressFilter PRIVATE_SOURCES = AddressFilter.builder()
+            .allow("127.0.0.0/8").allow("::1/128").allow("169.254.0.0/16").allow("fe80::/10")
+            .allow("10.0.0.0/8").allow("172.16.0.0/12").allow("192.168.0.0/16").allow("fc00::/7")
+            .build();
+
     private static final ChatServerConfig DEFAULTS = builder().build();
 
     private final String defaultRoom;
@@ -38,6 +46,10 @@ public final class ChatServerConfig {
     private final int rateBurst;
     private final Duration rateRefill;
     private final Duration idleTimeout;
+    private final int maxPlainMembers;
+    private final Duration plainIdleTimeout;
+    private final AddressFilter plainSources;
+    private final ZoneId plainTimeZone;
 
     private ChatServerConfig(Builder b) {
         this.defaultRoom = b.defaultRoom;
@@ -52,6 +64,59 @@ public final class ChatServerConfig {
         this.rateBurst = b.rateBurst;
         this.rateRefill = b.rateRefill;
         this.idleTimeout = b.idleTimeout;
+        this.maxPlainMembers = b.maxPlainMembers;
+        this.plainIdleTimeout = b.plainIdleTimeout;
+        this.plainSources = b.plainSources;
+        this.plainTimeZone = b.plainTimeZone;
+    }
+
+    /**
+     * The sources plain members are accepted from unless configured otherwise: loopback,
+     * link-local and the private ranges ({@code 10.0.0.0/8}, {@code 172.16.0.0/12},
+     * {@code 192.168.0.0/16}, {@code fc00::/7}). A plain datagram cannot prove its source address,
+     * so plain members are a feature of the local network.
+     *
+     * @return the filter
+     */
+    public static AddressFilter privateSources() {
+        return PRIVATE_SOURCES;
+    }
+
+    /**
+     * How many plain members (programs that send plain text datagrams, not udpkit frames) may be in
+     * the server at once; 0, the default, ignores plain text.
+     *
+     * @return the limit
+     */
+    public int maxPlainMembers() {
+        return maxPlainMembers;
+    }
+
+    /**
+     * How long a plain member may stay silent before it is dropped; plain programs do not ping.
+     *
+     * @return the timeout, 10 minutes unless set
+     */
+    public Duration plainIdleTimeout() {
+        return plainIdleTimeout;
+    }
+
+    /**
+     * The sources plain members are accepted from.
+     *
+     * @return the filter, {@link #privateSources()} unless set
+     */
+    public AddressFilter plainSources() {
+        return plainSources;
+    }
+
+    /**
+     * The zone of the {@code HH:MM:SS} stamps in the lines sent to plain members.
+     *
+     * @return the zone, the system's unless set
+     */
+    public ZoneId plainTimeZone() {
+        return plainTimeZone;
     }
 
     /**
@@ -154,7 +219,7 @@ public final class ChatServerConfig {
                 + ", maxMembersPerRoom=" + maxMembersPerRoom + ", historySize=" + historySize
                 + ", name<=" + maxNameCodePoints + "cp/" + maxNameBytes + "B, text<=" + maxTextCodePoints + "cp/"
                 + maxTextBytes + "B, rate=" + rateBurst + " then 1 per " + rateRefill.toMillis() + "ms, idleTimeout="
-                + idleTimeout.toMillis() + "ms]";
+                + idleTimeout.toMillis() + "ms, plainMembers=" + maxPlainMembers + "]";
     }
 
     /**
@@ -175,8 +240,65 @@ public final class ChatServerConfig {
         private int rateBurst = 10;
         private Duration rateRefill = Duration.ofMillis(200);
         private Duration idleTimeout = Duration.ofSeconds(30);
+        private int maxPlainMembers;
+        private Duration plainIdleTimeout = Duration.ofMinutes(10);
+        private AddressFilter plainSources = PRIVATE_SOURCES;
+        private ZoneId plainTimeZone = ZoneId.systemDefault();
 
         private Builder() {
+        }
+
+        /**
+         * Lets programs that send plain text datagrams (the seeds' Python chat client, a netcat)
+         * join: their first datagram makes them a member of the default room, named by their
+         * address until they send {@code /nick NAME}; their lines are said to the room and they
+         * receive it as plain text lines. They count toward {@link #maxMembers}, pass the same
+         * rate limit, and are accepted only from {@link #plainSources}.
+         *
+         * @param max how many may be in at once, 0 (the default: plain text ignored) to 10,000
+         * @return this
+         */
+        public Builder plainMembers(int max) {
+            checkArgument(max >= 0 && max <= 10_000, "plain members must be in 0..10000: %s", max);
+            this.maxPlainMembers = max;
+            return this;
+        }
+
+        /**
+         * Sets how long a plain member may stay silent before it is dropped and announced as gone.
+         *
+         * @param timeout 1 ms to about 49 days
+         * @return this
+         */
+        public Builder plainIdleTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            checkArgument(timeout.toMillis() >= 1 && timeout.toMillis() <= 0xFFFF_FFFFL,
+                    "plainIdleTimeout must be 1 ms to 2^32-1 ms: %s", timeout);
+            this.plainIdleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets which sources plain members are accepted from; a plain datagram from elsewhere is
+         * ignored and counted.
+         *
+         * @param sources e.g. {@link ChatServerConfig#privateSources()}
+         * @return this
+         */
+        public Builder plainSources(AddressFilter sources) {
+            this.plainSources = Objects.requireNonNull(sources, "sources");
+            return this;
+        }
+
+        /**
+         * Sets the zone of the time stamps in the lines sent to plain members.
+         *
+         * @param zone the zone
+         * @return this
+         */
+        public Builder plainTimeZone(ZoneId zone) {
+            this.plainTimeZone = Objects.requireNonNull(zone, "zone");
+            return this;
         }
 
         /**

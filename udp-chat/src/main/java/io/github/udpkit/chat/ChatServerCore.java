@@ -60,6 +60,13 @@ public final class ChatServerCore {
     private final LinkedHashMap<InetSocketAddress, Member> byActivity = new LinkedHashMap<>(64, 0.75f, true);
     /** Rooms by folded name. */
     private final Map<String, Room> rooms = new HashMap<>();
+    /**
+     * The plain members (also in {@link #members}, never in {@link #byActivity}: their idle
+     * timeout is their own), in the order they were last heard from.
+     */
+    private final LinkedHashMap<InetSocketAddress, Member> plainByActivity = new LinkedHashMap<>(16, 0.75f, true);
+    private final long plainIdleTimeoutMillis;
+    private final ChatLines lines;
 
     private long joins;
     private long rejections;
@@ -72,6 +79,8 @@ public final class ChatServerCore {
     private long repliesWithheld;
     private long timedOut;
     private long unreachable;
+    private long plainJoins;
+    private long plainIgnored;
 
     /**
      * Creates a core with no listener.
@@ -93,6 +102,141 @@ public final class ChatServerCore {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
         this.rateRefillMillis = config.rateRefill().toMillis();
+        this.plainIdleTimeoutMillis = config.plainIdleTimeout().toMillis();
+        this.lines = new ChatLines(config.plainTimeZone());
+    }
+
+    /**
+     * Handles one datagram that is not a udpkit frame: plain text from a program such as the
+     * seeds' Python chat client. Where the configuration allows plain members and the source is in
+     * its {@linkplain ChatServerConfig#plainSources() plain sources}, the first datagram from an
+     * address makes it a plain member of the default room, named by its address; {@code /nick NAME}
+     * renames it, {@code /who} lists the room, {@code /quit} leaves, and any other line is said to
+     * the room. It receives the room as lines through {@link FrameSink#sendPlain}. Datagrams from
+     * elsewhere, or that are not UTF-8, are ignored and counted; nothing is ever sent to a source
+     * that is not accepted, so plain text cannot make the server reflect traffic.
+     *
+     * @param from the sender's address
+     * @param datagram the datagram's bytes
+     * @param nowMillis the current time in milliseconds since the epoch
+     * @param out where to put what to send
+     */
+    public void onPlainDatagram(InetSocketAddress from, byte[] datagram, long nowMillis, FrameSink out) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(datagram, "datagram");
+        Objects.requireNonNull(out, "out");
+        checkArgument(nowMillis >= 0, "nowMillis must not be negative: %s", nowMillis);
+        if (config.maxPlainMembers() == 0 || !config.plainSources().isAllowed(from.getAddress())) {
+            plainIgnored++;
+            return;
+        }
+        Optional<String> decoded = ChatText.decodePlain(datagram);
+        Member member = members.get(from);
+        if (decoded.isEmpty() || member != null && !member.plain) {
+            // Not text, or plain text from a framed member's address: neither is anyone's line.
+            plainIgnored++;
+            return;
+        }
+        String text = decoded.get();
+        if (member == null) {
+            member = joinPlain(from, nowMillis, out);
+            if (member == null) {
+                return;
+            }
+        } else {
+            plainByActivity.get(from); // access order: heard from now
+            member.lastHeard = nowMillis;
+        }
+        if (text.isEmpty()) {
+            return; // an empty line keeps the member in and says nothing
+        }
+        if (!member.bucket.tryTake(nowMillis)) {
+            rateLimited++;
+            if (!member.limitNoticeSent) {
+                member.limitNoticeSent = true;
+                send(out, from, new ChatFrame.Notice(ChatReason.RATE_LIMITED, "rate limited: at most "
+                        + config.rateBurst() + " at once, then one every " + rateRefillMillis + " ms"));
+            }
+            return;
+        }
+        member.limitNoticeSent = false;
+        if (text.equals("/quit")) {
+            remove(member, LeaveReason.LEFT, out);
+        } else if (text.equals("/who")) {
+            send(out, from, new ChatFrame.Members(member.room.name, member.room.names()));
+        } else if (text.startsWith("/nick ")) {
+            rename(member, text.substring("/nick ".length()).strip(), out);
+        } else {
+            say(member, text, nowMillis, out);
+        }
+    }
+
+    /** Makes an address a plain member of the default room, or refuses it (null) within the bounds. */
+    private Member joinPlain(InetSocketAddress from, long nowMillis, FrameSink out) {
+        String roomName = config.defaultRoom();
+        String name = plainName(from);
+        String fold = ChatText.fold(name);
+        Room room = rooms.get(ChatText.fold(roomName));
+        ChatReason refusal = plainByActivity.size() >= config.maxPlainMembers() || members.size() >= config.maxMembers()
+                ? ChatReason.SERVER_FULL : admissionRefusal(room, fold, rooms.size());
+        if (refusal != null) {
+            // Only accepted sources get this far; the reply is one short line, and one per datagram at most.
+            rejections++;
+            listener.onRejected(from, refusal);
+            out.sendPlain(from, "! " + refusal.standardText());
+            return null;
+        }
+        if (room == null) {
+            room = new Room(roomName, ChatText.fold(roomName));
+            rooms.put(room.fold, room);
+        }
+        Member member = new Member(from, name, fold, room,
+                new TokenBucket(config.rateBurst(), rateRefillMillis, nowMillis), nowMillis);
+        member.plain = true;
+        members.put(from, member);
+        plainByActivity.put(from, member);
+        plainJoins++;
+        enter(member, room, out);
+        return member;
+    }
+
+    /** A plain member's first name: its address, as {@code 192.0.2.7:5005} or {@code [2001:db8::7]:5005}. */
+    static String plainName(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        int zone = host.indexOf('%');
+        if (zone >= 0) {
+            host = host.substring(0, zone);
+        }
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private void rename(Member member, String newName, FrameSink out) {
+        Optional<ChatFrame.Notice> bad = ChatText.checkName(newName, config.maxNameCodePoints(), config.maxNameBytes());
+        if (bad.isPresent()) {
+            invalidRequests++;
+            send(out, member.address, bad.get());
+            return;
+        }
+        String fold = ChatText.fold(newName);
+        Room room = member.room;
+        if (fold.equals(member.fold)) {
+            member.name = newName;
+            return;
+        }
+        if (room.members.containsKey(fold)) {
+            refuseMember(member, ChatReason.NAME_TAKEN, refusalText(ChatReason.NAME_TAKEN, room.name, newName), out);
+            return;
+        }
+        // Framed members know a room by its names: the old one leaves, the new one joins.
+        room.members.remove(member.fold);
+        ChatFrame left = new ChatFrame.MemberLeft(room.name, member.name, LeaveReason.LEFT);
+        for (Member m : room.members.values()) {
+            send(out, m.address, left);
+        }
+        listener.onMemberLeft(member.address, room.name, member.name, LeaveReason.LEFT);
+        member.name = newName;
+        member.fold = fold;
+        enter(member, room, out);
     }
 
     /**
@@ -189,10 +333,22 @@ public final class ChatServerCore {
             }
             idle.add(m);
         }
+        for (Member m : plainByActivity.values()) {
+            if (nowMillis - m.lastHeard < plainIdleTimeoutMillis) {
+                break;
+            }
+            idle.add(m);
+        }
+        ChatFrame bye = new ChatFrame.Bye(LeaveReason.TIMED_OUT);
         for (Member m : idle) {
             timedOut++;
-            remove(m, LeaveReason.TIMED_OUT, out);
-            send(out, m.address, new ChatFrame.Bye(LeaveReason.TIMED_OUT));
+            if (m.plain) {
+                send(out, m.address, bye); // while it is a member, so it goes as a line
+                remove(m, LeaveReason.TIMED_OUT, out);
+            } else {
+                remove(m, LeaveReason.TIMED_OUT, out);
+                send(out, m.address, bye);
+            }
         }
     }
 
@@ -203,7 +359,9 @@ public final class ChatServerCore {
      */
     public long nextDeadline() {
         Iterator<Member> it = byActivity.values().iterator();
-        return it.hasNext() ? it.next().lastHeard + idleTimeoutMillis : Long.MAX_VALUE;
+        long framed = it.hasNext() ? it.next().lastHeard + idleTimeoutMillis : Long.MAX_VALUE;
+        Iterator<Member> plain = plainByActivity.values().iterator();
+        return Math.min(framed, plain.hasNext() ? plain.next().lastHeard + plainIdleTimeoutMillis : Long.MAX_VALUE);
     }
 
     /**
@@ -220,6 +378,7 @@ public final class ChatServerCore {
         }
         members.clear();
         byActivity.clear();
+        plainByActivity.clear();
         rooms.clear();
     }
 
@@ -231,6 +390,17 @@ public final class ChatServerCore {
      */
     public boolean isMember(InetSocketAddress address) {
         return members.containsKey(address);
+    }
+
+    /**
+     * Whether an address is a plain member, one that speaks plain text.
+     *
+     * @param address the address
+     * @return true if it is a member that joined with plain text
+     */
+    public boolean isPlainMember(InetSocketAddress address) {
+        Member m = members.get(address);
+        return m != null && m.plain;
     }
 
     /**
@@ -282,12 +452,17 @@ public final class ChatServerCore {
      */
     public ChatServerStats stats() {
         return new ChatServerStats(members.size(), rooms.size(), joins, rejections, messages, privateMessages,
-                framesSent, rateLimited, invalidRequests, unexpectedFrames, repliesWithheld, timedOut, unreachable);
+                framesSent, rateLimited, invalidRequests, unexpectedFrames, repliesWithheld, timedOut, unreachable,
+                plainByActivity.size(), plainJoins, plainIgnored);
     }
 
     // ---------------------------------------------------------------- strangers
 
     private void onFrameFromStranger(InetSocketAddress from, ChatFrame frame, long nowMillis, FrameSink out) {
+        if (members.containsKey(from)) {
+            unexpectedFrames++; // frames from a plain member's address: it is one or the other
+            return;
+        }
         if (frame instanceof ChatFrame.Join join) {
             join(from, join, nowMillis, out);
         } else if (isRequest(frame)) {
@@ -470,6 +645,7 @@ public final class ChatServerCore {
     private void remove(Member member, LeaveReason reason, FrameSink out) {
         members.remove(member.address);
         byActivity.remove(member.address);
+        plainByActivity.remove(member.address);
         leaveRoom(member, reason, out);
     }
 
@@ -488,6 +664,15 @@ public final class ChatServerCore {
     }
 
     private void send(FrameSink out, InetSocketAddress to, ChatFrame frame) {
+        Member member = members.get(to);
+        if (member != null && member.plain) {
+            Optional<String> line = lines.plain(frame);
+            if (line.isPresent()) {
+                framesSent++;
+                out.sendPlain(to, line.get());
+            }
+            return;
+        }
         framesSent++;
         out.send(to, frame);
     }
@@ -499,12 +684,15 @@ public final class ChatServerCore {
 
     private static final class Member {
         final InetSocketAddress address;
-        final String name;
-        final String fold;
+        /** Changes only for a plain member's {@code /nick}. */
+        String name;
+        String fold;
         final TokenBucket bucket;
         Room room;
         long lastHeard;
         boolean limitNoticeSent;
+        /** A member that speaks plain text, not frames. */
+        boolean plain;
 
         Member(InetSocketAddress address, String name, String fold, Room room, TokenBucket bucket, long now) {
             this.address = address;

@@ -16,9 +16,14 @@ package io.github.udpkit.chat;
  * @param repliesWithheld refusals not sent because the reply would have been larger than the request
  * @param timedOut members dropped for silence
  * @param unreachable members dropped because sends to them failed or backed up
+ * @param plainMembers plain members now (programs that speak plain text), included in {@code members}
+ * @param plainJoins plain members accepted
+ * @param plainIgnored plain datagrams ignored: plain members not allowed, a source outside the
+ *     plain sources, not UTF-8, or from a framed member's address
  * @since 0.1.0
  */
 public record ChatServerStats(int members, int rooms, long joins, long rejections, long messages,
                               long privateMessages, long framesSent, long rateLimited, long invalidRequests,
-                              long unexpectedFrames, long repliesWithheld, long timedOut, long unreachable) {
+                              long unexpectedFrames, long repliesWithheld, long timedOut, long unreachable,
+                              int plainMembers, long plainJoins, long plainIgnored) {
 }

@@ -2,6 +2,10 @@ package io.github.udpkit.chat;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Objects;
@@ -99,6 +103,29 @@ public final class ChatText {
     public static String fold(String name) {
         String nfkc = Normalizer.normalize(name, Normalizer.Form.NFKC);
         return Normalizer.normalize(nfkc.toLowerCase(Locale.ROOT), Normalizer.Form.NFKC);
+    }
+
+    /**
+     * The line a plain datagram carries: its bytes as strict UTF-8, less one trailing line break
+     * ({@code \n} or {@code \r\n}) that a netcat sends and the seeds' Python client does not.
+     *
+     * @param datagram the datagram
+     * @return the line, or empty if the bytes are not UTF-8
+     */
+    public static Optional<String> decodePlain(byte[] datagram) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(datagram)).toString();
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+        if (text.endsWith("\r\n")) {
+            return Optional.of(text.substring(0, text.length() - 2));
+        }
+        return Optional.of(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
     }
 
     /**

@@ -12,10 +12,24 @@ final class RecordingSink implements FrameSink {
     }
 
     private final List<Sent> sent = new ArrayList<>();
+    private final List<String> lines = new ArrayList<>();
 
     @Override
     public void send(InetSocketAddress to, ChatFrame frame) {
         sent.add(new Sent(to, frame));
+    }
+
+    /** Lines to plain members, kept as {@code "ADDRESS-PORT line"} so tests compare them as strings. */
+    @Override
+    public void sendPlain(InetSocketAddress to, String line) {
+        lines.add(to.getPort() + " " + line);
+    }
+
+    /** The lines sent to plain members since the last call, as {@code "PORT line"}, and forgets them. */
+    List<String> takeLines() {
+        List<String> all = List.copyOf(lines);
+        lines.clear();
+        return all;
     }
 
     /** Everything sent since the last take, in order, and forgets it. */

@@ -6,6 +6,7 @@ import io.github.udpkit.chat.ChatClient;
 import io.github.udpkit.chat.ChatJoined;
 import io.github.udpkit.chat.ChatRejectedException;
 import io.github.udpkit.chat.TokenBucket;
+import io.github.udpkit.cli.PlainChat;
 import io.github.udpkit.core.security.Key;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -45,6 +46,8 @@ import picocli.CommandLine.Spec;
             "Commands: /who, /msg NAME TEXT, /join ROOM, /quit (or q); start a message with // to say"
                     + " something that starts with /.",
             "With input from a pipe it sends every line, then exits once the server has acknowledged them.",
+            "--plain talks plain text to a server that relays datagrams, such as the tutorials' Python chat server:"
+                    + " each line goes out as one datagram, every datagram that arrives is printed.",
         },
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:left normally", "1:join refused, server lost, or messages not acknowledged",
@@ -60,9 +63,15 @@ public final class ChatCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The chat server, e.g. localhost:12000.")
     private String server;
 
-    @Option(names = {"-n", "--name"}, paramLabel = "NAME", required = true,
-            description = "Your name in the room: unique there, no spaces or control characters.")
+    @Option(names = {"-n", "--name"}, paramLabel = "NAME",
+            description = "Your name in the room: unique there, no spaces or control characters. Required but with "
+                    + "--plain, where it is sent first as '/nick NAME' (for 'udpkit chat-server --plain').")
     private String name;
+
+    @Option(names = "--plain",
+            description = "Plain text datagrams instead of udpkit's reliable chat protocol: for servers that relay "
+                    + "datagrams (the Python tutorials' chat server, 'udpkit chat-server --plain').")
+    private boolean plain;
 
     @Option(names = {"-r", "--room"}, paramLabel = "ROOM",
             description = "The room to join (default: the server's default room).")
@@ -99,6 +108,20 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (plain) {
+            if (keyFile != null || room != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--plain sends plain text: --key-file and --room need udpkit's chat protocol");
+            }
+            try {
+                return PlainChat.run(server, name, in, out, err);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+        }
+        if (name == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--name=NAME'");
+        }
         ChatPrinter printer = new ChatPrinter(out, err, zone);
         ChatClient.Builder builder = ChatClient.builder().listener(printer).closeTimeout(wait);
         if (keyFile != null) {

@@ -1,6 +1,7 @@
 package io.github.udpkit.cli.chat;
 
 import io.github.udpkit.chat.ChatJoined;
+import io.github.udpkit.chat.ChatLines;
 import io.github.udpkit.chat.ChatListener;
 import io.github.udpkit.chat.ChatMessage;
 import io.github.udpkit.chat.ChatNotice;
@@ -8,9 +9,7 @@ import io.github.udpkit.chat.LeaveReason;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Prints a chat client's events as a person reads them: {@code [HH:MM:SS] name: text} in local
@@ -20,32 +19,29 @@ import java.util.Locale;
  */
 final class ChatPrinter implements ChatListener {
 
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
-
     private final PrintWriter out;
     private final PrintWriter err;
-    private final DateTimeFormatter clock;
+    private final ChatLines lines;
 
     ChatPrinter(PrintWriter out, PrintWriter err, ZoneId zone) {
         this.out = out;
         this.err = err;
-        this.clock = CLOCK.withZone(zone);
+        this.lines = new ChatLines(zone);
     }
 
     /** {@code HH:MM:SS} of an instant in this printer's zone. */
     String time(Instant instant) {
-        return clock.format(instant);
+        return lines.time(instant);
     }
 
     /** The line a message is shown as. */
     String format(ChatMessage m) {
-        return "[" + time(m.serverTime()) + "] " + m.sender() + (m.isPrivate() ? " (private)" : "") + ": " + m.text();
+        return lines.message(m.sender(), m.serverTime(), m.text(), m.isPrivate());
     }
 
     @Override
     public void onJoined(ChatJoined joined) {
-        line(out, "* joined " + joined.room() + " as " + joined.name() + " (" + count(joined.members().size())
-                + ": " + String.join(", ", joined.members()) + ")");
+        line(out, ChatLines.joined(joined.room(), joined.name(), joined.members()));
         for (ChatMessage m : joined.history()) {
             line(out, format(m));
         }
@@ -58,17 +54,17 @@ final class ChatPrinter implements ChatListener {
 
     @Override
     public void onMemberJoined(String room, String name) {
-        line(out, "* " + name + " joined");
+        line(out, ChatLines.memberJoined(name));
     }
 
     @Override
     public void onMemberLeft(String room, String name, LeaveReason reason) {
-        line(out, "* " + name + " left" + (reason == LeaveReason.LEFT ? "" : " (" + reason.describe() + ")"));
+        line(out, ChatLines.memberLeft(name, reason));
     }
 
     @Override
     public void onMembers(String room, List<String> members) {
-        line(out, "* " + count(members.size()) + " in " + room + ": " + String.join(", ", members));
+        line(out, ChatLines.members(room, members));
     }
 
     @Override
@@ -89,10 +85,6 @@ final class ChatPrinter implements ChatListener {
     /** Prints a line of the command's own to the error stream. */
     void problem(String text) {
         line(err, "! " + text);
-    }
-
-    private static String count(int n) {
-        return n == 1 ? "1 member" : n + " members";
     }
 
     private static void line(PrintWriter w, String s) {

@@ -7,7 +7,9 @@ import io.github.udpkit.chat.ChatServerConfig;
 import io.github.udpkit.chat.ChatServerListener;
 import io.github.udpkit.chat.ChatServerStats;
 import io.github.udpkit.chat.LeaveReason;
+import io.github.udpkit.cli.FilterOptions;
 import io.github.udpkit.cli.ListenAddressOptions;
+import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.Key;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,6 +71,25 @@ public final class ChatServerCommand implements Callable<Integer> {
                     + "clients need the same key.")
     private Path keyFile;
 
+    @Option(names = "--plain",
+            description = "Also serve programs that send plain text datagrams (the Python tutorials' chat client, "
+                    + "netcat, 'udpkit chat --plain'): each becomes a member of the default room, named by its address "
+                    + "until it sends '/nick NAME', and gets the room as lines of text. Accepted only from loopback and "
+                    + "private addresses unless --allow says otherwise: plain text cannot prove where it came from.")
+    private boolean plain;
+
+    @Option(names = "--max-plain-members", paramLabel = "N", defaultValue = "100",
+            description = "Plain members at once, with --plain (default: ${DEFAULT-VALUE}).")
+    private int maxPlainMembers;
+
+    @Option(names = "--plain-idle-timeout", paramLabel = "DURATION", defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "Drop a plain member silent this long; plain programs do not ping (default: ${DEFAULT-VALUE}).")
+    private Duration plainIdleTimeout;
+
+    @Mixin
+    private FilterOptions filters;
+
     private final CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -106,17 +128,22 @@ public final class ChatServerCommand implements Callable<Integer> {
         InetSocketAddress address;
         try {
             address = listenAddress.address();
-            config = ChatServerConfig.builder().defaultRoom(defaultRoom).maxMembers(maxMembers)
-                    .maxMembersPerRoom(maxRoomMembers).idleTimeout(idleTimeout).build();
+            ChatServerConfig.Builder b = ChatServerConfig.builder().defaultRoom(defaultRoom).maxMembers(maxMembers)
+                    .maxMembersPerRoom(maxRoomMembers).idleTimeout(idleTimeout);
+            if (plain) {
+                b.plainMembers(maxPlainMembers).plainIdleTimeout(plainIdleTimeout)
+                        .plainSources(filters.narrowing(ChatServerConfig.privateSources()));
+            }
+            config = b.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
         Key key = keyFile == null ? null : Key.readFrom(keyFile);
         Log log = new Log(out, ZoneId.systemDefault());
-        try (ChatServer server = open(address, config, log, key)) {
+        try (ChatServer server = open(address, config, log, key, filters.filter())) {
             out.println("chat server listening on " + format(server.localAddress()) + " (default room "
-                    + config.defaultRoom() + ")");
+                    + config.defaultRoom() + (plain ? "; plain text members from " + plainRanges(config) : "") + ")");
             out.flush();
             bound.complete(server.localAddress());
             try {
@@ -137,12 +164,15 @@ public final class ChatServerCommand implements Callable<Integer> {
      * ("port 12000 is already in use (udp 0.0.0.0:12000)"), exit code 2.
      */
     private static ChatServer open(InetSocketAddress address, ChatServerConfig config, ChatServerListener log,
-                                   Key key) {
+                                   Key key, AddressFilter filter) {
         try {
-            ChatServer.Builder builder = ChatServer.builder().bind(address).config(config).listener(log);
-            if (key != null) {
-                builder.transport(endpoint -> endpoint.encryption(key));
-            }
+            ChatServer.Builder builder = ChatServer.builder().bind(address).config(config).listener(log)
+                    .transport(endpoint -> {
+                        endpoint.filter(filter);
+                        if (key != null) {
+                            endpoint.encryption(key);
+                        }
+                    });
             return builder.open();
         } catch (UdpIoException e) {
             if (e.getCause() instanceof BindException cause) {
@@ -155,6 +185,13 @@ public final class ChatServerCommand implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    private static String plainRanges(ChatServerConfig config) {
+        AddressFilter f = config.plainSources();
+        return f.allowList().stream().map(Object::toString).collect(Collectors.joining(", "))
+                + (f.denyList().isEmpty() ? "" : " except " + f.denyList().stream().map(Object::toString)
+                        .collect(Collectors.joining(", ")));
     }
 
     /** Where the server is bound, once it is; for tests and embedding. */

@@ -1,6 +1,6 @@
 from socket import *
-serverName = '${HOST}'
-serverPort = ${PORT}
+serverName = 'hostname'
+serverPort = 12000
 clientSocket = socket(AF_INET, SOCK_DGRAM)
 message = input('Input lowercase sentence:')
 clientSocket.sendto(message.encode(),(serverName,serverPort))

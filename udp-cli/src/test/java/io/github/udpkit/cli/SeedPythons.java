@@ -1,0 +1,58 @@
+package io.github.udpkit.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Finds a Python interpreter for the one seed program that needs more than the default python3. */
+final class SeedPythons {
+
+    private static final List<String> TRIED = new ArrayList<>();
+
+    private SeedPythons() {
+    }
+
+    /** A Python 3.12 or newer that imports {@code cryptography}, or null. */
+    static synchronized String find312WithCryptography() {
+        TRIED.clear();
+        List<String> candidates = new ArrayList<>(List.of("python3", "python3.13", "python3.12"));
+        Path pyenv = Paths.get(System.getProperty("user.home"), ".pyenv", "versions");
+        if (Files.isDirectory(pyenv)) {
+            try (Stream<Path> versions = Files.list(pyenv)) {
+                versions.map(v -> v.resolve("bin").resolve("python3")).filter(Files::isExecutable)
+                        .map(Path::toString).sorted().forEach(candidates::add);
+            } catch (IOException e) {
+                TRIED.add(pyenv + ": " + e.getMessage());
+            }
+        }
+        for (String python : candidates) {
+            TRIED.add(python);
+            try {
+                Process p = new ProcessBuilder(python, "-c",
+                        "import sys, cryptography.fernet; sys.exit(0 if sys.version_info >= (3, 12) else 1)")
+                        .redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return python;
+                }
+                p.destroyForcibly();
+            } catch (IOException e) {
+                // not installed under that name
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The interpreters the last search tried. */
+    static synchronized String tried() {
+        return "tried " + String.join(", ", TRIED);
+    }
+}
