@@ -13,6 +13,9 @@ import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
+import io.github.udpkit.core.discovery.Announcement;
+import io.github.udpkit.core.discovery.DiscoveryAnnouncer;
+import io.github.udpkit.core.discovery.DiscoveryResponder;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
 import java.net.InetSocketAddress;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -98,6 +102,9 @@ public final class ChatServer implements AutoCloseable {
         }
     };
     private final long tickMillis;
+    /** Answers discovery probes when the server is discoverable; null otherwise. */
+    private final DiscoveryAnnouncer announcer;
+    private final String discoveryName;
 
     private ChatServer(Builder b, PeerEvents events) {
         this.core = new ChatServerCore(b.config, b.listener);
@@ -119,6 +126,47 @@ public final class ChatServer implements AutoCloseable {
             return t;
         });
         this.tickMillis = Math.max(10, Math.min(1000, b.config.idleTimeout().toMillis() / 4));
+        this.discoveryName = b.discoveryName;
+        DiscoveryAnnouncer a = null;
+        if (b.discoveryName != null) {
+            try {
+                DiscoveryAnnouncer.Builder ab = DiscoveryAnnouncer.builder(this::announcement);
+                b.discovery.accept(ab);
+                a = ab.open();
+            } catch (RuntimeException e) {
+                endpoint.close();
+                timer.shutdownNow();
+                throw e;
+            }
+        }
+        this.announcer = a;
+    }
+
+    /** What the server says to a discovery probe: its name, port and rooms (the default room always). */
+    private Announcement announcement() {
+        List<String> rooms;
+        lock.lock();
+        try {
+            rooms = new ArrayList<>(core.roomNames());
+        } finally {
+            lock.unlock();
+        }
+        if (!rooms.contains(core.config().defaultRoom())) {
+            rooms.add(0, core.config().defaultRoom());
+        }
+        if (rooms.size() > Announcement.MAX_ROOMS) {
+            rooms = rooms.subList(0, Announcement.MAX_ROOMS);
+        }
+        return new Announcement(discoveryName, endpoint.localAddress().getPort(), "chat", rooms);
+    }
+
+    /**
+     * The discovery announcer's counters, when the server is discoverable.
+     *
+     * @return the counters, or empty
+     */
+    public Optional<DiscoveryResponder.Stats> discoveryStats() {
+        return announcer == null ? Optional.empty() : Optional.of(announcer.stats());
     }
 
     /**
@@ -262,6 +310,9 @@ public final class ChatServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
+        if (announcer != null) {
+            announcer.close();
+        }
         endpoint.close();
         LOG.debug("chat server on {} closed", endpoint.localAddress());
     }
@@ -424,6 +475,8 @@ public final class ChatServer implements AutoCloseable {
         private ChatServerConfig config = ChatServerConfig.defaults();
         private ChatServerListener listener = new ChatServerListener() { };
         private Consumer<EndpointBuilder<ChatFrame>> transport = eb -> { };
+        private String discoveryName;
+        private Consumer<DiscoveryAnnouncer.Builder> discovery = ab -> { };
 
         private Builder() {
         }
@@ -499,6 +552,24 @@ public final class ChatServer implements AutoCloseable {
          */
         public Builder transport(Consumer<EndpointBuilder<ChatFrame>> customizer) {
             this.transport = Objects.requireNonNull(customizer, "customizer");
+            return this;
+        }
+
+        /**
+         * Makes the server answer discovery probes ({@code udpkit discover}, {@code udpkit chat
+         * --discover}) on the local network with its name, port and rooms, through a
+         * {@link DiscoveryAnnouncer} on the well-known discovery group and port; replies are never
+         * larger than the probe and are rate-limited.
+         *
+         * @param serverName the name it answers with, 1 to 255 bytes of UTF-8
+         * @param settings adjusts the announcer (port, groups, interface, rate limits)
+         * @return this
+         */
+        public Builder discoverable(String serverName, Consumer<DiscoveryAnnouncer.Builder> settings) {
+            Objects.requireNonNull(serverName, "serverName");
+            new Announcement(serverName, 1, "chat", List.of()); // its checks, now rather than at open()
+            this.discoveryName = serverName;
+            this.discovery = Objects.requireNonNull(settings, "settings");
             return this;
         }
 

@@ -437,6 +437,25 @@ public final class ChatServerCore {
     }
 
     /**
+     * The rooms that exist now.
+     *
+     * @return their names, the default room first when it exists
+     */
+    public List<String> roomNames() {
+        List<String> names = new ArrayList<>(rooms.size());
+        Room lobby = rooms.get(ChatText.fold(config.defaultRoom()));
+        if (lobby != null) {
+            names.add(lobby.name);
+        }
+        for (Room r : rooms.values()) {
+            if (r != lobby) {
+                names.add(r.name);
+            }
+        }
+        return names;
+    }
+
+    /**
      * The configuration.
      *
      * @return the rules and limits

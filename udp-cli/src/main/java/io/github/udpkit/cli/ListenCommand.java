@@ -5,8 +5,11 @@ import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
+import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
 import java.io.PrintWriter;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -62,6 +65,14 @@ final class ListenCommand implements Callable<Integer> {
     @Mixin
     private FilterOptions filter;
 
+    @Option(names = {"-g", "--group"}, paramLabel = "ADDR",
+            description = "Join this multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8) and print what is sent to it "
+                    + "on --port; several listeners on one host may share the port.")
+    private String group;
+
+    @Mixin
+    private MulticastOptions multicast;
+
     private final ServerControl control = new ServerControl();
 
     @Override
@@ -75,11 +86,24 @@ final class ListenCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         InetSocketAddress address = listenAddress.address();
         DeliveryMode mode = transport.mode();
+        EndpointBuilder<String> builder = multicast.configure(transport.configure(Udp.endpoint(transport.textCodec())));
+        if (group != null) {
+            InetAddress groupAddress = Addresses.resolve(group);
+            if (!groupAddress.isMulticastAddress()) {
+                throw new IllegalArgumentException("--group " + group + " is not a multicast address "
+                        + "(IPv4 224.0.0.0/4, IPv6 ff00::/8)");
+            }
+            if (address.getAddress().isAnyLocalAddress()) {
+                // The socket speaks the group's family; the wildcard of that family receives the group.
+                address = new InetSocketAddress(groupAddress instanceof Inet6Address ? "::" : "0.0.0.0", address.getPort());
+            }
+            builder.joinGroup(groupAddress);
+        }
         long printed = 0;
         long unprinted = 0;
-        try (Endpoint<String> endpoint = Endpoints.open(transport.configure(Udp.endpoint(transport.textCodec()))
-                .bind(address).filter(filter.filter()), address)) {
+        try (Endpoint<String> endpoint = Endpoints.open(builder.bind(address).filter(filter.filter()), address)) {
             err.println("listening on udp " + Addresses.format(endpoint.localAddress())
+                    + (group == null ? "" : " in group " + endpoint.groups().iterator().next().getHostAddress())
                     + (root.verbosity() > 0 ? " (" + transport.describe() + ")" : ""));
             err.flush();
             control.started(endpoint, endpoint.localAddress());

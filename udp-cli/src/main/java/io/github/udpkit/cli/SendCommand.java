@@ -73,6 +73,9 @@ final class SendCommand implements Callable<Integer> {
     @Mixin
     private TransportOptions transport;
 
+    @Mixin
+    private MulticastOptions multicast;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,7 +84,11 @@ final class SendCommand implements Callable<Integer> {
         transport.resolve();
         DeliveryMode mode = transport.mode();
         InetSocketAddress peer = target.resolve();
-        EndpointBuilder<String> builder = transport.configure(Udp.endpoint(transport.textCodec()))
+        if (mode.isReliable() && peer.getAddress().isMulticastAddress()) {
+            throw new IllegalArgumentException(target + " is a multicast group: reliable delivery needs one peer to "
+                    + "acknowledge (reliable multicast is out of scope); send to a group in raw, unreliable or sequenced mode");
+        }
+        EndpointBuilder<String> builder = multicast.configure(transport.configure(Udp.endpoint(transport.textCodec())))
                 .bind(Endpoints.wildcardFor(peer)).connect(peer);
         if (mode.isReliable()) {
             // The engine gives up on a message at --timeout; a send waiting for room in a full window

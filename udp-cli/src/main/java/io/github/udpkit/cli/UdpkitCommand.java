@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             ChatServerCommand.class,
             KeygenCommand.class,
+            DiscoverCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

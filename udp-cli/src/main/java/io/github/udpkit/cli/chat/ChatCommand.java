@@ -6,7 +6,9 @@ import io.github.udpkit.chat.ChatClient;
 import io.github.udpkit.chat.ChatJoined;
 import io.github.udpkit.chat.ChatRejectedException;
 import io.github.udpkit.chat.TokenBucket;
+import io.github.udpkit.cli.DiscoveryOptions;
 import io.github.udpkit.cli.PlainChat;
+import io.github.udpkit.core.discovery.Discoverer;
 import io.github.udpkit.core.security.Key;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,12 +16,15 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,8 +66,17 @@ public final class ChatCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The chat server, e.g. localhost:12000.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST:PORT",
+            description = "The chat server, e.g. localhost:12000; leave it out with --discover.")
     private String server;
+
+    @Option(names = "--discover",
+            description = "Find the chat server on the local network (see 'udpkit discover') and join it if exactly one "
+                    + "answers; if several do, list them and exit 1.")
+    private boolean discover;
+
+    @Mixin
+    private DiscoveryOptions discovery;
 
     @Option(names = {"-n", "--name"}, paramLabel = "NAME",
             description = "Your name in the room: unique there, no spaces or control characters. Required but with "
@@ -108,6 +123,32 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (discover == (server != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    discover ? "give HOST:PORT or --discover, not both" : "Missing required parameter: 'HOST:PORT' (or --discover)");
+        }
+        if (discover) {
+            List<Discoverer.Found> chats = new ArrayList<>();
+            for (Discoverer.Found f : discovery.discover()) {
+                if (f.announcement().service().equals("chat")) {
+                    chats.add(f);
+                }
+            }
+            if (chats.size() != 1) {
+                for (Discoverer.Found f : chats) {
+                    err.println(DiscoveryOptions.format(f));
+                }
+                err.println("udpkit: " + (chats.isEmpty() ? "no chat server answered within "
+                        + discovery.timeout().toMillis() + " ms"
+                        : chats.size() + " chat servers answered; choose one: udpkit chat HOST:PORT --name NAME"));
+                err.flush();
+                return 1;
+            }
+            InetSocketAddress found = chats.get(0).address();
+            server = HostAndPort.fromParts(found.getAddress().getHostAddress(), found.getPort()).toString();
+            err.println("* found " + DiscoveryOptions.format(chats.get(0)));
+            err.flush();
+        }
         if (plain) {
             if (keyFile != null || room != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(),

@@ -14,7 +14,9 @@ import io.github.udpkit.core.security.Key;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +92,19 @@ public final class ChatServerCommand implements Callable<Integer> {
     @Mixin
     private FilterOptions filters;
 
+    @Option(names = "--discoverable",
+            description = "Answer discovery probes on the local network ('udpkit discover', 'udpkit chat --discover') "
+                    + "with the server's name, port and rooms; answers are never larger than the probe, and rate-limited.")
+    private boolean discoverable;
+
+    @Option(names = "--server-name", paramLabel = "NAME",
+            description = "The name discovery answers with (default: this host's name).")
+    private String serverName;
+
+    @Option(names = "--interface", paramLabel = "NAME",
+            description = "With --discoverable: the network interface to join the discovery group on.")
+    private String discoveryInterface;
+
     private final CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -141,7 +156,8 @@ public final class ChatServerCommand implements Callable<Integer> {
         // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
         Key key = keyFile == null ? null : Key.readFrom(keyFile);
         Log log = new Log(out, ZoneId.systemDefault());
-        try (ChatServer server = open(address, config, log, key, filters.filter())) {
+        try (ChatServer server = open(address, config, log, key, filters.filter(),
+                discoverable ? (serverName != null ? serverName : hostName()) : null)) {
             out.println("chat server listening on " + format(server.localAddress()) + " (default room "
                     + config.defaultRoom() + (plain ? "; plain text members from " + plainRanges(config) : "") + ")");
             out.flush();
@@ -163,8 +179,8 @@ public final class ChatServerCommand implements Callable<Integer> {
      * Opens the server; a failed bind becomes the one-line error the other servers give
      * ("port 12000 is already in use (udp 0.0.0.0:12000)"), exit code 2.
      */
-    private static ChatServer open(InetSocketAddress address, ChatServerConfig config, ChatServerListener log,
-                                   Key key, AddressFilter filter) {
+    private ChatServer open(InetSocketAddress address, ChatServerConfig config, ChatServerListener log,
+                            Key key, AddressFilter filter, String discoveryName) {
         try {
             ChatServer.Builder builder = ChatServer.builder().bind(address).config(config).listener(log)
                     .transport(endpoint -> {
@@ -173,6 +189,13 @@ public final class ChatServerCommand implements Callable<Integer> {
                             endpoint.encryption(key);
                         }
                     });
+            if (discoveryName != null) {
+                builder.discoverable(discoveryName, announcer -> {
+                    if (discoveryInterface != null) {
+                        announcer.multicastInterface(discoveryInterface);
+                    }
+                });
+            }
             return builder.open();
         } catch (UdpIoException e) {
             if (e.getCause() instanceof BindException cause) {
@@ -184,6 +207,14 @@ public final class ChatServerCommand implements Callable<Integer> {
                 throw new UncheckedIOException(clear.getMessage(), clear);
             }
             throw e;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "udpkit-chat";
         }
     }
 

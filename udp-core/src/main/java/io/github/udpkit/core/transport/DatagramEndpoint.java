@@ -210,7 +210,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         DatagramChannel channel = null;
         Selector selector = null;
         try {
-            channel = openChannel(settings.bindAddress(), settings.multicast().groups());
+            channel = openChannel(settings.bindAddress(), settings.multicast());
             if (settings.reuseAddress()) {
                 channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             }
@@ -250,13 +250,21 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
-    private static DatagramChannel openChannel(InetSocketAddress bind, List<InetAddress> groups) throws IOException {
+    private static DatagramChannel openChannel(InetSocketAddress bind, EndpointSettings.Multicast multicast)
+            throws IOException {
+        List<InetAddress> groups = multicast.groups();
         if (!groups.isEmpty()) {
             // A multicast socket speaks its group's family: joining an IPv4 group on an IPv6 socket
             // is not portable, and the builder has checked that the bind address agrees.
             return DatagramChannel.open(familyOf(groups.get(0)));
         }
         InetAddress address = bind.getAddress();
+        boolean multicastOptions = multicast.networkInterface() != null || multicast.ttl() >= 0
+                || multicast.loopback() != null;
+        if (multicastOptions && address != null && !(address instanceof Inet6Address)) {
+            // 0.0.0.0 with multicast options: an IPv4 socket, whose IP_MULTICAST_* options apply as set.
+            return DatagramChannel.open(StandardProtocolFamily.INET);
+        }
         if (address == null || address.isAnyLocalAddress() && address instanceof Inet6Address) {
             return DatagramChannel.open(); // dual-stack where the system has IPv6
         }
