@@ -81,13 +81,16 @@ public final class Discoverer {
     /**
      * Probes and waits the whole timeout for replies.
      *
-     * @return the servers that answered, once each, in the order they answered
+     * @return the servers that answered, in the order they answered; a server that answered
+     *     several probes (group and broadcast) or from several addresses once, at the first
      * @throws io.github.udpkit.api.UdpIoException if a socket cannot be opened
      */
     public List<Found> discover() {
         long nonce = NONCES.nextLong();
         byte[] probe = DiscoveryWire.probe(nonce, probeSize);
-        Map<InetSocketAddress, Found> found = new LinkedHashMap<>();
+        // A server that hears the probe on several addresses (the group, the broadcast, two
+        // interfaces) answers each: it is one server, known by what it says, at the first address heard.
+        Map<List<Object>, Found> found = new LinkedHashMap<>();
         Map<Boolean, List<InetSocketAddress>> byFamily = new LinkedHashMap<>();
         for (InetSocketAddress t : targets) {
             byFamily.computeIfAbsent(t.getAddress() instanceof Inet6Address, k -> new ArrayList<>()).add(t);
@@ -123,7 +126,9 @@ public final class Discoverer {
                     if (reply.isPresent() && reply.get().nonce() == nonce) {
                         InetSocketAddress at = new InetSocketAddress(m.sender().getAddress(),
                                 reply.get().announcement().port());
-                        found.putIfAbsent(at, new Found(at, reply.get().announcement(), reply.get().roomsTruncated()));
+                        Announcement a = reply.get().announcement();
+                        found.putIfAbsent(List.of(a.name(), a.service(), a.port()),
+                                new Found(at, a, reply.get().roomsTruncated()));
                     }
                 }
             }
