@@ -237,8 +237,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             channel.configureBlocking(false);
             selector = Selector.open();
             DatagramEndpoint<T> endpoint = new DatagramEndpoint<>(settings, channel, selector);
-            for (InetAddress group : multicast.groups()) {
-                endpoint.join(group);
+            try {
+                for (InetAddress group : multicast.groups()) {
+                    endpoint.join(group);
+                }
+            } catch (RuntimeException e) {
+                closeQuietly(selector);
+                closeQuietly(channel);
+                throw e;
             }
             endpoint.ioThread.start();
             LOG.debug("endpoint open on {} in {} mode", endpoint.localAddress, settings.mode());
