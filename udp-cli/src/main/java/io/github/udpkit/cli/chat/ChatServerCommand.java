@@ -169,7 +169,9 @@ public final class ChatServerCommand implements Callable<Integer> {
             }
             ChatServerStats s = server.stats();
             out.println("stopped: " + s.joins() + " joins, " + s.messages() + " messages, " + s.privateMessages()
-                    + " private, " + s.rejections() + " refused, " + s.rateLimited() + " rate limited");
+                    + " private, " + s.rejections() + " refused, " + s.rateLimited() + " rate limited"
+                    + (plain ? ", " + s.plainJoins() + " plain members, " + s.plainIgnored() + " plain datagrams ignored"
+                            : ""));
             out.flush();
         }
         return 0;
