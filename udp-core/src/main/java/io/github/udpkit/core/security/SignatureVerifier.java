@@ -1,0 +1,219 @@
+package io.github.udpkit.core.security;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.udpkit.core.internal.ThrottledLog;
+import io.github.udpkit.core.security.SignatureRejectedException.Reason;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether to believe a {@link SignedMessage}: its key must be trusted for its name by a
+ * {@link TrustStore}, its signature must verify in the receiver's context, and its sequence number
+ * must be new for its signer.
+ *
+ * <p>Replay protection keeps a {@link ReplayWindow} per signer key, for at most
+ * {@link Builder#maxSigners} signers, the least recently heard forgotten first; a forgotten
+ * signer's next message is accepted as its first (see docs/PROTOCOL.md section 14.3). Checks run
+ * cheapest first: an unknown key in a pinned store and a replayed sequence number are refused
+ * before any cryptography, a changed key only after its signature verified (so a report of a
+ * changed key means its holder really signed). Only a message that passed every check moves its
+ * signer's window or teaches a trust-on-first-use store. Refusals are logged as warnings, at most
+ * one a second, with the fingerprints involved. Thread-safe (calls are serialised).
+ *
+ * @since 0.1.0
+ */
+public final class SignatureVerifier {
+
+    /** The default number of signers whose replay windows are kept. */
+    public static final int DEFAULT_MAX_SIGNERS = 4096;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignatureVerifier.class);
+
+    private final TrustStore trust;
+    private final Ed25519 ed25519;
+    private final int windowSize;
+    private final Map<PublicIdentity, ReplayWindow> windows;
+    private final ThrottledLog warnings = new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(1));
+
+    private SignatureVerifier(Builder b) {
+        this.trust = b.trust;
+        this.ed25519 = b.ed25519 != null ? b.ed25519 : Ed25519.defaultInstance();
+        this.windowSize = b.windowSize;
+        int max = b.maxSigners;
+        this.windows = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<PublicIdentity, ReplayWindow> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    /**
+     * A verifier with the defaults.
+     *
+     * @param trust the keys to believe
+     * @return the verifier
+     */
+    public static SignatureVerifier of(TrustStore trust) {
+        return builder(trust).build();
+    }
+
+    /**
+     * Starts a verifier.
+     *
+     * @param trust the keys to believe
+     * @return a builder
+     */
+    public static Builder builder(TrustStore trust) {
+        return new Builder(trust);
+    }
+
+    /**
+     * Checks a message, and records its sequence number (and, for a new signer under trust on
+     * first use, its key) if it passes.
+     *
+     * @param context the receiver's context: the signature must have been made for it
+     * @param message the message
+     * @return {@link TrustStore.Verdict#KNOWN}, or {@link TrustStore.Verdict#NEW} the first time a
+     *     signer is accepted
+     * @throws SignatureRejectedException if the message is refused, with the reason
+     */
+    public synchronized TrustStore.Verdict verify(String context, SignedMessage message) {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(message, "message");
+        String name = message.name();
+        PublicIdentity key = message.signer();
+        TrustStore.Verdict verdict = trust.check(name, key);
+        if (verdict == TrustStore.Verdict.UNKNOWN) {
+            throw refuse(Reason.UNKNOWN_KEY, "unknown key " + key.fingerprint() + signerName(name));
+        }
+        ReplayWindow window = windows.get(key);
+        if (window != null && !window.check(message.sequence())) {
+            throw refuse(Reason.REPLAYED, "replayed sequence number " + message.sequence() + " from "
+                    + key.fingerprint() + signerName(name) + " (highest seen " + window.highestAccepted() + ")");
+        }
+        byte[] signed = SignedMessage.toBeSigned(context, name, key, message.sequence(), message.payload());
+        if (!verifies(key, signed, message.signature())) {
+            throw refuse(Reason.BAD_SIGNATURE, "bad signature by key " + key.fingerprint() + signerName(name)
+                    + " in context '" + context + "': altered, forged, or signed for another context");
+        }
+        if (verdict == TrustStore.Verdict.CHANGED) {
+            throw refuse(Reason.CHANGED_KEY, "changed key for " + name + ": signed by " + key.fingerprint()
+                    + ", known as " + trust.keyOf(name).map(PublicIdentity::fingerprint).orElse("?"));
+        }
+        if (verdict == TrustStore.Verdict.NEW && !trust.remember(name, key)) {
+            throw refuse(Reason.UNKNOWN_KEY, "new key " + key.fingerprint() + signerName(name)
+                    + " not learned: the trust store is full (" + trust.maxEntries() + " entries)");
+        }
+        if (window == null) {
+            window = new ReplayWindow(windowSize);
+            windows.put(key, window);
+        }
+        window.accept(message.sequence());
+        return verdict;
+    }
+
+    /**
+     * Returns the trust store this verifier believes.
+     *
+     * @return the store
+     */
+    public TrustStore trustStore() {
+        return trust;
+    }
+
+    /**
+     * Returns the implementation that verifies.
+     *
+     * @return the Ed25519 implementation
+     */
+    public Ed25519 ed25519() {
+        return ed25519;
+    }
+
+    private boolean verifies(PublicIdentity key, byte[] signed, byte[] signature) {
+        try {
+            return ed25519.verify(ed25519.publicKey(key.rawUnsafe()), signed, signature);
+        } catch (IllegalArgumentException e) {
+            return false; // not a point on the curve, to this provider: no signature by it is valid
+        }
+    }
+
+    private SignatureRejectedException refuse(Reason reason, String message) {
+        warnings.warn(System.nanoTime(), "refused a signed message: {}", message);
+        return new SignatureRejectedException(reason, message);
+    }
+
+    private static String signerName(String name) {
+        return name.isEmpty() ? "" : " (" + name + ")";
+    }
+
+    @Override
+    public String toString() {
+        return "SignatureVerifier[" + trust + ", " + ed25519 + "]";
+    }
+
+    /** Configures a {@link SignatureVerifier}; every setter checks its argument at once. */
+    public static final class Builder {
+        private final TrustStore trust;
+        private Ed25519 ed25519;
+        private int maxSigners = DEFAULT_MAX_SIGNERS;
+        private int windowSize = ReplayWindow.DEFAULT_SIZE;
+
+        private Builder(TrustStore trust) {
+            this.trust = Objects.requireNonNull(trust, "trust");
+        }
+
+        /**
+         * Sets the Ed25519 implementation; by default {@link Ed25519#defaultInstance()}.
+         *
+         * @param value the implementation
+         * @return this
+         */
+        public Builder ed25519(Ed25519 value) {
+            this.ed25519 = Objects.requireNonNull(value, "ed25519");
+            return this;
+        }
+
+        /**
+         * Sets how many signers' replay windows are kept, the least recently heard dropped first.
+         *
+         * @param value 1 to 1,000,000; default {@value #DEFAULT_MAX_SIGNERS}
+         * @return this
+         */
+        public Builder maxSigners(int value) {
+            checkArgument(value >= 1 && value <= 1_000_000, "maxSigners must be in 1..1000000: %s", value);
+            this.maxSigners = value;
+            return this;
+        }
+
+        /**
+         * Sets each signer's replay window: how far below its highest sequence number a message
+         * may arrive late and still be accepted once.
+         *
+         * @param value a multiple of 64 from 64 to 4,096; default 1,024
+         * @return this
+         */
+        public Builder windowSize(int value) {
+            new ReplayWindow(value); // its own checks, now
+            this.windowSize = value;
+            return this;
+        }
+
+        /**
+         * Builds the verifier.
+         *
+         * @return the verifier
+         */
+        public SignatureVerifier build() {
+            return new SignatureVerifier(this);
+        }
+    }
+}
