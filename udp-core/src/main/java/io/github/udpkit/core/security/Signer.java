@@ -2,6 +2,7 @@ package io.github.udpkit.core.security;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The first sequence number is, by default, the wall-clock time in microseconds when the
  * signer is made, so a sender that restarts starts above where it stopped (as long as it sent
  * fewer than a million messages a second on average), and its receivers' replay windows accept
- * it. Thread-safe.
+ * it. Share one signer among all that sign with an identity: two made in the same microsecond
+ * would repeat each other's numbers. Thread-safe.
  *
  * @since 0.1.0
  */
@@ -38,7 +40,8 @@ public final class Signer {
      * @return the signer
      */
     public static Signer of(Identity identity, String name) {
-        return new Signer(identity, name, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()));
+        Instant now = Instant.now();
+        return new Signer(identity, name, TimeUnit.SECONDS.toMicros(now.getEpochSecond()) + now.getNano() / 1000);
     }
 
     /**
