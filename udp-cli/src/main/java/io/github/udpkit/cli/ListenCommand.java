@@ -1,5 +1,6 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints each UDP message received as 'HH:MM:SS.mmm SENDER TEXT' (control characters shown as "
                     + "\\n, \\t, \\u001b), or just the text with --payload-only, one per line.",
+            "With --known-keys, only signed messages are printed, each after its signer's name and fingerprint: "
+                    + "'HH:MM:SS.mmm SENDER [NAME FINGERPRINT] TEXT' ('new' after the fingerprint the first time).",
             "Datagrams that are not UTF-8 are not printed, only counted (see --stats). Runs until "
                     + "interrupted or --count messages. 'listening on udp ADDRESS' goes to standard error.",
             "In a reliable mode, after --count messages it goes on acknowledging (printing nothing more) until "
@@ -62,11 +65,19 @@ final class ListenCommand implements Callable<Integer> {
     @Mixin
     private FilterOptions filter;
 
+    @Mixin
+    private SignatureOptions signatures;
+
     private final ServerControl control = new ServerControl();
 
     @Override
     public Integer call() throws Exception {
         transport.resolve();
+        signatures.resolve();
+        if (signatures.signs()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "listen only receives: --identity signs what send sends (listen verifies with --known-keys)");
+        }
         return control.run(this::listen);
     }
 
@@ -77,10 +88,11 @@ final class ListenCommand implements Callable<Integer> {
         DeliveryMode mode = transport.mode();
         long printed = 0;
         long unprinted = 0;
-        try (Endpoint<String> endpoint = Endpoints.open(transport.configure(Udp.endpoint(transport.textCodec()))
+        Codec<String> codec = signatures.wrapShowingSigner(transport.textCodec(), payloadOnly);
+        try (Endpoint<String> endpoint = Endpoints.open(transport.configure(Udp.endpoint(codec))
                 .bind(address).filter(filter.filter()), address)) {
             err.println("listening on udp " + Addresses.format(endpoint.localAddress())
-                    + (root.verbosity() > 0 ? " (" + transport.describe() + ")" : ""));
+                    + (root.verbosity() > 0 ? " (" + transport.describe() + signed() + ")" : ""));
             err.flush();
             control.started(endpoint, endpoint.localAddress());
             while (count == null || printed < count) {
@@ -99,7 +111,8 @@ final class ListenCommand implements Callable<Integer> {
             if (mode.isReliable() && count != null && printed == count) {
                 unprinted = linger(endpoint);
             }
-            transport.printStats(err, endpoint.stats(), true,
+            transport.printStats(err, endpoint.stats(), signatures.verifies()
+                            ? "not signed or " + transport.undecodable(true) : transport.undecodable(true),
                     "printed " + printed + (unprinted > 0 ? ", after --count " + unprinted : ""));
         }
         return 0;
@@ -142,6 +155,11 @@ final class ListenCommand implements Callable<Integer> {
     /** {@code HH:MM:SS.mmm 127.0.0.1:53211 text}, the text on one line. */
     static String format(Message<String> m) {
         return Console.time(m.receivedAt()) + " " + Addresses.format(m.sender()) + " " + Console.escape(m.payload());
+    }
+
+    private String signed() {
+        String s = signatures.describe();
+        return s.isEmpty() ? "" : "; " + s;
     }
 
     /** Where the listener is bound, once it is; for tests and embedding. */
