@@ -16,9 +16,12 @@ package io.github.udpkit.chat;
  * @param repliesWithheld refusals not sent because the reply would have been larger than the request
  * @param timedOut members dropped for silence
  * @param unreachable members dropped because sends to them failed or backed up
+ * @param signatureRefusals signed JOINs, messages and private messages refused for their
+ *     signature (bad, replayed, a name bound to another key), and unsigned ones from members with a key
  * @since 0.1.0
  */
 public record ChatServerStats(int members, int rooms, long joins, long rejections, long messages,
                               long privateMessages, long framesSent, long rateLimited, long invalidRequests,
-                              long unexpectedFrames, long repliesWithheld, long timedOut, long unreachable) {
+                              long unexpectedFrames, long repliesWithheld, long timedOut, long unreachable,
+                              long signatureRefusals) {
 }

@@ -85,21 +85,56 @@ public final class SignatureVerifier {
      *     signer is accepted
      * @throws SignatureRejectedException if the message is refused, with the reason
      */
-    public synchronized TrustStore.Verdict verify(String context, SignedMessage message) {
+    public TrustStore.Verdict verify(String context, SignedMessage message) {
+        return verify(context, message, message.name(), true);
+    }
+
+    /**
+     * Checks a message whose signer is known to the trust store under another name than the one it
+     * signed as: a chat, say, compares names case-insensitively and keeps them folded.
+     *
+     * @param context the receiver's context
+     * @param message the message
+     * @param trustName the name to look the signer's key up by
+     * @return {@link TrustStore.Verdict#KNOWN} or {@link TrustStore.Verdict#NEW}
+     * @throws SignatureRejectedException if the message is refused, with the reason
+     */
+    public TrustStore.Verdict verify(String context, SignedMessage message, String trustName) {
+        return verify(context, message, trustName, true);
+    }
+
+    /**
+     * Checks a message that is shown again on purpose, such as a line of a chat room's history:
+     * the key and the signature as {@link #verify(String, SignedMessage, String)} does, but not the
+     * sequence number, and its signer's replay window is left as it was.
+     *
+     * @param context the receiver's context
+     * @param message the message
+     * @param trustName the name to look the signer's key up by
+     * @return {@link TrustStore.Verdict#KNOWN} or {@link TrustStore.Verdict#NEW}
+     * @throws SignatureRejectedException if the message is refused, with the reason
+     */
+    public TrustStore.Verdict verifyArchived(String context, SignedMessage message, String trustName) {
+        return verify(context, message, trustName, false);
+    }
+
+    private synchronized TrustStore.Verdict verify(String context, SignedMessage message, String trustName,
+                                                   boolean replayProtected) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(message, "message");
-        String name = message.name();
+        Objects.requireNonNull(trustName, "trustName");
+        String name = trustName;
         PublicIdentity key = message.signer();
         TrustStore.Verdict verdict = trust.check(name, key);
         if (verdict == TrustStore.Verdict.UNKNOWN) {
             throw refuse(Reason.UNKNOWN_KEY, "unknown key " + key.fingerprint() + signerName(name));
         }
-        ReplayWindow window = windows.get(key);
+        ReplayWindow window = replayProtected ? windows.get(key) : null;
         if (window != null && !window.check(message.sequence())) {
             throw refuse(Reason.REPLAYED, "replayed sequence number " + message.sequence() + " from "
                     + key.fingerprint() + signerName(name) + " (highest seen " + window.highestAccepted() + ")");
         }
-        byte[] signed = SignedMessage.toBeSigned(context, name, key, message.sequence(), message.payload());
+        byte[] signed = SignedMessage.toBeSigned(context, message.name(), key, message.sequence(), message.payload());
         if (!verifies(key, signed, message.signature())) {
             throw refuse(Reason.BAD_SIGNATURE, "bad signature by key " + key.fingerprint() + signerName(name)
                     + " in context '" + context + "': altered, forged, or signed for another context");
@@ -112,11 +147,13 @@ public final class SignatureVerifier {
             throw refuse(Reason.UNKNOWN_KEY, "new key " + key.fingerprint() + signerName(name)
                     + " not learned: the trust store is full (" + trust.maxEntries() + " entries)");
         }
-        if (window == null) {
-            window = new ReplayWindow(windowSize);
-            windows.put(key, window);
+        if (replayProtected) {
+            if (window == null) {
+                window = new ReplayWindow(windowSize);
+                windows.put(key, window);
+            }
+            window.accept(message.sequence());
         }
-        window.accept(message.sequence());
         return verdict;
     }
 
