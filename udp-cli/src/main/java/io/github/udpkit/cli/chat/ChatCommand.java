@@ -6,7 +6,9 @@ import io.github.udpkit.chat.ChatClient;
 import io.github.udpkit.chat.ChatJoined;
 import io.github.udpkit.chat.ChatRejectedException;
 import io.github.udpkit.chat.TokenBucket;
+import io.github.udpkit.core.security.Identity;
 import io.github.udpkit.core.security.Key;
+import io.github.udpkit.core.security.TrustStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,6 +78,16 @@ public final class ChatCommand implements Callable<Integer> {
             description = "Encrypt and authenticate with the shared key in FILE, the chat server's key.")
     private Path keyFile;
 
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "Sign what you say with the Ed25519 identity in FILE ('udpkit keygen --identity --out FILE'): "
+                    + "the server binds your name to its key, and everyone checks your messages.")
+    private Path identityFile;
+
+    @Option(names = "--known-keys", paramLabel = "FILE",
+            description = "The members' keys you know ('NAME ed25519 KEY' lines); new ones are added. Default with "
+                    + "--identity: FILE.known-keys beside the identity file; without either, kept in memory.")
+    private Path knownKeysFile;
+
     private final InputStream in;
     private final ZoneId zone;
 
@@ -99,8 +111,18 @@ public final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ChatPrinter printer = new ChatPrinter(out, err, zone);
+        Path knownKeys = knownKeysFile != null ? knownKeysFile
+                : identityFile != null ? knownKeysBeside(identityFile) : null;
+        ChatPrinter printer = new ChatPrinter(out, err, zone, identityFile != null || knownKeys != null);
         ChatClient.Builder builder = ChatClient.builder().listener(printer).closeTimeout(wait);
+        // A missing or malformed identity or known-keys file throws IllegalArgumentException naming
+        // it: one line, exit 2.
+        if (identityFile != null) {
+            builder.identity(Identity.readFrom(identityFile));
+        }
+        if (knownKeys != null) {
+            builder.knownKeys(TrustStore.trustOnFirstUse(knownKeys));
+        }
         if (keyFile != null) {
             // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
             Key key = Key.readFrom(keyFile);
@@ -133,6 +155,14 @@ public final class ChatCommand implements Callable<Integer> {
             }
             return chat(client, joined, printer);
         }
+    }
+
+    /** {@code alice.pem} → {@code alice.known-keys}, in the same directory. */
+    static Path knownKeysBeside(Path identity) {
+        String file = identity.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        String base = dot > 0 ? file.substring(0, dot) : file;
+        return identity.resolveSibling(base + ".known-keys");
     }
 
     private int chat(ChatClient client, ChatJoined joined, ChatPrinter printer) throws InterruptedException {
