@@ -193,6 +193,25 @@ public final class Ed25519 {
     }
 
     /**
+     * Verifies a raw Ed25519 signature (RFC 8032 section 5.1.7) with this implementation.
+     *
+     * @param key the signer's public key
+     * @param message the signed bytes
+     * @param signature the signature
+     * @return whether it is valid; false, never an exception, for a malformed key or signature
+     */
+    public boolean verify(PublicIdentity key, byte[] message, byte[] signature) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(signature, "signature");
+        try {
+            return verify(publicKey(key.rawUnsafe()), message, signature);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
      * Verifies a signature.
      *
      * @param key the signer's public key, from {@link #publicKey}

@@ -135,7 +135,7 @@ public final class SignatureVerifier {
                     + key.fingerprint() + signerName(name) + " (highest seen " + window.highestAccepted() + ")");
         }
         byte[] signed = SignedMessage.toBeSigned(context, message.name(), key, message.sequence(), message.payload());
-        if (!verifies(key, signed, message.signature())) {
+        if (!ed25519.verify(key, signed, message.signature())) {
             throw refuse(Reason.BAD_SIGNATURE, "bad signature by key " + key.fingerprint() + signerName(name)
                     + " in context '" + context + "': altered, forged, or signed for another context");
         }
@@ -173,14 +173,6 @@ public final class SignatureVerifier {
      */
     public Ed25519 ed25519() {
         return ed25519;
-    }
-
-    private boolean verifies(PublicIdentity key, byte[] signed, byte[] signature) {
-        try {
-            return ed25519.verify(ed25519.publicKey(key.rawUnsafe()), signed, signature);
-        } catch (IllegalArgumentException e) {
-            return false; // not a point on the curve, to this provider: no signature by it is valid
-        }
     }
 
     private SignatureRejectedException refuse(Reason reason, String message) {
