@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -126,25 +125,17 @@ class IdentityTest {
     private static void requireOpenSsl() {
         boolean present;
         try {
-            Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
-            present = p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+            present = Processes.run(List.of("openssl", "version"), "").exitCode() == 0;
         } catch (IOException e) {
-            present = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             present = false;
         }
         assumeTrue(present, "skipped: the openssl command is not installed (apt-get install -y openssl), so interop "
                 + "with OpenSSL's PEM files cannot be checked here");
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "openssl did not finish");
-        String text = new String(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> String.join(" ", command) + ": " + text);
-        return text;
+    private static String run(String... command) throws IOException {
+        Processes.Result r = Processes.run(List.of(command), "");
+        assertEquals(0, r.exitCode(), () -> String.join(" ", command) + ": " + r.stderr());
+        return r.stdout() + r.stderr();
     }
 }

@@ -49,17 +49,8 @@ class SignaturePythonInteropTest {
     Path dir;
 
     @BeforeAll
-    static void probePythonCryptography() throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder("python3", "-c",
-                    "from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            unavailable = p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0 ? null
-                    : "python3 cannot import cryptography's Ed25519: " + out.strip();
-        } catch (IOException e) {
-            unavailable = "python3 is not available: " + e.getMessage();
-        }
+    static void probePythonCryptography() {
+        unavailable = Processes.pythonCannotImport("cryptography.hazmat.primitives.asymmetric.ed25519");
     }
 
     @BeforeEach
