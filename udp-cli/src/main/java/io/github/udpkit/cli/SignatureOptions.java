@@ -65,7 +65,7 @@ final class SignatureOptions {
             throw new ParameterException(command.commandLine(), "--context binds signatures: add --identity or --known-keys");
         }
         try {
-            SignedCodec.builder(io.github.udpkit.api.Codecs.bytes()).context(context);
+            SignedMessage.checkContext(context);
             if (identityFile != null) {
                 signer = Signer.of(Identity.readFrom(identityFile), signerName == null ? "" : SignedMessage.checkName(signerName));
             }

@@ -3,7 +3,6 @@ package io.github.udpkit.core;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.udpkit.api.Codec;
-import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
@@ -16,6 +15,7 @@ import io.github.udpkit.core.security.Key;
 import io.github.udpkit.core.security.RateLimiter;
 import io.github.udpkit.core.security.SignatureVerifier;
 import io.github.udpkit.core.security.SignedCodec;
+import io.github.udpkit.core.security.SignedMessage;
 import io.github.udpkit.core.security.Signer;
 import io.github.udpkit.core.transport.DatagramEndpoint;
 import io.github.udpkit.core.transport.EndpointSettings;
@@ -397,8 +397,7 @@ public final class EndpointBuilder<T> {
      * @return this
      */
     public EndpointBuilder<T> signatureContext(String value) {
-        SignedCodec.builder(Codecs.bytes()).context(value); // its own checks, now rather than at open()
-        this.signatureContext = value;
+        this.signatureContext = SignedMessage.checkContext(value);
         return this;
     }
 

@@ -37,7 +37,8 @@ public final class SignatureVerifier {
     private final TrustStore trust;
     private final Ed25519 ed25519;
     private final int windowSize;
-    private final Map<PublicIdentity, ReplayWindow> windows;
+    /** Per signer heard from: its replay window and its key as the provider's object, decoded once. */
+    private final Map<PublicIdentity, SignerState> signers;
     private final ThrottledLog warnings = new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(1));
 
     private SignatureVerifier(Builder b) {
@@ -45,11 +46,11 @@ public final class SignatureVerifier {
         this.ed25519 = b.ed25519 != null ? b.ed25519 : Ed25519.defaultInstance();
         this.windowSize = b.windowSize;
         int max = b.maxSigners;
-        this.windows = new LinkedHashMap<>(16, 0.75f, true) {
+        this.signers = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<PublicIdentity, ReplayWindow> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<PublicIdentity, SignerState> eldest) {
                 return size() > max;
             }
         };
@@ -129,13 +130,15 @@ public final class SignatureVerifier {
         if (verdict == TrustStore.Verdict.UNKNOWN) {
             throw refuse(Reason.UNKNOWN_KEY, "unknown key " + key.fingerprint() + signerName(name));
         }
-        ReplayWindow window = replayProtected ? windows.get(key) : null;
-        if (window != null && !window.check(message.sequence())) {
+        SignerState state = signers.get(key);
+        if (replayProtected && state != null && !state.window.check(message.sequence())) {
             throw refuse(Reason.REPLAYED, "replayed sequence number " + message.sequence() + " from "
-                    + key.fingerprint() + signerName(name) + " (highest seen " + window.highestAccepted() + ")");
+                    + key.fingerprint() + signerName(name) + " (highest seen " + state.window.highestAccepted() + ")");
         }
         byte[] signed = SignedMessage.toBeSigned(context, message.name(), key, message.sequence(), message.payload());
-        if (!ed25519.verify(key, signed, message.signature())) {
+        boolean valid = state != null ? ed25519.verify(state.providerKey, signed, message.signature())
+                : ed25519.verify(key, signed, message.signature());
+        if (!valid) {
             throw refuse(Reason.BAD_SIGNATURE, "bad signature by key " + key.fingerprint() + signerName(name)
                     + " in context '" + context + "': altered, forged, or signed for another context");
         }
@@ -147,14 +150,18 @@ public final class SignatureVerifier {
             throw refuse(Reason.UNKNOWN_KEY, "new key " + key.fingerprint() + signerName(name)
                     + " not learned: the trust store is full (" + trust.maxEntries() + " entries)");
         }
+        if (state == null) {
+            state = new SignerState(new ReplayWindow(windowSize), ed25519.publicKey(key.rawUnsafe()));
+            signers.put(key, state);
+        }
         if (replayProtected) {
-            if (window == null) {
-                window = new ReplayWindow(windowSize);
-                windows.put(key, window);
-            }
-            window.accept(message.sequence());
+            state.window.accept(message.sequence());
         }
         return verdict;
+    }
+
+    /** What is kept of a signer whose message was accepted. */
+    private record SignerState(ReplayWindow window, java.security.PublicKey providerKey) {
     }
 
     /**

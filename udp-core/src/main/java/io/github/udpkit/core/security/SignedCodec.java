@@ -139,9 +139,7 @@ public final class SignedCodec<T> implements Codec<T> {
          * @return this
          */
         public Builder<T> context(String value) {
-            Objects.requireNonNull(value, "context");
-            SignedMessage.toBeSigned(value, "", PublicIdentity.of(new byte[Ed25519.KEY_LENGTH]), 0, new byte[0]);
-            this.context = value;
+            this.context = SignedMessage.checkContext(value);
             return this;
         }
 

@@ -76,6 +76,21 @@ public record SignedMessage(String name, PublicIdentity signer, long sequence, b
     }
 
     /**
+     * Checks an application's context: at most {@value #MAX_CONTEXT_BYTES} bytes of UTF-8.
+     *
+     * @param context the context, possibly empty
+     * @return the context
+     * @throws IllegalArgumentException if it is too long
+     */
+    public static String checkContext(String context) {
+        Objects.requireNonNull(context, "context");
+        int length = utf8(context).length;
+        checkArgument(length <= MAX_CONTEXT_BYTES, "a context must be at most %s UTF-8 bytes: %s",
+                MAX_CONTEXT_BYTES, length);
+        return context;
+    }
+
+    /**
      * The byte string a signature covers:
      * {@code "udpkit signed message v1" 00 | context length (u8) | context | name length (u8) | name
      * | public key (32) | sequence (u64) | payload}.
@@ -88,12 +103,8 @@ public record SignedMessage(String name, PublicIdentity signer, long sequence, b
      * @return the bytes to sign or verify
      */
     public static byte[] toBeSigned(String context, String name, PublicIdentity signer, long sequence, byte[] payload) {
-        byte[] c = utf8(context);
+        byte[] c = utf8(checkContext(context));
         byte[] n = utf8(checkName(name));
-        checkArgument(c.length <= MAX_CONTEXT_BYTES, "a context must be at most %s UTF-8 bytes: %s",
-                MAX_CONTEXT_BYTES, c.length);
-        checkArgument(n.length <= MAX_NAME_BYTES, "a signer's name must be at most %s UTF-8 bytes: %s",
-                MAX_NAME_BYTES, n.length);
         ByteBuffer out = ByteBuffer.allocate(LABEL.length + 1 + c.length + 1 + n.length + Ed25519.KEY_LENGTH + 8
                 + payload.length);
         out.put(LABEL).put((byte) c.length).put(c).put((byte) n.length).put(n).put(signer.rawUnsafe())
