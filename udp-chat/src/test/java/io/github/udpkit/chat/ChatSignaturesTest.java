@@ -114,6 +114,18 @@ class ChatSignaturesTest {
         return out.take();
     }
 
+    /** Bob joins the lobby after Alice (address 1), as address 2; what he heard so far is dropped. */
+    private Member bobJoinsAlice() {
+        Member bob = connect(2, "bob", "lobby", BOB);
+        bob.take();
+        return bob;
+    }
+
+    /** What the server relays to Bob (address 2) of a frame from Alice (address 1), not delivered. */
+    private ChatFrame.Message relayedToBob(ChatFrame fromAlice) {
+        return messageTo(intercept(address(1), fromAlice), address(2));
+    }
+
     private static ChatFrame.Message messageTo(List<RecordingSink.Sent> sent, InetSocketAddress to) {
         for (RecordingSink.Sent s : sent) {
             if (s.to().equals(to) && s.frame() instanceof ChatFrame.Message m) {
@@ -150,9 +162,8 @@ class ChatSignaturesTest {
     @Test
     void shouldRefuseAMessageWhoseTextTheServerRewrote() {
         Member alice = connect(1, "alice", "lobby", ALICE);
-        Member bob = connect(2, "bob", "lobby", BOB);
-        bob.take();
-        ChatFrame.Message genuine = messageTo(intercept(address(1), alice.core.sayFrame("pay bob 10")), address(2));
+        Member bob = bobJoinsAlice();
+        ChatFrame.Message genuine = relayedToBob(alice.core.sayFrame("pay bob 10"));
         ChatFrame.Message rewritten = new ChatFrame.Message(genuine.room(), genuine.from(), genuine.serverTimeMillis(),
                 "pay mallory 10", false, genuine.signature());
         bob.core.onFrame(rewritten);
@@ -182,9 +193,8 @@ class ChatSignaturesTest {
     @Test
     void shouldRefuseAReplayedSignedMessage() {
         Member alice = connect(1, "alice", "lobby", ALICE);
-        Member bob = connect(2, "bob", "lobby", BOB);
-        bob.take();
-        ChatFrame.Message m = messageTo(intercept(address(1), alice.core.sayFrame("once")), address(2));
+        Member bob = bobJoinsAlice();
+        ChatFrame.Message m = relayedToBob(alice.core.sayFrame("once"));
         bob.core.onFrame(m);
         bob.take();
         bob.core.onFrame(m);
@@ -200,16 +210,14 @@ class ChatSignaturesTest {
     @Test
     void shouldRefuseASignatureMovedToAnotherRoom() {
         Member alice = connect(1, "alice", "lobby", ALICE);
-        Member bob = connect(2, "bob", "lobby", BOB);
-        bob.take();
-        ChatFrame.Message m = messageTo(intercept(address(1), alice.core.sayFrame("lobby only")), address(2));
+        Member bob = bobJoinsAlice();
+        ChatFrame.Message m = relayedToBob(alice.core.sayFrame("lobby only"));
         bob.core.onFrame(new ChatFrame.Message("dev", m.from(), m.serverTimeMillis(), m.text(), false, m.signature()));
         assertEquals(List.of("refused alice BAD_SIGNATURE"), bob.take());
         // A private message redirected to someone else is refused by its new recipient.
         Member carol = connect(3, "carol", "lobby", null);
         carol.take();
-        ChatFrame.Message whisper = messageTo(intercept(address(1), alice.core.privateFrame("bob", "for bob")),
-                address(2));
+        ChatFrame.Message whisper = relayedToBob(alice.core.privateFrame("bob", "for bob"));
         carol.core.onFrame(whisper);
         assertEquals(List.of("refused alice BAD_SIGNATURE"), carol.take());
     }
@@ -217,8 +225,7 @@ class ChatSignaturesTest {
     @Test
     void shouldWarnOnceAndRefuseWhenAKnownNameComesBackWithAnotherKey() {
         Member alice = connect(1, "alice", "lobby", ALICE);
-        Member bob = connect(2, "bob", "lobby", BOB);
-        bob.take();
+        Member bob = bobJoinsAlice();
         fromClient(address(1), alice.core.sayFrame("hi"));
         bob.take();
         // A server (or a restarted one) relays messages from "alice" signed by Mallory's key.
