@@ -80,6 +80,17 @@ class SignedSendListenTest {
     }
 
     @Test
+    void shouldPrintANewIdentityWhenThereIsNoFile() throws Exception {
+        Cli.Result r = Cli.run("keygen", "--identity");
+        assertEquals(0, r.exit(), r.err());
+        Identity id = Identity.fromPem(r.out(), io.github.udpkit.core.security.Ed25519.jdk());
+        assertTrue(r.out().startsWith("-----BEGIN PRIVATE KEY-----"), r.out());
+        assertEquals(List.of("identity fingerprint " + id.fingerprint() + " (the private key above is a secret; "
+                        + "'udpkit keygen --identity --out FILE' writes it to a file only you can read)",
+                "known-keys line: NAME ed25519 " + id.publicIdentity().toBase64()), r.errLines());
+    }
+
+    @Test
     void shouldRefuseBadOptionsInOneLine() throws Exception {
         Cli.Result r = Cli.run("send", "--identity", dir.resolve("missing.pem").toString(), "127.0.0.1:9", "x");
         assertEquals(2, r.exit());
