@@ -59,14 +59,18 @@ public final class Ed25519 {
 
     private static volatile Ed25519 defaultInstance;
 
-    private final Provider provider; // null: the JDK's resolution of "Ed25519"
+    private final Provider provider; // null: the JDK's resolution of "Ed25519" (no SunEC by that name)
     private final String name;
     private final ThreadLocal<Signature> signatures;
     private final ThreadLocal<KeyFactory> keyFactories;
 
     private Ed25519(Provider provider) {
+        this(provider, provider.getName());
+    }
+
+    private Ed25519(Provider provider, String name) {
         this.provider = provider;
-        this.name = provider == null ? "JDK" : provider.getName();
+        this.name = name;
         this.signatures = ThreadLocal.withInitial(() -> newInstance("Signature"));
         this.keyFactories = ThreadLocal.withInitial(() -> newInstance("KeyFactory"));
         newInstance("Signature"); // fails now, not at the first message, if the provider lacks Ed25519
@@ -78,7 +82,8 @@ public final class Ed25519 {
      * @return the JDK's implementation
      */
     public static Ed25519 jdk() {
-        return new Ed25519(null);
+        // SunEC by name, so that a provider the application registered first is not taken for the JDK's.
+        return new Ed25519(Security.getProvider("SunEC"), "JDK");
     }
 
     /**
@@ -137,8 +142,7 @@ public final class Ed25519 {
                     if (property != null && !property.isBlank()) {
                         d = named(property);
                     } else {
-                        Provider bc = bouncyCastle();
-                        d = bc != null ? of(bc) : jdk();
+                        d = bouncyCastleOrJdk();
                     }
                     LOG.debug("Ed25519 provider: {}", d.name);
                     defaultInstance = d;
@@ -146,6 +150,19 @@ public final class Ed25519 {
             }
         }
         return d;
+    }
+
+    /** Bouncy Castle's Ed25519 if it is there and has Ed25519 (older releases do not), else the JDK's. */
+    private static Ed25519 bouncyCastleOrJdk() {
+        Provider bc = bouncyCastle();
+        if (bc != null) {
+            try {
+                return of(bc);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Bouncy Castle on the class path has no Ed25519 ({}); using the JDK's", e.getMessage());
+            }
+        }
+        return jdk();
     }
 
     /** Bouncy Castle's provider, registered or on the class path, or {@code null}. */
