@@ -9,7 +9,9 @@ import java.util.Objects;
  * <p>Counters only grow over an endpoint's life. Every dropped datagram lands in exactly one of the
  * drop counters ({@link #decodeFailures()}, {@link #malformed()}, {@link #oversized()},
  * {@link #authFailures()}, {@link #replaysDropped()}, {@link #filtered()},
- * {@link #duplicatesDropped()}, {@link #receiveQueueDrops()}), so a test or an operator can see
+ * {@link #duplicatesDropped()}, {@link #receiveQueueDrops()}, and for signed messages
+ * {@link #badSignatures()}, {@link #unknownKeys()}, {@link #changedKeys()},
+ * {@link #replayedSequences()}), so a test or an operator can see
  * what happened to it.
  *
  * @since 0.1.0
@@ -32,6 +34,10 @@ public final class EndpointStats {
     private final long authFailures;
     private final long replaysDropped;
     private final long filtered;
+    private final long badSignatures;
+    private final long unknownKeys;
+    private final long changedKeys;
+    private final long replayedSequences;
     private final int peers;
     private final Duration smoothedRtt;
 
@@ -52,6 +58,10 @@ public final class EndpointStats {
         this.authFailures = b.authFailures;
         this.replaysDropped = b.replaysDropped;
         this.filtered = b.filtered;
+        this.badSignatures = b.badSignatures;
+        this.unknownKeys = b.unknownKeys;
+        this.changedKeys = b.changedKeys;
+        this.replayedSequences = b.replayedSequences;
         this.peers = b.peers;
         this.smoothedRtt = b.smoothedRtt;
     }
@@ -145,6 +155,26 @@ public final class EndpointStats {
         return filtered;
     }
 
+    /** The number of signed messages whose signature did not verify (altered, forged, or signed for another context), dropped. */
+    public long badSignatures() {
+        return badSignatures;
+    }
+
+    /** The number of signed messages whose key the trust store does not accept (pinned keys, or a full store), dropped. */
+    public long unknownKeys() {
+        return unknownKeys;
+    }
+
+    /** The number of signed messages signed for a known name with another key than the one it is bound to, dropped. */
+    public long changedKeys() {
+        return changedKeys;
+    }
+
+    /** The number of signed messages whose signer's sequence number was seen already or is too old, dropped. */
+    public long replayedSequences() {
+        return replayedSequences;
+    }
+
     /** The number of peers a framed endpoint holds state for now. */
     public int peers() {
         return peers;
@@ -177,6 +207,10 @@ public final class EndpointStats {
                 + ", authFailures=" + authFailures
                 + ", replaysDropped=" + replaysDropped
                 + ", filtered=" + filtered
+                + ", badSignatures=" + badSignatures
+                + ", unknownKeys=" + unknownKeys
+                + ", changedKeys=" + changedKeys
+                + ", replayedSequences=" + replayedSequences
                 + ", peers=" + peers
                 + ", smoothedRtt=" + smoothedRtt
                 + '}';
@@ -200,6 +234,10 @@ public final class EndpointStats {
         private long authFailures;
         private long replaysDropped;
         private long filtered;
+        private long badSignatures;
+        private long unknownKeys;
+        private long changedKeys;
+        private long replayedSequences;
         private int peers;
         private Duration smoothedRtt = Duration.ZERO;
 
@@ -379,6 +417,50 @@ public final class EndpointStats {
          */
         public Builder filtered(long value) {
             this.filtered = requireCount(value, "filtered");
+            return this;
+        }
+
+        /**
+         * Sets the number of signed messages whose signature did not verify (altered, forged, or signed for another context), dropped.
+         *
+         * @param value the count, not negative
+         * @return this
+         */
+        public Builder badSignatures(long value) {
+            this.badSignatures = requireCount(value, "badSignatures");
+            return this;
+        }
+
+        /**
+         * Sets the number of signed messages whose key the trust store does not accept (pinned keys, or a full store), dropped.
+         *
+         * @param value the count, not negative
+         * @return this
+         */
+        public Builder unknownKeys(long value) {
+            this.unknownKeys = requireCount(value, "unknownKeys");
+            return this;
+        }
+
+        /**
+         * Sets the number of signed messages signed for a known name with another key than the one it is bound to, dropped.
+         *
+         * @param value the count, not negative
+         * @return this
+         */
+        public Builder changedKeys(long value) {
+            this.changedKeys = requireCount(value, "changedKeys");
+            return this;
+        }
+
+        /**
+         * Sets the number of signed messages whose signer's sequence number was seen already or is too old, dropped.
+         *
+         * @param value the count, not negative
+         * @return this
+         */
+        public Builder replayedSequences(long value) {
+            this.replayedSequences = requireCount(value, "replayedSequences");
             return this;
         }
 

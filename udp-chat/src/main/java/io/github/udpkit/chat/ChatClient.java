@@ -9,6 +9,12 @@ import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.core.EndpointBuilder;
+import io.github.udpkit.core.security.Identity;
+import io.github.udpkit.core.security.PublicIdentity;
+import io.github.udpkit.core.security.SignatureRejectedException;
+import io.github.udpkit.core.security.SignatureVerifier;
+import io.github.udpkit.core.security.SignedMessage;
+import io.github.udpkit.core.security.TrustStore;
 import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.internal.Addresses;
 import java.net.InetSocketAddress;
@@ -68,7 +74,8 @@ public final class ChatClient implements AutoCloseable {
     private ChatClient(Builder b, Events events) {
         this.server = b.server;
         this.joined = events.joined;
-        this.core = new ChatClientCore(b.name, b.room, events);
+        this.core = new ChatClientCore(b.name, b.room, events, b.identity, SignatureVerifier.of(b.knownKeys != null
+                ? b.knownKeys : TrustStore.trustOnFirstUse(ChatClientCore.MEMORY_KNOWN_KEYS)));
         this.closeTimeout = b.closeTimeout;
         EndpointBuilder<ChatFrame> eb = Udp.endpoint(new ChatCodec());
         b.transport.accept(eb);
@@ -134,7 +141,7 @@ public final class ChatClient implements AutoCloseable {
      */
     public CompletableFuture<Void> say(String text) {
         checkText(text);
-        return send(new ChatFrame.Say(text));
+        return send(core.sayFrame(text));
     }
 
     /**
@@ -152,7 +159,7 @@ public final class ChatClient implements AutoCloseable {
                     + v.text());
         });
         checkText(text);
-        return send(new ChatFrame.Private(to, text));
+        return send(core.privateFrame(to, text));
     }
 
     /**
@@ -382,6 +389,21 @@ public final class ChatClient implements AutoCloseable {
         }
 
         @Override
+        public void onNewKey(String name, PublicIdentity key) {
+            user.onNewKey(name, key);
+        }
+
+        @Override
+        public void onKeyChanged(String name, PublicIdentity known, PublicIdentity presented) {
+            user.onKeyChanged(name, known, presented);
+        }
+
+        @Override
+        public void onMessageRefused(String sender, SignatureRejectedException.Reason reason, String detail) {
+            user.onMessageRefused(sender, reason, detail);
+        }
+
+        @Override
         public void onDisconnected(LeaveReason reason) {
             joined.completeExceptionally(new EndpointClosedException("disconnected before joining: " + reason));
             user.onDisconnected(reason);
@@ -416,8 +438,34 @@ public final class ChatClient implements AutoCloseable {
         private InetSocketAddress bindAddress = new InetSocketAddress(0);
         private Duration closeTimeout = Duration.ofSeconds(2);
         private Consumer<EndpointBuilder<ChatFrame>> transport = eb -> { };
+        private Identity identity;
+        private TrustStore knownKeys;
 
         private Builder() {
+        }
+
+        /**
+         * Signs this member's JOIN, messages and private messages with an identity: the server then
+         * binds the name to its key, and other clients check every message against it.
+         *
+         * @param identity the member's identity, e.g. {@code Identity.readFrom(path)}
+         * @return this
+         */
+        public Builder identity(Identity identity) {
+            this.identity = Objects.requireNonNull(identity, "identity");
+            return this;
+        }
+
+        /**
+         * Sets the keys this client holds other members to, and where it remembers new ones. Without
+         * it, the client trusts each name's first key for as long as it runs (in memory).
+         *
+         * @param knownKeys e.g. {@code TrustStore.trustOnFirstUse(path)}
+         * @return this
+         */
+        public Builder knownKeys(TrustStore knownKeys) {
+            this.knownKeys = Objects.requireNonNull(knownKeys, "knownKeys");
+            return this;
         }
 
         /**
@@ -539,6 +587,9 @@ public final class ChatClient implements AutoCloseable {
             }
             if (name == null) {
                 throw new IllegalStateException("no name: call name(name)");
+            }
+            if (identity != null) {
+                SignedMessage.checkName(name); // a name a signature can carry, now rather than at the first message
             }
             return ChatClient.connect(this);
         }

@@ -1,11 +1,22 @@
 package io.github.udpkit.chat;
 
+import io.github.udpkit.core.security.Identity;
+import io.github.udpkit.core.security.PublicIdentity;
+import io.github.udpkit.core.security.SignatureRejectedException;
+import io.github.udpkit.core.security.SignatureVerifier;
+import io.github.udpkit.core.security.SignedMessage;
+import io.github.udpkit.core.security.Signer;
+import io.github.udpkit.core.security.TrustStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The client side of the chat protocol without sockets, threads or clock: it turns the frames a
@@ -25,6 +36,11 @@ import java.util.Optional;
  */
 public final class ChatClientCore {
 
+    /** The most names whose changed key is remembered as already reported. */
+    private static final int MAX_WARNED_NAMES = 1024;
+    /** The most keys a client without a known-keys store remembers in memory. */
+    static final int MEMORY_KNOWN_KEYS = 10_000;
+
     private final String name;
     private final String room;
     private final ChatListener listener;
@@ -41,6 +57,20 @@ public final class ChatClientCore {
     private volatile boolean disconnected;
     private volatile long lastSentMillis;
     private volatile long invalidFrames;
+    private volatile long refusedMessages;
+    /** Signs what this member says; {@code null} for a member without an identity. */
+    private final Signer signer;
+    /** Checks what other members said against the keys this client knows. */
+    private final SignatureVerifier verifier;
+    /** Names whose changed key was already reported, so each is warned of once; bounded. */
+    private final Set<String> warnedChanged = Collections.newSetFromMap(new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > MAX_WARNED_NAMES;
+        }
+    });
 
     /**
      * Creates the client side for a member.
@@ -51,6 +81,22 @@ public final class ChatClientCore {
      * @throws IllegalArgumentException naming the problem if the name or room breaks the rules
      */
     public ChatClientCore(String name, String room, ChatListener listener) {
+        this(name, room, listener, null, SignatureVerifier.of(TrustStore.trustOnFirstUse(MEMORY_KNOWN_KEYS)));
+    }
+
+    /**
+     * Creates the client side for a member that signs what it says and checks what others said.
+     *
+     * @param name the name to join as; must keep the name rules, and those of a signer's name
+     * @param room the room to join, or the empty string for the server's default room
+     * @param listener hears what happens
+     * @param identity signs this member's JOIN, messages and private messages; {@code null} for a
+     *     member without an identity
+     * @param verifier checks other members' signatures against the keys this client knows
+     * @throws IllegalArgumentException naming the problem if the name or room breaks the rules
+     */
+    public ChatClientCore(String name, String room, ChatListener listener, Identity identity,
+                          SignatureVerifier verifier) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(room, "room");
         ChatText.checkName(name, ChatCodec.MAX_NAME_BYTES, ChatCodec.MAX_NAME_BYTES).ifPresent(v -> {
@@ -64,15 +110,75 @@ public final class ChatClientCore {
         this.name = name;
         this.room = room;
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        if (identity != null) {
+            try {
+                this.signer = Signer.of(identity, name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("name '" + printable(name) + "' cannot be signed: " + e.getMessage(), e);
+            }
+        } else {
+            this.signer = null;
+        }
     }
 
     /**
      * The frame that asks to join.
      *
-     * @return a JOIN with the name and room
+     * @return a JOIN with the name and room, signed when this member has an identity
      */
     public ChatFrame.Join joinFrame() {
-        return new ChatFrame.Join(name, room);
+        return new ChatFrame.Join(name, room, signer == null ? null : ChatSignature.join(signer, room));
+    }
+
+    /**
+     * The frame that says something to the room.
+     *
+     * @param text the message
+     * @return a SAY, signed when this member has an identity
+     */
+    public ChatFrame.Say sayFrame(String text) {
+        Objects.requireNonNull(text, "text");
+        return new ChatFrame.Say(text, signer == null ? null : ChatSignature.say(signer, currentRoom(), text));
+    }
+
+    /**
+     * The frame that says something to one member.
+     *
+     * @param to the recipient's name
+     * @param text the message
+     * @return a PRIVATE, signed when this member has an identity
+     */
+    public ChatFrame.Private privateFrame(String to, String text) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(text, "text");
+        return new ChatFrame.Private(to, text, signer == null ? null
+                : ChatSignature.whisper(signer, currentRoom(), to, text));
+    }
+
+    /** The room messages are signed for: the one joined, or the one asked for before the answer. */
+    private String currentRoom() {
+        ChatJoined j = joined;
+        return j != null ? j.room() : room;
+    }
+
+    /**
+     * Whether this member signs what it says.
+     *
+     * @return true with an identity
+     */
+    public boolean signs() {
+        return signer != null;
+    }
+
+    /**
+     * Messages refused for their signature: altered, replayed, moved from another room, signed by a
+     * changed key, or unsigned under a name with a known key.
+     *
+     * @return the count
+     */
+    public long refusedMessages() {
+        return refusedMessages;
     }
 
     /**
@@ -87,11 +193,18 @@ public final class ChatClientCore {
             return;
         }
         if (frame instanceof ChatFrame.Message m) {
-            listener.onMessage(ChatMessage.of(m));
+            ChatJoined j = joined;
+            String me = j != null ? j.name() : name;
+            byte[] payload = m.isPrivate() ? ChatSignature.privatePayload(me, m.text()) : ChatSignature.sayPayload(m.text());
+            if (accepted(m.room(), m.from(), m.signature(), payload, false)) {
+                listener.onMessage(ChatMessage.of(m, m.signature() == null ? null : m.signature().key()));
+            }
         } else if (frame instanceof ChatFrame.Joined j) {
             List<ChatMessage> history = new ArrayList<>(j.history().size());
             for (ChatFrame.HistoryEntry e : j.history()) {
-                history.add(ChatMessage.of(j.room(), e));
+                if (accepted(j.room(), e.from(), e.signature(), ChatSignature.sayPayload(e.text()), true)) {
+                    history.add(ChatMessage.of(j.room(), e, e.signature() == null ? null : e.signature().key()));
+                }
             }
             ChatJoined now = new ChatJoined(j.room(), j.name(), j.members(), history,
                     Duration.ofMillis(j.idleTimeoutMillis()), j.rateBurst(), Duration.ofMillis(j.rateRefillMillis()));
@@ -129,6 +242,55 @@ public final class ChatClientCore {
         } else {
             invalidFrames++; // a client frame: no server sends one
         }
+    }
+
+    /**
+     * Checks a message's signature, or its absence, against the keys this client knows, and tells
+     * the listener what it learned or refused.
+     *
+     * @param archived a history line: its sequence number is not checked for replays
+     * @return whether to show the message
+     */
+    private boolean accepted(String room, String from, ChatSignature signature, byte[] payload, boolean archived) {
+        String fold = ChatText.fold(from);
+        if (signature == null) {
+            Optional<PublicIdentity> known = verifier.trustStore().keyOf(fold);
+            if (known.isEmpty()) {
+                return true;
+            }
+            refuse(from, SignatureRejectedException.Reason.CHANGED_KEY, "unsigned message from " + from
+                    + ", whose key is " + known.get().fingerprint());
+            return false;
+        }
+        TrustStore.Verdict verdict;
+        try {
+            SignedMessage m = signature.message(from, payload);
+            String context = ChatText.fold(room);
+            verdict = archived ? verifier.verifyArchived(context, m, fold) : verifier.verify(context, m, fold);
+        } catch (SignatureRejectedException e) {
+            if (e.reason() == SignatureRejectedException.Reason.CHANGED_KEY) {
+                refusedMessages++;
+                if (warnedChanged.add(fold)) {
+                    listener.onKeyChanged(from, verifier.trustStore().keyOf(fold).orElse(signature.key()),
+                            signature.key());
+                }
+            } else {
+                refuse(from, e.reason(), e.getMessage());
+            }
+            return false;
+        } catch (IllegalArgumentException e) {
+            refuse(from, SignatureRejectedException.Reason.BAD_SIGNATURE, "cannot be verified: " + e.getMessage());
+            return false;
+        }
+        if (verdict == TrustStore.Verdict.NEW) {
+            listener.onNewKey(from, signature.key());
+        }
+        return true;
+    }
+
+    private void refuse(String from, SignatureRejectedException.Reason reason, String detail) {
+        refusedMessages++;
+        listener.onMessageRefused(from, reason, detail);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.github.udpkit.chat;
 
 import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.CodecException;
+import io.github.udpkit.core.security.Ed25519;
+import io.github.udpkit.core.security.PublicIdentity;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -48,6 +50,9 @@ public final class ChatCodec implements Codec<ChatFrame> {
     static final int LEAVE = 0x05;
     static final int SWITCH_ROOM = 0x06;
     static final int PING = 0x07;
+    static final int SIGNED_JOIN = 0x08;
+    static final int SIGNED_SAY = 0x09;
+    static final int SIGNED_PRIVATE = 0x0a;
     static final int JOINED = 0x41;
     static final int REJECTED = 0x42;
     static final int MESSAGE = 0x43;
@@ -56,12 +61,16 @@ public final class ChatCodec implements Codec<ChatFrame> {
     static final int MEMBER_LEFT = 0x46;
     static final int NOTICE = 0x47;
     static final int BYE = 0x48;
+    static final int SIGNED_JOINED = 0x4a;
 
     private static final int FLAG_PRIVATE = 0x01;
+    private static final int FLAG_SIGNED = 0x02;
     private static final long U32_MAX = 0xFFFF_FFFFL;
     private static final int U16_MAX = 0xFFFF;
     /** The least bytes a history entry takes: an empty name, a time and an empty text. */
     private static final int MIN_HISTORY_ENTRY = 1 + 8 + 2;
+    /** The least bytes a history entry of a SIGNED_JOINED takes: its flags besides. */
+    private static final int MIN_FLAGGED_HISTORY_ENTRY = 1 + MIN_HISTORY_ENTRY;
 
     /** The frame encoded last and its bytes, so a fan-out of one frame encodes it once. */
     private final AtomicReference<Encoded> last = new AtomicReference<>();
@@ -103,11 +112,11 @@ public final class ChatCodec implements Codec<ChatFrame> {
     public static int encodedSize(ChatFrame frame) {
         int header = 2;
         if (frame instanceof ChatFrame.Join f) {
-            return header + name(f.name(), "name") + name(f.room(), "room");
+            return header + name(f.name(), "name") + name(f.room(), "room") + signature(f.signature());
         } else if (frame instanceof ChatFrame.Say f) {
-            return header + text(f.text());
+            return header + text(f.text()) + signature(f.signature());
         } else if (frame instanceof ChatFrame.Private f) {
-            return header + name(f.to(), "to") + text(f.text());
+            return header + name(f.to(), "to") + text(f.text()) + signature(f.signature());
         } else if (frame instanceof ChatFrame.Who || frame instanceof ChatFrame.Leave
                 || frame instanceof ChatFrame.Ping) {
             return header;
@@ -122,14 +131,16 @@ public final class ChatCodec implements Codec<ChatFrame> {
             if (f.history().size() > MAX_HISTORY) {
                 throw new CodecException("history of " + f.history().size() + " lines exceeds " + MAX_HISTORY);
             }
+            boolean flagged = anySigned(f.history());
             for (ChatFrame.HistoryEntry e : f.history()) {
-                size += name(e.from(), "from") + 8 + text(e.text());
+                size += (flagged ? 1 : 0) + name(e.from(), "from") + 8 + text(e.text()) + signature(e.signature());
             }
             return size;
         } else if (frame instanceof ChatFrame.Rejected f) {
             return header + 1 + text(f.text());
         } else if (frame instanceof ChatFrame.Message f) {
-            return header + 1 + name(f.room(), "room") + name(f.from(), "from") + 8 + text(f.text());
+            return header + 1 + name(f.room(), "room") + name(f.from(), "from") + 8 + text(f.text())
+                    + signature(f.signature());
         } else if (frame instanceof ChatFrame.Members f) {
             return header + name(f.room(), "room") + names(f.names());
         } else if (frame instanceof ChatFrame.MemberJoined f) {
@@ -147,16 +158,19 @@ public final class ChatCodec implements Codec<ChatFrame> {
     private static void write(ChatFrame frame, ByteBuffer out) {
         out.put((byte) VERSION);
         if (frame instanceof ChatFrame.Join f) {
-            out.put((byte) JOIN);
+            out.put((byte) (f.signature() == null ? JOIN : SIGNED_JOIN));
             putName(out, f.name());
             putName(out, f.room());
+            putSignature(out, f.signature());
         } else if (frame instanceof ChatFrame.Say f) {
-            out.put((byte) SAY);
+            out.put((byte) (f.signature() == null ? SAY : SIGNED_SAY));
             putText(out, f.text());
+            putSignature(out, f.signature());
         } else if (frame instanceof ChatFrame.Private f) {
-            out.put((byte) PRIVATE);
+            out.put((byte) (f.signature() == null ? PRIVATE : SIGNED_PRIVATE));
             putName(out, f.to());
             putText(out, f.text());
+            putSignature(out, f.signature());
         } else if (frame instanceof ChatFrame.Who) {
             out.put((byte) WHO);
         } else if (frame instanceof ChatFrame.Leave) {
@@ -167,7 +181,8 @@ public final class ChatCodec implements Codec<ChatFrame> {
         } else if (frame instanceof ChatFrame.Ping) {
             out.put((byte) PING);
         } else if (frame instanceof ChatFrame.Joined f) {
-            out.put((byte) JOINED);
+            boolean flagged = anySigned(f.history());
+            out.put((byte) (flagged ? SIGNED_JOINED : JOINED));
             putName(out, f.room());
             putName(out, f.name());
             out.putInt((int) f.idleTimeoutMillis());
@@ -176,9 +191,13 @@ public final class ChatCodec implements Codec<ChatFrame> {
             putNames(out, f.members());
             out.put((byte) f.history().size());
             for (ChatFrame.HistoryEntry e : f.history()) {
+                if (flagged) {
+                    out.put((byte) (e.signature() != null ? FLAG_SIGNED : 0));
+                }
                 putName(out, e.from());
                 out.putLong(e.serverTimeMillis());
                 putText(out, e.text());
+                putSignature(out, e.signature());
             }
         } else if (frame instanceof ChatFrame.Rejected f) {
             out.put((byte) REJECTED);
@@ -186,11 +205,12 @@ public final class ChatCodec implements Codec<ChatFrame> {
             putText(out, f.text());
         } else if (frame instanceof ChatFrame.Message f) {
             out.put((byte) MESSAGE);
-            out.put((byte) (f.isPrivate() ? FLAG_PRIVATE : 0));
+            out.put((byte) ((f.isPrivate() ? FLAG_PRIVATE : 0) | (f.signature() != null ? FLAG_SIGNED : 0)));
             putName(out, f.room());
             putName(out, f.from());
             out.putLong(f.serverTimeMillis());
             putText(out, f.text());
+            putSignature(out, f.signature());
         } else if (frame instanceof ChatFrame.Members f) {
             out.put((byte) MEMBERS);
             putName(out, f.room());
@@ -254,19 +274,29 @@ public final class ChatCodec implements Codec<ChatFrame> {
                 return new ChatFrame.SwitchRoom(getName(in));
             case PING:
                 return new ChatFrame.Ping();
+            case SIGNED_JOIN:
+                return new ChatFrame.Join(getName(in), getName(in), getSignature(in));
+            case SIGNED_SAY:
+                return new ChatFrame.Say(getText(in), getSignature(in));
+            case SIGNED_PRIVATE:
+                return new ChatFrame.Private(getName(in), getText(in), getSignature(in));
             case JOINED:
-                return readJoined(in);
+                return readJoined(in, false);
+            case SIGNED_JOINED:
+                return readJoined(in, true);
             case REJECTED:
                 return new ChatFrame.Rejected(reason(u8(in)), getText(in));
             case MESSAGE: {
                 int flags = u8(in);
-                if ((flags & ~FLAG_PRIVATE) != 0) {
+                if ((flags & ~(FLAG_PRIVATE | FLAG_SIGNED)) != 0) {
                     throw new CodecException("MESSAGE has unknown flags 0x" + Integer.toHexString(flags));
                 }
                 String room = getName(in);
                 String from = getName(in);
                 long time = time(in);
-                return new ChatFrame.Message(room, from, time, getText(in), (flags & FLAG_PRIVATE) != 0);
+                String text = getText(in);
+                ChatSignature signature = (flags & FLAG_SIGNED) != 0 ? getSignature(in) : null;
+                return new ChatFrame.Message(room, from, time, text, (flags & FLAG_PRIVATE) != 0, signature);
             }
             case MEMBERS:
                 return new ChatFrame.Members(getName(in), getNames(in));
@@ -283,7 +313,7 @@ public final class ChatCodec implements Codec<ChatFrame> {
         }
     }
 
-    private static ChatFrame.Joined readJoined(ByteBuffer in) {
+    private static ChatFrame.Joined readJoined(ByteBuffer in, boolean flagged) {
         String room = getName(in);
         String name = getName(in);
         long idle = Integer.toUnsignedLong(in.getInt());
@@ -294,14 +324,26 @@ public final class ChatCodec implements Codec<ChatFrame> {
         }
         List<String> members = getNames(in);
         int count = u8(in);
-        if ((long) count * MIN_HISTORY_ENTRY > in.remaining()) {
+        if ((long) count * (flagged ? MIN_FLAGGED_HISTORY_ENTRY : MIN_HISTORY_ENTRY) > in.remaining()) {
             throw new CodecException("JOINED claims " + count + " history lines but has " + in.remaining() + " bytes left");
         }
         List<ChatFrame.HistoryEntry> history = new ArrayList<>(count);
+        boolean anySigned = false;
         for (int i = 0; i < count; i++) {
+            int flags = flagged ? u8(in) : 0;
+            if ((flags & ~FLAG_SIGNED) != 0) {
+                throw new CodecException("history line has unknown flags 0x" + Integer.toHexString(flags));
+            }
             String from = getName(in);
             long time = time(in);
-            history.add(new ChatFrame.HistoryEntry(from, time, getText(in)));
+            String text = getText(in);
+            ChatSignature signature = (flags & FLAG_SIGNED) != 0 ? getSignature(in) : null;
+            anySigned |= signature != null;
+            history.add(new ChatFrame.HistoryEntry(from, time, text, signature));
+        }
+        if (flagged && !anySigned) {
+            // One encoding per frame: without a signed line, the frame is a plain JOINED.
+            throw new CodecException("SIGNED_JOINED without a signed history line");
         }
         return new ChatFrame.Joined(room, name, idle, burst, refill, members, history);
     }
@@ -333,6 +375,37 @@ public final class ChatCodec implements Codec<ChatFrame> {
             size += name(n, "member name");
         }
         return size;
+    }
+
+    private static int signature(ChatSignature s) {
+        return s == null ? 0 : ChatSignature.LENGTH;
+    }
+
+    private static boolean anySigned(List<ChatFrame.HistoryEntry> history) {
+        for (ChatFrame.HistoryEntry e : history) {
+            if (e.signature() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void putSignature(ByteBuffer out, ChatSignature s) {
+        if (s != null) {
+            out.put(s.key().toBytes()).putLong(s.sequence()).put(s.signatureUnsafe());
+        }
+    }
+
+    private static ChatSignature getSignature(ByteBuffer in) {
+        byte[] key = new byte[Ed25519.KEY_LENGTH];
+        in.get(key);
+        long sequence = in.getLong();
+        if (sequence < 0) {
+            throw new CodecException("signature's sequence number is above 2^63");
+        }
+        byte[] signature = new byte[Ed25519.SIGNATURE_LENGTH];
+        in.get(signature);
+        return new ChatSignature(PublicIdentity.of(key), sequence, signature);
     }
 
     private static void checkRange(long value, long max, String what) {

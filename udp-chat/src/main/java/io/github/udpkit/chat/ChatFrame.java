@@ -25,12 +25,24 @@ public sealed interface ChatFrame {
      *
      * @param name the name to be known by in the room
      * @param room the room, or the empty string for the server's default room
+     * @param signature the joiner's signature, which binds the name to its key; {@code null} for
+     *     a member without an identity
      */
-    record Join(String name, String room) implements ChatFrame {
+    record Join(String name, String room, ChatSignature signature) implements ChatFrame {
         /** Checks that the fields are present. */
         public Join {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(room, "room");
+        }
+
+        /**
+         * An unsigned JOIN.
+         *
+         * @param name the name
+         * @param room the room, or empty for the default
+         */
+        public Join(String name, String room) {
+            this(name, room, null);
         }
     }
 
@@ -39,11 +51,21 @@ public sealed interface ChatFrame {
      * stamps both.
      *
      * @param text the message
+     * @param signature the author's signature, or {@code null} for a member without an identity
      */
-    record Say(String text) implements ChatFrame {
+    record Say(String text, ChatSignature signature) implements ChatFrame {
         /** Checks that the text is present. */
         public Say {
             Objects.requireNonNull(text, "text");
+        }
+
+        /**
+         * An unsigned message.
+         *
+         * @param text the message
+         */
+        public Say(String text) {
+            this(text, null);
         }
     }
 
@@ -52,12 +74,23 @@ public sealed interface ChatFrame {
      *
      * @param to the recipient's name, matched as names are compared
      * @param text the message
+     * @param signature the author's signature, or {@code null} for a member without an identity
      */
-    record Private(String to, String text) implements ChatFrame {
+    record Private(String to, String text, ChatSignature signature) implements ChatFrame {
         /** Checks that the fields are present. */
         public Private {
             Objects.requireNonNull(to, "to");
             Objects.requireNonNull(text, "text");
+        }
+
+        /**
+         * An unsigned private message.
+         *
+         * @param to the recipient's name
+         * @param text the message
+         */
+        public Private(String to, String text) {
+            this(to, text, null);
         }
     }
 
@@ -92,13 +125,25 @@ public sealed interface ChatFrame {
      * @param from the sender's name
      * @param serverTimeMillis when the server received it, in milliseconds since the epoch
      * @param text the message
+     * @param signature the author's signature, relayed untouched; {@code null} if it was unsigned
      */
-    record HistoryEntry(String from, long serverTimeMillis, String text) {
+    record HistoryEntry(String from, long serverTimeMillis, String text, ChatSignature signature) {
         /** Checks the fields. */
         public HistoryEntry {
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(text, "text");
             checkArgument(serverTimeMillis >= 0, "serverTimeMillis must not be negative: %s", serverTimeMillis);
+        }
+
+        /**
+         * An unsigned line of history.
+         *
+         * @param from the sender's name
+         * @param serverTimeMillis when the server received it
+         * @param text the message
+         */
+        public HistoryEntry(String from, long serverTimeMillis, String text) {
+            this(from, serverTimeMillis, text, null);
         }
     }
 
@@ -159,15 +204,29 @@ public sealed interface ChatFrame {
      * @param serverTimeMillis when the server received it, in milliseconds since the epoch
      * @param text the message
      * @param isPrivate whether it was sent to this member alone
+     * @param signature the author's signature, relayed untouched; {@code null} if it was unsigned
      */
-    record Message(String room, String from, long serverTimeMillis, String text, boolean isPrivate)
-            implements ChatFrame {
+    record Message(String room, String from, long serverTimeMillis, String text, boolean isPrivate,
+                   ChatSignature signature) implements ChatFrame {
         /** Checks the fields. */
         public Message {
             Objects.requireNonNull(room, "room");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(text, "text");
             checkArgument(serverTimeMillis >= 0, "serverTimeMillis must not be negative: %s", serverTimeMillis);
+        }
+
+        /**
+         * An unsigned message.
+         *
+         * @param room the room
+         * @param from the sender's name
+         * @param serverTimeMillis when the server received it
+         * @param text the message
+         * @param isPrivate whether it was sent to this member alone
+         */
+        public Message(String room, String from, long serverTimeMillis, String text, boolean isPrivate) {
+            this(room, from, serverTimeMillis, text, isPrivate, null);
         }
     }
 

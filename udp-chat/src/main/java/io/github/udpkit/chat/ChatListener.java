@@ -1,5 +1,7 @@
 package io.github.udpkit.chat;
 
+import io.github.udpkit.core.security.PublicIdentity;
+import io.github.udpkit.core.security.SignatureRejectedException;
 import java.util.List;
 
 /**
@@ -80,5 +82,37 @@ public interface ChatListener {
      * @param reason why
      */
     default void onDisconnected(LeaveReason reason) {
+    }
+
+    /**
+     * A member's key was seen for the first time: show its fingerprint, so people can compare it.
+     * It is remembered (in the known-keys file, when there is one) and held to from now on.
+     *
+     * @param name the member's name
+     * @param key its key
+     */
+    default void onNewKey(String name, PublicIdentity key) {
+    }
+
+    /**
+     * A name this client knows came back with another key: someone, or the server, may be trying to
+     * speak in that member's name. Called once per name; the messages are refused.
+     *
+     * @param name the member's name
+     * @param known the key the name is known by
+     * @param presented the key the new message was signed with
+     */
+    default void onKeyChanged(String name, PublicIdentity known, PublicIdentity presented) {
+    }
+
+    /**
+     * A message was refused and not shown: its signature did not verify (altered by the server, or
+     * moved from another room), it was replayed, or it came unsigned under a name with a known key.
+     *
+     * @param sender the name it claimed
+     * @param reason why it was refused
+     * @param detail what happened, with the fingerprints involved
+     */
+    default void onMessageRefused(String sender, SignatureRejectedException.Reason reason, String detail) {
     }
 }

@@ -1,5 +1,6 @@
 package io.github.udpkit.chat;
 
+import io.github.udpkit.core.security.PublicIdentity;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -13,9 +14,12 @@ import java.util.Objects;
  * @param serverTime when the server received it
  * @param text the message
  * @param isPrivate whether it was sent to this member alone
+ * @param signer the key that signed it, which the client verified; {@code null} for a message from a
+ *     member without an identity
  * @since 0.1.0
  */
-public record ChatMessage(String room, String sender, Instant serverTime, String text, boolean isPrivate) {
+public record ChatMessage(String room, String sender, Instant serverTime, String text, boolean isPrivate,
+                          PublicIdentity signer) {
 
     /** Checks that no component is {@code null}. */
     public ChatMessage {
@@ -25,11 +29,35 @@ public record ChatMessage(String room, String sender, Instant serverTime, String
         Objects.requireNonNull(text, "text");
     }
 
-    static ChatMessage of(ChatFrame.Message m) {
-        return new ChatMessage(m.room(), m.from(), Instant.ofEpochMilli(m.serverTimeMillis()), m.text(), m.isPrivate());
+    /**
+     * An unsigned message.
+     *
+     * @param room the room
+     * @param sender the sender's name
+     * @param serverTime when the server received it
+     * @param text the message
+     * @param isPrivate whether it was sent to this member alone
+     */
+    public ChatMessage(String room, String sender, Instant serverTime, String text, boolean isPrivate) {
+        this(room, sender, serverTime, text, isPrivate, null);
     }
 
-    static ChatMessage of(String room, ChatFrame.HistoryEntry e) {
-        return new ChatMessage(room, e.from(), Instant.ofEpochMilli(e.serverTimeMillis()), e.text(), false);
+    /**
+     * Whether the message was signed by its author and verified by this client.
+     *
+     * @return true if {@link #signer()} is set
+     */
+    public boolean isSigned() {
+        return signer != null;
+    }
+
+    static ChatMessage of(ChatFrame.Message m, PublicIdentity verifiedSigner) {
+        return new ChatMessage(m.room(), m.from(), Instant.ofEpochMilli(m.serverTimeMillis()), m.text(), m.isPrivate(),
+                verifiedSigner);
+    }
+
+    static ChatMessage of(String room, ChatFrame.HistoryEntry e, PublicIdentity verifiedSigner) {
+        return new ChatMessage(room, e.from(), Instant.ofEpochMilli(e.serverTimeMillis()), e.text(), false,
+                verifiedSigner);
     }
 }

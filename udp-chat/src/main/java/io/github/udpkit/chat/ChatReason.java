@@ -39,7 +39,11 @@ public enum ChatReason {
     /** The member sent faster than the rate limit allows; the request was dropped. */
     RATE_LIMITED(15, "rate limited: the message was dropped"),
     /** A room switch named the room the member is already in. */
-    ALREADY_IN_ROOM(16, "already in that room");
+    ALREADY_IN_ROOM(16, "already in that room"),
+    /** The name belongs to another member's key on this server: only that key's holder may take it. */
+    NAME_BOUND(17, "the name belongs to another member's key"),
+    /** A signature did not verify, was replayed, or a member with a key sent an unsigned message. */
+    SIGNATURE_REFUSED(18, "the signature was refused");
 
     private static final ChatReason[] BY_CODE = new ChatReason[256];
 

@@ -2,6 +2,10 @@ package io.github.udpkit.chat;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.udpkit.core.security.PublicIdentity;
+import io.github.udpkit.core.security.SignatureRejectedException;
+import io.github.udpkit.core.security.SignatureVerifier;
+import io.github.udpkit.core.security.TrustStore;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -81,6 +85,12 @@ public final class ChatServerCore {
     private long unreachable;
     private long plainJoins;
     private long plainIgnored;
+    private long signatureRefusals;
+    /**
+     * Binds each name (folded) to the first key that joined with it, for as long as the server
+     * runs, and keeps each key's replay window: a trust-on-first-use store of bounded size.
+     */
+    private final SignatureVerifier bindings;
 
     /**
      * Creates a core with no listener.
@@ -104,6 +114,19 @@ public final class ChatServerCore {
         this.rateRefillMillis = config.rateRefill().toMillis();
         this.plainIdleTimeoutMillis = config.plainIdleTimeout().toMillis();
         this.lines = new ChatLines(config.plainTimeZone());
+        int maxBound = boundNames(config);
+        this.bindings = SignatureVerifier.builder(TrustStore.trustOnFirstUse(maxBound)).maxSigners(maxBound).build();
+    }
+
+    /**
+     * How many names a server binds to keys at most: four times its members, at least 1,024, at
+     * most 1,000,000. Past it, a new name cannot be claimed with a key (its JOIN is refused).
+     *
+     * @param config the server's limits
+     * @return the bound
+     */
+    static int boundNames(ChatServerConfig config) {
+        return (int) Math.min(1_000_000, Math.max(1024, 4L * config.maxMembers()));
     }
 
     /**
@@ -167,7 +190,7 @@ public final class ChatServerCore {
         } else if (text.startsWith("/nick ")) {
             rename(member, text.substring("/nick ".length()).strip(), out);
         } else {
-            say(member, text, nowMillis, out);
+            say(member, new ChatFrame.Say(text), nowMillis, out);
         }
     }
 
@@ -227,6 +250,14 @@ public final class ChatServerCore {
             refuseMember(member, ChatReason.NAME_TAKEN, refusalText(ChatReason.NAME_TAKEN, room.name, newName), out);
             return;
         }
+        Optional<PublicIdentity> owner = bindings.trustStore().keyOf(fold);
+        if (owner.isPresent()) {
+            // A plain member has no key, so it cannot take a name a signed member holds.
+            signatureRefusals++;
+            refuseMember(member, ChatReason.NAME_BOUND, "the name " + newName + " belongs to key "
+                    + owner.get().fingerprint(), out);
+            return;
+        }
         // Framed members know a room by its names: the old one leaves, the new one joins.
         room.members.remove(member.fold);
         ChatFrame left = new ChatFrame.MemberLeft(room.name, member.name, LeaveReason.LEFT);
@@ -284,7 +315,7 @@ public final class ChatServerCore {
         }
         member.limitNoticeSent = false;
         if (frame instanceof ChatFrame.Say say) {
-            say(member, say.text(), nowMillis, out);
+            say(member, say, nowMillis, out);
         } else if (frame instanceof ChatFrame.Private p) {
             whisper(member, p, nowMillis, out);
         } else if (frame instanceof ChatFrame.Who) {
@@ -472,7 +503,8 @@ public final class ChatServerCore {
     public ChatServerStats stats() {
         return new ChatServerStats(members.size(), rooms.size(), joins, rejections, messages, privateMessages,
                 framesSent, rateLimited, invalidRequests, unexpectedFrames, repliesWithheld, timedOut, unreachable,
-                plainByActivity.size(), plainJoins, plainIgnored);
+                plainByActivity.size(), plainJoins, plainIgnored,
+                signatureRefusals);
     }
 
     // ---------------------------------------------------------------- strangers
@@ -521,15 +553,96 @@ public final class ChatServerCore {
             refuseStranger(from, join, refusal, refusalText(refusal, roomName, join.name()), out);
             return;
         }
+        Admission admission = bindKey(from, join, out);
+        if (!admission.admitted()) {
+            return;
+        }
         if (room == null) {
             room = new Room(roomName, roomFold);
             rooms.put(roomFold, room);
         }
         Member member = new Member(from, join.name(), ChatText.fold(join.name()), room,
                 new TokenBucket(config.rateBurst(), rateRefillMillis, nowMillis), nowMillis);
+        member.key = admission.key();
         members.put(from, member);
         byActivity.put(from, member);
         enter(member, room, out);
+    }
+
+    /**
+     * Checks a JOIN against the names bound to keys: a signed JOIN must verify and claim a name that
+     * is free or already its key's (which binds it, if free); an unsigned one must claim a name no
+     * key holds. Refuses the stranger otherwise.
+     *
+     * @return whether the JOIN may go on, with the joiner's key ({@code null} when unsigned)
+     */
+    private Admission bindKey(InetSocketAddress from, ChatFrame.Join join, FrameSink out) {
+        String fold = ChatText.fold(join.name());
+        ChatSignature signature = join.signature();
+        if (signature == null) {
+            Optional<PublicIdentity> owner = bindings.trustStore().keyOf(fold);
+            if (owner.isPresent()) {
+                signatureRefusals++;
+                refuseStranger(from, join, ChatReason.NAME_BOUND, "the name " + join.name() + " belongs to key "
+                        + owner.get().fingerprint() + ": join with that identity", out);
+                return Admission.REFUSED;
+            }
+            return Admission.UNSIGNED;
+        }
+        try {
+            bindings.verify(ChatText.fold(join.room()), signature.message(join.name(), ChatSignature.joinPayload()),
+                    fold);
+            return new Admission(true, signature.key());
+        } catch (SignatureRejectedException e) {
+            signatureRefusals++;
+            if (e.reason() == SignatureRejectedException.Reason.CHANGED_KEY) {
+                refuseStranger(from, join, ChatReason.NAME_BOUND, "the name " + join.name() + " belongs to key "
+                        + bindings.trustStore().keyOf(fold).map(PublicIdentity::fingerprint).orElse("?")
+                        + ", not " + signature.key().fingerprint(), out);
+            } else {
+                refuseStranger(from, join, ChatReason.SIGNATURE_REFUSED, "JOIN signature refused: " + e.getMessage(),
+                        out);
+            }
+            return Admission.REFUSED;
+        } catch (IllegalArgumentException e) {
+            // A name or room the signed-message format cannot carry: such a JOIN cannot be signed.
+            signatureRefusals++;
+            refuseStranger(from, join, ChatReason.SIGNATURE_REFUSED, "JOIN cannot be signed: " + e.getMessage(), out);
+            return Admission.REFUSED;
+        }
+    }
+
+    /**
+     * Checks the signature of a member's message or private message: a member with a key must sign
+     * with it, one without must not sign. Tells the member when it is refused.
+     *
+     * @return whether the message may be relayed
+     */
+    private boolean signatureAccepted(Member member, ChatSignature signature, byte[] payload, FrameSink out) {
+        String problem;
+        if (member.key == null) {
+            if (signature == null) {
+                return true;
+            }
+            problem = "you joined without an identity: messages cannot be signed";
+        } else if (signature == null) {
+            problem = "you joined with key " + member.key.fingerprint() + ": every message must be signed with it";
+        } else if (!signature.key().equals(member.key)) {
+            problem = "signed with key " + signature.key().fingerprint() + ", but you joined with "
+                    + member.key.fingerprint();
+        } else {
+            try {
+                bindings.verify(member.room.fold, signature.message(member.name, payload), member.fold);
+                return true;
+            } catch (SignatureRejectedException e) {
+                problem = e.getMessage();
+            } catch (IllegalArgumentException e) {
+                problem = "cannot be verified: " + e.getMessage();
+            }
+        }
+        signatureRefusals++;
+        send(out, member.address, new ChatFrame.Notice(ChatReason.SIGNATURE_REFUSED, "message refused: " + problem));
+        return false;
     }
 
     /** Refuses a stranger with a reply no larger than its request; see the class comment. */
@@ -557,17 +670,22 @@ public final class ChatServerCore {
 
     // ---------------------------------------------------------------- members
 
-    private void say(Member member, String text, long nowMillis, FrameSink out) {
+    private void say(Member member, ChatFrame.Say say, long nowMillis, FrameSink out) {
+        String text = say.text();
         Optional<ChatFrame.Notice> bad = ChatText.checkText(text, config.maxTextCodePoints(), config.maxTextBytes());
         if (bad.isPresent()) {
             invalidRequests++;
             send(out, member.address, bad.get());
             return;
         }
+        if (!signatureAccepted(member, say.signature(), say.signature() == null ? null : ChatSignature.sayPayload(text),
+                out)) {
+            return;
+        }
         messages++;
         Room room = member.room;
-        room.remember(new ChatFrame.HistoryEntry(member.name, nowMillis, text), config.historySize());
-        ChatFrame message = new ChatFrame.Message(room.name, member.name, nowMillis, text, false);
+        room.remember(new ChatFrame.HistoryEntry(member.name, nowMillis, text, say.signature()), config.historySize());
+        ChatFrame message = new ChatFrame.Message(room.name, member.name, nowMillis, text, false, say.signature());
         for (Member m : room.members.values()) {
             if (m != member) {
                 send(out, m.address, message);
@@ -590,8 +708,13 @@ public final class ChatServerCore {
                             : "no member of room " + member.room.name + " has that name"));
             return;
         }
+        if (!signatureAccepted(member, p.signature(),
+                p.signature() == null ? null : ChatSignature.privatePayload(p.to(), p.text()), out)) {
+            return;
+        }
         privateMessages++;
-        send(out, to.address, new ChatFrame.Message(member.room.name, member.name, nowMillis, p.text(), true));
+        send(out, to.address, new ChatFrame.Message(member.room.name, member.name, nowMillis, p.text(), true,
+                p.signature()));
     }
 
     private void switchRoom(Member member, String roomName, FrameSink out) {
@@ -701,6 +824,12 @@ public final class ChatServerCore {
                 || frame instanceof ChatFrame.SwitchRoom;
     }
 
+    /** Whether a JOIN passed the name bindings, and with which key. */
+    private record Admission(boolean admitted, PublicIdentity key) {
+        static final Admission REFUSED = new Admission(false, null);
+        static final Admission UNSIGNED = new Admission(true, null);
+    }
+
     private static final class Member {
         final InetSocketAddress address;
         /** Changes only for a plain member's {@code /nick}. */
@@ -712,6 +841,8 @@ public final class ChatServerCore {
         boolean limitNoticeSent;
         /** A member that speaks plain text, not frames. */
         boolean plain;
+        /** The key the member joined with, or {@code null}: then it signs nothing. */
+        PublicIdentity key;
 
         Member(InetSocketAddress address, String name, String fold, Room room, TokenBucket bucket, long now) {
             this.address = address;

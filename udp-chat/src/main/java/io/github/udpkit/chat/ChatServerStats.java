@@ -20,10 +20,13 @@ package io.github.udpkit.chat;
  * @param plainJoins plain members accepted
  * @param plainIgnored plain datagrams ignored: plain members not allowed, a source outside the
  *     plain sources, not UTF-8, or from a framed member's address
+ * @param signatureRefusals signed JOINs, messages and private messages refused for their
+ *     signature (bad, replayed, a name bound to another key), and unsigned ones from members with a key
  * @since 0.1.0
  */
 public record ChatServerStats(int members, int rooms, long joins, long rejections, long messages,
                               long privateMessages, long framesSent, long rateLimited, long invalidRequests,
                               long unexpectedFrames, long repliesWithheld, long timedOut, long unreachable,
-                              int plainMembers, long plainJoins, long plainIgnored) {
+                              int plainMembers, long plainJoins, long plainIgnored,
+                              long signatureRefusals) {
 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.io.BaseEncoding;
+import io.github.udpkit.core.security.Ed25519;
+import io.github.udpkit.core.security.Identity;
+import io.github.udpkit.core.security.Signer;
 import io.github.udpkit.api.CodecException;
 import java.nio.ByteBuffer;
 import java.util.Collections;
@@ -62,6 +65,35 @@ class ChatCodecTest {
         assertVector(new ChatFrame.Bye(LeaveReason.SERVER_CLOSED), "01 48 06");
     }
 
+    /** RFC 8032 test 1's key, signing as alice from sequence 1, as docs/PROTOCOL.md 13.6 shows. */
+    private static final String KEY = " d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+    private static final String SAY_SIGNATURE = KEY + " 0000000000000002"
+            + " c57228a44764692ffe5ca1097948158220519ed53eafbe49a456b6897dd567c5"
+            + "a450bbb5fc02eb067e9718795d26615e43478ee125b65f2464f9c08d55e71202";
+
+    @Test
+    void shouldMatchTheProtocolDocumentsSignedVectors() {
+        Identity alice = Identity.fromSeed(hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"),
+                Ed25519.jdk());
+        Signer signer = Signer.of(alice, "alice", 1);
+        ChatSignature join = ChatSignature.join(signer, "lobby");
+        ChatSignature say = ChatSignature.say(signer, "lobby", "hi");
+        ChatSignature whisper = ChatSignature.whisper(signer, "lobby", "bob", "psst");
+        assertVector(new ChatFrame.Join("alice", "lobby", join), "01 08 05 616c696365 05 6c6f626279" + KEY
+                + " 0000000000000001 51c9d06c79535bf2cc4857ca625ce14cca2c16e3e2c77b62c5155b8bd5e19034"
+                + "a8e6bd1bcd26d9cca84750f0125ac5c5cbf6029b124c50421fa4408aa775010b");
+        assertVector(new ChatFrame.Say("hi", say), "01 09 0002 6869" + SAY_SIGNATURE);
+        assertVector(new ChatFrame.Private("bob", "psst", whisper), "01 0a 03 626f62 0004 70737374" + KEY
+                + " 0000000000000003 1456623392884f68d03296c090b1811eb4df84f340f8afe77d31322559af476c"
+                + "81a7759ad12fff5d962e51aefa40348213151f69489bb5821cc6f955543a9b03");
+        assertVector(new ChatFrame.Message("lobby", "alice", 1_700_000_000_000L, "hi", false, say),
+                "01 43 02 05 6c6f626279 05 616c696365 0000018bcfe56800 0002 6869" + SAY_SIGNATURE);
+        assertVector(new ChatFrame.Joined("lobby", "bob", 30_000, 10, 200, List.of("alice", "bob"),
+                        List.of(new ChatFrame.HistoryEntry("alice", 1_700_000_000_000L, "hi", say))),
+                "01 4a 05 6c6f626279 03 626f62 00007530 000a 000000c8 0002 05 616c696365 03 626f62"
+                        + " 01 02 05 616c696365 0000018bcfe56800 0002 6869" + SAY_SIGNATURE);
+    }
+
     @Test
     void shouldNumberReasonsAsTheProtocolDocumentSays() {
         int code = 1;
@@ -83,7 +115,7 @@ class ChatCodecTest {
         "02 04",                            // a future version
         "00 04",                            // version 0
         "01 00",                            // type 0
-        "01 08",                            // unknown client type
+        "01 0b",                            // unknown client type
         "01 40",                            // unknown server type
         "01 04 00",                         // a byte after WHO
         "01 01 05 616c69",                  // name longer than the bytes left
@@ -93,10 +125,10 @@ class ChatCodecTest {
         "01 02 0001 ff",                    // not UTF-8
         "01 02 0002 c0af",                  // overlong UTF-8 for '/'
         "01 02 0003 eda080",                // an encoded surrogate (CESU-8)
-        "01 43 02 00 00 0000000000000000 0000", // unknown MESSAGE flag
+        "01 43 04 00 00 0000000000000000 0000", // unknown MESSAGE flag
         "01 43 00 00 00 8000000000000000 0000", // negative time
         "01 42 00 0000",                    // reason code 0
-        "01 42 11 0000",                    // reason code 17, unknown
+        "01 42 13 0000",                    // reason code 19, unknown
         "01 46 00 00 00",                   // leave reason 0
         "01 48 07",                         // leave reason 7, unknown
         "01 44 00 ffff 00",                 // 65,535 names claimed, one byte left
@@ -104,6 +136,9 @@ class ChatCodecTest {
         "01 41 00 00 00000001 0000 00000001 0000 00",  // burst 0
         "01 41 00 00 00000001 0001 00000000 0000 00",  // refill 0
         "01 41 00 00 00000001 0001 00000001 0000 ff",  // 255 history lines claimed, none there
+        "01 4a 00 00 00000001 0001 00000001 0000 01 00 00 0000000000000000 0000",  // SIGNED_JOINED, no signed line
+        "01 4a 00 00 00000001 0001 00000001 0000 01 04 00 0000000000000000 0000",  // unknown history flag
+        "01 09 0002 6869 d75a",             // SIGNED_SAY with a truncated signature
     })
     void shouldRejectMalformedFramesWithCodecException(String bytes) {
         assertThrows(CodecException.class, () -> codec.decode(hex(bytes)));

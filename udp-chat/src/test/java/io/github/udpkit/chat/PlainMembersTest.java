@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.core.security.AddressFilter;
+import io.github.udpkit.core.security.Identity;
+import io.github.udpkit.core.security.SignatureVerifier;
+import io.github.udpkit.core.security.TrustStore;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +66,24 @@ class PlainMembersTest {
         core.onFrame(FRAMED, new ChatFrame.Say("hi python"), T0 + 2000, out);
         assertEquals(List.of("10001 [22:13:22] carol: hi python"), out.takeLines());
         assertEquals(List.of(), out.take(), "nothing framed goes to a plain member");
+    }
+
+    @Test
+    void shouldRefuseAPlainMemberTheNameOfASignedMember() {
+        ChatServerCore core = core();
+        Identity alice = Identity.generate();
+        ChatClientCore signed = new ChatClientCore("alice", "", new ChatListener() { }, alice,
+                SignatureVerifier.of(TrustStore.trustOnFirstUse(10)));
+        core.onFrame(FRAMED, signed.joinFrame(), T0, out);
+        core.onFrame(FRAMED, new ChatFrame.Leave(), T0 + 1, out);
+        out.take();
+
+        core.onPlainDatagram(PY1, utf8("/nick alice"), T0 + 1000, out);
+        List<String> lines = out.takeLines();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("belongs to key " + alice.fingerprint())), lines.toString());
+        assertEquals(List.of("127.0.0.1:10001"), core.membersOf("lobby"),
+                "a name bound to a key stays bound after its member left; a plain member has no key");
+        assertEquals(1, core.stats().signatureRefusals());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.core.security.Identity;
 import io.github.udpkit.core.security.Key;
+import io.github.udpkit.core.security.PublicIdentity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -28,6 +30,9 @@ import picocli.CommandLine.Spec;
             "With --out, writes it to a new file readable by you only (permissions 600), never over an existing "
                     + "one, and prints its fingerprint. Without, prints the key itself on standard output and its "
                     + "fingerprint on standard error.",
+            "With --identity, makes an Ed25519 identity instead (for --identity on send and chat): the private key as "
+                    + "the PEM 'openssl genpkey -algorithm ed25519' writes; it prints the public key's fingerprint and "
+                    + "the line a peer adds to its known-keys file.",
         })
 final class KeygenCommand implements Callable<Integer> {
 
@@ -38,10 +43,16 @@ final class KeygenCommand implements Callable<Integer> {
             description = "Write the key to FILE, which must not exist yet.")
     private Path out;
 
+    @Option(names = "--identity", description = "Make an Ed25519 identity (a signing key pair), not a shared key.")
+    private boolean identity;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if (identity) {
+            return identity(stdout, stderr);
+        }
         Key key = Key.generate();
         if (out == null) {
             stdout.println(key.toBase64());
@@ -61,6 +72,30 @@ final class KeygenCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int identity(PrintWriter stdout, PrintWriter stderr) {
+        Identity id = Identity.generate();
+        PublicIdentity pub = id.publicIdentity();
+        String knownKeysLine = "NAME ed25519 " + pub.toBase64();
+        if (out == null) {
+            stdout.print(id.toPem());
+            stdout.flush();
+            stderr.println("identity fingerprint " + pub.fingerprint() + " (the private key above is a secret; "
+                    + "'udpkit keygen --identity --out FILE' writes it to a file only you can read)");
+            stderr.println("known-keys line: " + knownKeysLine);
+            stderr.flush();
+            return 0;
+        }
+        try {
+            id.writeTo(out);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(reason(e), e);
+        }
+        stdout.println("wrote a new identity to " + out + " (fingerprint " + pub.fingerprint() + permissions(out) + ")");
+        stdout.println("known-keys line: " + knownKeysLine);
+        stdout.flush();
+        return 0;
+    }
+
     /** The failure in words: the JDK's exception names say less than what they stand for. */
     private String reason(IllegalArgumentException e) {
         Throwable cause = e.getCause();
@@ -68,15 +103,19 @@ final class KeygenCommand implements Callable<Integer> {
             return e.getMessage();
         }
         if (cause instanceof NoSuchFileException) {
-            return "cannot write key file " + out + ": its directory does not exist";
+            return "cannot write " + what() + " " + out + ": its directory does not exist";
         }
         if (cause instanceof AccessDeniedException) {
-            return "cannot write key file " + out + ": permission denied";
+            return "cannot write " + what() + " " + out + ": permission denied";
         }
         if (cause instanceof FileSystemException f && f.getReason() != null) {
-            return "cannot write key file " + out + ": " + f.getReason();
+            return "cannot write " + what() + " " + out + ": " + f.getReason();
         }
         return e.getMessage();
+    }
+
+    private String what() {
+        return identity ? "identity file" : "key file";
     }
 
     /** {@code ", permissions rw-------"} where the file system has POSIX permissions, else empty. */

@@ -1,5 +1,6 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints each UDP message received as 'HH:MM:SS.mmm SENDER TEXT' (control characters shown as "
                     + "\\n, \\t, \\u001b), or just the text with --payload-only, one per line.",
+            "With --known-keys, only signed messages are printed, each after its signer's name and fingerprint: "
+                    + "'HH:MM:SS.mmm SENDER [NAME FINGERPRINT] TEXT' ('new' after the fingerprint the first time).",
             "Datagrams that are not UTF-8 are not printed, only counted (see --stats). Runs until "
                     + "interrupted or --count messages. 'listening on udp ADDRESS' goes to standard error.",
             "In a reliable mode, after --count messages it goes on acknowledging (printing nothing more) until "
@@ -73,11 +76,19 @@ final class ListenCommand implements Callable<Integer> {
     @Mixin
     private MulticastOptions multicast;
 
+    @Mixin
+    private SignatureOptions signatures;
+
     private final ServerControl control = new ServerControl();
 
     @Override
     public Integer call() throws Exception {
         transport.resolve();
+        signatures.resolve();
+        if (signatures.signs()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "listen only receives: --identity signs what send sends (listen verifies with --known-keys)");
+        }
         return control.run(this::listen);
     }
 
@@ -86,7 +97,8 @@ final class ListenCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         InetSocketAddress address = listenAddress.address();
         DeliveryMode mode = transport.mode();
-        EndpointBuilder<String> builder = multicast.configure(transport.configure(Udp.endpoint(transport.textCodec())));
+        Codec<String> codec = signatures.wrapShowingSigner(transport.textCodec(), payloadOnly);
+        EndpointBuilder<String> builder = multicast.configure(transport.configure(Udp.endpoint(codec)));
         if (group != null) {
             InetAddress groupAddress = Addresses.resolve(group);
             if (!groupAddress.isMulticastAddress()) {
@@ -104,7 +116,7 @@ final class ListenCommand implements Callable<Integer> {
         try (Endpoint<String> endpoint = Endpoints.open(builder.bind(address).filter(filter.filter()), address)) {
             err.println("listening on udp " + Addresses.format(endpoint.localAddress())
                     + (group == null ? "" : " in group " + endpoint.groups().iterator().next().getHostAddress())
-                    + (root.verbosity() > 0 ? " (" + transport.describe() + ")" : ""));
+                    + (root.verbosity() > 0 ? " (" + transport.describe() + signed() + ")" : ""));
             err.flush();
             control.started(endpoint, endpoint.localAddress());
             while (count == null || printed < count) {
@@ -123,7 +135,8 @@ final class ListenCommand implements Callable<Integer> {
             if (mode.isReliable() && count != null && printed == count) {
                 unprinted = linger(endpoint);
             }
-            transport.printStats(err, endpoint.stats(), true,
+            transport.printStats(err, endpoint.stats(), signatures.verifies()
+                            ? "not signed or " + transport.undecodable(true) : transport.undecodable(true),
                     "printed " + printed + (unprinted > 0 ? ", after --count " + unprinted : ""));
         }
         return 0;
@@ -166,6 +179,11 @@ final class ListenCommand implements Callable<Integer> {
     /** {@code HH:MM:SS.mmm 127.0.0.1:53211 text}, the text on one line. */
     static String format(Message<String> m) {
         return Console.time(m.receivedAt()) + " " + Addresses.format(m.sender()) + " " + Console.escape(m.payload());
+    }
+
+    private String signed() {
+        String s = signatures.describe();
+        return s.isEmpty() ? "" : "; " + s;
     }
 
     /** Where the listener is bound, once it is; for tests and embedding. */

@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
             "Sends each MESSAGE as one UDP datagram of UTF-8 text, or each line of standard input when no "
                     + "MESSAGE is given.",
             "With --reply-timeout, waits for a reply to each and prints it; exits 1 if any did not come in time.",
+            "With --identity, signs each message (Ed25519); replies must then be signed too, and are verified with "
+                    + "--known-keys.",
             "With --mode reliable (or --reliable), exits 0 only when the peer acknowledged every message, and 1 "
                     + "with one line naming the peer, the attempts and the time taken when it did not within --timeout.",
         })
@@ -76,6 +78,9 @@ final class SendCommand implements Callable<Integer> {
     @Mixin
     private MulticastOptions multicast;
 
+    @Mixin
+    private SignatureOptions signatures;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -88,7 +93,8 @@ final class SendCommand implements Callable<Integer> {
             throw new IllegalArgumentException(target + " is a multicast group: reliable delivery needs one peer to "
                     + "acknowledge (reliable multicast is out of scope); send to a group in raw, unreliable or sequenced mode");
         }
-        EndpointBuilder<String> builder = multicast.configure(transport.configure(Udp.endpoint(transport.textCodec())))
+        signatures.resolve();
+        EndpointBuilder<String> builder = multicast.configure(transport.configure(Udp.endpoint(signatures.wrap(transport.textCodec()))))
                 .bind(Endpoints.wildcardFor(peer)).connect(peer);
         if (mode.isReliable()) {
             // The engine gives up on a message at --timeout; a send waiting for room in a full window
@@ -108,7 +114,8 @@ final class SendCommand implements Callable<Integer> {
         try (Endpoint<String> endpoint = builder.open()) {
             if (verbose) {
                 err.println("sending from udp " + Addresses.format(endpoint.localAddress()) + " to "
-                        + Addresses.format(peer) + " (" + transport.describe() + ")");
+                        + Addresses.format(peer) + " (" + transport.describe()
+                        + (signatures.signs() || signatures.verifies() ? "; " + signatures.describe() : "") + ")");
             }
             Acknowledgements acks = new Acknowledgements(peer, timeout, MAX_UNACKNOWLEDGED);
             Iterator<String> given = messages.iterator();

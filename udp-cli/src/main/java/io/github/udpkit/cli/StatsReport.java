@@ -63,6 +63,10 @@ final class StatsReport {
         add(j, "replays", s.replaysDropped());
         add(j, "filtered", s.filtered());
         add(j, "queue full", s.receiveQueueDrops());
+        add(j, "bad signatures", s.badSignatures());
+        add(j, "unknown keys", s.unknownKeys());
+        add(j, "changed keys", s.changedKeys());
+        add(j, "replayed sequences", s.replayedSequences());
         return j.length() == 0 ? "none" : j.toString();
     }
 

@@ -200,8 +200,18 @@ final class TransportOptions {
      * @param extraMessages more of the messages line, e.g. {@code "printed 3"}, or empty
      */
     void printStats(PrintWriter err, EndpointStats s, boolean text, String extraMessages) {
+        printStats(err, s, undecodable(text), extraMessages);
+    }
+
+    /**
+     * Prints the stats block when {@code --stats} was given, naming decode failures as the caller says.
+     *
+     * @param undecodable what a decode failure means, e.g. {@code "not signed"}
+     * @param extraMessages more of the messages line, or empty
+     */
+    void printStats(PrintWriter err, EndpointStats s, String undecodable, String extraMessages) {
         if (stats) {
-            StatsReport.print(err, describe(), s, undecodable(text), extraMessages);
+            StatsReport.print(err, describe(), s, undecodable, extraMessages);
         }
     }
 

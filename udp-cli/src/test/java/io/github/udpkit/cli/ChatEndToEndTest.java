@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.udpkit.cli.chat.ChatServerCommand;
+import io.github.udpkit.core.security.Identity;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -14,6 +15,8 @@ import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -95,6 +99,43 @@ class ChatEndToEndTest {
             bobKeys.close();
             assertEquals(0, bob.exit(), bob::describe);
             assertTrue(bob.out.lines().stream().noneMatch(l -> l.contains("never sent")), bob::describe);
+        }
+    }
+
+    @Test
+    void shouldSignChatMessagesShowFingerprintsAndRefuseAnImpostorOfASignedName(@TempDir Path dir) throws Exception {
+        Identity aliceId = Identity.generate();
+        aliceId.writeTo(dir.resolve("alice.pem"));
+        Identity.generate().writeTo(dir.resolve("mallory.pem"));
+        Path bobKnown = dir.resolve("bob.known-keys");
+        try (Cli.Server server = chatServer()) {
+            PipedOutputStream bobKeys = new PipedOutputStream();
+            Member bob = Member.start(new PipedInputStream(bobKeys), "chat", server.hostPort(), "--name", "bob",
+                    "--known-keys", bobKnown.toString());
+            bob.out.await("\\* joined lobby as bob .*");
+
+            Member alice = Member.start(input("signed hello\n"), "chat", server.hostPort(), "--name", "alice",
+                    "--identity", dir.resolve("alice.pem").toString());
+            assertEquals(0, alice.exit(), alice::describe);
+            bob.out.await("\\* alice's key is " + aliceId.fingerprint() + " \\(new: compare it with alice\\)");
+            bob.out.await(TIME + "alice: signed hello");
+            bob.out.await("\\* alice left");
+
+            Member mallory = Member.start(input("I am alice\n"), "chat", server.hostPort(), "--name", "Alice",
+                    "--identity", dir.resolve("mallory.pem").toString());
+            assertEquals(1, mallory.exit(), mallory::describe);
+            assertTrue(mallory.err.lines().get(0).startsWith("! join refused: the name Alice belongs to key "
+                    + aliceId.fingerprint()), mallory::describe);
+            Member plain = Member.start(input("hi\n"), "chat", server.hostPort(), "--name", "alice");
+            assertEquals(1, plain.exit(), plain::describe);
+
+            Member carol = Member.start(input("no key here\n"), "chat", server.hostPort(), "--name", "carol");
+            assertEquals(0, carol.exit(), carol::describe);
+            bob.out.await(TIME + "carol \\(unsigned\\): no key here");
+            bobKeys.close();
+            assertEquals(0, bob.exit(), bob::describe);
+            assertTrue(bob.out.lines().stream().noneMatch(l -> l.contains("I am alice")), bob::describe);
+            assertEquals("alice ed25519 " + aliceId.publicIdentity().toBase64() + "\n", Files.readString(bobKnown));
         }
     }
 

@@ -14,6 +14,10 @@ import io.github.udpkit.core.security.AeadAlgorithm;
 import io.github.udpkit.core.security.AeadProtection;
 import io.github.udpkit.core.security.Key;
 import io.github.udpkit.core.security.RateLimiter;
+import io.github.udpkit.core.security.SignatureVerifier;
+import io.github.udpkit.core.security.SignedCodec;
+import io.github.udpkit.core.security.SignedMessage;
+import io.github.udpkit.core.security.Signer;
 import io.github.udpkit.core.transport.DatagramEndpoint;
 import io.github.udpkit.core.transport.EndpointSettings;
 import io.github.udpkit.core.transport.Impairments;
@@ -79,6 +83,9 @@ public final class EndpointBuilder<T> {
     private Boolean multicastLoopback;
     private Boolean reuseAddress;
     private UnframedHandler unframedHandler;
+    private Signer signer;
+    private SignatureVerifier verifier;
+    private String signatureContext = "";
 
     EndpointBuilder(Codec<T> codec) {
         this.codec = codec;
@@ -364,6 +371,49 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Signs every message this endpoint sends with Ed25519, in any mode, RAW included: the codec's
+     * bytes travel inside a signed message (docs/PROTOCOL.md section 14) carrying the signer's
+     * name, key, sequence number and signature, bound to the {@link #signatureContext context}.
+     * See {@link SignedCodec}.
+     *
+     * @param value who signs, e.g. {@code Signer.of(Identity.readFrom(path), "probe-7")}
+     * @return this
+     */
+    public EndpointBuilder<T> signWith(Signer value) {
+        this.signer = Objects.requireNonNull(value, "signer");
+        return this;
+    }
+
+    /**
+     * Accepts only signed messages that a verifier believes: a trusted key, a valid signature in
+     * the {@link #signatureContext context}, a new sequence number. Others are dropped and counted
+     * as {@link io.github.udpkit.api.EndpointStats#badSignatures() badSignatures},
+     * {@link io.github.udpkit.api.EndpointStats#unknownKeys() unknownKeys},
+     * {@link io.github.udpkit.api.EndpointStats#changedKeys() changedKeys} or
+     * {@link io.github.udpkit.api.EndpointStats#replayedSequences() replayedSequences}; the
+     * application never sees them.
+     *
+     * @param value the verifier, e.g. {@code SignatureVerifier.of(TrustStore.trustOnFirstUse(path))}
+     * @return this
+     */
+    public EndpointBuilder<T> verifyWith(SignatureVerifier value) {
+        this.verifier = Objects.requireNonNull(value, "verifier");
+        return this;
+    }
+
+    /**
+     * Sets the context signatures are made and checked in (a room, a topic): a message signed for
+     * one context is refused in another.
+     *
+     * @param value up to 255 bytes of UTF-8; default empty
+     * @return this
+     */
+    public EndpointBuilder<T> signatureContext(String value) {
+        this.signatureContext = SignedMessage.checkContext(value);
+        return this;
+    }
+
+    /**
      * Limits how many datagrams each source address may send, with a token bucket per source
      * (IPv6 sources by /64) in a bounded table. Checked before parsing and decryption; datagrams
      * over the limit are dropped and counted as {@link io.github.udpkit.api.EndpointStats#filtered()
@@ -559,7 +609,18 @@ public final class EndpointBuilder<T> {
         EndpointSettings.Multicast multicast = new EndpointSettings.Multicast(new ArrayList<>(groups),
                 multicastInterface, multicastTtl, multicastLoopback);
         boolean reuse = reuseAddress != null ? reuseAddress : !groups.isEmpty();
-        return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
+        Codec<T> wireCodec = codec;
+        if (signer != null || verifier != null) {
+            SignedCodec.Builder<T> signed = SignedCodec.builder(codec).context(signatureContext);
+            if (signer != null) {
+                signed.signer(signer);
+            }
+            if (verifier != null) {
+                signed.verifier(verifier);
+            }
+            wireCodec = signed.build();
+        }
+        return DatagramEndpoint.open(new EndpointSettings<>(wireCodec, bindAddress, peer, mode, receiveBufferSize,
                 sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, idleSpin,
                 listener, engineConfig, filter, rateLimit, impairments, multicast, reuse, unframedHandler));
     }

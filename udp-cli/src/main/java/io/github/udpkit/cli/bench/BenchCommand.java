@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Compare udpkit with a raw DatagramChannel and TCP over 127.0.0.1, in one run.",
             "One-way throughput at 64 and 1,200 bytes (udpkit RELIABLE also encrypted), a chat server's "
-                    + "fan-out to a room of 1,000 members, and round-trip latency at 64 bytes, blocking, "
+                    + "fan-out to a room of 1,000 members (also with every message Ed25519-signed), and round-trip latency at 64 bytes, blocking, "
                     + "adaptive (udpkit's default: polling briefly after traffic, then blocking) and "
                     + "busy-spinning. Each scenario runs a discarded warm-up round and several measured rounds; "
                     + "the table shows medians with their range and every row's ratio to the raw baseline "

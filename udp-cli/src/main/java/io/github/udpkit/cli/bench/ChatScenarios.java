@@ -9,6 +9,7 @@ import io.github.udpkit.chat.ChatNotice;
 import io.github.udpkit.chat.ChatServer;
 import io.github.udpkit.chat.ChatServerConfig;
 import io.github.udpkit.chat.LeaveReason;
+import io.github.udpkit.core.security.Identity;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,14 @@ final class ChatScenarios {
 
     /** The subject's key: the start of the row's id. */
     static final String KEY = "udpkit-chat-fanout";
+    /** The signed row's key. */
+    static final String SIGNED_KEY = "udpkit-chat-fanout-signed";
+    /**
+     * The signed row's window: every member checks every signature, so a message costs the room
+     * a thousand verifications (about half a second of both cores here with the JDK's Ed25519),
+     * and a larger window would not drain within the harness's 3 s, showing late messages as loss.
+     */
+    static final int SIGNED_WINDOW = 2;
     /** The members of the standard row's room, issue 4's figure. */
     static final int STANDARD_MEMBERS = 1_000;
     /** The most messages said that some member has not received yet. */
@@ -85,15 +94,35 @@ final class ChatScenarios {
      * @return the scenario
      */
     static Scenario fanOut(int members, int payloadBytes) {
+        return fanOut(members, payloadBytes, false);
+    }
+
+    /**
+     * The signed fan-out row, beside the unsigned one: every member, and the speaker, has an
+     * Ed25519 identity; the speaker signs each message, the server checks it, and every member
+     * checks it again before counting it. Its ratio to the unsigned row is what signatures cost.
+     *
+     * @param members how many members receive each message, positive
+     * @param payloadBytes the length of each text
+     * @return the scenario
+     */
+    static Scenario signedFanOut(int members, int payloadBytes) {
+        return fanOut(members, payloadBytes, true);
+    }
+
+    private static Scenario fanOut(int members, int payloadBytes, boolean signed) {
         checkArgument(payloadBytes >= STAMP_CHARS && payloadBytes <= MAX_PAYLOAD,
                 "chat fan-out payloadBytes must be in %s..%s: %s", STAMP_CHARS, MAX_PAYLOAD, payloadBytes);
         ChatServerConfig config = serverConfig(members);
         // The server and the clients run on ChatServer's and ChatClient's default transports (only
         // the server's socket buffers are set), so every I/O thread polls adaptively before it sleeps.
-        return Scenario.fanOut(KEY, "udpkit chat, fan-out to " + members, Scenario.Wait.ADAPTIVE, payloadBytes,
-                        members, () -> open(config, members, payloadBytes))
+        Scenario row = Scenario.fanOut(signed ? SIGNED_KEY : KEY, "udpkit chat, fan-out to " + members
+                                + (signed ? ", signed" : ""), Scenario.Wait.ADAPTIVE, payloadBytes,
+                        members, () -> open(config, members, payloadBytes, signed))
                 .asLossless()
                 .withMaxDatagramBytes(ChatServer.engineConfig(config).maxDatagramSize());
+        // The signed row's 'vs reference' is its ratio to the unsigned row of the same run.
+        return signed ? row.withReference(KEY) : row;
     }
 
     /**
@@ -107,7 +136,21 @@ final class ChatScenarios {
      * @throws Exception if the server cannot open or a member cannot join in time
      */
     static FanOut open(ChatServerConfig config, int members, int payloadBytes) throws Exception {
-        return new Room(config, members, payloadBytes);
+        return open(config, members, payloadBytes, false);
+    }
+
+    /**
+     * Opens the room, its members and speaker signing with identities of their own when asked.
+     *
+     * @param config the server's rules
+     * @param members how many members receive each message
+     * @param payloadBytes the length of each text
+     * @param signed whether every client has an identity and signs
+     * @return the open stream
+     * @throws Exception if the server cannot open or a member cannot join in time
+     */
+    static FanOut open(ChatServerConfig config, int members, int payloadBytes, boolean signed) throws Exception {
+        return new Room(config, members, payloadBytes, signed);
     }
 
     /**
@@ -302,9 +345,13 @@ final class ChatScenarios {
         private final RoomDeliveries deliveries;
         private final ChatClient speaker;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final boolean signed;
+        private final int window;
 
-        Room(ChatServerConfig config, int memberCount, int payloadBytes) throws Exception {
+        Room(ChatServerConfig config, int memberCount, int payloadBytes, boolean signed) throws Exception {
             this.payloadBytes = payloadBytes;
+            this.signed = signed;
+            this.window = signed ? SIGNED_WINDOW : WINDOW;
             this.server = ChatServer.builder().bind(Loopback.anyPort()).config(config)
                     .transport(eb -> eb.receiveBufferSize(Loopback.SOCKET_BUFFER_BYTES)
                             .sendBufferSize(Loopback.SOCKET_BUFFER_BYTES))
@@ -335,9 +382,13 @@ final class ChatScenarios {
 
         /** Connects a client and keeps it, so that a failure later closes it too. */
         private ChatClient join(String name, ChatListener listener) {
-            ChatClient client = ChatClient.builder().server(server.localAddress())
+            ChatClient.Builder b = ChatClient.builder().server(server.localAddress())
                     .bind(Loopback.address().getHostAddress(), 0).name(name).listener(listener)
-                    .closeTimeout(MEMBER_CLOSE_TIMEOUT).connect();
+                    .closeTimeout(MEMBER_CLOSE_TIMEOUT);
+            if (signed) {
+                b.identity(Identity.generate());
+            }
+            ChatClient client = b.connect();
             synchronized (clients) {
                 clients.add(client);
             }
@@ -370,7 +421,7 @@ final class ChatScenarios {
             long slowest = 0;
             long progressAt = System.nanoTime();
             while (sent < maxMessages) {
-                if (sent - slowest >= WINDOW) {
+                if (sent - slowest >= window) {
                     // Wait until the slowest member has taken half the window, so the server gets
                     // the next messages in a burst it can pack several to a datagram.
                     long now = System.nanoTime();
@@ -379,7 +430,7 @@ final class ChatScenarios {
                         progressAt = now;
                         slowest = s;
                     }
-                    if (sent - slowest > WINDOW / 2) {
+                    if (sent - slowest > window / 2) {
                         checkHealthy();
                         if (now - deadlineNanos >= 0) {
                             break; // the round is over; the drain waits for what is under way

@@ -91,6 +91,7 @@ public final class Scenarios {
             all.add(TcpScenarios.throughput(payload));
             if (payload == FAN_OUT_PAYLOAD) {
                 all.add(ChatScenarios.fanOut(ChatScenarios.STANDARD_MEMBERS, payload));
+                all.add(ChatScenarios.signedFanOut(ChatScenarios.STANDARD_MEMBERS, payload));
             }
         }
         for (Scenario.Wait wait : PLAIN_ROUND_TRIP_WAITS) {
@@ -153,6 +154,12 @@ public final class Scenarios {
                         + " not yet received by every member; msgs/s counts member deliveries (a message once per "
                         + "member that got it) and loss is counted per member after the drain, compared with the "
                         + "baseline's 64 B datagrams (udpkit's target: at least 0.8x). Joining the members (each "
-                        + "join announced to the room) is not part of the figure; its time is stated as 'opening'.");
+                        + "join announced to the room) is not part of the figure; its time is stated as 'opening'.",
+                "'udpkit chat, fan-out to " + ChatScenarios.STANDARD_MEMBERS + ", signed': the same room, every "
+                        + "client with an Ed25519 identity of its own: the speaker signs each message, the server "
+                        + "checks it once, and each member checks it again before counting it, so one message costs "
+                        + ChatScenarios.STANDARD_MEMBERS + " + 2 signature operations; at most "
+                        + ChatScenarios.SIGNED_WINDOW + " messages not yet received by every member. Ed25519 comes "
+                        + "from the JDK unless Bouncy Castle is on the class path (udp-bench's Compare has it).");
     }
 }

@@ -9,7 +9,9 @@ import io.github.udpkit.chat.TokenBucket;
 import io.github.udpkit.cli.DiscoveryOptions;
 import io.github.udpkit.cli.PlainChat;
 import io.github.udpkit.core.discovery.Discoverer;
+import io.github.udpkit.core.security.Identity;
 import io.github.udpkit.core.security.Key;
+import io.github.udpkit.core.security.TrustStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,6 +102,16 @@ public final class ChatCommand implements Callable<Integer> {
             description = "Encrypt and authenticate with the shared key in FILE, the chat server's key.")
     private Path keyFile;
 
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "Sign what you say with the Ed25519 identity in FILE ('udpkit keygen --identity --out FILE'): "
+                    + "the server binds your name to its key, and everyone checks your messages.")
+    private Path identityFile;
+
+    @Option(names = "--known-keys", paramLabel = "FILE",
+            description = "The members' keys you know ('NAME ed25519 KEY' lines); new ones are added. Default with "
+                    + "--identity: FILE.known-keys beside the identity file; without either, kept in memory.")
+    private Path knownKeysFile;
+
     private final InputStream in;
     private final ZoneId zone;
 
@@ -150,9 +162,9 @@ public final class ChatCommand implements Callable<Integer> {
             err.flush();
         }
         if (plain) {
-            if (keyFile != null || room != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--plain sends plain text: --key-file and --room need udpkit's chat protocol");
+            if (keyFile != null || room != null || identityFile != null || knownKeysFile != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--plain sends plain text: "
+                        + "--key-file, --room, --identity and --known-keys need udpkit's chat protocol");
             }
             try {
                 return PlainChat.run(server, name, in, out, err);
@@ -163,8 +175,18 @@ public final class ChatCommand implements Callable<Integer> {
         if (name == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--name=NAME'");
         }
-        ChatPrinter printer = new ChatPrinter(out, err, zone);
+        Path knownKeys = knownKeysFile != null ? knownKeysFile
+                : identityFile != null ? knownKeysBeside(identityFile) : null;
+        ChatPrinter printer = new ChatPrinter(out, err, zone, identityFile != null || knownKeys != null);
         ChatClient.Builder builder = ChatClient.builder().listener(printer).closeTimeout(wait);
+        // A missing or malformed identity or known-keys file throws IllegalArgumentException naming
+        // it: one line, exit 2.
+        if (identityFile != null) {
+            builder.identity(Identity.readFrom(identityFile));
+        }
+        if (knownKeys != null) {
+            builder.knownKeys(TrustStore.trustOnFirstUse(knownKeys));
+        }
         if (keyFile != null) {
             // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
             Key key = Key.readFrom(keyFile);
@@ -197,6 +219,14 @@ public final class ChatCommand implements Callable<Integer> {
             }
             return chat(client, joined, printer);
         }
+    }
+
+    /** {@code alice.pem} → {@code alice.known-keys}, in the same directory. */
+    static Path knownKeysBeside(Path identity) {
+        String file = identity.getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        String base = dot > 0 ? file.substring(0, dot) : file;
+        return identity.resolveSibling(base + ".known-keys");
     }
 
     private int chat(ChatClient client, ChatJoined joined, ChatPrinter printer) throws InterruptedException {

@@ -6,6 +6,8 @@ import io.github.udpkit.chat.ChatListener;
 import io.github.udpkit.chat.ChatMessage;
 import io.github.udpkit.chat.ChatNotice;
 import io.github.udpkit.chat.LeaveReason;
+import io.github.udpkit.core.security.PublicIdentity;
+import io.github.udpkit.core.security.SignatureRejectedException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -22,11 +24,21 @@ final class ChatPrinter implements ChatListener {
     private final PrintWriter out;
     private final PrintWriter err;
     private final ChatLines lines;
+    private final boolean showUnsigned;
 
     ChatPrinter(PrintWriter out, PrintWriter err, ZoneId zone) {
+        this(out, err, zone, false);
+    }
+
+    /**
+     * A printer that, when this member uses signatures, marks messages from members without an
+     * identity {@code (unsigned)}.
+     */
+    ChatPrinter(PrintWriter out, PrintWriter err, ZoneId zone, boolean showUnsigned) {
         this.out = out;
         this.err = err;
         this.lines = new ChatLines(zone);
+        this.showUnsigned = showUnsigned;
     }
 
     /** {@code HH:MM:SS} of an instant in this printer's zone. */
@@ -36,7 +48,8 @@ final class ChatPrinter implements ChatListener {
 
     /** The line a message is shown as. */
     String format(ChatMessage m) {
-        return lines.message(m.sender(), m.serverTime(), m.text(), m.isPrivate());
+        String sender = showUnsigned && !m.isSigned() ? m.sender() + " (unsigned)" : m.sender();
+        return lines.message(sender, m.serverTime(), m.text(), m.isPrivate());
     }
 
     @Override
@@ -80,6 +93,24 @@ final class ChatPrinter implements ChatListener {
     @Override
     public void onDisconnected(LeaveReason reason) {
         line(err, "! disconnected: " + reason.describe());
+    }
+
+    @Override
+    public void onNewKey(String name, PublicIdentity key) {
+        line(out, "* " + name + "'s key is " + key.fingerprint() + " (new: compare it with " + name + ")");
+    }
+
+    @Override
+    public void onKeyChanged(String name, PublicIdentity known, PublicIdentity presented) {
+        line(err, "! WARNING: " + name + " CAME BACK WITH A DIFFERENT KEY: known as " + known.fingerprint()
+                + ", now " + presented.fingerprint() + ". Someone may be speaking in " + name
+                + "'s name; their messages are refused. If " + name + " really has a new key, remove the old one "
+                + "from your known-keys file.");
+    }
+
+    @Override
+    public void onMessageRefused(String sender, SignatureRejectedException.Reason reason, String detail) {
+        line(err, "! refused a message claiming to be from " + sender + ": " + detail);
     }
 
     /** Prints a line of the command's own to the error stream. */

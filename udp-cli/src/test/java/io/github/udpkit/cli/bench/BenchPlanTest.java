@@ -43,14 +43,19 @@ class BenchPlanTest {
     void shouldFindEveryNamedReferenceRightAfterItsPlainRow() {
         List<Scenario> all = Scenarios.standard();
         List<Scenario> referring = all.stream().filter(s -> s.referenceKey().isPresent()).toList();
-        assertEquals(4, referring.size(), "the encrypted RELIABLE rows and the pure-blocking RAW rows: " + referring);
+        assertEquals(5, referring.size(), "the encrypted RELIABLE rows, the pure-blocking RAW rows and the signed chat "
+                + "row: " + referring);
         for (Scenario s : referring) {
             int at = all.indexOf(s);
             Scenario before = all.get(at - 1);
             assertTrue(before.isReferenceFor(s), () -> s + " follows its reference, not " + before);
             assertEquals(1, all.stream().filter(r -> r.isReferenceFor(s)).count(), s::toString);
             assertEquals(before.id(), s.referenceId().orElseThrow());
-            if (s.key().equals("udpkit-raw-blocking")) {
+            if (s.key().equals("udpkit-chat-fanout-signed")) {
+                assertEquals("udpkit chat, fan-out to 1000, signed", s.mode());
+                assertEquals(before.waitMode(), s.waitMode(), "signatures are the only difference");
+                assertTrue(s.isLossless(), "every member counts every message after the drain");
+            } else if (s.key().equals("udpkit-raw-blocking")) {
                 assertEquals("udpkit RAW, idleSpin(0)", s.mode());
                 assertEquals(Scenario.Wait.BLOCKING, s.waitMode());
                 assertEquals(Scenario.Wait.ADAPTIVE, before.waitMode(), "compared with RAW on the default wait");

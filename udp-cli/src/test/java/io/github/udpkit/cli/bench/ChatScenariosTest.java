@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,25 @@ class ChatScenariosTest {
         assertNotNull(r.openMillis(), r::toString);
         assertEquals(r.messagesPerSecond().median() / results.get(0).messagesPerSecond().median(),
                 r.ratioToBaseline(), 1e-9, "deliveries per second over the baseline's datagrams per second");
+    }
+
+    @Test
+    void shouldMeasureSignedDeliveriesAgainstTheUnsignedRowOfTheSameRun() {
+        Scenario baseline = Scenarios.standard().stream().filter(s -> s.id().equals("baseline.throughput.64"))
+                .findFirst().orElseThrow();
+        Scenario plain = ChatScenarios.fanOut(5, 64);
+        Scenario signed = ChatScenarios.signedFanOut(5, 64);
+        List<Result> results = new BenchRunner(TINY, line -> { }).run(List.of(baseline, plain, signed));
+
+        Result r = results.get(2);
+        assertNull(r.failure(), () -> "signed fan-out failed: " + r.failure());
+        assertEquals("udpkit chat, fan-out to 5, signed", r.scenario().mode());
+        assertEquals("udpkit-chat-fanout-signed.throughput.64", r.scenario().id());
+        assertEquals(Optional.of("udpkit-chat-fanout.throughput.64"), r.scenario().referenceId());
+        assertTrue(r.messagesPerSecond().min() > 0, r::toString);
+        assertEquals(0.0, r.lossRatio(), "every member verified and counted every message after the drain");
+        assertTrue(Scenarios.standard().stream().anyMatch(s -> s.id().equals("udpkit-chat-fanout-signed.throughput.64")
+                && s.receivers() == 1_000), "the signed row stands beside the unsigned one");
     }
 
     @Test

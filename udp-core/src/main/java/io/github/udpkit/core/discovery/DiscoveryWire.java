@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The discovery wire format of {@code docs/PROTOCOL.md} section 14: probes and replies, encoded
+ * The discovery wire format of {@code docs/PROTOCOL.md} section 15: probes and replies, encoded
  * and decoded without trusting a byte of the input. No I/O.
  *
  * <pre>

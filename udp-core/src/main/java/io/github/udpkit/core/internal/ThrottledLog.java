@@ -32,18 +32,39 @@ public final class ThrottledLog {
      * @param args its arguments
      */
     public void debug(long nowNanos, String format, Object... args) {
-        if (!logger.isDebugEnabled()) {
-            return;
+        if (logger.isDebugEnabled() && due(nowNanos)) {
+            if (suppressed > 0) {
+                logger.debug("({} similar messages suppressed)", suppressed);
+                suppressed = 0;
+            }
+            logger.debug(format, args);
         }
+    }
+
+    /**
+     * Logs at warning level unless a line was logged less than the interval ago: for what an
+     * operator must hear of (forged input), but not once per datagram.
+     *
+     * @param nowNanos the current time
+     * @param format an slf4j format
+     * @param args its arguments
+     */
+    public void warn(long nowNanos, String format, Object... args) {
+        if (logger.isWarnEnabled() && due(nowNanos)) {
+            if (suppressed > 0) {
+                logger.warn("({} similar warnings suppressed)", suppressed);
+                suppressed = 0;
+            }
+            logger.warn(format, args);
+        }
+    }
+
+    private boolean due(long nowNanos) {
         if (nextLogAt != Long.MIN_VALUE && nowNanos - nextLogAt < 0) {
             suppressed++;
-            return;
+            return false;
         }
         nextLogAt = nowNanos + intervalNanos;
-        if (suppressed > 0) {
-            logger.debug("({} similar messages suppressed)", suppressed);
-            suppressed = 0;
-        }
-        logger.debug(format, args);
+        return true;
     }
 }

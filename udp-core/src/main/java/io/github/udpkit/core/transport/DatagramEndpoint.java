@@ -22,6 +22,7 @@ import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineOutput;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
+import io.github.udpkit.core.security.SignatureRejectedException;
 import io.github.udpkit.core.wire.WireFormat;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -170,6 +171,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final IoCounter bytesReceived = new IoCounter();
     private final IoCounter messagesDelivered = new IoCounter();
     private final LongAdder decodeFailures = new LongAdder();
+    private final LongAdder badSignatures = new LongAdder();
+    private final LongAdder unknownKeys = new LongAdder();
+    private final LongAdder changedKeys = new LongAdder();
+    private final LongAdder replayedSequences = new LongAdder();
     private final LongAdder oversized = new LongAdder();
     private final LongAdder receiveQueueDrops = new LongAdder();
     private final LongAdder filtered = new LongAdder();
@@ -477,6 +482,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 .messagesSent(rawMessagesSent.sum() + framedMessagesSent.get())
                 .messagesDelivered(messagesDelivered.get())
                 .decodeFailures(decodeFailures.sum())
+                .badSignatures(badSignatures.sum())
+                .unknownKeys(unknownKeys.sum())
+                .changedKeys(changedKeys.sum())
+                .replayedSequences(replayedSequences.sum())
                 .oversized(oversized.sum() + engineOversized)
                 .receiveQueueDrops(receiveQueueDrops.sum())
                 .filtered(filtered.sum() + engineFiltered)
@@ -1027,6 +1036,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         T value;
         try {
             value = settings.codec().decode(payload);
+        } catch (SignatureRejectedException e) {
+            // The verifier has reported it (throttled, with the fingerprints); count it by cause.
+            signatureRejections(e.reason()).increment();
+            return;
         } catch (CodecException e) {
             decodeFailures.increment();
             throttledLog.debug(now, "endpoint {}: undecodable message from {}: {}", localAddress, from, e.getMessage());
@@ -1060,6 +1073,19 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (inbox.size() >= settings.receiveQueueCapacity() && mode.isReliable()) {
                 pauseReading();
             }
+        }
+    }
+
+    private LongAdder signatureRejections(SignatureRejectedException.Reason reason) {
+        switch (reason) {
+            case BAD_SIGNATURE:
+                return badSignatures;
+            case UNKNOWN_KEY:
+                return unknownKeys;
+            case CHANGED_KEY:
+                return changedKeys;
+            default:
+                return replayedSequences;
         }
     }
 

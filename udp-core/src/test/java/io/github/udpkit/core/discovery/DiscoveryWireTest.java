@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The discovery wire format against the test vectors of docs/PROTOCOL.md section 14, read from the document. */
+/** The discovery wire format against the test vectors of docs/PROTOCOL.md section 15, read from the document. */
 class DiscoveryWireTest {
 
     private static final Pattern BLOCK = Pattern.compile("```hex discovery=([a-z-]+)\\n(.*?)```", Pattern.DOTALL);

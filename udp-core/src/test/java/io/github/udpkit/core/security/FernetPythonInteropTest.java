@@ -3,22 +3,14 @@ package io.github.udpkit.core.security;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +22,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(90)
 class FernetPythonInteropTest {
-    private static final long WAIT_SECONDS = 60;
-
     /**
      * Reads "key" then lines "J hex token" (decrypt this Java token with ttl 60, print "D hex") and
      * "P hex" (encrypt these bytes, print "T token").
@@ -61,13 +51,7 @@ class FernetPythonInteropTest {
 
     @BeforeAll
     static void probePythonCryptography() {
-        try {
-            Result probe = run(List.of("python3", "-c", "import cryptography.fernet"), "");
-            unavailable = probe.exitCode == 0 ? null
-                    : "python3 cannot import cryptography.fernet: " + probe.stderr.strip();
-        } catch (IOException e) {
-            unavailable = "python3 is not available: " + e.getMessage();
-        }
+        unavailable = Processes.pythonCannotImport("cryptography.fernet");
     }
 
     /** Checked per test, so that each is reported as skipped with the reason. */
@@ -90,11 +74,11 @@ class FernetPythonInteropTest {
         for (byte[] message : MESSAGES) {
             input.append("P ").append(HexFormat.of().formatHex(message)).append('\n');
         }
-        Result result = run(List.of("python3", "-c", SCRIPT), input.toString());
-        assertEquals(0, result.exitCode, () -> "python3 failed: " + result.stderr);
+        Processes.Result result = Processes.run(List.of("python3", "-c", SCRIPT), input.toString());
+        assertEquals(0, result.exitCode(), () -> "python3 failed: " + result.stderr());
 
-        String[] lines = result.stdout.strip().split("\n");
-        assertEquals(2 * MESSAGES.size(), lines.length, result.stdout);
+        String[] lines = result.stdout().strip().split("\n");
+        assertEquals(2 * MESSAGES.size(), lines.length, result.stdout());
         for (int i = 0; i < MESSAGES.size(); i++) {
             assertEquals(("D " + HexFormat.of().formatHex(MESSAGES.get(i))).strip(), lines[i].strip(),
                     "Python decrypting Java's token " + javaTokens.get(i));
@@ -118,46 +102,8 @@ class FernetPythonInteropTest {
                 + "k, t = sys.stdin.read().split()\n"
                 + "try:\n    Fernet(k.encode()).decrypt(t.encode())\n    print('accepted')\n"
                 + "except InvalidToken:\n    print('rejected')\n";
-        Result result = run(List.of("python3", "-c", script), key + "\n" + new String(token) + "\n");
-        assertEquals(0, result.exitCode, () -> "python3 failed: " + result.stderr);
-        assertEquals("rejected", result.stdout.strip());
-    }
-
-    private record Result(int exitCode, String stdout, String stderr) {}
-
-    /** Runs a process with the given stdin, waiting a bounded time; output is drained concurrently. */
-    private static Result run(List<String> command, String stdin) throws IOException {
-        Process process = new ProcessBuilder(command).start();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-        try (OutputStream in = process.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        try {
-            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail(command.get(0) + " did not finish within " + WAIT_SECONDS + " s");
-            }
-            return new Result(process.exitValue(),
-                    new String(out.get(WAIT_SECONDS, TimeUnit.SECONDS), StandardCharsets.UTF_8),
-                    new String(err.get(WAIT_SECONDS, TimeUnit.SECONDS), StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IOException("interrupted waiting for " + command.get(0), e);
-        } catch (ExecutionException | TimeoutException e) {
-            process.destroyForcibly();
-            throw new IOException("could not read the output of " + command.get(0), e);
-        }
-    }
-
-    private static byte[] readAll(InputStream stream) {
-        try (InputStream s = stream) {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            s.transferTo(buffer);
-            return buffer.toByteArray();
-        } catch (IOException e) {
-            return ("(unreadable: " + e + ")").getBytes(StandardCharsets.UTF_8);
-        }
+        Processes.Result result = Processes.run(List.of("python3", "-c", script), key + "\n" + new String(token) + "\n");
+        assertEquals(0, result.exitCode(), () -> "python3 failed: " + result.stderr());
+        assertEquals("rejected", result.stdout().strip());
     }
 }

@@ -52,4 +52,12 @@ class FuzzSeedsTest {
             assertEquals(input.length - sealedOffset - AeadAlgorithm.TAG_LENGTH, n, seed.toString());
         }
     }
+
+    @Test
+    void shouldHaveSignedMessageSeedsThatVerify() throws Exception {
+        for (Path seed : validSeeds("SignedMessageFuzzTestInputs/decodeSignedMessage")) {
+            assertNotNull(SignedMessageFuzzTest.receiver().decode(ByteBuffer.wrap(Files.readAllBytes(seed))),
+                    seed.toString());
+        }
+    }
 }

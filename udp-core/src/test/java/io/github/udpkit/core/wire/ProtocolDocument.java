@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 public final class ProtocolDocument {
     private static final Path DOC = Path.of("..", "docs", "PROTOCOL.md");
     private static final Pattern BLOCK = Pattern.compile("```hex vector=([a-z0-9-]+)\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern SIGNED_BLOCK = Pattern.compile("```hex signed=([a-z0-9-]+)\\n(.*?)```", Pattern.DOTALL);
 
     private ProtocolDocument() {
     }
@@ -32,6 +33,19 @@ public final class ProtocolDocument {
      * @return name to bytes
      */
     public static Map<String, byte[]> vectors() {
+        return blocks(BLOCK);
+    }
+
+    /**
+     * Every {@code hex signed=NAME} block (section 14, signed messages), in document order.
+     *
+     * @return name to bytes
+     */
+    public static Map<String, byte[]> signedVectors() {
+        return blocks(SIGNED_BLOCK);
+    }
+
+    private static Map<String, byte[]> blocks(Pattern block) {
         assertTrue(Files.isRegularFile(DOC), "docs/PROTOCOL.md not found from " + Path.of("").toAbsolutePath());
         String doc;
         try {
@@ -40,7 +54,7 @@ public final class ProtocolDocument {
             throw new UncheckedIOException(e);
         }
         Map<String, byte[]> vectors = new LinkedHashMap<>();
-        Matcher m = BLOCK.matcher(doc);
+        Matcher m = block.matcher(doc);
         while (m.find()) {
             StringBuilder hex = new StringBuilder();
             for (String line : m.group(2).split("\n")) {
