@@ -1,9 +1,9 @@
 package io.github.udpkit.bench;
 
-import io.github.udpkit.cli.bench.BenchOptions;
-import io.github.udpkit.cli.bench.BenchRun;
-import io.github.udpkit.cli.bench.Scenario;
-import io.github.udpkit.cli.bench.Scenarios;
+import io.github.udpkit.benchkit.BenchOptions;
+import io.github.udpkit.benchkit.BenchRun;
+import io.github.udpkit.benchkit.Scenario;
+import io.github.udpkit.benchkit.Scenarios;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,9 +1,9 @@
 package io.github.udpkit.bench;
 
-import io.github.udpkit.cli.bench.OneWay;
-import io.github.udpkit.cli.bench.Scenario;
-import io.github.udpkit.cli.bench.SequenceCounter;
-import io.github.udpkit.cli.bench.Stamp;
+import io.github.udpkit.benchkit.OneWay;
+import io.github.udpkit.benchkit.Scenario;
+import io.github.udpkit.benchkit.SequenceCounter;
+import io.github.udpkit.benchkit.Stamp;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

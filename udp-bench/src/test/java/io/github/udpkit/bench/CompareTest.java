@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.udpkit.cli.bench.BenchPlan;
-import io.github.udpkit.cli.bench.BenchRunner;
-import io.github.udpkit.cli.bench.Result;
-import io.github.udpkit.cli.bench.Scenario;
-import io.github.udpkit.cli.bench.Scenarios;
+import io.github.udpkit.benchkit.BenchPlan;
+import io.github.udpkit.benchkit.BenchRunner;
+import io.github.udpkit.benchkit.Result;
+import io.github.udpkit.benchkit.Scenario;
+import io.github.udpkit.benchkit.Scenarios;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.github.udpkit.cli;
 
-import io.github.udpkit.cli.bench.BenchCommand;
+import io.github.udpkit.benchkit.BenchCommand;
 import io.github.udpkit.cli.chat.ChatCommand;
 import io.github.udpkit.cli.chat.ChatServerCommand;
 import java.io.InputStream;
