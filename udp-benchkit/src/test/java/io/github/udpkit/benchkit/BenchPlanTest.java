@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class BenchPlanTest {
 
@@ -244,6 +245,11 @@ class BenchPlanTest {
         assertEquals(Duration.ofSeconds(2), c.convert("2s"));
         assertEquals(Duration.ofMinutes(1), c.convert("1M"));
         assertEquals(Duration.ofMillis(1500), c.convert("PT1.5S"));
+        assertEquals(Duration.ofMillis(1500), c.convert("1.5s"), "the grammar of every udpkit command");
+        assertEquals(Duration.ZERO, c.convert("0s"), "--warmup 0s: no warm-up");
+        CommandLine.TypeConversionException e = assertThrows(CommandLine.TypeConversionException.class,
+                () -> c.convert("2 s"));
+        assertTrue(e.getMessage().contains("'2 s'"), e.getMessage());
     }
 
     private static void assertMessage(String expected, Runnable action) {

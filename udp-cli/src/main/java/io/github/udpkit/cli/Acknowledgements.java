@@ -3,6 +3,7 @@ package io.github.udpkit.cli;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.udpkit.api.DeliveryException;
+import io.github.udpkit.core.Durations;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;

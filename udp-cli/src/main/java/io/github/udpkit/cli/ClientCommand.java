@@ -3,6 +3,7 @@ package io.github.udpkit.cli;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
+import io.github.udpkit.core.Durations;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.protocol.EngineConfig;
@@ -60,7 +61,7 @@ final class ClientCommand implements Callable<Integer> {
     private boolean tcp;
 
     @Option(names = {"-r", "--reply-timeout"}, paramLabel = "DURATION", defaultValue = "5s",
-            converter = Durations.class,
+            converter = DurationConverter.class,
             description = "How long to wait for each reply, and for a TCP connection (default: ${DEFAULT-VALUE}).")
     private Duration replyTimeout;
 

@@ -1,5 +1,6 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.core.Durations;
 import io.github.udpkit.core.discovery.Discoverer;
 import java.io.PrintWriter;
 import java.util.List;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 public final class DiscoveryOptions {
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2s", converter = Durations.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
             description = "How long to wait for answers (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 

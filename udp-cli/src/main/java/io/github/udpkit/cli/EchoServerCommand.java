@@ -52,7 +52,7 @@ final class EchoServerCommand implements Callable<Integer> {
             description = "TCP: clients served at once; more are closed at once (default: ${DEFAULT-VALUE}).")
     private int maxConnections;
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "10m", converter = Durations.class,
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "TCP: disconnect a client silent this long (default: ${DEFAULT-VALUE}).")
     private Duration idleTimeout;
 

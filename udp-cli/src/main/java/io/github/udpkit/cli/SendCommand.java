@@ -4,6 +4,7 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
+import io.github.udpkit.core.Durations;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.protocol.EngineConfig;
@@ -63,11 +64,11 @@ final class SendCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "MESSAGE", description = "Messages to send, one datagram each.")
     private List<String> messages = new ArrayList<>();
 
-    @Option(names = {"-r", "--reply-timeout"}, paramLabel = "DURATION", converter = Durations.class,
+    @Option(names = {"-r", "--reply-timeout"}, paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Wait this long for a reply to each message and print it (e.g. 2s, 500ms, PT1S).")
     private Duration replyTimeout;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Durations.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
             description = "Reliable modes: how long a message may go unacknowledged before send gives up and "
                     + "exits 1 (default: ${DEFAULT-VALUE}).")
     private Duration timeout;

@@ -2,6 +2,7 @@ package io.github.udpkit.cli;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.udpkit.core.Durations;
 import io.github.udpkit.core.security.AddressFilter;
 import java.io.IOException;
 import java.io.InputStream;

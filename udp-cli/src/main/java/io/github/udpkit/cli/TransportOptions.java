@@ -4,6 +4,7 @@ import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.core.Durations;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.security.Fernet;
 import io.github.udpkit.core.security.Key;
@@ -64,7 +65,7 @@ final class TransportOptions {
             description = "Impair: deliver each datagram twice with probability P.")
     private Double duplicate;
 
-    @Option(names = "--delay", paramLabel = "DURATION", converter = Durations.class,
+    @Option(names = "--delay", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Impair: delay each datagram, each way, by DURATION (e.g. 50ms).")
     private Duration delay;
 

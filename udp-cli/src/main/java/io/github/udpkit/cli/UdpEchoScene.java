@@ -6,6 +6,7 @@ import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
+import io.github.udpkit.core.Durations;
 import io.github.udpkit.core.Udp;
 import java.io.PrintWriter;
 import java.net.InetAddress;

@@ -49,7 +49,9 @@ import picocli.CommandLine.Spec;
             "1:an unexpected error, a reply that did not come in time, or a reliable message not acknowledged",
             "2:bad arguments, unknown host, port in use, network error",
         },
-        footer = {"", "Run 'udpkit COMMAND --help' for a command's options. Start with 'udpkit demo'."})
+        footer = {"", "Every DURATION option reads one grammar: a number and a unit, like 250ms, 2s, 1.5s, 1m or 1h, "
+                + "or ISO-8601 such as PT2S; at most a day.",
+            "", "Run 'udpkit COMMAND --help' for a command's options. Start with 'udpkit demo'."})
 final class UdpkitCommand implements Runnable {
 
     @Spec

@@ -5,62 +5,68 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.TypeConversionException;
 
-/** Durations, HOST:PORT and addresses as the command reads and prints them. */
+/** Duration options, HOST:PORT and addresses as the command reads and prints them. */
 class ArgumentTypesTest {
 
-    @ParameterizedTest
-    @CsvSource({
-        "2s, PT2S",
-        "500ms, PT0.5S",
-        "1m, PT1M",
-        "1h, PT1H",
-        "PT2S, PT2S",
-        "pt0.25s, PT0.25S",
-        "' 3S ', PT3S",
-        "P1D, PT24H",
-        "1.5s, PT1.5S",
-        "0.5m, PT30S",
-    })
-    void shouldParseDurations(String text, String iso) {
-        assertEquals(Duration.parse(iso), Durations.parse(text));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", "2", "s", "2 s", "2x", "-1s", "1.5.2s", ".5s", "2d", "PTxS", "two seconds"})
-    void shouldRejectWhatIsNotADuration(String text) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
-        assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
-        assertTrue(e.getMessage().contains("500ms, 2s, 1m"), "says what would do: " + e.getMessage());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"0s", "0ms", "PT0S", "-PT1S"})
-    void shouldRejectDurationsThatAreNotPositive(String text) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
-        assertTrue(e.getMessage().contains("must be positive"), e.getMessage());
-    }
-
     @Test
-    void shouldRejectDurationsOverADay() {
-        assertEquals(Duration.ofDays(1), Durations.parse("24h"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parse("1441m"));
-        assertThrows(IllegalArgumentException.class, () -> Durations.parse("999999999h"), "no overflow");
-        assertThrows(IllegalArgumentException.class, () -> Durations.parse("PT9999999999H"));
+    void shouldReadEveryDurationOptionOfEveryCommandInTheOneGrammar() {
+        CommandLine root = UdpkitCommand.newCommandLine(InputStream.nullInputStream(), false,
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        List<String> checked = new ArrayList<>();
+        walk(root, cl -> {
+            for (OptionSpec option : cl.getCommandSpec().options()) {
+                if (option.type() != Duration.class) {
+                    continue;
+                }
+                String name = cl.getCommandSpec().qualifiedName() + " " + option.longestName();
+                checked.add(name);
+                ITypeConverter<?>[] converters = option.converters();
+                assertEquals(1, converters.length, name);
+                for (String[] pair : new String[][] {{"250ms", "PT0.25S"}, {"2s", "PT2S"}, {"1.5s", "PT1.5S"},
+                        {"1m", "PT1M"}, {"PT2S", "PT2S"}, {"1H", "PT1H"}}) {
+                    assertEquals(Duration.parse(pair[1]), convert(converters[0], pair[0]), name + " " + pair[0]);
+                }
+                for (String bad : List.of("2 s", "2x", "-1s", "2d")) {
+                    Exception e = assertThrows(TypeConversionException.class, () -> converters[0].convert(bad), name);
+                    assertTrue(e.getMessage().contains("'" + bad + "'"), name + ": " + e.getMessage());
+                }
+            }
+        });
+        for (String expected : List.of("udpkit send --timeout", "udpkit chat --wait", "udpkit chat-server --idle-timeout",
+                "udpkit echo-server --idle-timeout", "udpkit bench --duration", "udpkit bench --warmup")) {
+            assertTrue(checked.contains(expected), () -> expected + " not among " + checked);
+        }
     }
 
-    @ParameterizedTest
-    @CsvSource({"PT0.2S, 200ms", "PT2S, 2s", "PT1.5S, 1.5s", "PT5M, 5m", "PT1.25S, 1.25s"})
-    void shouldFormatDurationsAsTheyAreWritten(String iso, String expected) {
-        assertEquals(expected, Durations.format(Duration.parse(iso)));
+    private static Object convert(ITypeConverter<?> converter, String text) {
+        try {
+            return converter.convert(text);
+        } catch (Exception e) {
+            throw new AssertionError(text + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void walk(CommandLine cl, Consumer<CommandLine> visit) {
+        visit.accept(cl);
+        cl.getSubcommands().values().forEach(sub -> walk(sub, visit));
     }
 
     @ParameterizedTest

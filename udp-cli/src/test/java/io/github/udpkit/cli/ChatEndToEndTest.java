@@ -190,7 +190,7 @@ class ChatEndToEndTest {
         assertTrue(help.out().matches("(?s).*\\n\\s+chat\\s+Joins a room.*"), help.out());
         Cli.run("chat", "localhost", "--name", "alice").assertUsageError("needs a port");
         Cli.run("chat", "localhost:12000").assertUsageError("--name");
-        Cli.run("chat-server", "--idle-timeout", "soon").assertUsageError("not a duration: 'soon'");
+        Cli.run("chat-server", "--idle-timeout", "soon").assertUsageError("'soon' is not a duration");
         Cli.Result chatHelp = Cli.run("chat", "--help");
         assertEquals(0, chatHelp.exit(), chatHelp.err());
         assertTrue(chatHelp.out().contains("/msg NAME TEXT"), chatHelp.out());

@@ -7,6 +7,7 @@ import io.github.udpkit.chat.ChatJoined;
 import io.github.udpkit.chat.ChatRejectedException;
 import io.github.udpkit.chat.TokenBucket;
 import io.github.udpkit.cli.DiscoveryOptions;
+import io.github.udpkit.cli.DurationConverter;
 import io.github.udpkit.cli.PlainChat;
 import io.github.udpkit.core.discovery.Discoverer;
 import io.github.udpkit.core.security.Identity;

@@ -7,6 +7,7 @@ import io.github.udpkit.chat.ChatServerConfig;
 import io.github.udpkit.chat.ChatServerListener;
 import io.github.udpkit.chat.ChatServerStats;
 import io.github.udpkit.chat.LeaveReason;
+import io.github.udpkit.cli.DurationConverter;
 import io.github.udpkit.cli.FilterOptions;
 import io.github.udpkit.cli.ListenAddressOptions;
 import io.github.udpkit.core.security.AddressFilter;
@@ -29,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 

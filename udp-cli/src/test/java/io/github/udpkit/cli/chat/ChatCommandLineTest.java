@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.cli.DurationConverter;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -59,7 +60,7 @@ class ChatCommandLineTest {
         assertTrue(err.toString().contains("70000"), err.toString());
         assertEquals(2, run(new ChatServerCommand(), "--max-members", "0"));
         assertEquals(2, run(new ChatServerCommand(), "--idle-timeout", "soon"));
-        assertTrue(err.toString().contains("not a duration: 'soon'"), err.toString());
+        assertTrue(err.toString().contains("'soon' is not a duration"), err.toString());
     }
 
     @Test
@@ -78,6 +79,7 @@ class ChatCommandLineTest {
         assertEquals(Duration.ofMinutes(5), c.convert("5m"));
         assertEquals(Duration.ofHours(1), c.convert("1h"));
         assertEquals(Duration.ofSeconds(90), c.convert("PT1M30S"));
+        assertEquals(Duration.ofMillis(1500), c.convert("1.5s"), "the grammar of every udpkit command");
         assertThrows(CommandLine.TypeConversionException.class, () -> c.convert("0s"));
         assertThrows(CommandLine.TypeConversionException.class, () -> c.convert("-1s"));
         assertThrows(CommandLine.TypeConversionException.class, () -> c.convert("ten"));
