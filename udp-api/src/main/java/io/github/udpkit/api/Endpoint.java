@@ -28,6 +28,13 @@ import java.util.concurrent.CompletableFuture;
 public interface Endpoint<T> extends AutoCloseable {
 
     /**
+     * The largest UDP payload, 65,507 bytes: 65,535 less the IPv4 and UDP headers (IPv6 allows 20
+     * bytes more, which udpkit does not use, so that one limit holds on every path). A RAW message
+     * and an unframed datagram are one datagram, so at most this; no framed datagram is larger.
+     */
+    int MAX_DATAGRAM_PAYLOAD = 65_507;
+
+    /**
      * The address the endpoint is bound to, with the port the system chose when bound to port 0.
      *
      * @return the local address
@@ -64,7 +71,7 @@ public interface Endpoint<T> extends AutoCloseable {
      * {@link UnframedHandler} received (a plain-text client, a discovery probe) from the port it
      * was sent to.
      *
-     * @param datagram the datagram's bytes, at most 65,507
+     * @param datagram the datagram's bytes, at most {@value #MAX_DATAGRAM_PAYLOAD}
      * @param to the destination
      * @return a future completed once the datagram is handed to the socket, or failed with a
      *     {@link UdpIoException}

@@ -3,6 +3,7 @@ package io.github.udpkit.benchkit;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
+import io.github.udpkit.api.Endpoint;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -136,8 +137,8 @@ public final class Scenario {
         Objects.requireNonNull(key, "key");
         checkArgument(KEY.matcher(key).matches(), "key must be lower-case letters, digits and dashes: %s", key);
         checkArgument(!mode.isBlank(), "mode must not be blank");
-        checkArgument(payloadBytes >= Stamp.LENGTH && payloadBytes <= 65_507,
-                "payloadBytes must be in %s..65507: %s", Stamp.LENGTH, payloadBytes);
+        checkArgument(payloadBytes >= Stamp.LENGTH && payloadBytes <= Endpoint.MAX_DATAGRAM_PAYLOAD,
+                "payloadBytes must be in %s..%s: %s", Stamp.LENGTH, Endpoint.MAX_DATAGRAM_PAYLOAD, payloadBytes);
         checkArgument(receivers >= 1, "receivers must be positive: %s", receivers);
         this.key = key;
         this.kind = kind;
@@ -249,11 +250,12 @@ public final class Scenario {
      * This scenario with the largest datagram its subject was configured to send stated, for the
      * report (a protocol that packs or fragments messages: how large its datagrams may grow).
      *
-     * @param bytes the configured limit on a datagram's UDP payload, 1..65507
+     * @param bytes the configured limit on a datagram's UDP payload, 1..{@value Endpoint#MAX_DATAGRAM_PAYLOAD}
      * @return a copy that states it
      */
     public Scenario withMaxDatagramBytes(int bytes) {
-        checkArgument(bytes >= 1 && bytes <= 65_507, "maxDatagramBytes must be in 1..65507: %s", bytes);
+        checkArgument(bytes >= 1 && bytes <= Endpoint.MAX_DATAGRAM_PAYLOAD, "maxDatagramBytes must be in 1..%s: %s",
+                Endpoint.MAX_DATAGRAM_PAYLOAD, bytes);
         return new Scenario(this, baseline, lossless, bytes, referenceKey);
     }
 

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
 final class SendCommand implements Callable<Integer> {
 
     /** The largest UDP payload; a longer line could never be sent. */
-    static final int MAX_LINE = 65_507;
+    static final int MAX_LINE = Endpoint.MAX_DATAGRAM_PAYLOAD;
     /** A datagram handed to a local socket completes at once; this bounds the wait all the same. */
     private static final long SEND_WAIT_SECONDS = 5;
     /** Reliable messages outstanding before reading more input waits for the oldest acknowledgement. */

@@ -35,7 +35,7 @@ import java.util.Objects;
  * {@link #open()} binds the socket and starts the endpoint's I/O thread.
  *
  * <p>Defaults: the wildcard address and an ephemeral port, {@link DeliveryMode#RAW}, the system's
- * socket buffer sizes, a receive queue of 4,096 messages, messages up to 65,507 bytes in
+ * socket buffer sizes, a receive queue of 4,096 messages, messages up to {@value Endpoint#MAX_DATAGRAM_PAYLOAD} bytes in
  * {@code RAW} mode and 1 MiB in framed modes, sends that wait up to 10 seconds for room, an I/O
  * thread that polls adaptively for up to {@link #DEFAULT_IDLE_SPIN} before it sleeps, and the
  * protocol engine's {@linkplain EngineConfig#defaults() defaults}.
@@ -45,8 +45,6 @@ import java.util.Objects;
  */
 public final class EndpointBuilder<T> {
 
-    /** The largest UDP payload over IPv4: 65,535 less the IP and UDP headers. */
-    public static final int MAX_DATAGRAM_PAYLOAD = DatagramEndpoint.MAX_DATAGRAM_PAYLOAD;
     /** The default largest message of the framed modes. */
     public static final int DEFAULT_FRAMED_MESSAGE_SIZE = 1 << 20;
     /** The largest message size any mode may be configured to. */
@@ -213,7 +211,7 @@ public final class EndpointBuilder<T> {
 
     /**
      * Sets the largest message, in encoded bytes, that the endpoint sends or accepts. In
-     * {@code RAW} mode a message is one datagram, so at most 65,507; framed modes fragment, up to
+     * {@code RAW} mode a message is one datagram, so at most {@value Endpoint#MAX_DATAGRAM_PAYLOAD}; framed modes fragment, up to
      * 16 MiB.
      *
      * @param bytes a positive size
@@ -570,10 +568,10 @@ public final class EndpointBuilder<T> {
      */
     public Endpoint<T> open() {
         int maxSize = maxMessageSize != 0 ? maxMessageSize
-                : mode.isFramed() ? protocol.maxMessageSize() : MAX_DATAGRAM_PAYLOAD;
-        checkArgument(mode.isFramed() || maxSize <= MAX_DATAGRAM_PAYLOAD,
+                : mode.isFramed() ? protocol.maxMessageSize() : Endpoint.MAX_DATAGRAM_PAYLOAD;
+        checkArgument(mode.isFramed() || maxSize <= Endpoint.MAX_DATAGRAM_PAYLOAD,
                 "maxMessageSize must be at most %s in RAW mode (one message is one datagram): %s",
-                MAX_DATAGRAM_PAYLOAD, maxSize);
+                Endpoint.MAX_DATAGRAM_PAYLOAD, maxSize);
         EngineConfig engineConfig = protocol;
         if (mode.isFramed() && maxSize != protocol.maxMessageSize()) {
             // Room for the larger messages comes with them: the engine insists on it.

@@ -179,7 +179,7 @@ class RawEndpointTest {
 
     @Test
     void shouldCarryTheLargestDatagramIntact() {
-        byte[] largest = new byte[EndpointBuilder.MAX_DATAGRAM_PAYLOAD];
+        byte[] largest = new byte[Endpoint.MAX_DATAGRAM_PAYLOAD];
         for (int i = 0; i < largest.length; i++) {
             largest[i] = (byte) (i * 31);
         }
@@ -194,7 +194,7 @@ class RawEndpointTest {
     void shouldRefuseAnOversizedSendAndCountIt() {
         try (Endpoint<byte[]> client = Udp.endpoint(Codecs.bytes()).bind("127.0.0.1", 0).open()) {
             MessageTooLargeException e = assertThrows(MessageTooLargeException.class,
-                    () -> client.send(new byte[EndpointBuilder.MAX_DATAGRAM_PAYLOAD + 1]).to("127.0.0.1", 9));
+                    () -> client.send(new byte[Endpoint.MAX_DATAGRAM_PAYLOAD + 1]).to("127.0.0.1", 9));
             assertTrue(e.getMessage().contains("65508 bytes"), e.getMessage());
             assertEquals(1, client.stats().oversized());
             assertEquals(0, client.stats().datagramsSent());

@@ -61,7 +61,8 @@ public final class LossyProxy implements AutoCloseable {
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(LossyProxy.class);
-    private static final int MAX_DATAGRAM = 65_535;
+    /** Larger than any UDP payload (65,527 bytes over IPv6), so no datagram is truncated in passing. */
+    private static final int READ_BUFFER_SIZE = 65_536;
     private static final int READS_PER_WAKEUP = 64;
     private static final int SOCKET_BUFFER = 1 << 20;
 
@@ -90,7 +91,7 @@ public final class LossyProxy implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(MAX_DATAGRAM);
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_SIZE);
 
     // Everything below is guarded by lock: the proxy thread holds it while it handles datagrams,
     // readers hold it to take a consistent snapshot.

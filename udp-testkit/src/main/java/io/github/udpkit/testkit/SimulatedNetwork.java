@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.math.LongMath;
+import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.transport.Impairer;
 import io.github.udpkit.core.transport.Impairments;
@@ -66,8 +67,6 @@ public final class SimulatedNetwork {
     public static final long DEFAULT_MAX_EVENTS_PER_RUN = 10_000_000L;
     /** The default bound on datagrams in flight; more are dropped, as a full router queue would. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 1_000_000;
-    /** The largest datagram a port sends: the most a UDP datagram over IPv4 can carry. */
-    public static final int MAX_DATAGRAM = 65_507;
     /** The port of the addresses {@link #nextAddress()} hands out. */
     public static final int DEFAULT_PORT = 40_000;
 
@@ -677,15 +676,15 @@ public final class SimulatedNetwork {
          * sent and the position moves to the limit; the network keeps its own copy.
          *
          * @param to where to send it; with no node there, it is dropped on arrival
-         * @param datagram the datagram, at most {@link #MAX_DATAGRAM} bytes
+         * @param datagram the datagram, at most {@value Endpoint#MAX_DATAGRAM_PAYLOAD} bytes
          */
         public void send(InetSocketAddress to, ByteBuffer datagram) {
             Objects.requireNonNull(to, "to");
             Objects.requireNonNull(datagram, "datagram");
             checkState(!closed, "port %s is closed", address);
             checkArgument(!to.isUnresolved(), "destination must be resolved: %s", to);
-            checkArgument(datagram.remaining() <= MAX_DATAGRAM, "datagram larger than %s bytes: %s", MAX_DATAGRAM,
-                    datagram.remaining());
+            checkArgument(datagram.remaining() <= Endpoint.MAX_DATAGRAM_PAYLOAD, "datagram larger than %s bytes: %s",
+                    Endpoint.MAX_DATAGRAM_PAYLOAD, datagram.remaining());
             network.send(this, to, datagram);
         }
 

@@ -3,6 +3,7 @@ package io.github.udpkit.core.protocol;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.core.wire.WireFormat;
 import io.github.udpkit.core.wire.WireWriter;
 import java.time.Duration;
@@ -360,12 +361,12 @@ public final class EngineConfig {
         /**
          * Sets the largest datagram the engine sends (UDP payload).
          *
-         * @param bytes {@value EngineConfig#MIN_DATAGRAM_SIZE}..65,507
+         * @param bytes {@value EngineConfig#MIN_DATAGRAM_SIZE}..{@value Endpoint#MAX_DATAGRAM_PAYLOAD}
          * @return this
          */
         public Builder maxDatagramSize(int bytes) {
-            checkArgument(bytes >= MIN_DATAGRAM_SIZE && bytes <= WireFormat.MAX_DATAGRAM_SIZE,
-                    "maxDatagramSize must be in %s..%s: %s", MIN_DATAGRAM_SIZE, WireFormat.MAX_DATAGRAM_SIZE, bytes);
+            checkArgument(bytes >= MIN_DATAGRAM_SIZE && bytes <= Endpoint.MAX_DATAGRAM_PAYLOAD,
+                    "maxDatagramSize must be in %s..%s: %s", MIN_DATAGRAM_SIZE, Endpoint.MAX_DATAGRAM_PAYLOAD, bytes);
             this.maxDatagramSize = bytes;
             return this;
         }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.CodecException;
 import io.github.udpkit.api.Codecs;
+import io.github.udpkit.api.Endpoint;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class Fernet {
     public static final long MAX_CLOCK_SKEW_SECONDS = 60;
 
     /** The default bound on token length, in characters: the largest UDP payload. */
-    public static final int DEFAULT_MAX_TOKEN_LENGTH = 65_507;
+    public static final int DEFAULT_MAX_TOKEN_LENGTH = Endpoint.MAX_DATAGRAM_PAYLOAD;
 
     private static final byte VERSION = (byte) 0x80;
     private static final int TIMESTAMP_LENGTH = 8;

@@ -84,9 +84,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatagramEndpoint<T> implements Endpoint<T> {
 
-    /** The largest UDP payload over IPv4: 65,535 less the IP and UDP headers; a RAW message is one datagram. */
-    public static final int MAX_DATAGRAM_PAYLOAD = 65_507;
-
     private static final Logger LOG = LoggerFactory.getLogger(DatagramEndpoint.class);
 
     /** Larger than any UDP payload (65,527 bytes over IPv6), so no datagram is ever truncated. */

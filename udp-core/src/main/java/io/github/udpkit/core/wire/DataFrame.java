@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.Endpoint;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -37,8 +38,8 @@ public record DataFrame(DeliveryMode mode, long sequence, int totalLength, int f
         } else {
             checkArgument(totalLength >= 2 && totalLength <= WireFormat.MAX_MESSAGE_SIZE,
                     "totalLength must be in 2..%s: %s", WireFormat.MAX_MESSAGE_SIZE, totalLength);
-            checkArgument(fragmentSize >= 1 && fragmentSize < totalLength && fragmentSize <= WireFormat.MAX_DATAGRAM_SIZE,
-                    "fragmentSize must be in 1..min(totalLength-1, %s): %s", WireFormat.MAX_DATAGRAM_SIZE, fragmentSize);
+            checkArgument(fragmentSize >= 1 && fragmentSize < totalLength && fragmentSize <= Endpoint.MAX_DATAGRAM_PAYLOAD,
+                    "fragmentSize must be in 1..min(totalLength-1, %s): %s", Endpoint.MAX_DATAGRAM_PAYLOAD, fragmentSize);
             int count = (totalLength + fragmentSize - 1) / fragmentSize;
             checkArgument(fragmentIndex >= 0 && fragmentIndex < count, "fragmentIndex must be in 0..%s: %s",
                     count - 1, fragmentIndex);

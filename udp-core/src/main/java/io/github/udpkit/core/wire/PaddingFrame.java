@@ -1,5 +1,7 @@
 package io.github.udpkit.core.wire;
 
+import io.github.udpkit.api.Endpoint;
+
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
@@ -14,11 +16,11 @@ public record PaddingFrame(int length) implements Frame {
     /**
      * Validates the length.
      *
-     * @param length 1..{@value WireFormat#MAX_DATAGRAM_SIZE}
+     * @param length 1..{@value Endpoint#MAX_DATAGRAM_PAYLOAD}
      */
     public PaddingFrame {
-        checkArgument(length >= 1 && length <= WireFormat.MAX_DATAGRAM_SIZE, "padding length must be in 1..%s: %s",
-                WireFormat.MAX_DATAGRAM_SIZE, length);
+        checkArgument(length >= 1 && length <= Endpoint.MAX_DATAGRAM_PAYLOAD, "padding length must be in 1..%s: %s",
+                Endpoint.MAX_DATAGRAM_PAYLOAD, length);
     }
 
     @Override

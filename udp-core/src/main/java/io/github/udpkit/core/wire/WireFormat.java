@@ -62,8 +62,6 @@ public final class WireFormat {
     public static final int MAX_ACK_RANGES = 64;
     /** The largest message the format can describe, 16 MiB. */
     public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
-    /** The largest UDP payload over IPv4, 65,507 bytes. */
-    public static final int MAX_DATAGRAM_SIZE = 65_507;
     /**
      * The longest token a RETRY or TOKEN frame may carry, in bytes. A TOKEN frame is then at most
      * 32 bytes, which fit in the room every datagram keeps for an ACK (so echoing a cookie never

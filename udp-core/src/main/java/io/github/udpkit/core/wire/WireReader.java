@@ -12,7 +12,7 @@ import static io.github.udpkit.core.wire.WireFormat.FRAME_TOKEN;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_0;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_1;
 import static io.github.udpkit.core.wire.WireFormat.MAX_ACK_RANGES;
-import static io.github.udpkit.core.wire.WireFormat.MAX_DATAGRAM_SIZE;
+import static io.github.udpkit.api.Endpoint.MAX_DATAGRAM_PAYLOAD;
 import static io.github.udpkit.core.wire.WireFormat.MAX_MESSAGE_SIZE;
 import static io.github.udpkit.core.wire.WireFormat.MAX_RECEIVE_WINDOW;
 import static io.github.udpkit.core.wire.WireFormat.MAX_TOKEN_LENGTH;
@@ -322,7 +322,7 @@ public final class WireReader {
             if ((status = readVarint(buffer, to)) != OK) {
                 return status;
             }
-            if (value < 1 || value >= total || value > MAX_DATAGRAM_SIZE) {
+            if (value < 1 || value >= total || value > MAX_DATAGRAM_PAYLOAD) {
                 return BAD_DATA;
             }
             fragmentSize = (int) value;
