@@ -2,6 +2,7 @@ package io.github.udpkit.chat;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.security.PublicIdentity;
 import io.github.udpkit.core.security.SignatureRejectedException;
 import io.github.udpkit.core.security.SignatureVerifier;
@@ -386,13 +387,13 @@ public final class ChatServerCore {
     /**
      * When {@link #tick} next has something to do.
      *
-     * @return the time the most idle member times out, or {@link Long#MAX_VALUE} without members
+     * @return the time the most idle member times out, or {@link Engine#NO_DEADLINE} without members
      */
     public long nextDeadline() {
         Iterator<Member> it = byActivity.values().iterator();
-        long framed = it.hasNext() ? it.next().lastHeard + idleTimeoutMillis : Long.MAX_VALUE;
+        long framed = it.hasNext() ? it.next().lastHeard + idleTimeoutMillis : Engine.NO_DEADLINE;
         Iterator<Member> plain = plainByActivity.values().iterator();
-        return Math.min(framed, plain.hasNext() ? plain.next().lastHeard + plainIdleTimeoutMillis : Long.MAX_VALUE);
+        return Math.min(framed, plain.hasNext() ? plain.next().lastHeard + plainIdleTimeoutMillis : Engine.NO_DEADLINE);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.udpkit.testkit;
 
+import io.github.udpkit.core.protocol.Engine;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -31,10 +32,10 @@ public interface SimNode {
      * so it may be called before its deadline and must then do only what is due.
      *
      * @param nowNanos the current virtual time
-     * @return the next virtual time this node wants to be updated at, or {@link Long#MAX_VALUE}
+     * @return the next virtual time this node wants to be updated at, or {@link Engine#NO_DEADLINE}
      *     for none; a time in the past means at once
      */
     default long update(long nowNanos) {
-        return Long.MAX_VALUE;
+        return Engine.NO_DEADLINE;
     }
 }

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.math.LongMath;
 import io.github.udpkit.api.Endpoint;
+import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.transport.Impairer;
 import io.github.udpkit.core.transport.Impairments;
@@ -422,7 +423,7 @@ public final class SimulatedNetwork {
     private long limit(Duration virtualLimit) {
         Objects.requireNonNull(virtualLimit, "virtualLimit");
         checkArgument(!virtualLimit.isNegative(), "virtual limit must not be negative: %s", virtualLimit);
-        long nanos = virtualLimit.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
+        long nanos = virtualLimit.compareTo(Duration.ofNanos(Engine.NO_DEADLINE)) >= 0 ? Engine.NO_DEADLINE
                 : virtualLimit.toNanos();
         return LongMath.saturatedAdd(now, nanos);
     }
@@ -443,9 +444,9 @@ public final class SimulatedNetwork {
                 InFlight datagram = inFlight.peek();
                 Port timer = timers.isEmpty() ? null : timers.first();
                 boolean arrival = datagram != null && (timer == null || datagram.arrival <= timer.deadline);
-                long next = arrival ? datagram.arrival : timer == null ? Long.MAX_VALUE : timer.deadline;
-                if (next > limit || next == Long.MAX_VALUE) {
-                    if (limit != Long.MAX_VALUE) {
+                long next = arrival ? datagram.arrival : timer == null ? Engine.NO_DEADLINE : timer.deadline;
+                if (next > limit || next == Engine.NO_DEADLINE) {
+                    if (limit != Engine.NO_DEADLINE) {
                         now = Math.max(now, limit);
                     }
                     return false;
@@ -503,15 +504,15 @@ public final class SimulatedNetwork {
     private void schedule(Port port, long deadline) {
         unschedule(port);
         port.deadline = deadline;
-        if (deadline != Long.MAX_VALUE) {
+        if (deadline != Engine.NO_DEADLINE) {
             timers.add(port);
         }
     }
 
     private void unschedule(Port port) {
-        if (port.deadline != Long.MAX_VALUE) {
+        if (port.deadline != Engine.NO_DEADLINE) {
             timers.remove(port);
-            port.deadline = Long.MAX_VALUE;
+            port.deadline = Engine.NO_DEADLINE;
         }
     }
 
@@ -643,7 +644,7 @@ public final class SimulatedNetwork {
         private final int id;
         private final InetSocketAddress address;
         private SimNode node;
-        private long deadline = Long.MAX_VALUE;
+        private long deadline = Engine.NO_DEADLINE;
         private boolean closed;
 
         private Port(SimulatedNetwork network, int id, InetSocketAddress address) {

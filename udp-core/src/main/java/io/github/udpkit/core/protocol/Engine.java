@@ -70,7 +70,13 @@ public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     /** Room kept for the CLOSE frame after an ACK in a goodbye datagram (type and a code). */
     private static final int CLOSE_RESERVE = 16;
-    private static final long NONE = Long.MAX_VALUE;
+    /**
+     * "No time": what {@link #update} returns when nothing is pending, and what every deadline and
+     * timer of udpkit's sans-I/O cores (and the drivers and simulators that run them) holds when it
+     * is not set. Being the largest time, it is also the latest, so {@code Math.min} over deadlines
+     * needs no special case.
+     */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
     /** Packets this far below the largest acknowledged one are lost (RFC 9002's kPacketThreshold). */
     private static final int PACKET_THRESHOLD = 3;
     /** A PING frame is its type byte. */
@@ -294,13 +300,13 @@ public final class Engine {
      * windows allow.
      *
      * @param nowNanos the current time
-     * @return when to call again at the latest, in the same time base; {@link Long#MAX_VALUE} if
+     * @return when to call again at the latest, in the same time base; {@link #NO_DEADLINE} if
      *     nothing is pending
      */
     public long update(long nowNanos) {
         checkState(!busy, "update() must not be called from inside an EngineOutput callback");
         if (closed) {
-            return NONE;
+            return NO_DEADLINE;
         }
         long now = advanceClock(nowNanos);
         busy = true;
@@ -308,7 +314,7 @@ public final class Engine {
             for (Peer p : peers.values()) { // not addAll: that copies through a fresh array
                 snapshot.add(p);
             }
-            long next = NONE;
+            long next = NO_DEADLINE;
             for (int i = 0; i < snapshot.size() && !closed; i++) {
                 Peer p = snapshot.get(i);
                 if (p.removed) {
@@ -322,7 +328,7 @@ public final class Engine {
                     next = Math.min(next, deadline(p));
                 }
             }
-            return closed ? NONE : next;
+            return closed ? NO_DEADLINE : next;
         } finally {
             snapshot.clear();
             busy = false;
@@ -616,8 +622,8 @@ public final class Engine {
         sent.advanceBase(peer.nextPacketNumber);
         peer.probeCount = 0; // the path works: the RETRY came back
         peer.probesPending = 0;
-        peer.secondProbeAt = NONE;
-        peer.lossTime = NONE;
+        peer.secondProbeAt = NO_DEADLINE;
+        peer.lossTime = NO_DEADLINE;
         // Goes out with the retransmissions, or alone when there are none (unreliable messages
         // are not resent), so that the peer validates us either way.
         peer.pingPending = true;
@@ -955,7 +961,7 @@ public final class Engine {
     }
 
     private void expireLossy(Peer peer, long now) {
-        long next = NONE;
+        long next = NO_DEADLINE;
         if (peer.lossyPartials != null) {
             long timeout = config.reassemblyTimeoutNanos();
             for (Iterator<Reassembly> it = peer.lossyPartials.values().iterator(); it.hasNext();) {
@@ -1046,7 +1052,7 @@ public final class Engine {
             detectLosses(peer, now);
             peer.probeCount = 0;
             peer.probesPending = 0;
-            peer.secondProbeAt = NONE;
+            peer.secondProbeAt = NO_DEADLINE;
             sent.advanceBase(peer.nextPacketNumber);
             completeAll();
         }
@@ -1094,20 +1100,20 @@ public final class Engine {
         SentPackets sent = peer.sent;
         Reordering reordering = peer.reordering;
         RttEstimator rtt = peer.rtt;
-        long lossDelay = rtt.hasSample() ? rtt.lossDelay(reordering.multiplier()) : NONE;
+        long lossDelay = rtt.hasSample() ? rtt.lossDelay(reordering.multiplier()) : NO_DEADLINE;
         boolean byCount = !reordering.seen();
-        long lossTime = NONE;
-        long newestLostSentAt = NONE;
+        long lossTime = NO_DEADLINE;
+        long newestLostSentAt = NO_DEADLINE;
         // The current run of lost packets (in packet number order, nothing acknowledged within).
-        long runStart = NONE;
-        long runEnd = NONE;
+        long runStart = NO_DEADLINE;
+        long runEnd = NO_DEADLINE;
         boolean persistent = false;
-        long persistentDuration = rtt.hasSample() ? rtt.persistentCongestionDuration() : NONE;
+        long persistentDuration = rtt.hasSample() ? rtt.persistentCongestionDuration() : NO_DEADLINE;
         for (long pn = sent.base(); pn < peer.largestAcked; pn++) {
             int slot = sent.slotOf(pn);
             if (slot < 0) {
                 if (sent.wasAcked(pn)) {
-                    runStart = NONE;
+                    runStart = NO_DEADLINE;
                 }
                 continue;
             }
@@ -1116,22 +1122,22 @@ public final class Engine {
                 reordering.declaredLost(pn);
                 declareLost(peer, slot, pn);
                 peer.congestion.onLost();
-                newestLostSentAt = newestLostSentAt == NONE ? sentAt : Math.max(newestLostSentAt, sentAt);
+                newestLostSentAt = newestLostSentAt == NO_DEADLINE ? sentAt : Math.max(newestLostSentAt, sentAt);
                 if (sentAt >= peer.firstSampleAt) {
-                    if (runStart == NONE) {
+                    if (runStart == NO_DEADLINE) {
                         runStart = sentAt;
                     }
                     runEnd = sentAt;
                     persistent |= runEnd - runStart >= persistentDuration;
                 }
             } else {
-                runStart = NONE;
-                if (lossDelay != NONE) {
+                runStart = NO_DEADLINE;
+                if (lossDelay != NO_DEADLINE) {
                     lossTime = Math.min(lossTime, sentAt + lossDelay);
                 }
             }
         }
-        if (newestLostSentAt != NONE) {
+        if (newestLostSentAt != NO_DEADLINE) {
             reordering.recovery();
             if (peer.congestion.onCongestionEvent(newestLostSentAt, now, rtt.queued(peer.congestion.window()))) {
                 metrics.congestionEvents.increment();
@@ -1189,7 +1195,7 @@ public final class Engine {
      * fragments on every timeout only used up their {@code maxTransmissions}.
      */
     private void onSecondProbe(Peer peer, long now) {
-        peer.secondProbeAt = NONE;
+        peer.secondProbeAt = NO_DEADLINE;
         peer.probesPending = 1;
         peer.lastDataSentAt = now;
         queueProbeData(peer, fragmentSize, false);
@@ -1267,7 +1273,7 @@ public final class Engine {
     }
 
     private static long probeDeadline(Peer peer) {
-        return peer.sent.inFlight() == 0 ? NONE : peer.lastDataSentAt + peer.rtt.probeTimeout(peer.probeCount);
+        return peer.sent.inFlight() == 0 ? NO_DEADLINE : peer.lastDataSentAt + peer.rtt.probeTimeout(peer.probeCount);
     }
 
     private long deadline(Peer peer) {
@@ -1647,9 +1653,9 @@ public final class Engine {
         peer.congestion.reset();
         peer.probeCount = 0;
         peer.probesPending = 0;
-        peer.secondProbeAt = NONE;
+        peer.secondProbeAt = NO_DEADLINE;
         peer.largestAcked = -1;
-        peer.lossTime = NONE;
+        peer.lossTime = NO_DEADLINE;
         peer.peerWindow = config.receiveWindow();
         peer.localSession = newSessionId();
         peer.remoteSession = newRemote;

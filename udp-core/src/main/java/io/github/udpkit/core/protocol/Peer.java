@@ -34,7 +34,7 @@ final class Peer {
     UnorderedWindow unordered;
     OrderedBuffer ordered;
     HashMap<Long, Reassembly> lossyPartials;
-    long lossyExpiry = Long.MAX_VALUE;
+    long lossyExpiry = Engine.NO_DEADLINE;
     HashMap<Long, Reassembly> unorderedPartials;
     long reassemblyBytes;
     long lastReceiveAt;
@@ -68,17 +68,17 @@ final class Peer {
     /** What the path has shown of reordering; widens loss detection when it reorders. */
     final Reordering reordering = new Reordering();
     /** When the earliest packet below the largest acknowledged one passes the time threshold (RFC 9002 loss timer). */
-    long lossTime = Long.MAX_VALUE;
+    long lossTime = Engine.NO_DEADLINE;
     /** When the newest packet with data, or the newest probe, was sent: the probe timeout counts from it. */
     long lastDataSentAt;
     /** Probe timeouts in a row with no acknowledgement since; each grows the probe timeout by half. */
     int probeCount;
     /** Probe datagrams to send now; they may exceed the congestion window. */
     int probesPending;
-    /** When the second probe of the last probe timeout goes out; {@code Long.MAX_VALUE} for none. */
-    long secondProbeAt = Long.MAX_VALUE;
+    /** When the second probe of the last probe timeout goes out; {@link Engine#NO_DEADLINE} for none. */
+    long secondProbeAt = Engine.NO_DEADLINE;
     /** When the first RTT sample was taken: losses before it say nothing about persistent congestion. */
-    long firstSampleAt = Long.MAX_VALUE;
+    long firstSampleAt = Engine.NO_DEADLINE;
     long peerWindow;
     int pendingMessages;
     long pendingBytes;
@@ -134,7 +134,7 @@ final class Peer {
         unordered = new UnorderedWindow(config.receiveWindow());
         ordered = new OrderedBuffer(config.receiveWindow());
         lossyPartials = null;
-        lossyExpiry = Long.MAX_VALUE;
+        lossyExpiry = Engine.NO_DEADLINE;
         unorderedPartials = null;
     }
 }

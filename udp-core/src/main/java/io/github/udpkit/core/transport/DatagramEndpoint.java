@@ -17,6 +17,7 @@ import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.api.UdpIoException;
 import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.internal.Counter;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineOutput;
@@ -28,7 +29,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -133,8 +133,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** Windows with permits earned on the I/O thread and not yet returned. I/O thread only. */
     private final ArrayList<SendWindow> windowsToReturn = new ArrayList<>();
     /** Sends the engine settled this turn, completed once their permits are back. I/O thread only. */
-    private ArrayList<SendCommand> settledSends = new ArrayList<>();
-    private ArrayList<SendCommand> spareSettledSends = new ArrayList<>();
+    private ArrayList<FramedSend> settledSends = new ArrayList<>();
+    private ArrayList<FramedSend> spareSettledSends = new ArrayList<>();
     private final int permitsPerPeer;
     /**
      * When the datagram being processed arrived, read from the clock on its first delivered message
@@ -161,12 +161,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final LongAdder rawDatagramsSent = new LongAdder();
     private final LongAdder rawBytesSent = new LongAdder();
     private final LongAdder rawMessagesSent = new LongAdder();
-    private final IoCounter framedDatagramsSent = new IoCounter();
-    private final IoCounter framedBytesSent = new IoCounter();
-    private final IoCounter framedMessagesSent = new IoCounter();
-    private final IoCounter datagramsReceived = new IoCounter();
-    private final IoCounter bytesReceived = new IoCounter();
-    private final IoCounter messagesDelivered = new IoCounter();
+    private final Counter framedDatagramsSent = new Counter();
+    private final Counter framedBytesSent = new Counter();
+    private final Counter framedMessagesSent = new Counter();
+    private final Counter datagramsReceived = new Counter();
+    private final Counter bytesReceived = new Counter();
+    private final Counter messagesDelivered = new Counter();
     private final LongAdder decodeFailures = new LongAdder();
     private final LongAdder badSignatures = new LongAdder();
     private final LongAdder unknownKeys = new LongAdder();
@@ -573,8 +573,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, InetSocketAddress to) {
         SendWindow window = acquirePermit(to);
         // One object is the caller's future, the engine's completion and the command: a send
-        // allocates nothing else here (see SendCommand for how its permit comes back).
-        SendCommand command = new SendCommand(this, window, to, mode, bytes);
+        // allocates nothing else here (see FramedSend for how its permit comes back).
+        FramedSend command = new FramedSend(this, window, to, mode, bytes);
         runOnIoThread(command);
         return command;
     }
@@ -662,7 +662,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             return;
         }
         // Completing runs callers' callbacks, which may send and so come back here: take the list first.
-        ArrayList<SendCommand> done = settledSends;
+        ArrayList<FramedSend> done = settledSends;
         settledSends = spareSettledSends;
         spareSettledSends = done;
         for (int i = 0; i < done.size(); i++) {
@@ -680,7 +680,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * until the engine is done, so the window counts what the engine really holds. A send the
      * engine never got (the endpoint closed first) returns its permit when it is cancelled.
      */
-    private static final class SendCommand extends CompletableFuture<Void> implements Cancellable {
+    private static final class FramedSend extends CompletableFuture<Void> implements Cancellable {
 
         private final DatagramEndpoint<?> endpoint;
         private final SendWindow window;
@@ -692,7 +692,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         /** How the engine settled it, applied by {@link #completeSettled}; I/O thread only. */
         private Throwable settledFailure;
 
-        SendCommand(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, DeliveryMode mode,
+        FramedSend(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, DeliveryMode mode,
                     byte[] bytes) {
             this.endpoint = endpoint;
             this.window = window;
@@ -866,7 +866,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         // one, but it is what a cipher that opens datagrams in place needs (see PacketProtection).
         ByteBuffer buffer = engine != null && !settings.protocol().protection().prefersDirectBuffers()
                 ? ByteBuffer.allocate(RECEIVE_BUFFER_SIZE) : ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
-        long engineDeadline = Long.MAX_VALUE;
+        long engineDeadline = Engine.NO_DEADLINE;
         try {
             while (!closed.get()) {
                 engineDeadline = turn(buffer, engineDeadline);
@@ -915,7 +915,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         // packed into as few datagrams as fit, with the acknowledgements riding along. A
         // turn that fed it nothing before its deadline leaves it alone: an idle turn stays
         // short, so a polling loop sees the next datagram sooner, and costs nothing per peer.
-        if (engine != null && (busy || engineDeadline != Long.MAX_VALUE && now - engineDeadline >= 0)) {
+        if (engine != null && (busy || engineDeadline != Engine.NO_DEADLINE && now - engineDeadline >= 0)) {
             engineDeadline = engine.update(now);
             now = System.nanoTime();
         }
@@ -942,7 +942,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             command.next(null); // a caller may keep its future: it must not keep the later commands
             ran = true;
             try {
-                if (command instanceof SendCommand send) {
+                if (command instanceof FramedSend send) {
                     send.submit(now);
                 } else {
                     command.run();
@@ -1122,9 +1122,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (commands.get() != null || closed.get()) {
                 return;
             }
-            long waitNanos = deadlineNanos == Long.MAX_VALUE ? 0 : deadlineNanos - now;
+            long waitNanos = deadlineNanos == Engine.NO_DEADLINE ? 0 : deadlineNanos - now;
             // With an action the selector keeps no selected-key set: nothing to add to, nothing to clear.
-            if (deadlineNanos != Long.MAX_VALUE && waitNanos <= 0) {
+            if (deadlineNanos != Engine.NO_DEADLINE && waitNanos <= 0) {
                 selector.selectNow(IGNORE_KEY);
             } else {
                 // select(0) waits for ever; round up so a deadline is never missed by a millisecond.
@@ -1268,34 +1268,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /**
-     * A counter that only the I/O thread writes and any thread reads: a plain add published with
-     * an opaque write, where a LongAdder would pay an atomic read-modify-write per datagram.
-     */
-    private static final class IoCounter {
-        private static final VarHandle VALUE;
-
-        static {
-            try {
-                VALUE = MethodHandles.lookup().findVarHandle(IoCounter.class, "value", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        @SuppressWarnings("unused") // read and written through VALUE
-        private long value;
-
-        /** On the I/O thread only. */
-        void add(long n) {
-            VALUE.setOpaque(this, (long) VALUE.getOpaque(this) + n);
-        }
-
-        long get() {
-            return (long) VALUE.getOpaque(this);
-        }
-    }
 
     /** A queued command that owes a caller an answer if it never runs. */
     private interface Cancellable extends Command {
