@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.ByteBuffer;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -17,6 +18,18 @@ public interface CodecContract<T> {
     Codec<T> codec();
 
     Arbitrary<T> values();
+
+    /**
+     * Strings that UTF-8 can carry: any chars but the surrogates (no lone halves), up to 300 of
+     * them, for the contracts of codecs of text.
+     */
+    static Arbitrary<String> textValues() {
+        char[] surrogates = new char[Character.MAX_SURROGATE - Character.MIN_SURROGATE + 1];
+        for (int i = 0; i < surrogates.length; i++) {
+            surrogates[i] = (char) (Character.MIN_SURROGATE + i);
+        }
+        return Arbitraries.strings().all().excludeChars(surrogates).ofMaxLength(300);
+    }
 
     @Provide
     default Arbitrary<T> anyValue() {

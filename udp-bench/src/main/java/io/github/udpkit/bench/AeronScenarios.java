@@ -201,23 +201,19 @@ final class AeronScenarios {
         }
 
         @Override
-        public long sendUntil(int round, long deadlineNanos, long maxMessages) throws IOException {
+        public long sendUntil(int round, long deadlineNanos, long maxMessages) throws Exception {
             UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(payloadBytes));
             IdleStrategy idle = new BackoffIdleStrategy();
-            long sequence = 0;
-            while (sequence < maxMessages && !closed) {
+            long sent = OneWay.sendSequence(sequence -> {
+                if (closed) {
+                    return false;
+                }
                 message.putInt(Stamp.ROUND_OFFSET, round, ByteOrder.BIG_ENDIAN);
                 message.putLong(Stamp.SEQUENCE_OFFSET, sequence, ByteOrder.BIG_ENDIAN);
-                if (!offer(publication, message, 0, payloadBytes, idle, deadlineNanos)) {
-                    break;
-                }
-                sequence++;
-                if ((sequence & 15) == 0 && System.nanoTime() - deadlineNanos >= 0) {
-                    break;
-                }
-            }
+                return offer(publication, message, 0, payloadBytes, idle, deadlineNanos);
+            }, deadlineNanos, maxMessages);
             poller.check();
-            return sequence;
+            return sent;
         }
 
         @Override

@@ -70,18 +70,14 @@ final class DatagramChannelScenarios {
         @Override
         public long sendUntil(int round, long deadlineNanos, long maxMessages) throws Exception {
             ByteBuffer message = ByteBuffer.allocateDirect(payloadBytes);
-            long sequence = 0;
-            while (sequence < maxMessages) {
+            long sent = OneWay.sendSequence(sequence -> {
                 message.clear();
                 message.putInt(Stamp.ROUND_OFFSET, round).putLong(Stamp.SEQUENCE_OFFSET, sequence);
                 sender.send(message, target);
-                sequence++;
-                if ((sequence & 15) == 0 && System.nanoTime() - deadlineNanos >= 0) {
-                    break;
-                }
-            }
+                return true;
+            }, deadlineNanos, maxMessages);
             reader.check();
-            return sequence;
+            return sent;
         }
 
         @Override

@@ -62,10 +62,44 @@ public interface OneWay extends AutoCloseable {
     static long sendEach(MessageSender sender, int payloadBytes, int round, long deadlineNanos, long maxMessages)
             throws Exception {
         byte[] message = new byte[payloadBytes];
-        long sequence = 0;
-        while (sequence < maxMessages) {
+        return sendSequence(sequence -> {
             Stamp.put(message, round, sequence);
             sender.send(message);
+            return true;
+        }, deadlineNanos, maxMessages);
+    }
+
+    /**
+     * A sender of the message with a given sequence number, which stamps it in its own buffer.
+     */
+    @FunctionalInterface
+    interface SequenceSender {
+
+        /**
+         * Stamps and sends the message with this sequence number.
+         *
+         * @param sequence the sequence number, from 0 up
+         * @return whether it was sent; {@code false} stops the loop (the stream closed, or could not
+         *     take the message before the deadline)
+         * @throws Exception if the send fails
+         */
+        boolean send(long sequence) throws Exception;
+    }
+
+    /**
+     * The send loop every one-way stream shares: sequence numbers 0, 1, 2, ... until the limit, a
+     * refused send, or the deadline, which it looks at every 16 messages so that reading the clock
+     * costs the fastest transports nothing they would notice.
+     *
+     * @param sender stamps and sends one message
+     * @param deadlineNanos when to stop
+     * @param maxMessages the most messages to send
+     * @return how many messages were sent
+     * @throws Exception if a send fails
+     */
+    static long sendSequence(SequenceSender sender, long deadlineNanos, long maxMessages) throws Exception {
+        long sequence = 0;
+        while (sequence < maxMessages && sender.send(sequence)) {
             sequence++;
             if ((sequence & 15) == 0 && System.nanoTime() - deadlineNanos >= 0) {
                 break;

@@ -136,18 +136,14 @@ final class TcpScenarios {
             ByteBuffer frame = ByteBuffer.allocateDirect(PREFIX + payloadBytes);
             frame.putInt(0, payloadBytes);
             SocketChannel out = connection.client();
-            long sequence = 0;
-            while (sequence < maxMessages) {
+            long sent = OneWay.sendSequence(sequence -> {
                 frame.clear();
                 frame.putInt(PREFIX + Stamp.ROUND_OFFSET, round).putLong(PREFIX + Stamp.SEQUENCE_OFFSET, sequence);
                 writeFully(out, frame);
-                sequence++;
-                if ((sequence & 15) == 0 && System.nanoTime() - deadlineNanos >= 0) {
-                    break;
-                }
-            }
+                return true;
+            }, deadlineNanos, maxMessages);
             reader.check();
-            return sequence;
+            return sent;
         }
 
         @Override

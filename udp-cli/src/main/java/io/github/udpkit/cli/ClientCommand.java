@@ -28,7 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -72,14 +71,7 @@ final class ClientCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (tcp) {
-            Optional<String> udpOnly = transport.firstGiven();
-            if (udpOnly.isPresent()) {
-                throw new ParameterException(spec.commandLine(), udpOnly.get() + " applies to UDP, not to --tcp");
-            }
-        } else {
-            transport.resolve();
-        }
+        transport.resolve(tcp);
         InetSocketAddress server = target.resolve();
         LineReader lines = new LineReader(root.stdin(), SendCommand.MAX_LINE);
         try (Session session = tcp ? TcpSession.connect(server, replyTimeout)

@@ -8,14 +8,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -66,14 +64,7 @@ final class EchoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (tcp) {
-            Optional<String> udpOnly = transport.firstGiven();
-            if (udpOnly.isPresent()) {
-                throw new ParameterException(spec.commandLine(), udpOnly.get() + " applies to UDP, not to --tcp");
-            }
-        } else {
-            transport.resolve();
-        }
+        transport.resolve(tcp);
         return control.run(this::serve);
     }
 

@@ -233,11 +233,26 @@ final class TransportOptions {
     }
 
     /**
-     * The first of these options given, for commands that cannot honour them (TCP).
+     * Checks the options of a command that serves UDP, or TCP when {@code tcp} is set: over TCP none
+     * of them applies, so giving one is a mistake.
      *
-     * @return e.g. {@code "--mode"}, or empty if none was given
+     * @param tcp whether the command runs over TCP
+     * @throws ParameterException naming the first option that does not apply, or as {@link #resolve()}
+     * @throws CliException as {@link #resolve()}
      */
-    Optional<String> firstGiven() {
+    void resolve(boolean tcp) {
+        if (!tcp) {
+            resolve();
+            return;
+        }
+        Optional<String> udpOnly = firstGiven();
+        if (udpOnly.isPresent()) {
+            throw usage(udpOnly.get() + " applies to UDP, not to --tcp");
+        }
+    }
+
+    /** The first of these options given, e.g. {@code "--mode"}, or empty if none was. */
+    private Optional<String> firstGiven() {
         List<String> given = new ArrayList<>();
         addIf(given, mode != null, "--mode");
         addIf(given, reliable, "--reliable");
