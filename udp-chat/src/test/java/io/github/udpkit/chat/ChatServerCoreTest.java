@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.core.protocol.Engine;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -378,7 +379,7 @@ class ChatServerCoreTest {
         out.clear();
         core.tick(T0 + 16_000, out);
         assertFalse(core.isMember(A));
-        assertEquals(Long.MAX_VALUE, core.nextDeadline());
+        assertEquals(Engine.NO_DEADLINE, core.nextDeadline());
     }
 
     @Test

@@ -135,7 +135,7 @@ final class SimChatServer implements SimNode, ChatServerListener {
         }
         long engineDeadline = engine.update(nowNanos);
         long coreDeadline = core.nextDeadline();
-        long coreNanos = coreDeadline == Long.MAX_VALUE ? Long.MAX_VALUE : (coreDeadline - EPOCH_MILLIS) * 1_000_000L;
+        long coreNanos = coreDeadline == Engine.NO_DEADLINE ? Engine.NO_DEADLINE : (coreDeadline - EPOCH_MILLIS) * 1_000_000L;
         return Math.min(engineDeadline, coreNanos);
     }
 

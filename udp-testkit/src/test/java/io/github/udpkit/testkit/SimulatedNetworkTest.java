@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.transport.Impairer;
 import io.github.udpkit.core.transport.Impairments;
 import java.net.InetSocketAddress;
@@ -70,7 +71,7 @@ class SimulatedNetworkTest {
         @Override
         public long update(long nowNanos) {
             updates++;
-            return Long.MAX_VALUE;
+            return Engine.NO_DEADLINE;
         }
 
         void send(InetSocketAddress to, int number) {
@@ -115,7 +116,7 @@ class SimulatedNetworkTest {
                 port.send(to, ByteBuffer.allocate(4).putInt(0, sent++));
                 next += intervalNanos;
             }
-            return sent < count ? next : Long.MAX_VALUE;
+            return sent < count ? next : Engine.NO_DEADLINE;
         }
     }
 
