@@ -19,16 +19,18 @@ final class Proc {
     private final StringBuffer out = new StringBuffer();
     private final StringBuffer err = new StringBuffer();
     private final OutputStream stdin;
+    private final Thread outReader;
+    private final Thread errReader;
 
     Proc(String name, Process process) {
         this.name = name;
         this.process = process;
         this.stdin = process.getOutputStream();
-        collect(process.getInputStream(), out, name + "-out");
-        collect(process.getErrorStream(), err, name + "-err");
+        this.outReader = collect(process.getInputStream(), out, name + "-out");
+        this.errReader = collect(process.getErrorStream(), err, name + "-err");
     }
 
-    private static void collect(InputStream in, StringBuffer into, String thread) {
+    private static Thread collect(InputStream in, StringBuffer into, String thread) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[4096];
             try (in) {
@@ -45,6 +47,7 @@ final class Proc {
         }, thread);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     /** Types a line (and a line break) into the program. */
@@ -93,6 +96,15 @@ final class Proc {
     int awaitExit() throws InterruptedException {
         if (!process.waitFor(SeedNamespace.WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new AssertionError(name + " did not end within " + SeedNamespace.WAIT_SECONDS + " s: " + describe());
+        }
+        // The program has ended, but its last output may still be in the pipe: read it to the end
+        // (bounded, in case a child of the program holds the pipe open) before anyone asks for it.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SeedNamespace.WAIT_SECONDS);
+        for (Thread reader : new Thread[] {outReader, errReader}) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                TimeUnit.NANOSECONDS.timedJoin(reader, left);
+            }
         }
         return process.exitValue();
     }
