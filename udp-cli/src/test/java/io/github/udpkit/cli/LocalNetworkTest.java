@@ -118,7 +118,13 @@ class LocalNetworkTest {
                     "");
             Proc py = ns.command("prober", "python3", "-c", script);
             assertEquals(0, py.awaitExit(), py::describe);
-            assertEquals("14 1 []\n28 1 [27]\n512 20 [33, 33]\n", py.out(), py::describe);
+            String[] lines = py.out().split("\n");
+            assertEquals("14 1 []", lines[0], py::describe);
+            assertEquals("28 1 [27]", lines[1], py::describe);
+            // 20 probes at once from one source: the per-source limit (2 a second) lets a few through,
+            // how many depending on how long the earlier probes took; the exact count is checked under
+            // virtual time in DiscoveryResponderTest. Each reply is the 33-byte one.
+            assertTrue(lines[2].matches("512 20 \\[33(, 33){0,3}]"), py::describe);
         }
     }
 }
