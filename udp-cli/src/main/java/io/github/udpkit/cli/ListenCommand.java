@@ -77,7 +77,7 @@ final class ListenCommand implements Callable<Integer> {
         DeliveryMode mode = transport.mode();
         long printed = 0;
         long unprinted = 0;
-        try (Endpoint<String> endpoint = Endpoints.open(transport.configure(Udp.endpoint(transport.textCodec()))
+        try (Endpoint<String> endpoint = Endpoints.open(transport.asServer().configure(Udp.endpoint(transport.textCodec()))
                 .bind(address).filter(filter.filter()), address)) {
             err.println("listening on udp " + Addresses.format(endpoint.localAddress())
                     + (root.verbosity() > 0 ? " (" + transport.describe() + ")" : ""));

@@ -81,7 +81,7 @@ final class SendCommand implements Callable<Integer> {
         transport.resolve();
         DeliveryMode mode = transport.mode();
         InetSocketAddress peer = target.resolve();
-        EndpointBuilder<String> builder = transport.configure(Udp.endpoint(transport.textCodec()))
+        EndpointBuilder<String> builder = transport.asClientOf(target.host()).configure(Udp.endpoint(transport.textCodec()))
                 .bind(Endpoints.wildcardFor(peer)).connect(peer);
         if (mode.isReliable()) {
             // The engine gives up on a message at --timeout; a send waiting for room in a full window

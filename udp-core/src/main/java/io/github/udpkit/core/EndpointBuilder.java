@@ -6,6 +6,7 @@ import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
+import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.security.AddressFilter;
@@ -67,6 +68,7 @@ public final class EndpointBuilder<T> {
     private boolean validateAddresses;
     private AeadAlgorithm encryptionAlgorithm;
     private Impairments impairments = Impairments.none();
+    private DtlsConfig dtls;
 
     EndpointBuilder(Codec<T> codec) {
         this.codec = codec;
@@ -384,6 +386,25 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Secures the endpoint with DTLS 1.2: certificates, forward secrecy, and interoperability with
+     * any DTLS 1.2 peer ({@code openssl s_client -dtls1_2}, {@code openssl s_server -dtls1_2}). In
+     * {@code RAW} mode each message is one DTLS record in one datagram, so a message must fit one
+     * record within {@link DtlsConfig#maxDatagramSize()}. A client starts the handshake with its
+     * first send, and the sends wait for it; a failed handshake fails them with a
+     * {@link io.github.udpkit.api.HandshakeException} naming the peer and the alert, and is
+     * reported once to {@link EndpointListener#onHandshakeFailed}. Each received message carries
+     * the sender's verified {@link io.github.udpkit.api.Message#peerIdentity() identity}.
+     *
+     * @param config {@code DtlsConfig.server().certificate(cert, key).build()} for a server,
+     *     {@code DtlsConfig.client().trust(caBundle).serverName(name).build()} for a client
+     * @return this
+     */
+    public EndpointBuilder<T> dtls(DtlsConfig config) {
+        this.dtls = Objects.requireNonNull(config, "config");
+        return this;
+    }
+
+    /**
      * Binds the socket and starts the endpoint.
      *
      * @return the open endpoint
@@ -422,8 +443,18 @@ public final class EndpointBuilder<T> {
             engineConfig = engineConfig.toBuilder().protection(AeadProtection.of(encryptionKey, encryptionAlgorithm,
                     (int) Math.min(AeadProtection.MAX_CACHED_DIRECTIONS, 4L * engineConfig.maxPeers()))).build();
         }
+        if (dtls != null) {
+            checkArgument(!mode.isFramed(), "DTLS is available in RAW mode (one message a record); %s over DTLS is "
+                    + "not supported yet", mode);
+            checkArgument(encryptionKey == null, "choose DTLS or a pre-shared key, not both");
+            int recordLimit = dtls.maxDatagramSize() - 37; // record header, explicit nonce, tag
+            checkArgument(maxMessageSize == 0 || maxMessageSize <= recordLimit,
+                    "maxMessageSize must be at most %s over DTLS with datagrams of %s bytes: %s", recordLimit,
+                    dtls.maxDatagramSize(), maxMessageSize);
+            maxSize = Math.min(maxSize, recordLimit);
+        }
         return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
                 sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, idleSpin,
-                listener, engineConfig, filter, rateLimit, impairments));
+                listener, engineConfig, filter, rateLimit, impairments, dtls));
     }
 }

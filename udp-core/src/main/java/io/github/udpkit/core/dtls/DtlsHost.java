@@ -95,17 +95,7 @@ public final class DtlsHost {
     private final byte[] cookie = new byte[AddressValidator.TOKEN_LENGTH];
     private final ByteBuffer reply = ByteBuffer.allocate(64);
     private int handshaking;
-
-    private long cookiesSent;
-    private long handshakesStarted;
-    private long handshakesCompleted;
-    private long handshakesFailed;
-    private long refused;
-    private long unexpected;
-    private long retransmissions;
-    private long replaysDropped;
-    private long authFailures;
-    private long handshakeNanosTotal;
+    private final DtlsCounters counters = new DtlsCounters();
 
     /**
      * Creates the host of an endpoint.
@@ -129,6 +119,7 @@ public final class DtlsHost {
         DtlsSession session;
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
         long deadline = Long.MAX_VALUE;
+        boolean handshaking;
 
         Peer(InetSocketAddress address) {
             this.address = address;
@@ -162,7 +153,7 @@ public final class DtlsHost {
         }
         if (peer == null) {
             if (config.isClient()) {
-                unexpected++; // a client talks only to the servers it connected to
+                counters.unexpected.increment(); // a client talks only to the servers it connected to
                 return;
             }
             admit(from, datagram, now);
@@ -189,11 +180,8 @@ public final class DtlsHost {
         if (peer != null) {
             remove(peer);
         }
-        peer = new Peer(server);
-        peers.put(server, peer);
-        handshaking++;
-        handshakesStarted++;
-        peer.session = DtlsSession.client(config.newEngine(server), server, config, now, peer);
+        peer = add(server);
+        peer.session = DtlsSession.client(config.newEngine(server), server, config, counters, now, peer);
         settle(peer, now);
     }
 
@@ -281,6 +269,8 @@ public final class DtlsHost {
             it.remove();
         }
         handshaking = 0;
+        counters.handshaking.set(0);
+        counters.sessions.set(0);
     }
 
     /** After anything happened to a session: events, queued payloads, bookkeeping. */
@@ -289,11 +279,11 @@ public final class DtlsHost {
         switch (session.state()) {
             case HANDSHAKING -> peer.deadline = session.nextDeadline();
             case ESTABLISHED -> {
-                if (peer.deadline != Long.MAX_VALUE || !peer.pending.isEmpty()) {
-                    if (peer.deadline != Long.MAX_VALUE) {
-                        handshaking--;
-                        handshakesCompleted++;
-                        handshakeNanosTotal += session.handshakeNanos();
+                if (peer.handshaking || !peer.pending.isEmpty()) {
+                    if (peer.handshaking) {
+                        endHandshake(peer);
+                        counters.handshakesCompleted.increment();
+                        counters.handshakeNanosTotal.add(session.handshakeNanos());
                         peer.deadline = Long.MAX_VALUE;
                         out.established(peer.address, session.identity());
                     }
@@ -306,15 +296,13 @@ public final class DtlsHost {
                 }
             }
             case FAILED -> {
-                handshaking -= peer.deadline != Long.MAX_VALUE ? 1 : 0;
-                handshakesFailed++;
+                counters.handshakesFailed.increment();
                 remove(peer);
                 HandshakeException failure = session.failure();
                 failPending(peer, failure);
                 out.failed(failure);
             }
             case CLOSED -> {
-                handshaking -= peer.deadline != Long.MAX_VALUE ? 1 : 0;
                 remove(peer);
                 failPending(peer, new HandshakeException(peer.address, "close_notify", "DTLS association with "
                         + peer.address + " closed by the peer", null));
@@ -324,14 +312,31 @@ public final class DtlsHost {
         }
     }
 
+    private Peer add(InetSocketAddress address) {
+        Peer peer = new Peer(address);
+        peers.put(address, peer);
+        peer.handshaking = true;
+        handshaking++;
+        counters.handshaking.set(handshaking);
+        counters.sessions.set(peers.size());
+        counters.handshakesStarted.increment();
+        return peer;
+    }
+
+    private void endHandshake(Peer peer) {
+        if (peer.handshaking) {
+            peer.handshaking = false;
+            handshaking--;
+            counters.handshaking.set(handshaking);
+        }
+    }
+
     private void remove(Peer peer) {
+        endHandshake(peer);
         if (peers.get(peer.address) == peer) {
             peers.remove(peer.address);
+            counters.sessions.set(peers.size());
         }
-        DtlsSession s = peer.session;
-        retransmissions += s.retransmissions();
-        replaysDropped += s.replaysDropped();
-        authFailures += s.authFailures();
         peer.deadline = Long.MAX_VALUE;
     }
 
@@ -360,14 +365,14 @@ public final class DtlsHost {
                 || DtlsRecords.epoch(datagram, offset) != 0
                 || DtlsRecords.handshakeType(datagram, offset, length) != DtlsRecords.CLIENT_HELLO
                 || !DtlsRecords.unfragmented(datagram, offset, length)) {
-            unexpected++; // not the start of a handshake: nothing to answer, nothing to keep
+            counters.unexpected.increment(); // not the start of a handshake: nothing to answer, nothing to keep
             return;
         }
         // ClientHello body: client_version(2) random(32) session_id<0..32> cookie<0..255> ...
         int body = offset + DtlsRecords.HEADER + DtlsRecords.HANDSHAKE_HEADER;
         int end = offset + length;
         if (end - body < 2 + 32 + 1) {
-            unexpected++;
+            counters.unexpected.increment();
             return;
         }
         int clientVersion = datagram.getShort(body) & 0xFFFF;
@@ -375,18 +380,18 @@ public final class DtlsHost {
         int sessionIdLength = datagram.get(body + 34) & 0xFF;
         int cookieAt = body + 35 + sessionIdLength;
         if (sessionIdLength > 32 || cookieAt >= end) {
-            unexpected++;
+            counters.unexpected.increment();
             return;
         }
         int cookieLength = datagram.get(cookieAt) & 0xFF;
         if (cookieAt + 1 + cookieLength > end) {
-            unexpected++;
+            counters.unexpected.increment();
             return;
         }
         long sequence = DtlsRecords.sequence(datagram, offset);
         if (clientVersion != DtlsRecords.DTLS_1_2 && (clientVersion & 0xFF00) == 0xFE00 && clientVersion > DtlsRecords.DTLS_1_2) {
             // DTLS versions count down: 0xFEFF is 1.0. A client that offers nothing newer is refused.
-            refused++;
+            counters.refused.increment();
             sendAlert(from, sequence, 70, length);
             return;
         }
@@ -397,15 +402,12 @@ public final class DtlsHost {
         }
         if (handshaking >= config.maxHandshakes() || peers.size() >= config.maxSessions()
                 || !handshakeRate.tryAcquire(from.getAddress(), now)) {
-            refused++; // the client retransmits, and may find room then
+            counters.refused.increment(); // the client retransmits, and may find room then
             return;
         }
-        Peer peer = new Peer(from);
-        peers.put(from, peer);
-        handshaking++;
-        handshakesStarted++;
+        Peer peer = add(from);
         ByteBuffer hello = datagram.duplicate().limit(offset + length).position(offset);
-        peer.session = DtlsSession.server(config.newEngine(from), from, config, hello, now, peer);
+        peer.session = DtlsSession.server(config.newEngine(from), from, config, counters, hello, now, peer);
         int rest = offset + length;
         if (rest < datagram.limit() && peer.session.state() == DtlsSession.State.HANDSHAKING) {
             peer.session.receive(datagram.duplicate().position(rest), now, peer);
@@ -416,7 +418,7 @@ public final class DtlsHost {
     /** RFC 6347 §4.2.1: version DTLS 1.0, the ClientHello's record sequence number, message_seq 0. */
     private void sendHelloVerify(InetSocketAddress to, long random, long sequence, int received, long now) {
         if (HELLO_VERIFY_LENGTH > received) {
-            unexpected++; // never more bytes to an unvalidated address than it sent
+            counters.unexpected.increment(); // never more bytes to an unvalidated address than it sent
             return;
         }
         cookies.token(to, random, now, cookie, 0);
@@ -432,7 +434,7 @@ public final class DtlsHost {
         putInt24(r, bodyLength);
         r.putShort((short) DtlsRecords.DTLS_1_0).put((byte) cookie.length).put(cookie);
         r.flip();
-        cookiesSent++;
+        counters.cookiesSent.increment();
         out.transmit(to, r);
     }
 
@@ -464,79 +466,64 @@ public final class DtlsHost {
         return p == null ? null : p.session;
     }
 
-    /** @return sessions kept now, handshaking or established */
+    /** @return sessions kept now, handshaking or established; readable from any thread */
     public int sessions() {
-        return peers.size();
+        return (int) counters.sessions.get();
     }
 
-    /** @return handshakes under way now */
+    /** @return handshakes under way now; readable from any thread */
     public int handshaking() {
-        return handshaking;
+        return (int) counters.handshaking.get();
     }
 
     /** @return HelloVerifyRequests sent */
     public long cookiesSent() {
-        return cookiesSent;
+        return counters.cookiesSent.get();
     }
 
     /** @return handshakes started */
     public long handshakesStarted() {
-        return handshakesStarted;
+        return counters.handshakesStarted.get();
     }
 
     /** @return handshakes completed */
     public long handshakesCompleted() {
-        return handshakesCompleted;
+        return counters.handshakesCompleted.get();
     }
 
     /** @return handshakes failed or timed out */
     public long handshakesFailed() {
-        return handshakesFailed;
+        return counters.handshakesFailed.get();
     }
 
     /** @return ClientHellos refused: over a limit or rate, or of an old version */
     public long refused() {
-        return refused;
+        return counters.refused.get();
     }
 
-    /** @return datagrams that were no part of a handshake or session: dropped unanswered */
+    /** @return datagrams and records that were no part of a handshake or session: dropped unanswered */
     public long unexpected() {
-        long n = unexpected;
-        for (Peer p : peers.values()) {
-            n += p.session.malformed();
-        }
-        return n;
+        return counters.unexpected.get();
     }
 
     /** @return handshake datagrams retransmitted */
     public long retransmissions() {
-        long n = retransmissions;
-        for (Peer p : peers.values()) {
-            n += p.session.retransmissions();
-        }
-        return n;
+        return counters.retransmissions.get();
     }
 
     /** @return application records dropped as replays */
     public long replaysDropped() {
-        long n = replaysDropped;
-        for (Peer p : peers.values()) {
-            n += p.session.replaysDropped();
-        }
-        return n;
+        return counters.replaysDropped.get();
     }
 
     /** @return application records that failed authentication */
     public long authFailures() {
-        long n = authFailures;
-        for (Peer p : peers.values()) {
-            n += p.session.authFailures();
-        }
-        return n;
+        return counters.authFailures.get();
     }
 
     /** @return the mean time of completed handshakes in nanoseconds, or 0 before the first */
     public long meanHandshakeNanos() {
-        return handshakesCompleted == 0 ? 0 : handshakeNanosTotal / handshakesCompleted;
+        long n = counters.handshakesCompleted.get();
+        return n == 0 ? 0 : counters.handshakeNanosTotal.get() / n;
     }
 }

@@ -99,12 +99,10 @@ public final class DtlsSession {
     private String receivedAlert;
     private String sentAlert;
 
-    private long retransmissions;
-    private long replaysDropped;
-    private long authFailures;
-    private long malformed;
+    private final DtlsCounters counters;
 
-    DtlsSession(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, long now) {
+    DtlsSession(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, DtlsCounters counters, long now) {
+        this.counters = counters;
         this.engine = engine;
         this.peer = peer;
         this.config = config;
@@ -122,12 +120,14 @@ public final class DtlsSession {
      * @param engine a client-mode engine from {@link DtlsConfig#newEngine}
      * @param peer the server
      * @param config the settings (timers)
+     * @param counters where the session counts what it drops and retransmits
      * @param now the current time in nanoseconds
      * @param out where the ClientHello goes
      * @return the session
      */
-    static DtlsSession client(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, long now, Output out) {
-        DtlsSession session = new DtlsSession(engine, peer, config, now);
+    static DtlsSession client(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, DtlsCounters counters,
+                              long now, Output out) {
+        DtlsSession session = new DtlsSession(engine, peer, config, counters, now);
         try {
             engine.beginHandshake();
         } catch (SSLException e) {
@@ -146,9 +146,9 @@ public final class DtlsSession {
      * swallowed; the real ClientHello (message 1) then draws its HelloVerifyRequest 1, which goes to
      * the client, and the numbering of both sides agrees for the rest of the handshake.
      */
-    static DtlsSession server(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, ByteBuffer clientHello,
-                              long now, Output out) {
-        DtlsSession session = new DtlsSession(engine, peer, config, now);
+    static DtlsSession server(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, DtlsCounters counters,
+                              ByteBuffer clientHello, long now, Output out) {
+        DtlsSession session = new DtlsSession(engine, peer, config, counters, now);
         try {
             engine.beginHandshake();
         } catch (SSLException e) {
@@ -178,7 +178,7 @@ public final class DtlsSession {
         while (offset < datagram.limit() && (state == State.HANDSHAKING || state == State.ESTABLISHED)) {
             int length = DtlsRecords.recordLength(datagram, offset);
             if (length < 0) {
-                malformed++;
+                counters.unexpected.increment();
                 return; // the rest of the datagram cannot be framed
             }
             receiveRecord(datagram, offset, length, now, out);
@@ -191,12 +191,12 @@ public final class DtlsSession {
         int epoch = DtlsRecords.epoch(datagram, offset);
         if (type == DtlsRecords.APPLICATION_DATA) {
             if (state != State.ESTABLISHED || epoch != 1) {
-                malformed++; // data before the handshake completes, or of an epoch never negotiated
+                counters.unexpected.increment(); // data before the handshake completes, or of an epoch never negotiated
                 return;
             }
             long sequence = DtlsRecords.sequence(datagram, offset);
             if (!replay.check(sequence)) {
-                replaysDropped++;
+                counters.replaysDropped.increment();
                 return;
             }
             int produced = unwrap(datagram, offset, length, now, out);
@@ -207,7 +207,7 @@ public final class DtlsSession {
                 appIn.flip();
                 out.deliver(appIn);
             } else if (produced == 0) {
-                authFailures++;
+                counters.authFailures.increment();
             }
             return;
         }
@@ -338,7 +338,7 @@ public final class DtlsSession {
 
     private void resendFlight(Output out) {
         for (byte[] datagram : flight) {
-            retransmissions++;
+            counters.retransmissions.increment();
             out.transmit(ByteBuffer.wrap(datagram));
         }
     }
@@ -530,26 +530,6 @@ public final class DtlsSession {
      */
     public long handshakeNanos() {
         return established == Long.MIN_VALUE ? -1 : established - started;
-    }
-
-    /** @return handshake datagrams sent again */
-    public long retransmissions() {
-        return retransmissions;
-    }
-
-    /** @return application records dropped as replays */
-    public long replaysDropped() {
-        return replaysDropped;
-    }
-
-    /** @return application records that failed authentication */
-    public long authFailures() {
-        return authFailures;
-    }
-
-    /** @return records that could not be framed, or came at the wrong time */
-    public long malformed() {
-        return malformed;
     }
 
     @Override

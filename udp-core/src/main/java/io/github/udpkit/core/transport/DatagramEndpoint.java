@@ -9,13 +9,16 @@ import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.MessageHandler;
 import io.github.udpkit.api.MessageTooLargeException;
+import io.github.udpkit.api.PeerIdentity;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.api.UdpIoException;
+import io.github.udpkit.core.dtls.DtlsHost;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.protocol.Engine;
@@ -38,6 +41,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
+import java.security.SecureRandom;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,6 +125,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** The framed modes' protocol engine, confined to the I/O thread; null for a RAW endpoint. */
     private final Engine engine;
     private final Output output = new Output();
+    /** The DTLS associations of a RAW endpoint secured with DTLS, confined to the I/O thread; else null. */
+    private final DtlsHost dtls;
+    private long dtlsDeadline = Long.MAX_VALUE;
     /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
     private final ConcurrentHashMap<InetSocketAddress, SendWindow> windows = new ConcurrentHashMap<>();
     /** Windows with permits earned on the I/O thread and not yet returned. I/O thread only. */
@@ -185,6 +192,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.engine = settings.mode().isFramed()
                 ? new Engine(settings.protocol(), output, System.nanoTime())
                 : null;
+        SecureRandom random = new SecureRandom();
+        this.dtls = settings.dtls() == null ? null : new DtlsHost(settings.dtls(), new DtlsOutput(), random::nextBytes);
     }
 
     /**
@@ -314,6 +323,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             engineOversized = engine.metrics().oversized();
             engineFiltered = engine.metrics().addressValidationRetries() + engine.metrics().retriesSuppressed();
         }
+        if (dtls != null) {
+            // Read off the I/O thread: plain counters, possibly a moment stale, never torn into nonsense.
+            stats.replaysDropped(dtls.replaysDropped()).authFailures(dtls.authFailures())
+                    .retransmissions(dtls.retransmissions()).malformed(dtls.unexpected()).peers(dtls.sessions());
+            engineFiltered = dtls.refused();
+        }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
                 .datagramsSent(rawDatagramsSent.sum() + framedDatagramsSent.get())
@@ -402,6 +417,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             return sendFramed(bytes, mode, to);
         }
         rawMessagesSent.increment();
+        if (dtls != null) {
+            return sendDtls(bytes, to);
+        }
         return sendRaw(bytes, to);
     }
 
@@ -613,6 +631,54 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
+    /**
+     * A RAW message over DTLS: one record, sealed on the I/O thread, which owns the sessions. The
+     * future completes when the record is sent, or fails with the handshake's failure.
+     */
+    private CompletableFuture<Void> sendDtls(byte[] bytes, InetSocketAddress to) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        runOnIoThread(new DtlsSend(sent, () -> {
+            try {
+                dtls.send(to, bytes, sent, System.nanoTime());
+            } catch (RuntimeException e) {
+                sent.completeExceptionally(e);
+            }
+        }));
+        return sent;
+    }
+
+    /** A DTLS send queued for the I/O thread, failed if the endpoint closes first. */
+    private static final class DtlsSend implements Cancellable {
+        private final CompletableFuture<Void> sent;
+        private final Runnable body;
+        private Command next;
+
+        DtlsSend(CompletableFuture<Void> sent, Runnable body) {
+            this.sent = sent;
+            this.body = body;
+        }
+
+        @Override
+        public Command next() {
+            return next;
+        }
+
+        @Override
+        public void next(Command command) {
+            next = command;
+        }
+
+        @Override
+        public void run() {
+            body.run();
+        }
+
+        @Override
+        public void cancel(UdpException reason) {
+            sent.completeExceptionally(reason);
+        }
+    }
+
     private CompletableFuture<Void> sendRaw(byte[] bytes, InetSocketAddress to) {
         if (outImpairer != null) {
             synchronized (outImpairer) {
@@ -754,7 +820,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             engineDeadline = engine.update(now);
             now = System.nanoTime();
         }
-        long next = engineDeadline;
+        if (dtls != null && (busy || dtlsDeadline != Long.MAX_VALUE && now - dtlsDeadline >= 0)) {
+            dtlsDeadline = dtls.update(now);
+            now = System.nanoTime();
+        }
+        long next = dtlsDeadline - engineDeadline < 0 ? dtlsDeadline : engineDeadline;
         returnEarnedPermits();
         Delayed held = delayed.peek();
         if (held != null) {
@@ -837,7 +907,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             filtered.increment();
             return;
         }
-        if (datagram.remaining() > settings.maxMessageSize() && engine == null) {
+        if (datagram.remaining() > settings.maxMessageSize() && engine == null && dtls == null) {
             oversized.increment();
             throttledLog.debug(now, "endpoint {}: dropped a {}-byte datagram from {}, larger than the limit of {}",
                     localAddress, datagram.remaining(), from, settings.maxMessageSize());
@@ -847,6 +917,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         try {
             if (engine != null) {
                 engine.receive(from, datagram, now);
+            } else if (dtls != null) {
+                dtls.receive(from, datagram, now);
             } else {
                 deliver(from, DeliveryMode.RAW, datagram, now);
             }
@@ -856,6 +928,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now) {
+        deliver(from, mode, payload, now, null);
+    }
+
+    private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now, PeerIdentity identity) {
         T value;
         try {
             value = settings.codec().decode(payload);
@@ -879,7 +955,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             receivedAt = arrivalClock.now();
             arrival = receivedAt;
         }
-        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode);
+        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode, Optional.ofNullable(identity));
         MessageHandler<T> h = handler;
         if (h != null) {
             messagesDelivered.add(1);
@@ -947,6 +1023,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private void shutdown() {
         cancelCommands();
+        if (dtls != null) {
+            try {
+                dtls.close(System.nanoTime()); // close_notify to every peer, fails what waits for a handshake
+            } catch (RuntimeException e) {
+                LOG.warn("endpoint {}: DTLS failed while closing", localAddress, e);
+            }
+        }
         if (engine != null) {
             try {
                 engine.close(System.nanoTime()); // says goodbye to every peer, fails what is unacknowledged
@@ -1026,6 +1109,48 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             }
             try {
                 settings.listener().onPeerDisconnected(peer, reason);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+    }
+
+    /** Where the DTLS host's datagrams, records and events go; called on the I/O thread. */
+    private final class DtlsOutput implements DtlsHost.Output {
+        @Override
+        public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            output.transmit(to, datagram);
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, ByteBuffer payload, PeerIdentity identity) {
+            DatagramEndpoint.this.deliver(from, DeliveryMode.RAW, payload, System.nanoTime(), identity);
+        }
+
+        @Override
+        public void established(InetSocketAddress peer, PeerIdentity identity) {
+            LOG.debug("endpoint {}: DTLS with {} established: {}", localAddress, peer, identity);
+            try {
+                settings.listener().onPeerAuthenticated(peer, identity);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
+        public void failed(HandshakeException failure) {
+            LOG.debug("endpoint {}: {}", localAddress, failure.getMessage());
+            try {
+                settings.listener().onHandshakeFailed(failure);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
+        public void closed(InetSocketAddress peer) {
+            try {
+                settings.listener().onPeerDisconnected(peer, DisconnectReason.CLOSED_BY_PEER);
             } catch (RuntimeException e) {
                 reportError(e);
             }

@@ -3,6 +3,7 @@ package io.github.udpkit.core.transport;
 import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.EndpointListener;
+import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
@@ -31,6 +32,7 @@ import java.util.Objects;
  * @param filter which sources may reach the endpoint, checked before anything is parsed
  * @param rateLimit per-source rate limit (messages per second and burst), or {@code null} for none
  * @param impairments what the endpoint does to its own traffic, both ways, to try reliability by hand
+ * @param dtls the DTLS settings of a RAW endpoint secured with DTLS 1.2, or {@code null} for none
  * @param <T> the payload type
  * @since 0.1.0
  */
@@ -52,7 +54,8 @@ public record EndpointSettings<T>(
         EngineConfig protocol,
         AddressFilter filter,
         RateLimit rateLimit,
-        Impairments impairments) {
+        Impairments impairments,
+        DtlsConfig dtls) {
 
     /** Checks that the required components are present. */
     public EndpointSettings {
