@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  *
  * <p>Admission (a server): a ClientHello from an address without a session is answered, before
  * any {@code SSLEngine} exists, with a HelloVerifyRequest whose cookie is an HMAC of the client's
- * address, port and random under a secret that rotates every 10 seconds ({@link AddressValidator},
- * the cookie of udpkit's own address validation). The answer is never larger than the
+ * address, port and random under a secret that rotates (every 10 seconds per 10 seconds of handshake
+ * deadline: a cookie outlives the handshake it admits) with {@link AddressValidator}, the cookie of
+ * udpkit's own address validation. The answer is never larger than the
  * ClientHello, and nothing is remembered. Only a ClientHello that echoes a valid cookie creates a
  * session, and only within the limits: at most {@link DtlsConfig#maxHandshakes()} handshakes at
  * once, {@link DtlsConfig#maxSessions()} sessions, and a per-source handshake rate. A ClientHello
@@ -84,12 +85,21 @@ public final class DtlsHost {
 
     /** How many payloads may wait for one peer's handshake. */
     public static final int MAX_PENDING_PER_PEER = 256;
+    /** The time bucket of {@link AddressValidator}: its secret rotates this often on the clock it is given. */
+    private static final long COOKIE_BUCKET_SECONDS = 10;
     private static final int HELLO_VERIFY_LENGTH = DtlsRecords.HEADER + DtlsRecords.HANDSHAKE_HEADER + 3
             + AddressValidator.TOKEN_LENGTH;
 
     private final DtlsConfig config;
     private final Output out;
     private final AddressValidator cookies;
+    /**
+     * How much slower than the engine's clock the cookies' clock runs. A client retransmits its
+     * ClientHello with the cookie it was given for as long as its handshake lasts, and ignores a
+     * second HelloVerifyRequest; its cookie must live at least the handshake deadline, where the
+     * engine's cookies live 10 to 20 seconds.
+     */
+    private final long cookieClockDivisor;
     private final RateLimiter handshakeRate;
     private final Map<InetSocketAddress, Peer> peers = new HashMap<>();
     private final byte[] cookie = new byte[AddressValidator.TOKEN_LENGTH];
@@ -109,6 +119,7 @@ public final class DtlsHost {
         this.config = Objects.requireNonNull(config, "config");
         this.out = Objects.requireNonNull(out, "out");
         this.cookies = new AddressValidator(Objects.requireNonNull(secrets, "secrets"));
+        this.cookieClockDivisor = config.handshakeTimeout().toSeconds() / COOKIE_BUCKET_SECONDS + 1;
         this.handshakeRate = RateLimiter.builder().ratePerSecond(config.handshakesPerSecond())
                 .burst(config.handshakeBurst()).maxSources(Math.max(1024, config.maxHandshakes())).build();
     }
@@ -396,7 +407,7 @@ public final class DtlsHost {
             return;
         }
         if (cookieLength == 0
-                || !cookies.isValid(from, random, datagram, cookieAt + 1, cookieLength, now)) {
+                || !cookies.isValid(from, random, datagram, cookieAt + 1, cookieLength, now / cookieClockDivisor)) {
             sendHelloVerify(from, random, sequence, datagram.remaining(), now);
             return;
         }
@@ -415,13 +426,16 @@ public final class DtlsHost {
         settle(peer, now);
     }
 
-    /** RFC 6347 §4.2.1: version DTLS 1.0, the ClientHello's record sequence number, message_seq 0. */
+    /**
+     * RFC 6347 §4.2.1: version DTLS 1.0, the ClientHello's record sequence number, message_seq 0;
+     * sent twice, both copies together never more bytes than the ClientHello.
+     */
     private void sendHelloVerify(InetSocketAddress to, long random, long sequence, int received, long now) {
         if (HELLO_VERIFY_LENGTH > received) {
             counters.unexpected.increment(); // never more bytes to an unvalidated address than it sent
             return;
         }
-        cookies.token(to, random, now, cookie, 0);
+        cookies.token(to, random, now / cookieClockDivisor, cookie, 0);
         int bodyLength = 3 + cookie.length;
         ByteBuffer r = reply.clear();
         r.put(DtlsRecords.HANDSHAKE).putShort((short) DtlsRecords.DTLS_1_0).putShort((short) 0);
@@ -436,6 +450,11 @@ public final class DtlsHost {
         r.flip();
         counters.cookiesSent.increment();
         out.transmit(to, r);
+        // A second copy while both fit in what the client sent: on a lossy path the client's timer,
+        // which alone drives this stateless exchange, then fires less often.
+        if (2 * HELLO_VERIFY_LENGTH <= received) {
+            out.transmit(to, r.rewind());
+        }
     }
 
     private void sendAlert(InetSocketAddress to, long sequence, int description, int received) {

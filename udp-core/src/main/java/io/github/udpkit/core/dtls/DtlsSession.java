@@ -83,6 +83,8 @@ public final class DtlsSession {
 
     /** The datagrams of the last flight this side sent, for retransmission. */
     private final List<byte[]> flight = new ArrayList<>();
+    /** Handshake records the engine wrote this turn, packed into datagrams when the turn ends. */
+    private final List<byte[]> unsent = new ArrayList<>();
     /** Whether the next handshake datagram the engine writes continues the current flight. */
     private boolean flightOpen;
     private long rto;
@@ -90,7 +92,17 @@ public final class DtlsSession {
     private boolean retransmitting;
     /** Until when a side that finished by sending keeps its final flight for the peer. */
     private long keepFlightUntil;
-    private long lastResend = Long.MIN_VALUE;
+    /** When the flight last went out, first time or again. */
+    private long lastSent = Long.MIN_VALUE;
+    /** When the second copy of a retransmitted flight is due, if one is. */
+    private long copyAt;
+    private boolean copyPending;
+    /** The highest handshake message_seq of the peer's shown to the engine. */
+    private int peerHighestSeq = -1;
+    /** The peer's highest message_seq when this side's current flight began: what the flight answers. */
+    private int answeredSeq = -1;
+    /** Whether the datagram being received repeated a flight this side has answered already. */
+    private boolean peerRepeated;
     /** How many handshake datagrams the engine writes that are swallowed (the server's priming). */
     private int swallow;
 
@@ -175,14 +187,31 @@ public final class DtlsSession {
      */
     public void receive(ByteBuffer datagram, long now, Output out) {
         int offset = datagram.position();
+        peerRepeated = false;
         while (offset < datagram.limit() && (state == State.HANDSHAKING || state == State.ESTABLISHED)) {
             int length = DtlsRecords.recordLength(datagram, offset);
             if (length < 0) {
                 counters.unexpected.increment();
-                return; // the rest of the datagram cannot be framed
+                break; // the rest of the datagram cannot be framed
             }
             receiveRecord(datagram, offset, length, now, out);
             offset += length;
+        }
+        if (peerRepeated) {
+            resendOnRepeat(now, out);
+        }
+    }
+
+    /**
+     * The peer sent again a flight this side has answered: the answer was lost (RFC 6347
+     * §4.2.4), so it goes again now rather than at this side's own timer. At most once per half
+     * an initial interval, so that duplicated datagrams cannot start a storm.
+     */
+    private void resendOnRepeat(long now, Output out) {
+        boolean keeping = state == State.HANDSHAKING || now - keepFlightUntil < 0;
+        // A repeat that follows our flight closely crossed it, or is a duplicate: no loss shown.
+        if (!flight.isEmpty() && keeping && now - lastSent >= config.initialRetransmit().toNanos() / 2) {
+            resendFlight(now, out);
         }
     }
 
@@ -224,14 +253,16 @@ public final class DtlsSession {
         }
         // Handshake and ChangeCipherSpec records.
         if (state == State.ESTABLISHED) {
-            // The peer is still handshaking: our final flight was lost. Resend it, at most once per
-            // initial retransmission interval, so that duplicates cannot make a storm.
-            if (!flight.isEmpty() && now - keepFlightUntil < 0
-                    && (lastResend == Long.MIN_VALUE || now - lastResend >= config.initialRetransmit().toNanos() / 2)) {
-                lastResend = now;
-                resendFlight(out);
-            }
+            peerRepeated = true; // the peer is still handshaking: our final flight was lost
             return;
+        }
+        if (type == DtlsRecords.HANDSHAKE && epoch == 0 && DtlsRecords.handshakeType(datagram, offset, length) >= 0) {
+            int seq = DtlsRecords.messageSeq(datagram, offset);
+            if (seq <= answeredSeq) {
+                peerRepeated = true; // the engine has seen it: it would ignore it
+                return;
+            }
+            peerHighestSeq = Math.max(peerHighestSeq, seq);
         }
         flightOpen = false; // whatever the engine writes next answers this
         unwrap(datagram, offset, length, now, out);
@@ -300,8 +331,12 @@ public final class DtlsSession {
             engine.closeOutbound();
             return Long.MAX_VALUE;
         }
+        if (copyPending && now - copyAt >= 0) {
+            copyPending = false;
+            sendFlight(out);
+        }
         if (retransmitting && now - retransmitAt >= 0) {
-            resendFlight(out);
+            resendFlight(now, out);
             rto = Math.min(rto * 2, config.maxRetransmit().toNanos());
             retransmitAt = now + rto;
         }
@@ -317,7 +352,8 @@ public final class DtlsSession {
         if (state != State.HANDSHAKING) {
             return Long.MAX_VALUE;
         }
-        return retransmitting && retransmitAt - handshakeDeadline < 0 ? retransmitAt : handshakeDeadline;
+        long next = retransmitting && retransmitAt - handshakeDeadline < 0 ? retransmitAt : handshakeDeadline;
+        return copyPending && copyAt - next < 0 ? copyAt : next;
     }
 
     /**
@@ -336,7 +372,25 @@ public final class DtlsSession {
         }
     }
 
-    private void resendFlight(Output out) {
+    /**
+     * Sends the flight again, and a second copy a quarter of an initial interval later: a flight
+     * is sent again only when a loss is certain (a timer expired, or the peer repeated itself),
+     * and on a path that loses datagrams a copy costs a few hundred bytes where another wait costs
+     * seconds of doubled timers. Spaced, the copies do not fall into the same burst of loss. A
+     * finished side, which runs no timer, sends both copies at once.
+     */
+    private void resendFlight(long now, Output out) {
+        sendFlight(out);
+        lastSent = now;
+        if (state == State.HANDSHAKING) {
+            copyPending = true;
+            copyAt = now + config.initialRetransmit().toNanos() / 4;
+        } else {
+            sendFlight(out);
+        }
+    }
+
+    private void sendFlight(Output out) {
         for (byte[] datagram : flight) {
             counters.retransmissions.increment();
             out.transmit(ByteBuffer.wrap(datagram));
@@ -362,8 +416,45 @@ public final class DtlsSession {
         }
     }
 
-    /** Lets the engine run until it waits for the peer: tasks, handshake datagrams, completion. */
+    /** Lets the engine run until it waits for the peer, then sends what it wrote, packed. */
     private void drive(long now, Output out) {
+        try {
+            run(now, out);
+        } finally {
+            flush(out);
+        }
+    }
+
+    /**
+     * Packs the handshake datagrams the engine wrote into as few datagrams as the datagram size
+     * allows (the JDK writes one message a datagram; a flight of four then costs one datagram,
+     * so a lossy path loses it a quarter as often), sends them, and keeps them as the flight.
+     */
+    private void flush(Output out) {
+        if (unsent.isEmpty()) {
+            return;
+        }
+        int limit = config.maxDatagramSize();
+        int i = 0;
+        while (i < unsent.size()) {
+            int size = unsent.get(i).length;
+            int j = i + 1;
+            while (j < unsent.size() && size + unsent.get(j).length <= limit) {
+                size += unsent.get(j).length;
+                j++;
+            }
+            byte[] datagram = new byte[size];
+            for (int k = i, at = 0; k < j; at += unsent.get(k).length, k++) {
+                System.arraycopy(unsent.get(k), 0, datagram, at, unsent.get(k).length);
+            }
+            flight.add(datagram);
+            out.transmit(ByteBuffer.wrap(datagram));
+            i = j;
+        }
+        unsent.clear();
+    }
+
+    private void run(long now, Output out) {
         for (int step = 0; step < MAX_STEPS && state == State.HANDSHAKING; step++) {
             SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
             try {
@@ -415,13 +506,15 @@ public final class DtlsSession {
         netOut.duplicate().get(datagram);
         if (!flightOpen) {
             flight.clear();
+            copyPending = false;
+            lastSent = now;
             flightOpen = true;
+            answeredSeq = peerHighestSeq;
             rto = config.initialRetransmit().toNanos();
         }
-        flight.add(datagram);
+        unsent.add(datagram);
         retransmitting = true;
         retransmitAt = now + rto;
-        out.transmit(netOut);
         if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
             complete(now);
         }
@@ -457,6 +550,7 @@ public final class DtlsSession {
         if (state == State.FAILED) {
             return;
         }
+        flush(out); // what the engine wrote before it failed goes first, the alert after it
         engine.closeOutbound();
         wrapPending(out);
         state = State.FAILED;
