@@ -219,8 +219,10 @@ public final class DtlsSession {
         byte type = DtlsRecords.type(datagram, offset);
         int epoch = DtlsRecords.epoch(datagram, offset);
         if (type == DtlsRecords.APPLICATION_DATA) {
-            if (state != State.ESTABLISHED || epoch != 1) {
-                counters.unexpected.increment(); // data before the handshake completes, or of an epoch never negotiated
+            // Data before the handshake completes, of an epoch never negotiated, or of another version:
+            // the JDK leaves the version out of what it authenticates, so it is checked here.
+            if (state != State.ESTABLISHED || epoch != 1 || DtlsRecords.version(datagram, offset) != DtlsRecords.DTLS_1_2) {
+                counters.unexpected.increment();
                 return;
             }
             long sequence = DtlsRecords.sequence(datagram, offset);

@@ -4,6 +4,8 @@ import static io.github.udpkit.core.dtls.DtlsTestNet.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -132,5 +134,35 @@ class DtlsSimulationTest {
             int s = seed;
             assertTrue(handshakeAndExchange(net), () -> "seed " + s + ":\n" + net.trace());
         }
+    }
+
+    @Test
+    void thousandConcurrentHandshakes_againstOneServer_stayWithinItsBounds() {
+        DtlsTestNet net = new DtlsTestNet(11);
+        int limit = 250;
+        GeneratedCertificate cert = DtlsSessionTest.SERVER;
+        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsConfig.server()
+                .certificate(List.of(cert.certificate()), cert.privateKey()).maxHandshakes(limit).build());
+        DtlsConfig clientConfig = DtlsSessionTest.clientConfig();
+        List<DtlsTestNet.Node> clients = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            clients.add(net.node("10.1." + (i / 250) + "." + (i % 250 + 1), 5000, clientConfig));
+        }
+        for (DtlsTestNet.Node c : clients) {
+            c.host.connect(server.address, net.now);
+        }
+        int[] peak = {0};
+        boolean done = net.runUntil(() -> {
+            peak[0] = Math.max(peak[0], server.host.handshaking());
+            return server.host.handshakesCompleted() == 1000;
+        }, DEADLINE);
+        assertTrue(done, () -> server.host.handshakesCompleted() + " of 1000 completed, " + server.host.refused()
+                + " refused");
+        assertTrue(peak[0] <= limit, "handshakes at once: " + peak[0]);
+        assertTrue(server.host.refused() > 0, "the limit was reached and held");
+        for (DtlsTestNet.Node c : clients) {
+            assertTrue(c.failures.isEmpty(), () -> c.failures.get(0).getMessage());
+        }
+        assertEquals(1000, server.host.sessions());
     }
 }

@@ -100,6 +100,11 @@ final class DtlsTestNet {
         return node;
     }
 
+    /** Puts a datagram on the wire as if {@code from} had sent it: a spoofed or replayed one. */
+    void inject(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+        queue.add(new InFlight(now + delay, order++, new Packet(from, to, bytes.clone(), -1)));
+    }
+
     /** Delivers datagrams and fires timers until nothing is left to do or the time is up. */
     void runFor(long nanos) {
         long end = now + nanos;
