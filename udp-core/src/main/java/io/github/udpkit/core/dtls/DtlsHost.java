@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.github.udpkit.api.BackPressureException;
 import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.PeerIdentity;
+import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.AddressValidator;
 import io.github.udpkit.core.security.RateLimiter;
 import java.net.InetSocketAddress;
@@ -213,7 +214,7 @@ public final class DtlsHost {
         if (peer == null || peer.session.state() == DtlsSession.State.FAILED
                 || peer.session.state() == DtlsSession.State.CLOSED) {
             if (!config.isClient()) {
-                throw new IllegalStateException("no DTLS session with " + to + ": a server answers clients that connected");
+                throw new IllegalStateException("no DTLS session with " + Addresses.format(to) + ": a server answers clients that connected");
             }
             connect(to, now);
             peer = peers.get(to);
@@ -235,7 +236,7 @@ public final class DtlsHost {
     }
 
     private HandshakeException failureOf(InetSocketAddress to) {
-        return new HandshakeException(to, null, "DTLS handshake with " + to + " failed at once", null);
+        return new HandshakeException(to, null, "DTLS handshake with " + Addresses.format(to) + " failed at once", null);
     }
 
     /**
@@ -276,7 +277,7 @@ public final class DtlsHost {
             Peer peer = it.next();
             peer.session.close(now, peer);
             failPending(peer, new HandshakeException(peer.address, null, "endpoint closed before the DTLS handshake with "
-                    + peer.address + " completed", null));
+                    + Addresses.format(peer.address) + " completed", null));
             it.remove();
         }
         handshaking = 0;
@@ -316,7 +317,7 @@ public final class DtlsHost {
             case CLOSED -> {
                 remove(peer);
                 failPending(peer, new HandshakeException(peer.address, "close_notify", "DTLS association with "
-                        + peer.address + " closed by the peer", null));
+                        + Addresses.format(peer.address) + " closed by the peer", null));
                 out.closed(peer.address);
             }
             default -> throw new AssertionError(session.state());

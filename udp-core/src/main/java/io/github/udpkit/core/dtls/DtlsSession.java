@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.MessageTooLargeException;
 import io.github.udpkit.api.PeerIdentity;
+import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.security.ReplayWindow;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -327,7 +328,7 @@ public final class DtlsSession {
         }
         if (now - handshakeDeadline >= 0) {
             String alert = receivedAlert;
-            failure = new HandshakeException(peer, null, "DTLS handshake with " + peer + " timed out after "
+            failure = new HandshakeException(peer, null, "DTLS handshake with " + Addresses.format(peer) + " timed out after "
                     + config.handshakeTimeout().toMillis() + " ms" + (alert == null ? " (no answer)" : ""), null);
             state = State.FAILED;
             engine.closeOutbound();
@@ -560,8 +561,14 @@ public final class DtlsSession {
         flight.clear();
         String alert = receivedAlert != null ? receivedAlert : sentAlert;
         String side = receivedAlert != null ? "peer sent alert " : sentAlert != null ? "sent alert " : "";
-        failure = new HandshakeException(peer, alert, "DTLS handshake with " + peer + " failed: "
-                + (alert == null ? "" : side + alert + ": ") + e.getMessage(), e);
+        failure = new HandshakeException(peer, alert, "DTLS handshake with " + Addresses.format(peer) + " failed: "
+                + (alert == null ? "" : side + alert + ": ") + reason(e), e);
+    }
+
+    /** The JDK's message, without the class names of the exceptions it wraps: for people to read. */
+    private static String reason(SSLException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.replaceAll("(?:[a-z]\\w*\\.)+[A-Z]\\w*(?:Exception|Error): ", "");
     }
 
     /** Sends what a closing engine still has to say (an alert), noting a plaintext alert's name. */

@@ -140,7 +140,7 @@ class DtlsSecurityTest {
         assertEquals(1, client.failures.size(), net::trace);
         HandshakeException failure = client.failures.get(0);
         assertEquals("protocol_version", failure.alert().orElseThrow(), failure.getMessage());
-        assertTrue(failure.getMessage().contains("/10.0.0.1:4433"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("with 10.0.0.1:4433 failed"), failure.getMessage());
     }
 
     /** Runs a handshake that must fail; returns the client's failure and checks the server heard why. */
