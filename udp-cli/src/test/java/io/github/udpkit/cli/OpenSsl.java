@@ -1,8 +1,6 @@
 package io.github.udpkit.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -31,37 +29,13 @@ final class OpenSsl implements AutoCloseable {
     private OpenSsl(Process process) {
         this.process = process;
         this.stdin = process.getOutputStream();
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output failed: " + e + ")");
-            }
-        }, "openssl-output");
-        t.setDaemon(true);
-        t.start();
+        Processes.pipeLines(process.getInputStream(), lines, "openssl-output");
     }
 
     /** Skips the calling test, saying why, unless {@code openssl} runs here. */
     static void assumeInstalled() {
-        boolean present;
-        try {
-            Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
-            present = p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
-            if (!present) {
-                p.destroyForcibly();
-            }
-        } catch (IOException e) {
-            present = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            present = false;
-        }
-        Assumptions.assumeTrue(present, "openssl is not installed here: the DTLS interoperability tests need it "
-                + "(.ci/run installs it)");
+        Assumptions.assumeTrue(Processes.succeeds(WAIT_SECONDS, "openssl", "version"), "openssl is not installed "
+                + "here: the DTLS interoperability tests need it (.ci/run installs it)");
     }
 
     /** Runs {@code openssl args...} to its end, within the wait, and returns its exit code and output. */

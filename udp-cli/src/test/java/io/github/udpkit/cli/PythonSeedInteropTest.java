@@ -33,21 +33,8 @@ class PythonSeedInteropTest {
 
     @BeforeAll
     static void requirePython() {
-        boolean present;
-        try {
-            Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-            present = p.waitFor(PROCESS_WAIT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
-            if (!present) {
-                p.destroyForcibly();
-            }
-        } catch (IOException e) {
-            present = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            present = false;
-        }
-        Assumptions.assumeTrue(present, "python3 is not installed: the interoperability test with the seeds' "
-                + "Python clients needs it");
+        Assumptions.assumeTrue(Processes.succeeds(PROCESS_WAIT_SECONDS, "python3", "--version"), "python3 is not "
+                + "installed: the interoperability test with the seeds' Python clients needs it");
     }
 
     @Test

@@ -141,13 +141,9 @@ public final class DtlsSession {
     static DtlsSession client(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, DtlsCounters counters,
                               long now, Output out) {
         DtlsSession session = new DtlsSession(engine, peer, config, counters, now);
-        try {
-            engine.beginHandshake();
-        } catch (SSLException e) {
-            session.fail(e, now, out);
-            return session;
+        if (session.begin(now, out)) {
+            session.drive(now, out);
         }
-        session.drive(now, out);
         return session;
     }
 
@@ -162,10 +158,7 @@ public final class DtlsSession {
     static DtlsSession server(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, DtlsCounters counters,
                               ByteBuffer clientHello, long now, Output out) {
         DtlsSession session = new DtlsSession(engine, peer, config, counters, now);
-        try {
-            engine.beginHandshake();
-        } catch (SSLException e) {
-            session.fail(e, now, out);
+        if (!session.begin(now, out)) {
             return session;
         }
         ByteBuffer primer = DtlsRecords.withoutCookie(clientHello);
@@ -176,6 +169,16 @@ public final class DtlsSession {
         session.flightOpen = false;
         session.receive(clientHello, now, out);
         return session;
+    }
+
+    private boolean begin(long now, Output out) {
+        try {
+            engine.beginHandshake();
+            return true;
+        } catch (SSLException e) {
+            fail(e, now, out);
+            return false;
+        }
     }
 
     /**

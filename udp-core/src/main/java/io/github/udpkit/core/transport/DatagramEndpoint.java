@@ -648,29 +648,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     /** A DTLS send queued for the I/O thread, failed if the endpoint closes first. */
-    private static final class DtlsSend implements Cancellable {
+    private static final class DtlsSend extends Task implements Cancellable {
         private final CompletableFuture<Void> sent;
-        private final Runnable body;
-        private Command next;
 
         DtlsSend(CompletableFuture<Void> sent, Runnable body) {
+            super(body);
             this.sent = sent;
-            this.body = body;
-        }
-
-        @Override
-        public Command next() {
-            return next;
-        }
-
-        @Override
-        public void next(Command command) {
-            next = command;
-        }
-
-        @Override
-        public void run() {
-            body.run();
         }
 
         @Override
@@ -1244,7 +1227,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     /** Any other work for the I/O thread, as a command. */
-    private static final class Task implements Command {
+    private static class Task implements Command {
         private final Runnable body;
         private Command next;
 
