@@ -70,6 +70,7 @@ public final class DtlsConfig {
     private final Duration maxRetransmit;
     private final int maxHandshakes;
     private final int maxSessions;
+    private final Duration idleTimeout;
     private final double handshakesPerSecond;
     private final int handshakeBurst;
 
@@ -93,6 +94,7 @@ public final class DtlsConfig {
         this.maxRetransmit = b.maxRetransmit;
         this.maxHandshakes = b.maxHandshakes;
         this.maxSessions = b.maxSessions;
+        this.idleTimeout = b.idleTimeout;
         this.handshakesPerSecond = b.handshakesPerSecond;
         this.handshakeBurst = b.handshakeBurst;
         this.checkHostname = client && b.pins.isEmpty() && !b.skipHostnameCheck;
@@ -199,6 +201,11 @@ public final class DtlsConfig {
     /** @return the most associations kept at once */
     public int maxSessions() {
         return maxSessions;
+    }
+
+    /** @return how long an established association may be silent before it is dropped */
+    public Duration idleTimeout() {
+        return idleTimeout;
     }
 
     /** @return new handshakes each source may start per second */
@@ -338,6 +345,7 @@ public final class DtlsConfig {
         private Duration maxRetransmit = Duration.ofSeconds(60);
         private int maxHandshakes = 1024;
         private int maxSessions = 10_000;
+        private Duration idleTimeout = Duration.ofMinutes(5);
         private double handshakesPerSecond = 10;
         private int handshakeBurst = 20;
 
@@ -555,6 +563,22 @@ public final class DtlsConfig {
         public Builder maxSessions(int sessions) {
             checkArgument(sessions >= 1 && sessions <= 1_000_000, "maxSessions must be in 1..1000000: %s", sessions);
             this.maxSessions = sessions;
+            return this;
+        }
+
+        /**
+         * Sets how long an established association may go without a datagram either way before
+         * it is closed (with close_notify) and its state dropped: peers that vanish without
+         * closing must not hold a place in {@link #maxSessions} for ever.
+         *
+         * @param timeout 1 second to 1 day
+         * @return this
+         */
+        public Builder idleTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            checkArgument(timeout.compareTo(Duration.ofSeconds(1)) >= 0 && timeout.compareTo(Duration.ofDays(1)) <= 0,
+                    "idleTimeout must be in 1s..1d: %s", timeout);
+            this.idleTimeout = timeout;
             return this;
         }
 

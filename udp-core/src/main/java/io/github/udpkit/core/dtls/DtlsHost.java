@@ -82,6 +82,14 @@ public final class DtlsHost {
          */
         default void closed(InetSocketAddress peer) {
         }
+
+        /**
+         * An established association was silent for the idle timeout, and was closed.
+         *
+         * @param peer the peer
+         */
+        default void expired(InetSocketAddress peer) {
+        }
     }
 
     /** How many payloads may wait for one peer's handshake. */
@@ -106,6 +114,9 @@ public final class DtlsHost {
     private final byte[] cookie = new byte[AddressValidator.TOKEN_LENGTH];
     private final ByteBuffer reply = ByteBuffer.allocate(64);
     private int handshaking;
+    /** No peer's deadline is earlier: {@link #update} has nothing to do before it. */
+    private long earliest = Long.MAX_VALUE;
+    private final long idleNanos;
     private final DtlsCounters counters = new DtlsCounters();
 
     /**
@@ -120,6 +131,7 @@ public final class DtlsHost {
         this.config = Objects.requireNonNull(config, "config");
         this.out = Objects.requireNonNull(out, "out");
         this.cookies = new AddressValidator(Objects.requireNonNull(secrets, "secrets"));
+        this.idleNanos = config.idleTimeout().toNanos();
         this.cookieClockDivisor = config.handshakeTimeout().toSeconds() / COOKIE_BUCKET_SECONDS + 1;
         this.handshakeRate = RateLimiter.builder().ratePerSecond(config.handshakesPerSecond())
                 .burst(config.handshakeBurst()).maxSources(Math.max(1024, config.maxHandshakes())).build();
@@ -131,6 +143,7 @@ public final class DtlsHost {
         DtlsSession session;
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
         long deadline = Long.MAX_VALUE;
+        long lastActivity;
         boolean handshaking;
 
         Peer(InetSocketAddress address) {
@@ -172,6 +185,7 @@ public final class DtlsHost {
             return;
         }
         DtlsSession session = peer.session;
+        peer.lastActivity = now;
         session.receive(datagram, now, peer);
         settle(peer, now);
     }
@@ -223,6 +237,7 @@ public final class DtlsHost {
             }
         }
         if (peer.session.state() == DtlsSession.State.ESTABLISHED) {
+            peer.lastActivity = now;
             peer.session.send(ByteBuffer.wrap(payload), now, peer);
             if (completion != null) {
                 completion.complete(null);
@@ -246,25 +261,39 @@ public final class DtlsHost {
      * @return when to be called next, or {@link Long#MAX_VALUE}
      */
     public long update(long now) {
-        long next = Long.MAX_VALUE;
-        List<Peer> settled = null;
+        if (earliest == Long.MAX_VALUE || now - earliest < 0) {
+            return earliest;
+        }
+        List<Peer> due = new ArrayList<>();
         for (Peer peer : peers.values()) {
             if (peer.deadline != Long.MAX_VALUE && now - peer.deadline >= 0) {
+                due.add(peer);
+            }
+        }
+        for (Peer peer : due) {
+            if (peer.session.state() == DtlsSession.State.ESTABLISHED) {
+                expireIfIdle(peer, now);
+            } else {
                 peer.session.update(now, peer);
-                (settled == null ? settled = new ArrayList<>() : settled).add(peer);
-            } else if (peer.deadline - next < 0) {
-                next = peer.deadline;
-            }
-        }
-        if (settled != null) {
-            for (Peer peer : settled) {
                 settle(peer, now);
-                if (peers.get(peer.address) == peer && peer.deadline - next < 0) {
-                    next = peer.deadline;
-                }
             }
         }
-        return next;
+        earliest = Long.MAX_VALUE;
+        for (Peer peer : peers.values()) {
+            noteDeadline(peer);
+        }
+        return earliest;
+    }
+
+    private void expireIfIdle(Peer peer, long now) {
+        long idleUntil = peer.lastActivity + idleNanos;
+        if (now - idleUntil < 0) {
+            peer.deadline = idleUntil;
+            return;
+        }
+        peer.session.close(now, peer);
+        remove(peer);
+        out.expired(peer.address);
     }
 
     /**
@@ -296,7 +325,8 @@ public final class DtlsHost {
                         endHandshake(peer);
                         counters.handshakesCompleted.increment();
                         counters.handshakeNanosTotal.add(session.handshakeNanos());
-                        peer.deadline = Long.MAX_VALUE;
+                        peer.lastActivity = now;
+                        peer.deadline = now + idleNanos;
                         out.established(peer.address, session.identity());
                     }
                     for (Pending p; (p = peer.pending.poll()) != null && session.state() == DtlsSession.State.ESTABLISHED; ) {
@@ -321,6 +351,15 @@ public final class DtlsHost {
                 out.closed(peer.address);
             }
             default -> throw new AssertionError(session.state());
+        }
+        if (peers.get(peer.address) == peer) {
+            noteDeadline(peer);
+        }
+    }
+
+    private void noteDeadline(Peer peer) {
+        if (peer.deadline != Long.MAX_VALUE && (earliest == Long.MAX_VALUE || peer.deadline - earliest < 0)) {
+            earliest = peer.deadline;
         }
     }
 

@@ -1132,8 +1132,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void closed(InetSocketAddress peer) {
+            disconnected(peer, DisconnectReason.CLOSED_BY_PEER);
+        }
+
+        @Override
+        public void expired(InetSocketAddress peer) {
+            disconnected(peer, DisconnectReason.TIMED_OUT);
+        }
+
+        private void disconnected(InetSocketAddress peer, DisconnectReason reason) {
             try {
-                settings.listener().onPeerDisconnected(peer, DisconnectReason.CLOSED_BY_PEER);
+                settings.listener().onPeerDisconnected(peer, reason);
             } catch (RuntimeException e) {
                 reportError(e);
             }

@@ -216,4 +216,25 @@ class DtlsSecurityTest {
         HandshakeException failure = failedHandshake(server, DtlsSessionTest.clientConfig());
         assertTrue(failure.alert().isPresent(), failure.getMessage());
     }
+
+    @Test
+    void silentAssociation_isDroppedAfterTheIdleTimeout_andAnActiveOneIsNot() {
+        DtlsTestNet net = new DtlsTestNet(8);
+        DtlsConfig server = DtlsConfig.server()
+                .certificate(List.of(DtlsSessionTest.SERVER.certificate()), DtlsSessionTest.SERVER.privateKey())
+                .idleTimeout(java.time.Duration.ofSeconds(10)).build();
+        DtlsTestNet.Node[] n = pair(net, server, DtlsSessionTest.clientConfig());
+        DtlsTestNet.Node quiet = net.node("10.0.0.3", 5000, DtlsSessionTest.clientConfig());
+        n[1].send(SERVER, "hello");
+        quiet.send(SERVER, "hello");
+        assertTrue(net.runUntil(() -> n[0].delivered.size() == 2, 5_000 * MS), net::trace);
+        for (int i = 0; i < 4; i++) {
+            net.runFor(4_000 * MS);
+            n[1].send(SERVER, "still here " + i);
+        }
+        net.runFor(100 * MS);
+        assertEquals(1, n[0].host.sessions(), "the quiet client's state is gone, the talking one's is kept");
+        assertTrue(n[0].host.session(n[1].address) != null);
+        assertEquals(6, n[0].delivered.size());
+    }
 }
