@@ -45,6 +45,17 @@ class DtlsCommandTest {
     }
 
     @Test
+    void listen_printsWhatSendSentOverDtls() throws Exception {
+        Cli.Server listen = Cli.listen("--dtls", "--cert", cert, "--key", key, "--payload-only", "--count", "1");
+        Cli.Result send = Cli.run("send", "--dtls", "--trust", cert, "--server-name", "localhost", listen.hostPort(),
+                "secret note");
+        assertEquals(0, send.exit(), send.err());
+        Cli.Result heard = listen.running().await();
+        assertEquals(0, heard.exit(), heard.err());
+        assertEquals("secret note", heard.outLines().get(0));
+    }
+
+    @Test
     void failedHandshake_isOneLineWithTheAlert_andExitsNonZero() throws Exception {
         try (Cli.Server server = Cli.echoServer("--dtls", "--cert", cert, "--key", key)) {
             Cli.Result r = Cli.run("send", "--dtls", "--trust", strangerCert, "--server-name", "localhost",
