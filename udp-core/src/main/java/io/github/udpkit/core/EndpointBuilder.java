@@ -47,6 +47,9 @@ public final class EndpointBuilder<T> {
     /** The longest idle spin that may be set: beyond it, {@link #busySpin()} says what is meant. */
     public static final Duration MAX_IDLE_SPIN = Duration.ofMillis(10);
 
+    /** What a DTLS record adds to its plaintext with AES-GCM: 13 bytes of header, 8 of nonce, 16 of tag. */
+    private static final int DTLS_RECORD_OVERHEAD = 37;
+
     private final Codec<T> codec;
     private InetSocketAddress bindAddress = new InetSocketAddress(0);
     private InetSocketAddress peer;
@@ -389,7 +392,10 @@ public final class EndpointBuilder<T> {
      * Secures the endpoint with DTLS 1.2: certificates, forward secrecy, and interoperability with
      * any DTLS 1.2 peer ({@code openssl s_client -dtls1_2}, {@code openssl s_server -dtls1_2}). In
      * {@code RAW} mode each message is one DTLS record in one datagram, so a message must fit one
-     * record within {@link DtlsConfig#maxDatagramSize()}. A client starts the handshake with its
+     * record within {@link DtlsConfig#maxDatagramSize()}. In the framed modes each udpkit datagram
+     * (header and frames) is the plaintext of one DTLS record, with all the mode's guarantees; the
+     * engine's datagram size shrinks by the record's 37 bytes and its own checksum is dropped,
+     * DTLS authenticating every record. A client starts the handshake with its
      * first send, and the sends wait for it; a failed handshake fails them with a
      * {@link io.github.udpkit.api.HandshakeException} naming the peer and the alert, and is
      * reported once to {@link EndpointListener#onHandshakeFailed}. Each received message carries
@@ -444,14 +450,20 @@ public final class EndpointBuilder<T> {
                     (int) Math.min(AeadProtection.MAX_CACHED_DIRECTIONS, 4L * engineConfig.maxPeers()))).build();
         }
         if (dtls != null) {
-            checkArgument(!mode.isFramed(), "DTLS is available in RAW mode (one message a record); %s over DTLS is "
-                    + "not supported yet", mode);
             checkArgument(encryptionKey == null, "choose DTLS or a pre-shared key, not both");
-            int recordLimit = dtls.maxDatagramSize() - 37; // record header, explicit nonce, tag
-            checkArgument(maxMessageSize == 0 || maxMessageSize <= recordLimit,
-                    "maxMessageSize must be at most %s over DTLS with datagrams of %s bytes: %s", recordLimit,
-                    dtls.maxDatagramSize(), maxMessageSize);
-            maxSize = Math.min(maxSize, recordLimit);
+            int recordLimit = dtls.maxDatagramSize() - DTLS_RECORD_OVERHEAD;
+            if (mode.isFramed()) {
+                // The engine's datagrams ride in DTLS records, which DTLS authenticates and encrypts:
+                // each must fit one record within the datagram size, and needs no checksum of its own.
+                engineConfig = engineConfig.toBuilder()
+                        .maxDatagramSize(Math.min(engineConfig.maxDatagramSize(), recordLimit))
+                        .protection(io.github.udpkit.core.protocol.PacketProtection.none()).build();
+            } else {
+                checkArgument(maxMessageSize == 0 || maxMessageSize <= recordLimit,
+                        "maxMessageSize must be at most %s over DTLS with datagrams of %s bytes: %s", recordLimit,
+                        dtls.maxDatagramSize(), maxMessageSize);
+                maxSize = Math.min(maxSize, recordLimit);
+            }
         }
         return DatagramEndpoint.open(new EndpointSettings<>(codec, bindAddress, peer, mode, receiveBufferSize,
                 sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, idleSpin,

@@ -525,6 +525,17 @@ public final class DtlsHost {
         return p == null ? null : p.session;
     }
 
+    /**
+     * Returns who a peer proved to be.
+     *
+     * @param peer its address
+     * @return its identity, or null if no handshake with it has completed
+     */
+    public PeerIdentity identity(InetSocketAddress peer) {
+        Peer p = peers.get(peer);
+        return p == null ? null : p.session.identity();
+    }
+
     /** @return sessions kept now, handshaking or established; readable from any thread */
     public int sessions() {
         return (int) counters.sessions.get();

@@ -325,9 +325,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         if (dtls != null) {
             // Read off the I/O thread: plain counters, possibly a moment stale, never torn into nonsense.
-            stats.replaysDropped(dtls.replaysDropped()).authFailures(dtls.authFailures())
-                    .retransmissions(dtls.retransmissions()).malformed(dtls.unexpected()).peers(dtls.sessions());
-            engineFiltered = dtls.refused();
+            // Over DTLS the engine protects nothing itself: replays and forgeries are DTLS's to count.
+            stats.replaysDropped(dtls.replaysDropped()).authFailures(dtls.authFailures());
+            if (engine == null) {
+                stats.retransmissions(dtls.retransmissions()).malformed(dtls.unexpected()).peers(dtls.sessions());
+            }
+            engineFiltered += dtls.refused();
         }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
@@ -898,10 +901,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         arrival = null;
         try {
-            if (engine != null) {
+            if (dtls != null) {
+                dtls.receive(from, datagram, now); // a framed endpoint's datagrams come out of the records
+            } else if (engine != null) {
                 engine.receive(from, datagram, now);
-            } else if (dtls != null) {
-                dtls.receive(from, datagram, now);
             } else {
                 deliver(from, DeliveryMode.RAW, datagram, now);
             }
@@ -1031,6 +1034,30 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final class Output implements EngineOutput {
         @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            if (dtls != null) {
+                sealInDtls(to, datagram);
+            } else {
+                transmitWire(to, datagram);
+            }
+        }
+
+        /**
+         * Framed modes over DTLS: each of the engine's datagrams is the plaintext of one DTLS
+         * record. Before the handshake with the peer completes, a client's datagrams wait for it
+         * (a bounded queue) and a server's are dropped; either way the engine retransmits what is
+         * reliable, as it does after any loss.
+         */
+        private void sealInDtls(InetSocketAddress to, ByteBuffer datagram) {
+            long now = System.nanoTime();
+            try {
+                dtls.send(to, toArray(datagram), null, now);
+            } catch (IllegalStateException | BackPressureException e) {
+                throttledLog.debug(now, "endpoint {}: datagram to {} dropped: {}", localAddress, to, e.getMessage());
+            }
+        }
+
+        /** Puts a datagram on the wire, through the impairments if any. */
+        void transmitWire(InetSocketAddress to, ByteBuffer datagram) {
             if (outImpairer != null) {
                 synchronized (outImpairer) {
                     outImpairer.apply(datagram, System.nanoTime(), (copy, delayNanos) -> {
@@ -1067,7 +1094,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
-            DatagramEndpoint.this.deliver(from, mode, payload, nowNanos);
+            DatagramEndpoint.this.deliver(from, mode, payload, nowNanos, dtls == null ? null : dtls.identity(from));
         }
 
         @Override
@@ -1102,12 +1129,16 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final class DtlsOutput implements DtlsHost.Output {
         @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
-            output.transmit(to, datagram);
+            output.transmitWire(to, datagram);
         }
 
         @Override
         public void deliver(InetSocketAddress from, ByteBuffer payload, PeerIdentity identity) {
-            DatagramEndpoint.this.deliver(from, DeliveryMode.RAW, payload, System.nanoTime(), identity);
+            if (engine != null) {
+                engine.receive(from, payload, System.nanoTime()); // a udpkit datagram, out of its DTLS record
+            } else {
+                DatagramEndpoint.this.deliver(from, DeliveryMode.RAW, payload, System.nanoTime(), identity);
+            }
         }
 
         @Override
