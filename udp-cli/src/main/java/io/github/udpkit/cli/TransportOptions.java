@@ -5,19 +5,17 @@ import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.core.EndpointBuilder;
-import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.security.Fernet;
 import io.github.udpkit.core.security.Key;
 import io.github.udpkit.core.transport.Impairments;
-import com.google.common.net.InetAddresses;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -75,41 +73,14 @@ final class TransportOptions {
             description = "Seed of the impairments, to replay a run (default: a random one, shown by --stats and -v).")
     private Long seed;
 
-    @Option(names = "--dtls", description = "Secure raw datagrams with DTLS 1.2 (certificates, as OpenSSL's "
-            + "s_client/s_server -dtls1_2): servers need --cert and --key, clients trust --trust or --pin.")
-    private boolean dtls;
-
-    @Option(names = "--cert", paramLabel = "FILE",
-            description = "DTLS: this end's certificate chain, PEM (from 'udpkit keygen' or openssl); with --key.")
-    private Path certificate;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "DTLS: the private key of --cert, PEM, unencrypted.")
-    private Path privateKey;
-
-    @Option(names = "--trust", paramLabel = "FILE",
-            description = "DTLS: trust the CA certificates (or self-signed certificate) in FILE, PEM. A client "
-                    + "without --trust or --pin trusts the JDK's default CAs; a server with --trust requires "
-                    + "client certificates it signed.")
-    private Path trust;
-
-    @Option(names = "--pin", paramLabel = "SHA256",
-            description = "DTLS: trust the peer certificate with this SHA-256 fingerprint (repeatable).")
-    private List<String> pins = new ArrayList<>();
-
-    @Option(names = "--server-name", paramLabel = "NAME",
-            description = "DTLS client: the name sent (SNI) and checked against the server's certificate "
-                    + "(default: the host given).")
-    private String serverName;
+    @Mixin
+    private DtlsOptions dtls;
 
     @Option(names = "--stats", description = "On exit, print to standard error what was sent, received, "
             + "retransmitted and dropped, and the round-trip time.")
     private boolean stats;
 
     private Impairments impairments;
-    private DtlsConfig dtlsConfig;
-    /** Whether this command is the DTLS server, and the host name a client connects to. */
-    private boolean dtlsServer;
-    private String dtlsHost;
     private Key key;
     private Fernet fernet;
     private boolean resolved;
@@ -134,7 +105,12 @@ final class TransportOptions {
             throw usage("--key-file encrypts udpkit frames, so it needs a framed mode (e.g. --mode reliable); "
                     + "raw datagrams are encrypted with --fernet-key-file");
         }
-        checkDtls();
+        if (dtls.given()) {
+            if (keyFile != null || fernetKeyFile != null) {
+                throw usage("--dtls secures the traffic itself: drop " + (keyFile != null ? "--key-file" : "--fernet-key-file"));
+            }
+        }
+        dtls.check(command.commandLine());
         if (seed != null && !impaired()) {
             throw usage("--seed " + seed + " seeds the impairments: add --loss, --duplicate or --delay");
         }
@@ -172,37 +148,13 @@ final class TransportOptions {
         resolved = true;
     }
 
-    private void checkDtls() {
-        if (!dtls) {
-            String needsDtls = certificate != null ? "--cert" : privateKey != null ? "--key" : trust != null ? "--trust"
-                    : !pins.isEmpty() ? "--pin" : serverName != null ? "--server-name" : null;
-            if (needsDtls != null) {
-                throw usage(needsDtls + " is a DTLS setting: add --dtls");
-            }
-            return;
-        }
-        if (mode() != DeliveryMode.RAW) {
-            throw usage("--dtls carries raw datagrams: it cannot be combined with --mode "
-                    + Converters.ModeConverter.name(mode()));
-        }
-        if (keyFile != null || fernetKeyFile != null) {
-            throw usage("--dtls secures the traffic itself: drop " + (keyFile != null ? "--key-file" : "--fernet-key-file"));
-        }
-        if ((certificate == null) != (privateKey == null)) {
-            throw usage(certificate == null ? "--key needs --cert" : "--cert needs --key");
-        }
-        if (trust != null && !pins.isEmpty()) {
-            throw usage("use --trust or --pin, not both");
-        }
-    }
-
     /**
      * Makes this command the DTLS server of its endpoint: --cert and --key are its identity.
      *
      * @return this
      */
     TransportOptions asServer() {
-        this.dtlsServer = true;
+        dtls.asServer();
         return this;
     }
 
@@ -213,52 +165,8 @@ final class TransportOptions {
      * @return this
      */
     TransportOptions asClientOf(String host) {
-        this.dtlsHost = host;
+        dtls.asClientOf(host);
         return this;
-    }
-
-    /** Builds the DTLS settings from the files; a bad file is one line naming it. */
-    private DtlsConfig dtlsConfig() {
-        if (dtlsConfig != null) {
-            return dtlsConfig;
-        }
-        try {
-            DtlsConfig.Builder b;
-            if (dtlsServer) {
-                if (certificate == null) {
-                    throw usage("a DTLS server needs its certificate: --cert FILE --key FILE (make them with "
-                            + "'udpkit keygen --cert NAME --out PREFIX')");
-                }
-                if (serverName != null) {
-                    throw usage("--server-name is for clients");
-                }
-                b = DtlsConfig.server().certificate(certificate, privateKey);
-                if (trust != null) {
-                    b.trust(trust).clientAuth(DtlsConfig.ClientAuth.REQUIRED);
-                } else if (!pins.isEmpty()) {
-                    pins.forEach(b::pin);
-                    b.clientAuth(DtlsConfig.ClientAuth.REQUIRED);
-                }
-            } else {
-                b = DtlsConfig.client();
-                if (certificate != null) {
-                    b.certificate(certificate, privateKey);
-                }
-                if (trust != null) {
-                    b.trust(trust);
-                }
-                pins.forEach(b::pin);
-                String name = serverName != null ? serverName : dtlsHost;
-                if (name != null && !(serverName == null && InetAddresses.isInetAddress(name))) {
-                    b.serverName(name);
-                }
-            }
-            // Shorter than the 5 s a command waits for a send, so a silent peer is reported as such.
-            dtlsConfig = b.handshakeTimeout(java.time.Duration.ofSeconds(4)).build();
-            return dtlsConfig;
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            throw new CliException(e.getMessage(), e);
-        }
     }
 
     /** The delivery mode the options choose. */
@@ -286,9 +194,7 @@ final class TransportOptions {
         if (key != null) {
             builder.encryption(key);
         }
-        if (dtls) {
-            builder.dtls(dtlsConfig());
-        }
+        dtls.configure(builder, command.commandLine());
         return builder;
     }
 
@@ -344,7 +250,7 @@ final class TransportOptions {
         if (fernet != null) {
             b.append("; Fernet tokens");
         }
-        if (dtls) {
+        if (dtls.given()) {
             b.append("; DTLS 1.2");
         }
         return b.toString();
@@ -366,7 +272,7 @@ final class TransportOptions {
         addIf(given, delay != null, "--delay");
         addIf(given, seed != null, "--seed");
         addIf(given, stats, "--stats");
-        addIf(given, dtls, "--dtls");
+        addIf(given, dtls.given(), "--dtls");
         return given.stream().findFirst();
     }
 

@@ -56,6 +56,17 @@ class DtlsCommandTest {
     }
 
     @Test
+    void reliableMode_overDtls_isAcknowledged() throws Exception {
+        Cli.Server listen = Cli.listen("--reliable", "--dtls", "--cert", cert, "--key", key, "--payload-only",
+                "--count", "3");
+        Cli.Result send = Cli.run("send", "--reliable", "--dtls", "--trust", cert, "--server-name", "localhost",
+                listen.hostPort(), "a", "b", "c");
+        assertEquals(0, send.exit(), send.err()); // exit 0: all three acknowledged, inside DTLS
+        Cli.Result heard = listen.running().await();
+        assertEquals(java.util.List.of("a", "b", "c"), heard.outLines());
+    }
+
+    @Test
     void failedHandshake_isOneLineWithTheAlert_andExitsNonZero() throws Exception {
         try (Cli.Server server = Cli.echoServer("--dtls", "--cert", cert, "--key", key)) {
             Cli.Result r = Cli.run("send", "--dtls", "--trust", strangerCert, "--server-name", "localhost",
@@ -71,7 +82,7 @@ class DtlsCommandTest {
     @Test
     void dtlsOptions_thatDoNotFit_areUsageErrors() {
         Cli.run("send", "--cert", cert, "--key", key, "127.0.0.1:9", "x").assertUsageError("--cert is a DTLS setting: add --dtls");
-        Cli.run("send", "--dtls", "--reliable", "127.0.0.1:9", "x").assertUsageError("--dtls carries raw datagrams");
+        Cli.run("send", "--dtls", "--key-file", key, "127.0.0.1:9", "x").assertUsageError("--dtls secures the traffic itself");
         Cli.run("send", "--dtls", "--cert", cert, "127.0.0.1:9", "x").assertUsageError("--cert needs --key");
         Cli.run("echo-server", "--dtls", "--port", "0").assertUsageError("a DTLS server needs its certificate");
         Cli.run("send", "--dtls", "--trust", dir.resolve("missing.pem").toString(), "127.0.0.1:9", "x")

@@ -6,6 +6,8 @@ import io.github.udpkit.chat.ChatClient;
 import io.github.udpkit.chat.ChatJoined;
 import io.github.udpkit.chat.ChatRejectedException;
 import io.github.udpkit.chat.TokenBucket;
+import io.github.udpkit.cli.DtlsOptions;
+import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.security.Key;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -72,6 +75,9 @@ public final class ChatCommand implements Callable<Integer> {
             description = "How long to wait for the join, and at the end for acknowledgements (default: ${DEFAULT-VALUE}).")
     private Duration wait;
 
+    @Mixin
+    private DtlsOptions dtls;
+
     @Option(names = "--key-file", paramLabel = "FILE",
             description = "Encrypt and authenticate with the shared key in FILE, the chat server's key.")
     private Path keyFile;
@@ -102,6 +108,9 @@ public final class ChatCommand implements Callable<Integer> {
         ChatPrinter printer = new ChatPrinter(out, err, zone);
         ChatClient.Builder builder = ChatClient.builder().listener(printer).closeTimeout(wait);
         if (keyFile != null) {
+            if (dtls.given()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--dtls secures the traffic itself: drop --key-file");
+            }
             // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
             Key key = Key.readFrom(keyFile);
             builder.transport(endpoint -> endpoint.encryption(key));
@@ -112,11 +121,16 @@ public final class ChatCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("HOST:PORT needs a port: '" + server + "'");
             }
             builder.server(hp.getHost(), hp.getPort()).name(name);
+            dtls.asClientOf(hp.getHost());
             if (room != null) {
                 builder.room(room);
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (dtls.given()) {
+            DtlsConfig dtlsConfig = dtls.config(spec.commandLine());
+            builder.transport(endpoint -> endpoint.dtls(dtlsConfig));
         }
         try (ChatClient client = builder.connect()) {
             ChatJoined joined;

@@ -8,6 +8,8 @@ import io.github.udpkit.chat.ChatServerListener;
 import io.github.udpkit.chat.ChatServerStats;
 import io.github.udpkit.chat.LeaveReason;
 import io.github.udpkit.cli.ListenAddressOptions;
+import io.github.udpkit.cli.DtlsOptions;
+import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.security.Key;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -46,6 +48,9 @@ public final class ChatServerCommand implements Callable<Integer> {
 
     @Mixin
     private ListenAddressOptions listenAddress;
+
+    @Mixin
+    private DtlsOptions dtls;
 
     @Option(names = "--room", paramLabel = "ROOM", defaultValue = "lobby",
             description = "The room clients join when they name none (default: ${DEFAULT-VALUE}).")
@@ -113,8 +118,13 @@ public final class ChatServerCommand implements Callable<Integer> {
         }
         // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
         Key key = keyFile == null ? null : Key.readFrom(keyFile);
+        if (key != null && dtls.given()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dtls secures the traffic itself: drop --key-file");
+        }
+        dtls.asServer();
+        DtlsConfig dtlsConfig = dtls.given() ? dtls.config(spec.commandLine()) : null;
         Log log = new Log(out, ZoneId.systemDefault());
-        try (ChatServer server = open(address, config, log, key)) {
+        try (ChatServer server = open(address, config, log, key, dtlsConfig)) {
             out.println("chat server listening on " + format(server.localAddress()) + " (default room "
                     + config.defaultRoom() + ")");
             out.flush();
@@ -137,11 +147,14 @@ public final class ChatServerCommand implements Callable<Integer> {
      * ("port 12000 is already in use (udp 0.0.0.0:12000)"), exit code 2.
      */
     private static ChatServer open(InetSocketAddress address, ChatServerConfig config, ChatServerListener log,
-                                   Key key) {
+                                   Key key, DtlsConfig dtlsConfig) {
         try {
             ChatServer.Builder builder = ChatServer.builder().bind(address).config(config).listener(log);
             if (key != null) {
                 builder.transport(endpoint -> endpoint.encryption(key));
+            }
+            if (dtlsConfig != null) {
+                builder.transport(endpoint -> endpoint.dtls(dtlsConfig));
             }
             return builder.open();
         } catch (UdpIoException e) {
