@@ -457,7 +457,7 @@ public final class EndpointBuilder<T> {
                 // each must fit one record within the datagram size, and needs no checksum of its own.
                 engineConfig = engineConfig.toBuilder()
                         .maxDatagramSize(Math.min(engineConfig.maxDatagramSize(), recordLimit))
-                        .protection(io.github.udpkit.core.protocol.PacketProtection.none()).build();
+                        .protection(DtlsConfig.recordCarried()).build();
             } else {
                 checkArgument(maxMessageSize == 0 || maxMessageSize <= recordLimit,
                         "maxMessageSize must be at most %s over DTLS with datagrams of %s bytes: %s", recordLimit,

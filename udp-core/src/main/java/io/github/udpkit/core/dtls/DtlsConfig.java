@@ -168,6 +168,15 @@ public final class DtlsConfig {
         return engine;
     }
 
+    /**
+     * Returns the protection of an engine whose datagrams ride in this configuration's records.
+     *
+     * @return a protection that adds and checks nothing, DTLS doing both
+     */
+    public static io.github.udpkit.core.protocol.PacketProtection recordCarried() {
+        return RecordCarriedProtection.INSTANCE;
+    }
+
     /** @return whether this is a client's configuration */
     public boolean isClient() {
         return client;

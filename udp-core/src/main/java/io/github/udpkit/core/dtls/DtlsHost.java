@@ -224,6 +224,19 @@ public final class DtlsHost {
      * @throws BackPressureException if too many payloads wait for the handshake
      */
     public void send(InetSocketAddress to, byte[] payload, CompletableFuture<Void> completion, long now) {
+        send(to, ByteBuffer.wrap(payload), completion, now);
+    }
+
+    /**
+     * Sends one payload as one record, as {@link #send(InetSocketAddress, byte[], CompletableFuture, long)}
+     * does; a payload that must wait for the handshake is copied, one sent at once is not.
+     *
+     * @param to the peer
+     * @param payload position to limit is sent; consumed
+     * @param completion completed when sent, failed with the handshake's failure; may be null
+     * @param now the current time
+     */
+    public void send(InetSocketAddress to, ByteBuffer payload, CompletableFuture<Void> completion, long now) {
         Peer peer = peers.get(to);
         if (peer == null || peer.session.state() == DtlsSession.State.FAILED
                 || peer.session.state() == DtlsSession.State.CLOSED) {
@@ -238,7 +251,7 @@ public final class DtlsHost {
         }
         if (peer.session.state() == DtlsSession.State.ESTABLISHED) {
             peer.lastActivity = now;
-            peer.session.send(ByteBuffer.wrap(payload), now, peer);
+            peer.session.send(payload, now, peer);
             if (completion != null) {
                 completion.complete(null);
             }
@@ -247,7 +260,9 @@ public final class DtlsHost {
         if (peer.pending.size() >= MAX_PENDING_PER_PEER) {
             throw new BackPressureException(MAX_PENDING_PER_PEER + " messages already wait for the DTLS handshake with " + to);
         }
-        peer.pending.add(new Pending(payload, completion));
+        byte[] copy = new byte[payload.remaining()];
+        payload.get(copy);
+        peer.pending.add(new Pending(copy, completion));
     }
 
     private HandshakeException failureOf(InetSocketAddress to) {

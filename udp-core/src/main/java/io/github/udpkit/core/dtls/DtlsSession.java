@@ -76,7 +76,6 @@ public final class DtlsSession {
     private final ReplayWindow replay = new ReplayWindow();
     private final ByteBuffer netOut;
     private ByteBuffer appIn;
-    private final ByteBuffer record;
     private State state = State.HANDSHAKING;
     private final long handshakeDeadline;
     private final long started;
@@ -121,7 +120,6 @@ public final class DtlsSession {
         this.config = config;
         this.netOut = ByteBuffer.allocate(Math.max(engine.getSession().getPacketBufferSize(), config.maxDatagramSize()));
         this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
-        this.record = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
         this.started = now;
         this.handshakeDeadline = now + config.handshakeTimeout().toNanos();
         this.rto = config.initialRetransmit().toNanos();
@@ -405,14 +403,14 @@ public final class DtlsSession {
 
     /** Unwraps one record; returns the plaintext bytes produced, or -1 if the session failed. */
     private int unwrap(ByteBuffer datagram, int offset, int length, long now, Output out) {
-        record.clear();
-        record.put(datagram.duplicate().limit(offset + length).position(offset)).flip();
+        // A view of the one record, not a copy: the engine reads it and consumes exactly it.
+        ByteBuffer record = datagram.duplicate().limit(offset + length).position(offset);
         appIn.clear();
         try {
             SSLEngineResult result = engine.unwrap(record, appIn);
             if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 appIn = ByteBuffer.allocate(Math.max(appIn.capacity() * 2, engine.getSession().getApplicationBufferSize()));
-                record.rewind();
+                record.position(offset);
                 result = engine.unwrap(record, appIn);
             }
             return result.bytesProduced();

@@ -751,7 +751,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private void runLoop() {
         // The socket writes direct memory; a heap buffer costs a copy out of the JDK's own direct
         // one, but it is what a cipher that opens datagrams in place needs (see PacketProtection).
-        ByteBuffer buffer = engine != null && !settings.protocol().protection().prefersDirectBuffers()
+        // So does DTLS: the JDK's ciphers copy what a direct buffer holds before they work on it.
+        ByteBuffer buffer = dtls != null || engine != null && !settings.protocol().protection().prefersDirectBuffers()
                 ? ByteBuffer.allocate(RECEIVE_BUFFER_SIZE) : ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
         long engineDeadline = Long.MAX_VALUE;
         try {
@@ -1050,7 +1051,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private void sealInDtls(InetSocketAddress to, ByteBuffer datagram) {
             long now = System.nanoTime();
             try {
-                dtls.send(to, toArray(datagram), null, now);
+                dtls.send(to, datagram, null, now);
             } catch (IllegalStateException | BackPressureException e) {
                 throttledLog.debug(now, "endpoint {}: datagram to {} dropped: {}", localAddress, to, e.getMessage());
             }
