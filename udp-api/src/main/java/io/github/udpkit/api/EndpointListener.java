@@ -28,6 +28,26 @@ public interface EndpointListener {
     }
 
     /**
+     * A DTLS handshake with a peer completed: what the peer proved is also on each of its
+     * {@link Message#peerIdentity() messages}.
+     *
+     * @param peer the peer's address
+     * @param identity its verified certificate chain and the cipher suite
+     * @since 0.1.0
+     */
+    default void onPeerAuthenticated(InetSocketAddress peer, PeerIdentity identity) {
+    }
+
+    /**
+     * A DTLS handshake with a peer failed or timed out; called once per failed handshake.
+     *
+     * @param failure names the peer and the TLS alert
+     * @since 0.1.0
+     */
+    default void onHandshakeFailed(HandshakeException failure) {
+    }
+
+    /**
      * Something went wrong on the I/O thread that no caller is waiting to hear: a handler threw,
      * the socket reported an error. The endpoint carries on.
      *

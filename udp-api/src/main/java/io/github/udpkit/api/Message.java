@@ -3,6 +3,7 @@ package io.github.udpkit.api;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A received message: its decoded payload in an envelope saying who sent it, to which local
@@ -13,11 +14,13 @@ import java.util.Objects;
  * @param recipient the local address of the endpoint that received it
  * @param receivedAt when the endpoint received it (for a fragmented message, its last fragment)
  * @param mode the delivery mode it travelled in
+ * @param peerIdentity who the sender proved to be in a DTLS handshake; empty when the message did
+ *     not come over DTLS
  * @param <T> the payload type
  * @since 0.1.0
  */
 public record Message<T>(T payload, InetSocketAddress sender, InetSocketAddress recipient, Instant receivedAt,
-                         DeliveryMode mode) {
+                         DeliveryMode mode, Optional<PeerIdentity> peerIdentity) {
 
     /** Checks that no component is {@code null}. */
     public Message {
@@ -26,5 +29,20 @@ public record Message<T>(T payload, InetSocketAddress sender, InetSocketAddress 
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(receivedAt, "receivedAt");
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(peerIdentity, "peerIdentity");
+    }
+
+    /**
+     * Creates a message that did not come over DTLS.
+     *
+     * @param payload the decoded payload
+     * @param sender the address the message came from
+     * @param recipient the local address of the endpoint that received it
+     * @param receivedAt when the endpoint received it
+     * @param mode the delivery mode it travelled in
+     */
+    public Message(T payload, InetSocketAddress sender, InetSocketAddress recipient, Instant receivedAt,
+                   DeliveryMode mode) {
+        this(payload, sender, recipient, receivedAt, mode, Optional.empty());
     }
 }

@@ -66,4 +66,16 @@ public final class Addresses {
         checkPeerPort(address.getPort());
         return address;
     }
+
+    /**
+     * Writes an address as people and messages read it: {@code 127.0.0.1:4433}, {@code [::1]:4433}.
+     *
+     * @param address the address
+     * @return host and port, without the JDK's {@code hostname/} prefix
+     */
+    public static String format(InetSocketAddress address) {
+        String host = address.isUnresolved() ? address.getHostString()
+                : com.google.common.net.InetAddresses.toAddrString(address.getAddress());
+        return com.google.common.net.HostAndPort.fromParts(host, address.getPort()).toString();
+    }
 }

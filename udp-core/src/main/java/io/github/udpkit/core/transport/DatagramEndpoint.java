@@ -9,13 +9,16 @@ import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.MessageHandler;
 import io.github.udpkit.api.MessageTooLargeException;
+import io.github.udpkit.api.PeerIdentity;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.api.UdpIoException;
+import io.github.udpkit.core.dtls.DtlsHost;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.protocol.Engine;
@@ -42,6 +45,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
+import java.security.SecureRandom;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,6 +135,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** The framed modes' protocol engine, confined to the I/O thread; null for a RAW endpoint. */
     private final Engine engine;
     private final Output output = new Output();
+    /** The DTLS associations of a RAW endpoint secured with DTLS, confined to the I/O thread; else null. */
+    private final DtlsHost dtls;
+    private long dtlsDeadline = Long.MAX_VALUE;
     /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
     private final ConcurrentHashMap<InetSocketAddress, SendWindow> windows = new ConcurrentHashMap<>();
     /** Windows with permits earned on the I/O thread and not yet returned. I/O thread only. */
@@ -201,6 +208,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.engine = settings.mode().isFramed()
                 ? new Engine(settings.protocol(), output, System.nanoTime())
                 : null;
+        SecureRandom random = new SecureRandom();
+        this.dtls = settings.dtls() == null ? null : new DtlsHost(settings.dtls(), new DtlsOutput(), random::nextBytes);
     }
 
     /**
@@ -473,6 +482,15 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             engineOversized = engine.metrics().oversized();
             engineFiltered = engine.metrics().addressValidationRetries() + engine.metrics().retriesSuppressed();
         }
+        if (dtls != null) {
+            // Read off the I/O thread: plain counters, possibly a moment stale, never torn into nonsense.
+            // Over DTLS the engine protects nothing itself: replays and forgeries are DTLS's to count.
+            stats.replaysDropped(dtls.replaysDropped()).authFailures(dtls.authFailures());
+            if (engine == null) {
+                stats.retransmissions(dtls.retransmissions()).malformed(dtls.unexpected()).peers(dtls.sessions());
+            }
+            engineFiltered += dtls.refused();
+        }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
                 .datagramsSent(rawDatagramsSent.sum() + framedDatagramsSent.get())
@@ -570,6 +588,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             return sendFramed(bytes, mode, to);
         }
         rawMessagesSent.increment();
+        if (dtls != null) {
+            return sendDtls(bytes, to);
+        }
         return sendRaw(bytes, to);
     }
 
@@ -781,6 +802,37 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
+    /**
+     * A RAW message over DTLS: one record, sealed on the I/O thread, which owns the sessions. The
+     * future completes when the record is sent, or fails with the handshake's failure.
+     */
+    private CompletableFuture<Void> sendDtls(byte[] bytes, InetSocketAddress to) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        runOnIoThread(new DtlsSend(sent, () -> {
+            try {
+                dtls.send(to, bytes, sent, System.nanoTime());
+            } catch (RuntimeException e) {
+                sent.completeExceptionally(e);
+            }
+        }));
+        return sent;
+    }
+
+    /** A DTLS send queued for the I/O thread, failed if the endpoint closes first. */
+    private static final class DtlsSend extends Task implements Cancellable {
+        private final CompletableFuture<Void> sent;
+
+        DtlsSend(CompletableFuture<Void> sent, Runnable body) {
+            super(body);
+            this.sent = sent;
+        }
+
+        @Override
+        public void cancel(UdpException reason) {
+            sent.completeExceptionally(reason);
+        }
+    }
+
     private CompletableFuture<Void> sendRaw(byte[] bytes, InetSocketAddress to) {
         if (outImpairer != null) {
             synchronized (outImpairer) {
@@ -867,7 +919,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private void runLoop() {
         // The socket writes direct memory; a heap buffer costs a copy out of the JDK's own direct
         // one, but it is what a cipher that opens datagrams in place needs (see PacketProtection).
-        ByteBuffer buffer = engine != null && !settings.protocol().protection().prefersDirectBuffers()
+        // So does DTLS: the JDK's ciphers copy what a direct buffer holds before they work on it.
+        ByteBuffer buffer = dtls != null || engine != null && !settings.protocol().protection().prefersDirectBuffers()
                 ? ByteBuffer.allocate(RECEIVE_BUFFER_SIZE) : ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
         long engineDeadline = Long.MAX_VALUE;
         try {
@@ -922,7 +975,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             engineDeadline = engine.update(now);
             now = System.nanoTime();
         }
-        long next = engineDeadline;
+        if (dtls != null && (busy || dtlsDeadline != Long.MAX_VALUE && now - dtlsDeadline >= 0)) {
+            dtlsDeadline = dtls.update(now);
+            now = System.nanoTime();
+        }
+        long next = dtlsDeadline - engineDeadline < 0 ? dtlsDeadline : engineDeadline;
         returnEarnedPermits();
         Delayed held = delayed.peek();
         if (held != null) {
@@ -1005,7 +1062,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             filtered.increment();
             return;
         }
-        if (datagram.remaining() > settings.maxMessageSize() && engine == null) {
+        if (datagram.remaining() > settings.maxMessageSize() && engine == null && dtls == null) {
             oversized.increment();
             throttledLog.debug(now, "endpoint {}: dropped a {}-byte datagram from {}, larger than the limit of {}",
                     localAddress, datagram.remaining(), from, settings.maxMessageSize());
@@ -1022,7 +1079,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         arrival = null;
         try {
-            if (engine != null) {
+            if (dtls != null) {
+                dtls.receive(from, datagram, now); // a framed endpoint's datagrams come out of the records
+            } else if (engine != null) {
                 engine.receive(from, datagram, now);
             } else {
                 deliver(from, DeliveryMode.RAW, datagram, now);
@@ -1033,6 +1092,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now) {
+        deliver(from, mode, payload, now, null);
+    }
+
+    private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now, PeerIdentity identity) {
         T value;
         try {
             value = settings.codec().decode(payload);
@@ -1060,7 +1123,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             receivedAt = arrivalClock.now();
             arrival = receivedAt;
         }
-        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode);
+        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode, Optional.ofNullable(identity));
         MessageHandler<T> h = handler;
         if (h != null) {
             messagesDelivered.add(1);
@@ -1141,6 +1204,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private void shutdown() {
         cancelCommands();
+        if (dtls != null) {
+            try {
+                dtls.close(System.nanoTime()); // close_notify to every peer, fails what waits for a handshake
+            } catch (RuntimeException e) {
+                LOG.warn("endpoint {}: DTLS failed while closing", localAddress, e);
+            }
+        }
         if (engine != null) {
             try {
                 engine.close(System.nanoTime()); // says goodbye to every peer, fails what is unacknowledged
@@ -1159,6 +1229,30 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final class Output implements EngineOutput {
         @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            if (dtls != null) {
+                sealInDtls(to, datagram);
+            } else {
+                transmitWire(to, datagram);
+            }
+        }
+
+        /**
+         * Framed modes over DTLS: each of the engine's datagrams is the plaintext of one DTLS
+         * record. Before the handshake with the peer completes, a client's datagrams wait for it
+         * (a bounded queue) and a server's are dropped; either way the engine retransmits what is
+         * reliable, as it does after any loss.
+         */
+        private void sealInDtls(InetSocketAddress to, ByteBuffer datagram) {
+            long now = System.nanoTime();
+            try {
+                dtls.send(to, datagram, null, now);
+            } catch (IllegalStateException | BackPressureException e) {
+                throttledLog.debug(now, "endpoint {}: datagram to {} dropped: {}", localAddress, to, e.getMessage());
+            }
+        }
+
+        /** Puts a datagram on the wire, through the impairments if any. */
+        void transmitWire(InetSocketAddress to, ByteBuffer datagram) {
             if (outImpairer != null) {
                 synchronized (outImpairer) {
                     outImpairer.apply(datagram, System.nanoTime(), (copy, delayNanos) -> {
@@ -1195,7 +1289,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
-            DatagramEndpoint.this.deliver(from, mode, payload, nowNanos);
+            DatagramEndpoint.this.deliver(from, mode, payload, nowNanos, dtls == null ? null : dtls.identity(from));
         }
 
         @Override
@@ -1218,6 +1312,61 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     windows.remove(peer, window);
                 }
             }
+            try {
+                settings.listener().onPeerDisconnected(peer, reason);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+    }
+
+    /** Where the DTLS host's datagrams, records and events go; called on the I/O thread. */
+    private final class DtlsOutput implements DtlsHost.Output {
+        @Override
+        public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            output.transmitWire(to, datagram);
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, ByteBuffer payload, PeerIdentity identity) {
+            if (engine != null) {
+                engine.receive(from, payload, System.nanoTime()); // a udpkit datagram, out of its DTLS record
+            } else {
+                DatagramEndpoint.this.deliver(from, DeliveryMode.RAW, payload, System.nanoTime(), identity);
+            }
+        }
+
+        @Override
+        public void established(InetSocketAddress peer, PeerIdentity identity) {
+            LOG.debug("endpoint {}: DTLS with {} established: {}", localAddress, peer, identity);
+            try {
+                settings.listener().onPeerAuthenticated(peer, identity);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
+        public void failed(HandshakeException failure) {
+            LOG.debug("endpoint {}: {}", localAddress, failure.getMessage());
+            try {
+                settings.listener().onHandshakeFailed(failure);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
+        public void closed(InetSocketAddress peer) {
+            disconnected(peer, DisconnectReason.CLOSED_BY_PEER);
+        }
+
+        @Override
+        public void expired(InetSocketAddress peer) {
+            disconnected(peer, DisconnectReason.TIMED_OUT);
+        }
+
+        private void disconnected(InetSocketAddress peer, DisconnectReason reason) {
             try {
                 settings.listener().onPeerDisconnected(peer, reason);
             } catch (RuntimeException e) {
@@ -1313,7 +1462,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     /** Any other work for the I/O thread, as a command. */
-    private static final class Task implements Command {
+    private static class Task implements Command {
         private final Runnable body;
         private Command next;
 
