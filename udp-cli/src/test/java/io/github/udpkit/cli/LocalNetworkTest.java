@@ -54,7 +54,7 @@ class LocalNetworkTest {
 
             // Bound to every address: discovery gives the address the reply came from, which may be any
             // of the namespace's (the broadcast probe leaves by v0, 10.77.0.1).
-            Proc server = ns.udpkit("chat-server", "--discoverable", "--server-name", "box", "--interface", "lo",
+            Proc server = ns.udpkit("chat-server", "--discoverable", "--discovery-name", "box", "--interface", "lo",
                     "--port", "12000");
             server.awaitOut("chat server listening");
             Proc discover = ns.udpkit("discover", "--interface", "lo", "--timeout", "1s");
@@ -74,7 +74,7 @@ class LocalNetworkTest {
             assertTrue(dora.err().contains("* found chat  box  127.0.0.1:12000"), dora::describe);
             server.awaitOut("dora joined lobby");
 
-            Proc second = ns.udpkit("chat-server", "--discoverable", "--server-name", "other", "--interface", "lo",
+            Proc second = ns.udpkit("chat-server", "--discoverable", "--discovery-name", "other", "--interface", "lo",
                     "--port", "12001");
             second.awaitOut("chat server listening");
             Proc ambiguous = ns.udpkit("chat", "--discover", "--interface", "lo", "--timeout", "1s", "--name", "eve");
@@ -93,7 +93,7 @@ class LocalNetworkTest {
     @Test
     void shouldNeverAnswerWithMoreThanTheProbe() throws Exception {
         try (SeedNamespace ns = SeedNamespace.create(dir)) {
-            Proc server = ns.udpkit("chat-server", "--discoverable", "--server-name", "box", "--interface", "lo",
+            Proc server = ns.udpkit("chat-server", "--discoverable", "--discovery-name", "box", "--interface", "lo",
                     "--bind", "127.0.0.1", "--port", "12000");
             server.awaitOut("chat server listening");
             String script = String.join("\n",

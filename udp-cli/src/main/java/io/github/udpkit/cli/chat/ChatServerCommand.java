@@ -102,8 +102,8 @@ public final class ChatServerCommand implements Callable<Integer> {
                     + "with the server's name, port and rooms; answers are never larger than the probe, and rate-limited.")
     private boolean discoverable;
 
-    @Option(names = "--server-name", paramLabel = "NAME",
-            description = "The name discovery answers with (default: this host's name).")
+    @Option(names = "--discovery-name", paramLabel = "NAME",
+            description = "With --discoverable: the name discovery answers with (default: this host's name).")
     private String serverName;
 
     @Option(names = "--interface", paramLabel = "NAME",
