@@ -46,6 +46,8 @@ final class TestNet {
     private final PriorityQueue<Flight> flights = new PriorityQueue<>();
     private final Map<InetSocketAddress, Node> nodes = new HashMap<>();
     private int nextPort = 40_000;
+    /** Records every datagram sent and every message and peer event delivered, when set. */
+    EngineTrace trace;
 
     TestNet(long seed) {
         this.seed = seed;
@@ -122,6 +124,9 @@ final class TestNet {
         byte[] bytes = new byte[datagram.remaining()];
         datagram.get(bytes);
         datagramsMoved++;
+        if (trace != null) {
+            trace.transmitted(now, from, to, bytes);
+        }
         if (dropRule.drop(from, to, bytes) || random.nextDouble() < loss) {
             return;
         }
@@ -197,15 +202,24 @@ final class TestNet {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
             delivered.add(new Delivery(from, mode, bytes));
+            if (trace != null) {
+                trace.delivered(nowNanos, address, from, mode, bytes);
+            }
         }
 
         @Override
         public void peerConnected(InetSocketAddress peer) {
             connected.add(peer);
+            if (trace != null) {
+                trace.event(now, address, peer, "connected");
+            }
         }
 
         @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+            if (trace != null) {
+                trace.event(now, address, peer, reason.name());
+            }
             disconnected.add(peer);
             disconnects.add(reason);
         }
