@@ -17,10 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Connection {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
-    /** Unreliable and sequenced partial messages kept per peer at most (each is bounded by memory too). */
-    static final int MAX_LOSSY_PARTIALS = 64;
     /** Room kept for the CLOSE frame after an ACK in a goodbye datagram (type and a code). */
     private static final int CLOSE_RESERVE = 16;
     private static final long NONE = Long.MAX_VALUE;
@@ -86,7 +81,6 @@ final class Connection {
     private final EngineConfig config;
     private final EngineMetrics metrics;
     private final EngineOutput output;
-    private final PacketProtection protection;
     private final AckRanges ackRanges;
     private final FrameHandler frameHandler = new FrameHandler();
 
@@ -105,13 +99,8 @@ final class Connection {
     long ackDeadline;
     /** Extra copies to send of the next ACK that goes out alone (the peer resent data we hold). */
     int ackCopies;
-    long highestSequenced = -1;
-    UnorderedWindow unordered;
-    OrderedBuffer ordered;
-    HashMap<Long, Reassembly> lossyPartials;
-    long lossyExpiry = Long.MAX_VALUE;
-    HashMap<Long, Reassembly> unorderedPartials;
-    long reassemblyBytes;
+    /** The delivery modes' receive state for the peer's current session. */
+    Receiver inbound;
     long lastReceiveAt;
     long lastSendAt;
     /** A session that sent us a datagram addressed to a session we no longer have: tell it ours. */
@@ -163,12 +152,10 @@ final class Connection {
         this.config = engine.config;
         this.metrics = engine.metrics;
         this.output = engine.output;
-        this.protection = engine.protection;
         this.ackRanges = engine.ackRanges;
         this.address = address;
         this.localSession = localSession;
-        this.unordered = new UnorderedWindow(config.receiveWindow());
-        this.ordered = new OrderedBuffer(config.receiveWindow());
+        this.inbound = new Receiver(engine, this);
         int queueCap = config.maxQueuedMessages();
         this.sendQueue = new ObjectRing<>(Math.min(16, queueCap), queueCap);
         // Unacknowledged rings also hold finished messages behind an unfinished oldest one; those
@@ -200,9 +187,7 @@ final class Connection {
 
     /** Whether nothing depends on this connection's state: a candidate for eviction. */
     boolean isIdle() {
-        return pendingMessages == 0 && reassemblyBytes == 0 && ordered.isEmpty()
-                && (lossyPartials == null || lossyPartials.isEmpty())
-                && (unorderedPartials == null || unorderedPartials.isEmpty());
+        return pendingMessages == 0 && inbound.isEmpty();
     }
 
     /** Forgets what was received from the peer's previous session. Reassembly memory must be released first. */
@@ -211,12 +196,7 @@ final class Connection {
         ackPending = false;
         ackCopies = 0;
         ackElicitingSinceAck = 0;
-        highestSequenced = -1;
-        unordered = new UnorderedWindow(config.receiveWindow());
-        ordered = new OrderedBuffer(config.receiveWindow());
-        lossyPartials = null;
-        lossyExpiry = Long.MAX_VALUE;
-        unorderedPartials = null;
+        inbound = new Receiver(engine, this);
     }
 
     // ---------------------------------------------------------------------------- from the engine
@@ -282,7 +262,7 @@ final class Connection {
             if (ackElicitingSinceAck >= ackEvery || !inOrder || reader.hasPing()) {
                 ackDeadline = now;
             }
-            if (handler.duplicate) {
+            if (inbound.duplicate) {
                 // The peer resent what we hold, so it did not hear our ACKs: answer at once, and
                 // twice, so that a burst of loss on the way back is less likely to take both.
                 ackDeadline = now;
@@ -366,10 +346,9 @@ final class Connection {
     void onDropped(DisconnectReason reason, String detail, long now) {
         removed = true;
         if (reason != DisconnectReason.CLOSED_LOCALLY) {
-            flushOrdered(now);
+            inbound.flushOrdered(now);
         }
-        engine.reassemblyBytes -= reassemblyBytes;
-        reassemblyBytes = 0;
+        inbound.releaseAll();
         failPending(reason, detail, now);
     }
 
@@ -378,14 +357,12 @@ final class Connection {
         long now;
         boolean refused;
         boolean closeSeen;
-        /** Whether the datagram carried reliable data received before. */
-        boolean duplicate;
 
         void begin(long time) {
             this.now = time;
             this.refused = false;
             this.closeSeen = false;
-            this.duplicate = false;
+            inbound.duplicate = false;
         }
 
         private boolean alive() {
@@ -412,311 +389,11 @@ final class Connection {
         @Override
         public boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragSize, int fragmentIndex,
                 ByteBuffer buffer, int offset, int length) {
-            if (!handleData(mode, sequence, totalLength, fragSize, fragmentIndex, buffer, offset, length, now)) {
+            if (!inbound.handleData(mode, sequence, totalLength, fragSize, fragmentIndex, buffer, offset, length, now)) {
                 refused = true;
             }
             return alive();
         }
-    }
-
-    /** A reliable message or fragment arrived again: count it, and note it for {@link #onDatagram}. */
-    private void reliableDuplicate() {
-        metrics.duplicatesDropped.increment();
-        frameHandler.duplicate = true;
-    }
-
-    /** Applies a DATA frame; returns false if a reliable frame was refused (so its packet is not acknowledged). */
-    private boolean handleData(DeliveryMode mode, long seq, int total, int fragSize, int index,
-            ByteBuffer b, int offset, int length, long now) {
-        if (total > config.maxMessageSize()) {
-            metrics.oversized.increment();
-            return !mode.isReliable();
-        }
-        switch (mode) {
-            case UNRELIABLE:
-                if (fragSize == 0) {
-                    deliverSlice(mode, b, offset, length, now);
-                } else {
-                    lossyFragment(mode, seq, total, fragSize, index, b, offset, length, now);
-                }
-                return true;
-            case SEQUENCED:
-                if (seq <= highestSequenced) {
-                    (seq == highestSequenced ? metrics.duplicatesDropped : metrics.sequencedStaleDropped)
-                            .increment();
-                    return true;
-                }
-                if (fragSize == 0) {
-                    highestSequenced = seq;
-                    deliverSlice(mode, b, offset, length, now);
-                } else {
-                    lossyFragment(mode, seq, total, fragSize, index, b, offset, length, now);
-                }
-                return true;
-            case RELIABLE_UNORDERED:
-                return unorderedData(seq, total, fragSize, index, b, offset, length, now);
-            default:
-                return orderedData(seq, total, fragSize, index, b, offset, length, now);
-        }
-    }
-
-    private boolean unorderedData(long seq, int total, int fragSize, int index, ByteBuffer b, int offset,
-            int length, long now) {
-        int c = unordered.classify(seq);
-        if (c == UnorderedWindow.DUPLICATE) {
-            reliableDuplicate();
-            return true;
-        }
-        if (c == UnorderedWindow.BEYOND) {
-            metrics.receiveRefusals.increment();
-            return false;
-        }
-        if (fragSize == 0) {
-            if (unorderedPartials != null && unorderedPartials.containsKey(seq)) {
-                metrics.malformed.increment(); // whole and fragmented under one number
-                return false;
-            }
-            unordered.markReceived(seq);
-            deliverSlice(DeliveryMode.RELIABLE_UNORDERED, b, offset, length, now);
-            return true;
-        }
-        if (unorderedPartials == null) {
-            unorderedPartials = new HashMap<>();
-        }
-        Reassembly r = unorderedPartials.get(seq);
-        if (r == null) {
-            if (!reserve(total, false)) {
-                metrics.receiveRefusals.increment();
-                return false;
-            }
-            r = new Reassembly(seq, total, fragSize, now);
-            unorderedPartials.put(seq, r);
-        } else if (!r.matches(total, fragSize)) {
-            metrics.malformed.increment();
-            return false;
-        }
-        if (!r.add(index, b, offset, length)) {
-            reliableDuplicate();
-            return true;
-        }
-        if (r.complete()) {
-            unorderedPartials.remove(seq);
-            release(total);
-            unordered.markReceived(seq);
-            deliverArray(DeliveryMode.RELIABLE_UNORDERED, r.data, now);
-        }
-        return true;
-    }
-
-    private boolean orderedData(long seq, int total, int fragSize, int index, ByteBuffer b, int offset,
-            int length, long now) {
-        OrderedBuffer ob = ordered;
-        int c = ob.classify(seq);
-        if (c == OrderedBuffer.DUPLICATE) {
-            reliableDuplicate();
-            return true;
-        }
-        if (c == OrderedBuffer.BEYOND) {
-            metrics.receiveRefusals.increment();
-            return false;
-        }
-        Object held = ob.get(seq);
-        if (held instanceof byte[]) {
-            reliableDuplicate();
-            return true;
-        }
-        boolean isBase = seq == ob.base();
-        if (fragSize == 0) {
-            if (held != null) {
-                metrics.malformed.increment(); // whole and fragmented under one number
-                return false;
-            }
-            if (isBase) {
-                ob.advance();
-                deliverSlice(DeliveryMode.RELIABLE, b, offset, length, now);
-                drainOrdered(now);
-                return true;
-            }
-            if (!reserve(length, true)) {
-                metrics.receiveRefusals.increment();
-                return false;
-            }
-            byte[] copy = new byte[length];
-            b.get(offset, copy, 0, length);
-            ob.put(seq, copy);
-            return true;
-        }
-        Reassembly r = (Reassembly) held;
-        if (r == null) {
-            // A message that is not next to deliver leaves room for one that is (no deadlock).
-            if (!reserve(total, !isBase)) {
-                metrics.receiveRefusals.increment();
-                return false;
-            }
-            r = new Reassembly(seq, total, fragSize, now);
-            ob.put(seq, r);
-        } else if (!r.matches(total, fragSize)) {
-            metrics.malformed.increment();
-            return false;
-        }
-        if (!r.add(index, b, offset, length)) {
-            reliableDuplicate();
-            return true;
-        }
-        if (r.complete()) {
-            if (isBase) {
-                ob.advance();
-                release(total);
-                deliverArray(DeliveryMode.RELIABLE, r.data, now);
-                drainOrdered(now);
-            } else {
-                ob.put(seq, r.data);
-            }
-        }
-        return true;
-    }
-
-    /** Delivers the complete messages that follow the base in order. */
-    private void drainOrdered(long now) {
-        while (!removed && !engine.isClosed()) {
-            OrderedBuffer ob = ordered;
-            if (!(ob.get(ob.base()) instanceof byte[])) {
-                return;
-            }
-            byte[] data = (byte[]) ob.advance();
-            release(data.length);
-            deliverArray(DeliveryMode.RELIABLE, data, now);
-        }
-    }
-
-    /**
-     * Delivers, in order and skipping gaps, the complete RELIABLE messages held early, before the
-     * receive state is dropped: they were acknowledged, so their senders count them delivered.
-     */
-    private void flushOrdered(long now) {
-        OrderedBuffer ob = ordered;
-        while (!ob.isEmpty() && !engine.isClosed()) {
-            Object held = ob.advance();
-            if (held instanceof byte[]) {
-                deliverArray(DeliveryMode.RELIABLE, (byte[]) held, now);
-            }
-        }
-    }
-
-    private void lossyFragment(DeliveryMode mode, long seq, int total, int fragSize, int index,
-            ByteBuffer b, int offset, int length, long now) {
-        long key = (seq << 1) | (mode == DeliveryMode.SEQUENCED ? 1 : 0);
-        if (lossyPartials == null) {
-            lossyPartials = new HashMap<>();
-        }
-        Reassembly r = lossyPartials.get(key);
-        if (r == null) {
-            if (lossyPartials.size() >= MAX_LOSSY_PARTIALS) {
-                evictOldestLossy();
-            }
-            if (!reserve(total, true)) {
-                metrics.reassemblyDrops.increment();
-                return;
-            }
-            r = new Reassembly(seq, total, fragSize, now);
-            lossyPartials.put(key, r);
-            lossyExpiry = Math.min(lossyExpiry, now + config.reassemblyTimeoutNanos());
-        } else if (!r.matches(total, fragSize)) {
-            metrics.malformed.increment();
-            return;
-        }
-        if (!r.add(index, b, offset, length)) {
-            metrics.duplicatesDropped.increment();
-            return;
-        }
-        if (r.complete()) {
-            lossyPartials.remove(key);
-            release(total);
-            if (mode == DeliveryMode.SEQUENCED) {
-                if (seq <= highestSequenced) {
-                    metrics.sequencedStaleDropped.increment();
-                    return;
-                }
-                highestSequenced = seq;
-            }
-            deliverArray(mode, r.data, now);
-        }
-    }
-
-    /**
-     * Takes reassembly memory for a peer, evicting its partial lossy messages if that makes room.
-     * With {@code leaveRoom}, one maximum-size message of room is kept free in the peer's and the
-     * endpoint's budgets, for messages that are next to deliver.
-     */
-    private boolean reserve(long bytes, boolean leaveRoom) {
-        long slack = leaveRoom ? config.maxMessageSize() : 0;
-        while (reassemblyBytes + bytes > config.reassemblyBytesPerPeer() - slack
-                || engine.reassemblyBytes + bytes > config.reassemblyBytesTotal() - slack) {
-            if (!evictOldestLossy()) {
-                return false;
-            }
-        }
-        reassemblyBytes += bytes;
-        engine.reassemblyBytes += bytes;
-        return true;
-    }
-
-    private void release(long bytes) {
-        reassemblyBytes -= bytes;
-        engine.reassemblyBytes -= bytes;
-    }
-
-    private boolean evictOldestLossy() {
-        if (lossyPartials == null || lossyPartials.isEmpty()) {
-            return false;
-        }
-        Map.Entry<Long, Reassembly> oldest = null;
-        for (Map.Entry<Long, Reassembly> e : lossyPartials.entrySet()) {
-            if (oldest == null || e.getValue().createdAt < oldest.getValue().createdAt) {
-                oldest = e;
-            }
-        }
-        lossyPartials.remove(oldest.getKey());
-        release(oldest.getValue().data.length);
-        metrics.reassemblyDrops.increment();
-        return true;
-    }
-
-    private void expireLossy(long now) {
-        long next = NONE;
-        if (lossyPartials != null) {
-            long timeout = config.reassemblyTimeoutNanos();
-            for (Iterator<Reassembly> it = lossyPartials.values().iterator(); it.hasNext();) {
-                Reassembly r = it.next();
-                if (now - r.createdAt >= timeout) {
-                    it.remove();
-                    release(r.data.length);
-                    metrics.reassemblyDrops.increment();
-                } else {
-                    next = Math.min(next, r.createdAt + timeout);
-                }
-            }
-        }
-        lossyExpiry = next;
-    }
-
-    private void deliverSlice(DeliveryMode mode, ByteBuffer b, int offset, int length, long now) {
-        int limit = b.limit();
-        int position = b.position();
-        b.limit(offset + length);
-        b.position(offset);
-        metrics.messagesDelivered.increment();
-        try {
-            output.deliver(address, mode, b, now);
-        } finally {
-            b.limit(limit);
-            b.position(position);
-        }
-    }
-
-    private void deliverArray(DeliveryMode mode, byte[] data, long now) {
-        metrics.messagesDelivered.increment();
-        output.deliver(address, mode, ByteBuffer.wrap(data), now);
     }
 
     // ------------------------------------------------------------------------------ acknowledging
@@ -975,7 +652,7 @@ final class Connection {
                 return config.keepAliveNanos() > 0 && sent.inFlight() == 0 && !ackPending
                         ? lastSendAt + config.keepAliveNanos() : NONE;
             case REASSEMBLY:
-                return lossyExpiry;
+                return inbound.lossyExpiry;
             case ACK:
                 return ackPending ? ackDeadline : NONE;
             case ANNOUNCE:
@@ -1012,7 +689,7 @@ final class Connection {
                 pingPending = true;
                 break;
             case REASSEMBLY:
-                expireLossy(now);
+                inbound.expireLossy(now);
                 break;
             case ACK:
             case ANNOUNCE:
@@ -1096,35 +773,27 @@ final class Connection {
      * packed. A probe also carries a PING, so that it is acknowledged at once.
      */
     private void sendDatagram(long now, boolean data, boolean ping, boolean announce, boolean probe) {
-        ByteBuffer b = engine.out;
-        b.clear();
+        PacketBuilder builder = engine.builder;
+        ByteBuffer b = builder.buffer();
         long pn = nextPacketNumber;
         long destination = remoteSession != 0 ? remoteSession : announceTo;
-        int at = WireWriter.writeHeader(b, 0, localSession, destination, pn);
-        int headerLength = at;
-        if (token != null) {
-            at = WireWriter.writeToken(b, at, token);
-        }
+        int at = builder.start(localSession, destination, pn, token);
         int bodyStart = at;
         int end = engine.datagramRoom - (probe ? PING_LENGTH : 0);
         boolean ackCopy = false;
         if (ackPending) {
-            received.fillAck(ackRanges);
-            if (ackRanges.count() == 0) {
+            // The reserve holds a TOKEN and an ACK together, so a full DATA frame still fits.
+            int limit = data ? Math.min(end, builder.headerLength() + EngineConfig.ACK_RESERVE) : end;
+            int next = builder.ack(at, limit, received, now);
+            if (next == PacketBuilder.NOTHING_TO_ACK) {
                 ackPending = false;
-            } else {
-                // The reserve holds a TOKEN and an ACK together, so a full DATA frame still fits.
-                int limit = data ? Math.min(end, headerLength + EngineConfig.ACK_RESERVE) : end;
-                long delayMicros = Math.max(0, (now - received.largestAt()) / 1000);
-                int next = WireWriter.writeAck(b, at, limit, ackRanges, delayMicros, config.receiveWindow());
-                if (next > 0) {
-                    at = next;
-                    ackPending = false;
-                    ackElicitingSinceAck = 0;
-                    ackCopy = ackCopies > 0 && !data;
-                    if (data) {
-                        ackCopies = 0; // it rides on data: no copy of its own
-                    }
+            } else if (next > 0) {
+                at = next;
+                ackPending = false;
+                ackElicitingSinceAck = 0;
+                ackCopy = ackCopies > 0 && !data;
+                if (data) {
+                    ackCopies = 0; // it rides on data: no copy of its own
                 }
             }
         }
@@ -1211,14 +880,12 @@ final class Connection {
         }
         // A datagram that opens a conversation, or a lone PING, may reach a server that answers
         // it with a RETRY, which is never larger than what it answers: make room for one.
-        if ((carriesData || ping) && (destination == 0 || !carriesData) && at < WireFormat.MIN_PADDED_LENGTH) {
-            at = WireWriter.writePadding(b, at, WireFormat.MIN_PADDED_LENGTH);
+        if ((carriesData || ping) && (destination == 0 || !carriesData)) {
+            at = builder.padForRetry(at);
         }
-        b.limit(at);
-        b.position(0);
-        protection.seal(address, localSession, destination, pn, b, headerLength);
+        int size = builder.send(address, at);
         if (carriesData) {
-            sent.commit(slot, now, b.limit(), probe);
+            sent.commit(slot, now, size, probe);
             lastDataSentAt = now;
         }
         nextPacketNumber = pn + 1;
@@ -1227,9 +894,6 @@ final class Connection {
             ackCopies--;
             ackPending = true; // flush() sends the copy next, in a datagram of its own
         }
-        metrics.datagramsSent.increment();
-        metrics.bytesSent.add(b.remaining());
-        output.transmit(address, b);
         completeAll();
     }
 
@@ -1238,31 +902,18 @@ final class Connection {
      * arrived just before the close must not go on retransmitting it to nobody, and fail.
      */
     void sendClose(long now) {
-        ByteBuffer b = engine.out;
-        b.clear();
-        long pn = nextPacketNumber++;
+        PacketBuilder builder = engine.builder;
         long destination = remoteSession != 0 ? remoteSession : announceTo;
-        int at = WireWriter.writeHeader(b, 0, localSession, destination, pn);
-        int headerLength = at;
+        int at = builder.start(localSession, destination, nextPacketNumber++, null);
         if (ackPending) {
-            received.fillAck(ackRanges);
-            if (ackRanges.count() > 0) {
-                long delayMicros = Math.max(0, (now - received.largestAt()) / 1000);
-                int next = WireWriter.writeAck(b, at, engine.datagramRoom - CLOSE_RESERVE, ackRanges, delayMicros,
-                        config.receiveWindow());
-                if (next > 0) {
-                    at = next;
-                    ackPending = false;
-                }
+            int next = builder.ack(at, engine.datagramRoom - CLOSE_RESERVE, received, now);
+            if (next > 0) {
+                at = next;
+                ackPending = false;
             }
         }
-        at = WireWriter.writeClose(b, at, 0);
-        b.limit(at);
-        b.position(0);
-        protection.seal(address, localSession, destination, pn, b, headerLength);
-        metrics.datagramsSent.increment();
-        metrics.bytesSent.add(b.remaining());
-        output.transmit(address, b);
+        at = WireWriter.writeClose(builder.buffer(), at, 0);
+        builder.send(address, at);
     }
 
     private void failPending(DisconnectReason reason, String detail, long now) {
@@ -1306,12 +957,11 @@ final class Connection {
     void restart(long newRemote, long now) {
         metrics.peerRestarts.increment();
         LOG.debug("peer {} has a new session; restarting the conversation", address);
-        flushOrdered(now);
+        inbound.flushOrdered(now);
         if (removed || engine.isClosed()) {
             return;
         }
-        engine.reassemblyBytes -= reassemblyBytes;
-        reassemblyBytes = 0;
+        inbound.releaseAll();
         resetReceiveState();
         List<OutMessage> resend = new ArrayList<>();
         for (ObjectRing<OutMessage> ring : List.of(unackedOrdered, unackedUnordered)) {

@@ -74,8 +74,8 @@ public final class Engine {
     final PacketProtection protection;
     final EngineMetrics metrics = new EngineMetrics();
     final AckRanges ackRanges = new AckRanges(ReceivedPackets.MAX_RANGES);
-    /** The buffer every datagram is built in. */
-    final ByteBuffer out;
+    /** Lays out every datagram the engine sends, in one buffer. */
+    final PacketBuilder builder;
     /** Messages finished during a call, whose futures complete once the state is consistent. */
     final ArrayList<OutMessage> completions = new ArrayList<>();
     final int maxWholePayload;
@@ -133,8 +133,9 @@ public final class Engine {
         }
         this.retryBudget = config.maxRetriesPerSecond();
         this.retryRefilledAt = nowNanos;
-        this.out = config.protection().prefersDirectBuffers() ? ByteBuffer.allocateDirect(config.maxDatagramSize())
-                : ByteBuffer.allocate(config.maxDatagramSize());
+        ByteBuffer out = config.protection().prefersDirectBuffers()
+                ? ByteBuffer.allocateDirect(config.maxDatagramSize()) : ByteBuffer.allocate(config.maxDatagramSize());
+        this.builder = new PacketBuilder(out, protection, metrics, output, ackRanges, config.receiveWindow());
         this.maxWholePayload = config.maxWholePayload();
         this.fragmentSize = config.fragmentSize();
         this.datagramRoom = config.maxDatagramSize() - protection.overhead();
@@ -466,17 +467,10 @@ public final class Engine {
         do {
             source = newSessionId();
         } while (source == clientSession);
-        ByteBuffer o = out;
-        o.clear();
-        int headerLength = WireWriter.writeHeader(o, 0, source, clientSession, 0);
-        int at = WireWriter.writeRetry(o, headerLength, cookie, 0, cookie.length);
-        o.limit(at);
-        o.position(0);
-        protection.seal(from, source, clientSession, 0, o, headerLength);
+        int at = builder.start(source, clientSession, 0, null);
+        at = WireWriter.writeRetry(builder.buffer(), at, cookie, 0, cookie.length);
         metrics.addressValidationRetries.increment();
-        metrics.datagramsSent.increment();
-        metrics.bytesSent.add(o.remaining());
-        output.transmit(from, o);
+        builder.send(from, at);
     }
 
     private boolean takeRetryBudget(long now) {
