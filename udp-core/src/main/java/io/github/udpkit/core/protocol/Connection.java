@@ -85,6 +85,14 @@ final class Connection {
     private final FrameHandler frameHandler = new FrameHandler();
 
     final InetSocketAddress address;
+    // Engine bookkeeping: where the connection sits in the deadline queue and the deadline it is
+    // queued at, whether it waits in this turn's list of connections with work, and when the
+    // engine last looked it up (the order of its turn, which is the peer table's access order).
+    int heapIndex = -1;
+    long scheduledAt;
+    boolean ready;
+    long accessStamp;
+
     long localSession;
     /** The peer's session, 0 until a datagram from it was accepted. */
     long remoteSession;

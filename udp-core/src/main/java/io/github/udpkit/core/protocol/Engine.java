@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -60,6 +61,7 @@ import org.slf4j.LoggerFactory;
 public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
     private static final long NONE = Long.MAX_VALUE;
+    private static final Comparator<Connection> BY_ACCESS = Comparator.comparingLong(c -> c.accessStamp);
     /**
      * The least interval between session announcements to a peer, and between RETRYs acted on:
      * {@code minRto}, but no less than this. (They followed {@code minRto} when it was 50 ms by
@@ -98,6 +100,14 @@ public final class Engine {
     private final LongSupplier sessionIds;
     private final WireReader reader = new WireReader();
     private final ArrayList<Connection> snapshot = new ArrayList<>();
+    /** Every live connection with a timer armed, by its next deadline. */
+    private final DeadlineQueue deadlines = new DeadlineQueue();
+    /** Connections fed a datagram or a send since the last {@link #update}: they run in the next one. */
+    private final ArrayList<Connection> ready = new ArrayList<>();
+    /** Counts lookups, to order a turn's connections as the peer table orders them. */
+    private long accessCount;
+    /** How many connections the last {@link #update} ran: what a turn cost, for tests. */
+    int lastTurnSize;
     /** Makes and checks cookies when address validation is on; null when it is off. */
     private final AddressValidator validator;
     private final byte[] cookie = new byte[AddressValidator.TOKEN_LENGTH];
@@ -197,6 +207,7 @@ public final class Engine {
             }
         }
         p.enqueue(mode, payload, completion, now, sendOrder++);
+        markReady(p);
     }
 
     /**
@@ -253,18 +264,34 @@ public final class Engine {
         long now = advanceClock(nowNanos);
         busy = true;
         try {
-            for (Connection p : peers.values()) { // not addAll: that copies through a fresh array
-                snapshot.add(p);
+            // This turn's work: the connections fed a datagram or a send since the last turn, and
+            // those whose deadline has come; none other is touched, however many there are.
+            while (deadlines.earliest() <= now) {
+                markReady(deadlines.poll());
             }
-            long next = NONE;
-            for (int i = 0; i < snapshot.size() && !closed; i++) {
-                Connection p = snapshot.get(i);
-                if (p.removed) {
+            ArrayList<Connection> work = snapshot;
+            for (int i = 0; i < ready.size(); i++) { // not addAll: that copies through a fresh array
+                Connection c = ready.get(i);
+                c.ready = false;
+                work.add(c);
+            }
+            ready.clear();
+            lastTurnSize = work.size();
+            if (work.size() > 1) {
+                work.sort(BY_ACCESS); // the order of the peer table, least recently looked up first
+            }
+            for (int i = 0; i < work.size() && !closed; i++) {
+                Connection c = work.get(i);
+                if (c.removed) {
                     continue;
                 }
-                next = Math.min(next, p.update(now));
+                long deadline = c.update(now);
+                if (!c.removed && !closed) {
+                    deadlines.schedule(c, deadline);
+                }
             }
-            return closed ? NONE : next;
+            // A completion callback may have queued a send for a connection already done this turn.
+            return closed ? NONE : ready.isEmpty() ? deadlines.earliest() : now;
         } finally {
             snapshot.clear();
             busy = false;
@@ -292,6 +319,8 @@ public final class Engine {
             }
         }
         peers.clear();
+        deadlines.clear();
+        ready.clear();
         metrics.peers.set(0);
     }
 
@@ -312,7 +341,7 @@ public final class Engine {
      * @return the count, 0 for an unknown peer
      */
     public int queuedMessages(InetSocketAddress peer) {
-        Connection p = peers.get(peer);
+        Connection p = get(peer);
         return p == null ? 0 : p.pendingMessages;
     }
 
@@ -384,6 +413,7 @@ public final class Engine {
                 return;
             }
             peer.onRetry(b, reader.tokenOffset(), reader.tokenLength(), now);
+            markReady(peer);
             return;
         }
         boolean elicits = reader.ackEliciting();
@@ -406,6 +436,7 @@ public final class Engine {
                 }
             }
             peer.announceTo(source);
+            markReady(peer);
             return;
         }
         if (peer == null) {
@@ -422,10 +453,12 @@ public final class Engine {
             peer.remoteSession = source;
         } else if (peer.remoteSession != source) {
             peer.restart(source, now);
+            markReady(peer);
             if (peer.removed || closed) {
                 return;
             }
         }
+        markReady(peer);
         peer.onDatagram(reader, packetNumber, b, bodyFrom, bodyTo, now);
     }
 
@@ -516,7 +549,9 @@ public final class Engine {
         }
         Connection peer = new Connection(this, address, newSessionId(), now);
         peers.put(address, peer);
+        peer.accessStamp = ++accessCount;
         lastPeer = peer;
+        markReady(peer);
         metrics.peers.set(peers.size());
         output.peerConnected(address);
         return peer;
@@ -528,11 +563,28 @@ public final class Engine {
         if (p != null && !p.removed && (p.address == address || p.address.equals(address))) {
             return p;
         }
-        p = peers.get(address);
+        p = get(address);
         if (p != null) {
             lastPeer = p;
         }
         return p;
+    }
+
+    /** {@link #peers}{@code .get}, noting the access that moved the peer to the end of the table's order. */
+    private Connection get(InetSocketAddress address) {
+        Connection p = peers.get(address);
+        if (p != null) {
+            p.accessStamp = ++accessCount;
+        }
+        return p;
+    }
+
+    /** Puts a connection on the list of those the next {@link #update} runs, once. */
+    private void markReady(Connection c) {
+        if (!c.ready) {
+            c.ready = true;
+            ready.add(c);
+        }
     }
 
     /** Drops a connection: out of the table, its pending sends failed, the event reported. Idempotent. */
@@ -542,6 +594,7 @@ public final class Engine {
         }
         peer.removed = true;
         peers.remove(peer.address, peer);
+        deadlines.remove(peer);
         if (lastPeer == peer) {
             lastPeer = null;
         }
