@@ -84,7 +84,8 @@ final class Connection {
     private final AckRanges ackRanges;
     private final FrameHandler frameHandler = new FrameHandler();
 
-    final InetSocketAddress address;
+    /** Where the peer is: its address when the conversation began, or the last one it migrated to. */
+    InetSocketAddress address;
     // Engine bookkeeping: where the connection sits in the deadline queue and the deadline it is
     // queued at, whether it waits in this turn's list of connections with work, and when the
     // engine last looked it up (the order of its turn, which is the peer table's access order).
@@ -125,6 +126,16 @@ final class Connection {
     boolean retried;
     long retryAt;
     byte[] lastRetryToken;
+    /** A challenge the peer sent us from its side of a new path, echoed (once) in a TOKEN frame. */
+    byte[] pathResponse;
+
+    // path validation: another address this session arrived from, not yet proven
+    InetSocketAddress pathCandidate;
+    private byte[] pathChallenge;
+    private long pathChallengeAt;
+    /** Bytes received from and sent to the candidate: what we send it stays within three times what it sent. */
+    private long pathBytesIn;
+    private long pathBytesOut;
 
     // send side
     long nextPacketNumber;
@@ -296,10 +307,17 @@ final class Connection {
         byte[] cookie = new byte[length];
         b.get(offset, cookie, 0, length);
         lastRetryToken = cookie;
-        token = cookie;
         retried = true;
         retryAt = now;
         metrics.retriesReceived.increment();
+        if (remoteSession != 0) {
+            // The peer already accepts our datagrams: this is a path challenge, for a path of ours
+            // it has not seen before. Echo it at once; nothing was dropped, so nothing is resent.
+            pathResponse = cookie;
+            pingPending = true;
+            return;
+        }
+        token = cookie;
         for (long pn = sent.base(); pn < nextPacketNumber; pn++) {
             int slot = sent.slotOf(pn);
             if (slot >= 0) {
@@ -358,6 +376,50 @@ final class Connection {
         }
         inbound.releaseAll();
         failPending(reason, detail, now);
+    }
+
+    /**
+     * An authenticated datagram of this session arrived from another address than the
+     * connection's. The packet-number window has already dropped a copy of one received before,
+     * so this is new. If it echoes the challenge we sent to that address, the address is proven:
+     * the session moves there. Else, if it is the newest datagram of the session (not one
+     * overtaken on the old path), the address becomes the candidate and is challenged, within
+     * three times the bytes it sent; until it answers, the old path keeps being used.
+     */
+    void onOtherPath(InetSocketAddress from, WireReader reader, ByteBuffer b, int size, long packetNumber,
+            long now) {
+        if (pathChallenge != null && from.equals(pathCandidate) && reader.tokenOffset() >= 0
+                && sameBytes(b, reader.tokenOffset(), reader.tokenLength(), pathChallenge)) {
+            pathCandidate = null;
+            pathChallenge = null;
+            engine.migrate(this, from, now);
+            return;
+        }
+        if (packetNumber <= received.largest()) {
+            return;
+        }
+        if (!from.equals(pathCandidate)) {
+            pathCandidate = from;
+            pathChallenge = engine.newChallenge();
+            pathChallengeAt = now - engine.controlInterval;
+            pathBytesIn = 0;
+            pathBytesOut = 0;
+        }
+        pathBytesIn += size;
+        if (now - pathChallengeAt < engine.controlInterval) {
+            return;
+        }
+        PacketBuilder builder = engine.builder;
+        long destination = remoteSession != 0 ? remoteSession : announceTo;
+        int at = builder.start(localSession, destination, nextPacketNumber, null);
+        at = WireWriter.writeRetry(builder.buffer(), at, pathChallenge, 0, pathChallenge.length);
+        if (pathBytesOut + at + engine.protection.overhead() > 3 * pathBytesIn) {
+            return; // no amplification: wait for more from the candidate
+        }
+        nextPacketNumber++;
+        pathChallengeAt = now;
+        pathBytesOut += builder.send(from, at);
+        metrics.pathChallenges.increment();
     }
 
     /** Receives the frames of one accepted datagram and applies them to this connection. */
@@ -785,7 +847,8 @@ final class Connection {
         ByteBuffer b = builder.buffer();
         long pn = nextPacketNumber;
         long destination = remoteSession != 0 ? remoteSession : announceTo;
-        int at = builder.start(localSession, destination, pn, token);
+        int at = builder.start(localSession, destination, pn, pathResponse != null ? pathResponse : token);
+        pathResponse = null;
         int bodyStart = at;
         int end = engine.datagramRoom - (probe ? PING_LENGTH : 0);
         boolean ackCopy = false;

@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -104,6 +105,10 @@ public final class Engine {
     private final DeadlineQueue deadlines = new DeadlineQueue();
     /** Connections fed a datagram or a send since the last {@link #update}: they run in the next one. */
     private final ArrayList<Connection> ready = new ArrayList<>();
+    /** The live connections by their local session, which is what routes a datagram (the address may change). */
+    private final HashMap<Long, Connection> sessions = new HashMap<>();
+    /** The live connections by the peer's session, for datagrams that do not name ours yet. */
+    private final HashMap<Long, Connection> remoteSessions = new HashMap<>();
     /** Counts lookups, to order a turn's connections as the peer table orders them. */
     private long accessCount;
     /** How many connections the last {@link #update} ran: what a turn cost, for tests. */
@@ -319,6 +324,8 @@ public final class Engine {
             }
         }
         peers.clear();
+        sessions.clear();
+        remoteSessions.clear();
         deadlines.clear();
         ready.clear();
         metrics.peers.set(0);
@@ -384,7 +391,13 @@ public final class Engine {
         long destination = reader.destinationSession();
         long packetNumber = reader.packetNumber();
         int headerLength = reader.headerLength();
-        Connection peer = lookup(from);
+        Connection peer = route(from, destination, source);
+        // Arrived on another path than the connection's: a migration, if it is the peer's session.
+        boolean otherPath = peer != null && !peer.address.equals(from);
+        if (otherPath && peer.remoteSession != 0 && peer.remoteSession != source) {
+            metrics.staleSessionDropped.increment(); // our session, but not the peer's: not a migration
+            return;
+        }
         boolean stale = destination != 0 && (peer == null || destination != peer.localSession);
         if (!stale && peer != null && peer.remoteSession == source
                 && peer.received.classify(packetNumber) != ReceivedPackets.NEW) {
@@ -408,7 +421,11 @@ public final class Engine {
             return;
         }
         if (reader.hasRetry()) {
-            if (peer == null || destination != peer.localSession) {
+            // From the peer's address only; except that a peer we reach at a wildcard address
+            // (0.0.0.0:port, which the kernel delivers to this host) answers from a real one.
+            if (peer == null || destination != peer.localSession
+                    || (otherPath && !(peer.address.getAddress().isAnyLocalAddress()
+                            && peer.address.getPort() == from.getPort()))) {
                 metrics.staleSessionDropped.increment(); // not for a conversation of ours
                 return;
             }
@@ -448,18 +465,85 @@ public final class Engine {
             if (peer == null || peer.removed || closed) {
                 return;
             }
-            peer.remoteSession = source;
+            learnRemote(peer, source);
         } else if (peer.remoteSession == 0) {
-            peer.remoteSession = source;
+            learnRemote(peer, source);
         } else if (peer.remoteSession != source) {
+            sessions.remove(peer.localSession, peer);
+            remoteSessions.remove(peer.remoteSession, peer);
             peer.restart(source, now);
+            if (!peer.removed) {
+                sessions.put(peer.localSession, peer);
+                remoteSessions.put(peer.remoteSession, peer);
+            }
             markReady(peer);
             if (peer.removed || closed) {
                 return;
             }
         }
         markReady(peer);
+        if (otherPath) {
+            peer.onOtherPath(from, reader, b, limit - position, packetNumber, now);
+            if (peer.removed || closed) {
+                return;
+            }
+        }
         peer.onDatagram(reader, packetNumber, b, bodyFrom, bodyTo, now);
+    }
+
+    /**
+     * The connection a datagram belongs to: the one whose session it is addressed to, wherever it
+     * comes from (so a peer whose address changed keeps its conversation); else, for a datagram
+     * that does not know our session yet or names one we no longer have, the one at its address.
+     * A datagram from the connection's own address is looked up by address, as before sessions
+     * routed, so that the peer table's order of recent activity is kept the same way.
+     */
+    private Connection route(InetSocketAddress from, long destination, long source) {
+        Connection last = lastPeer;
+        Connection c;
+        if (destination != 0) {
+            c = last != null && !last.removed && last.localSession == destination ? last : sessions.get(destination);
+        } else {
+            // The peer does not know our session yet, but we may know its: a copy of its opening
+            // datagrams from another address belongs to its conversation (and is a duplicate there).
+            c = last != null && !last.removed && last.remoteSession == source ? last : remoteSessions.get(source);
+        }
+        if (c != null && !c.address.equals(from)) {
+            get(c.address); // active: move it to the end of the peer table's order
+            return c;
+        }
+        return lookup(from);
+    }
+
+    private void learnRemote(Connection peer, long source) {
+        peer.remoteSession = source;
+        remoteSessions.put(source, peer);
+    }
+
+    /** Moves a connection to the address that proved it receives; see {@link Connection#onOtherPath}. */
+    void migrate(Connection c, InetSocketAddress to, long now) {
+        InetSocketAddress old = c.address;
+        Connection displaced = peers.get(to);
+        if (displaced != null && displaced != c) {
+            // State kept for the address before the session came there: the same peer, or a
+            // stranger that used the address before; the proven session wins.
+            drop(displaced, DisconnectReason.EVICTED, "address taken over by a migrated session", now);
+        }
+        peers.remove(old, c);
+        c.address = to;
+        peers.put(to, c);
+        c.accessStamp = ++accessCount;
+        lastPeer = c;
+        metrics.pathMigrations.increment();
+        LOG.debug("session of {} moved to {}", old, to);
+        output.peerMigrated(old, to);
+    }
+
+    /** Sixteen unpredictable bytes for a path challenge. */
+    byte[] newChallenge() {
+        byte[] challenge = new byte[16];
+        ByteBuffer.wrap(challenge).putLong(newSessionId()).putLong(newSessionId());
+        return challenge;
     }
 
     // ------------------------------------------------------------------------- address validation
@@ -549,6 +633,7 @@ public final class Engine {
         }
         Connection peer = new Connection(this, address, newSessionId(), now);
         peers.put(address, peer);
+        sessions.put(peer.localSession, peer);
         peer.accessStamp = ++accessCount;
         lastPeer = peer;
         markReady(peer);
@@ -594,6 +679,8 @@ public final class Engine {
         }
         peer.removed = true;
         peers.remove(peer.address, peer);
+        sessions.remove(peer.localSession, peer);
+        remoteSessions.remove(peer.remoteSession, peer);
         deadlines.remove(peer);
         if (lastPeer == peer) {
             lastPeer = null;

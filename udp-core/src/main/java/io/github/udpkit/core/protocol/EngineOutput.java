@@ -53,4 +53,15 @@ public interface EngineOutput {
      */
     default void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
     }
+
+    /**
+     * A peer's session moved to a new address, which proved it receives (it echoed a challenge):
+     * NAT rebinding, or a device that changed networks. Datagrams and deliveries use the new
+     * address from now on; an application that keys anything by the peer's address must move it.
+     *
+     * @param from the address the session had
+     * @param to the address it has now
+     */
+    default void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
+    }
 }

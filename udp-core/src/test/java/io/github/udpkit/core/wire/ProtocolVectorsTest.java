@@ -26,6 +26,9 @@ class ProtocolVectorsTest {
     /** The cookie of the address-validation vectors; {@code AddressValidatorTest} checks how it is made. */
     private static final byte[] COOKIE = HexFormat.of().parseHex("2ae1a370c29c895b074c1ce25ae3bdce8b");
 
+    /** The challenge of the path-validation vectors. */
+    private static final byte[] CHALLENGE = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+
     private static final Map<String, Datagram> EXPECTED = Map.of(
             "single-data", new Datagram(S, 0, 0, List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hello")))),
             "packed-pair", new Datagram(S, D, 1, List.of(
@@ -40,7 +43,10 @@ class ProtocolVectorsTest {
                     new PaddingFrame(38))),
             "retry", new Datagram(0x0f1e2d3c4b5a6978L, S, 0, List.of(new RetryFrame(COOKIE))),
             "token-resend", new Datagram(S, 0, 1, List.of(new TokenFrame(COOKIE),
-                    DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hi")), new PaddingFrame(19))));
+                    DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hi")), new PaddingFrame(19))),
+            "path-challenge", new Datagram(D, S, 57, List.of(new RetryFrame(CHALLENGE))),
+            "path-response", new Datagram(S, D, 200, List.of(new TokenFrame(CHALLENGE), new PingFrame(),
+                    new PaddingFrame(23))));
 
     private static Map<String, byte[]> vectors;
 
