@@ -28,6 +28,18 @@ public interface EndpointListener {
     }
 
     /**
+     * A framed endpoint's peer moved to a new address, which proved it receives there (NAT
+     * rebinding, a device that changed networks): the conversation goes on, its messages now come
+     * from and go to {@code to}. Anything kept by the peer's address should move with it.
+     *
+     * @param from the address the peer had
+     * @param to the address it has now
+     * @since 0.2.0
+     */
+    default void onPeerMigrated(InetSocketAddress from, InetSocketAddress to) {
+    }
+
+    /**
      * Something went wrong on the I/O thread that no caller is waiting to hear: a handler threw,
      * the socket reported an error. The endpoint carries on.
      *

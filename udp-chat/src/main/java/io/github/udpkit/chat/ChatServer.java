@@ -269,6 +269,17 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
+    private void onPeerMoved(InetSocketAddress from, InetSocketAddress to) {
+        lock.lock();
+        try {
+            if (!closed.get()) {
+                core.onPeerMoved(from, to);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void tick() {
         lock.lock();
         try {
@@ -365,6 +376,14 @@ public final class ChatServer implements AutoCloseable {
             ChatServer s = server;
             if (s != null) {
                 s.onPeerGone(peer, leaveReason(reason));
+            }
+        }
+
+        @Override
+        public void onPeerMigrated(InetSocketAddress from, InetSocketAddress to) {
+            ChatServer s = server;
+            if (s != null) {
+                s.onPeerMoved(from, to);
             }
         }
 

@@ -1014,6 +1014,21 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
 
         @Override
+        public void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
+            // Sends to the new address draw on the same window; the permits of sends in flight to
+            // the old one are returned through their own entries, as before.
+            SendWindow window = windows.get(from);
+            if (window != null && windows.putIfAbsent(to, window) == null) {
+                windows.remove(from, window);
+            }
+            try {
+                settings.listener().onPeerMigrated(from, to);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
             SendWindow window = windows.get(peer);
             if (window != null) {
