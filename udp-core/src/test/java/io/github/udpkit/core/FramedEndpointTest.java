@@ -77,6 +77,37 @@ class FramedEndpointTest {
         }
     }
 
+    /**
+     * A server bound to the wildcard address reports it ({@code [::]:port} on a dual-stack socket)
+     * as its address. Sent there, a message means this host: the client sends to the loopback
+     * address, which is also where the answers come from, so its sends complete at once (they
+     * used to time out after 30 s, or, from an IPv4 socket, stop its I/O thread), with and without
+     * address validation. The traffic never leaves the host.
+     */
+    @ParameterizedTest(name = "validateAddresses={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void shouldReachAServerBoundToTheWildcardAddressAtTheAddressItReports(boolean validate) throws Exception {
+        var serverBuilder = Udp.endpoint(Codecs.utf8()).bind("0.0.0.0", 0).mode(DeliveryMode.RELIABLE);
+        if (validate) {
+            serverBuilder.validateAddresses();
+        }
+        try (Endpoint<String> server = serverBuilder.open(); Endpoint<String> client = open(DeliveryMode.RELIABLE)) {
+            assertTrue(server.localAddress().getAddress().isAnyLocalAddress(), server.localAddress().toString());
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                acks.add(client.send("m" + i).to(server.localAddress()));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            Message<String> m = null;
+            for (int i = 0; i < 100; i++) {
+                m = server.receive(WAIT);
+                assertEquals("m" + i, m.payload());
+            }
+            server.send("back").to(m.sender()).get(10, TimeUnit.SECONDS);
+            assertEquals("back", client.receive(WAIT).payload());
+        }
+    }
+
     @Test
     void shouldLetOneSendChooseAnotherFramedMode() {
         try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE)) {

@@ -375,7 +375,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public CompletableFuture<Void> to(InetSocketAddress address) {
-            return dispatch(payload, mode, Addresses.checkPeer(address));
+            return dispatch(payload, mode, Addresses.forSending(Addresses.checkPeer(address), localAddress));
         }
 
         @Override
@@ -384,7 +384,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (peer == null) {
                 throw new IllegalStateException("endpoint " + localAddress + " was opened without a peer: use to(host, port)");
             }
-            return dispatch(payload, mode, peer);
+            return dispatch(payload, mode, Addresses.forSending(peer, localAddress));
         }
     }
 
