@@ -2,6 +2,7 @@ package io.github.udpkit.api;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -90,6 +91,17 @@ public interface Endpoint<T> extends AutoCloseable {
      * @return the stats
      */
     EndpointStats stats();
+
+    /**
+     * A snapshot of each conversation a framed endpoint holds: its peer's address, round trip,
+     * loss, windows and traffic. Empty for a RAW endpoint, which keeps no conversations.
+     *
+     * @return one entry per peer, in no particular order
+     * @since 0.2.0
+     */
+    default List<ConnectionStats> connections() {
+        return List.of();
+    }
 
     /**
      * Whether the endpoint is open.

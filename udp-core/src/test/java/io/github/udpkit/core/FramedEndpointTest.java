@@ -109,6 +109,24 @@ class FramedEndpointTest {
     }
 
     @Test
+    void shouldListItsConnectionsWithTheirTrafficAndRoundTrip() throws Exception {
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE);
+             Endpoint<String> raw = open(DeliveryMode.RAW)) {
+            for (int i = 0; i < 50; i++) {
+                client.send("m" + i).to(server.localAddress()).get(10, TimeUnit.SECONDS);
+            }
+            var connections = client.connections();
+            assertEquals(1, connections.size());
+            var c = connections.get(0);
+            assertEquals(server.localAddress(), c.remote());
+            assertTrue(c.datagramsSent() > 0 && c.bytesSent() > 0 && c.datagramsReceived() > 0, c.toString());
+            assertTrue(c.smoothedRtt().compareTo(Duration.ZERO) > 0, c.toString());
+            assertEquals(client.localAddress(), server.connections().get(0).remote());
+            assertTrue(raw.connections().isEmpty(), "a RAW endpoint keeps no conversations");
+        }
+    }
+
+    @Test
     void shouldLetOneSendChooseAnotherFramedMode() {
         try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE)) {
             client.send("quick").mode(DeliveryMode.UNRELIABLE).to(server.localAddress()).join();

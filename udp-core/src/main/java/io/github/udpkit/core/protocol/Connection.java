@@ -1,6 +1,7 @@
 package io.github.udpkit.core.protocol;
 
 import io.github.udpkit.api.BackPressureException;
+import io.github.udpkit.api.ConnectionStats;
 import io.github.udpkit.api.DeliveryException;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
@@ -166,6 +167,15 @@ final class Connection {
     int pendingMessages;
     long pendingBytes;
 
+    // what ConnectionStats reports
+    private long datagramsSent;
+    private long bytesSent;
+    private long datagramsReceived;
+    private long bytesReceived;
+    private long retransmitted;
+    private long packetsAcked;
+    private long packetsLost;
+
     Connection(Engine engine, InetSocketAddress address, long localSession, long now) {
         this.engine = engine;
         this.config = engine.config;
@@ -253,7 +263,10 @@ final class Connection {
      *
      * @param reader the reader that validated the datagram's frames
      */
-    void onDatagram(WireReader reader, long packetNumber, ByteBuffer b, int bodyFrom, int bodyTo, long now) {
+    void onDatagram(WireReader reader, long packetNumber, ByteBuffer b, int bodyFrom, int bodyTo, int size,
+            long now) {
+        datagramsReceived++;
+        bytesReceived += size;
         lastReceiveAt = now;
         token = null; // the peer answered: it knows our address, no more cookies
         boolean inOrder = received.isNext(packetNumber);
@@ -352,6 +365,15 @@ final class Connection {
         announcePending = true;
     }
 
+    /** A snapshot of this conversation for {@link io.github.udpkit.api.Endpoint#connections()}. */
+    ConnectionStats stats() {
+        long judged = packetsAcked + packetsLost;
+        return new ConnectionStats(address, Duration.ofNanos(rtt.hasSample() ? rtt.smoothed() : 0),
+                Duration.ofNanos(rtt.hasSample() ? rtt.variation() : 0),
+                judged == 0 ? 0 : (double) packetsLost / judged, congestion.window(), sent.bytesInFlight(),
+                retransmitted, datagramsSent, bytesSent, datagramsReceived, bytesReceived);
+    }
+
     /**
      * Runs the due timers, then transmits what the windows allow.
      *
@@ -418,7 +440,10 @@ final class Connection {
         }
         nextPacketNumber++;
         pathChallengeAt = now;
-        pathBytesOut += builder.send(from, at);
+        int challengeSize = builder.send(from, at);
+        pathBytesOut += challengeSize;
+        datagramsSent++;
+        bytesSent += challengeSize;
         metrics.pathChallenges.increment();
     }
 
@@ -536,6 +561,7 @@ final class Connection {
         long sentAt = sent.sentAt(slot);
         int size = sent.size(slot);
         sent.release(slot, true);
+        packetsAcked++;
         congestion.onAcked(size, sentAt);
     }
 
@@ -586,6 +612,7 @@ final class Connection {
                 reordering.declaredLost(pn);
                 declareLost(slot, pn);
                 congestion.onLost();
+                packetsLost++;
                 newestLostSentAt = newestLostSentAt == NONE ? sentAt : Math.max(newestLostSentAt, sentAt);
                 if (sentAt >= firstSampleAt) {
                     if (runStart == NONE) {
@@ -916,6 +943,7 @@ final class Connection {
                     sent.addRef(slot, m, fragment);
                     if (m.recordTransmission(fragment, pn) > 1) {
                         metrics.retransmissions.increment();
+                        retransmitted++;
                     }
                 }
                 if (retransmit) {
@@ -955,6 +983,8 @@ final class Connection {
             at = builder.padForRetry(at);
         }
         int size = builder.send(address, at);
+        datagramsSent++;
+        bytesSent += size;
         if (carriesData) {
             sent.commit(slot, now, size, probe);
             lastDataSentAt = now;
@@ -984,7 +1014,8 @@ final class Connection {
             }
         }
         at = WireWriter.writeClose(builder.buffer(), at, 0);
-        builder.send(address, at);
+        bytesSent += builder.send(address, at);
+        datagramsSent++;
     }
 
     private void failPending(DisconnectReason reason, String detail, long now) {

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import io.github.udpkit.api.BackPressureException;
+import io.github.udpkit.api.ConnectionStats;
 import io.github.udpkit.api.DeliveryException;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
@@ -352,6 +353,22 @@ public final class Engine {
         return p == null ? 0 : p.pendingMessages;
     }
 
+    /**
+     * A snapshot of every conversation: address, round trip, loss, windows, traffic. On the
+     * engine's thread only, like every method but {@link #metrics()}; it reads and changes
+     * nothing, so an {@link EngineOutput} callback may call it.
+     *
+     * @return one entry per peer, least recently active first
+     * @since 0.2.0
+     */
+    public List<ConnectionStats> connections() {
+        List<ConnectionStats> all = new ArrayList<>(peers.size());
+        for (Connection c : peers.values()) {
+            all.add(c.stats());
+        }
+        return all;
+    }
+
     /** The engine's counters, readable from any thread. */
     public EngineMetrics metrics() {
         return metrics;
@@ -488,7 +505,7 @@ public final class Engine {
                 return;
             }
         }
-        peer.onDatagram(reader, packetNumber, b, bodyFrom, bodyTo, now);
+        peer.onDatagram(reader, packetNumber, b, bodyFrom, bodyTo, limit - position, now);
     }
 
     /**

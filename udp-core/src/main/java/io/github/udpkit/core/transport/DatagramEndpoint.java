@@ -12,6 +12,7 @@ import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.MessageHandler;
 import io.github.udpkit.api.MessageTooLargeException;
+import io.github.udpkit.api.ConnectionStats;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
@@ -42,15 +43,18 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -73,6 +77,8 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class DatagramEndpoint<T> implements Endpoint<T> {
+    /** How long {@link #connections()} waits for the I/O thread at most. */
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
 
     /** The largest UDP payload over IPv4: 65,535 less the IP and UDP headers; a RAW message is one datagram. */
     public static final int MAX_DATAGRAM_PAYLOAD = 65_507;
@@ -302,6 +308,39 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             resumeReadingIfDrained();
         });
         return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The snapshot is taken on the I/O thread (directly, when called from a handler or a
+     * listener); another caller waits for it, at most five seconds, and gets an empty list from a
+     * closed endpoint.
+     *
+     * @throws UdpException if the I/O thread did not answer within five seconds
+     */
+    @Override
+    public List<ConnectionStats> connections() {
+        if (engine == null || closed.get()) {
+            return List.of();
+        }
+        if (Thread.currentThread() == ioThread) {
+            return engine.connections();
+        }
+        CompletableFuture<List<ConnectionStats>> snapshot = new CompletableFuture<>();
+        runOnIoThread(() -> snapshot.complete(closed.get() ? List.of() : engine.connections()));
+        try {
+            return snapshot.get(LIST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UdpException("interrupted while waiting for the connections of endpoint " + localAddress, e);
+        } catch (ExecutionException | TimeoutException e) {
+            if (closed.get()) {
+                return List.of();
+            }
+            throw new UdpException("endpoint " + localAddress + " did not list its connections within "
+                    + LIST_TIMEOUT, e);
+        }
     }
 
     @Override
