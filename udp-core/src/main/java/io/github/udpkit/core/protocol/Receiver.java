@@ -121,17 +121,13 @@ final class Receiver {
         if (unorderedPartials == null) {
             unorderedPartials = new HashMap<>();
         }
-        Reassembly r = unorderedPartials.get(seq);
+        Reassembly held = unorderedPartials.get(seq);
+        Reassembly r = partial(held, seq, total, fragSize, false, now);
         if (r == null) {
-            if (!reserve(total, false)) {
-                metrics.receiveRefusals.increment();
-                return false;
-            }
-            r = new Reassembly(seq, total, fragSize, now);
-            unorderedPartials.put(seq, r);
-        } else if (!r.matches(total, fragSize)) {
-            metrics.malformed.increment();
             return false;
+        }
+        if (held == null) {
+            unorderedPartials.put(seq, r);
         }
         if (!r.add(index, b, offset, length)) {
             reliableDuplicate();
@@ -184,18 +180,13 @@ final class Receiver {
             ob.put(seq, copy);
             return true;
         }
-        Reassembly r = (Reassembly) held;
+        // A message that is not next to deliver leaves room for one that is (no deadlock).
+        Reassembly r = partial((Reassembly) held, seq, total, fragSize, !isBase, now);
         if (r == null) {
-            // A message that is not next to deliver leaves room for one that is (no deadlock).
-            if (!reserve(total, !isBase)) {
-                metrics.receiveRefusals.increment();
-                return false;
-            }
-            r = new Reassembly(seq, total, fragSize, now);
-            ob.put(seq, r);
-        } else if (!r.matches(total, fragSize)) {
-            metrics.malformed.increment();
             return false;
+        }
+        if (held == null) {
+            ob.put(seq, r);
         }
         if (!r.add(index, b, offset, length)) {
             reliableDuplicate();
@@ -212,6 +203,26 @@ final class Receiver {
             }
         }
         return true;
+    }
+
+    /**
+     * The reassembly a reliable fragment belongs to: the one held for its message, or a new one if
+     * the memory budgets allow it. Null, counted, when refused for memory ({@code receiveRefusals})
+     * or when the fragment disagrees with the message's earlier fragments ({@code malformed}).
+     */
+    private Reassembly partial(Reassembly held, long seq, int total, int fragSize, boolean leaveRoom, long now) {
+        if (held == null) {
+            if (!reserve(total, leaveRoom)) {
+                metrics.receiveRefusals.increment();
+                return null;
+            }
+            return new Reassembly(seq, total, fragSize, now);
+        }
+        if (!held.matches(total, fragSize)) {
+            metrics.malformed.increment();
+            return null;
+        }
+        return held;
     }
 
     /** Delivers the complete messages that follow the base in order. */
