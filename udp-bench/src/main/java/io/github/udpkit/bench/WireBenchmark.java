@@ -173,8 +173,8 @@ public class WireBenchmark {
         }
 
         @Override
-        public boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
-                              ByteBuffer buffer, int offset, int length) {
+        public boolean onData(int channel, DeliveryMode mode, long sequence, int totalLength, int fragmentSize,
+                              int fragmentIndex, ByteBuffer buffer, int offset, int length) {
             sum += sequence + length + buffer.get(offset);
             return true;
         }

@@ -109,8 +109,12 @@ final class Connection {
     long ackDeadline;
     /** Extra copies to send of the next ACK that goes out alone (the peer resent data we hold). */
     int ackCopies;
-    /** The delivery modes' receive state for the peer's current session. */
-    Receiver inbound;
+    /** The channels in use, by number (channel 0 always); each has its sequences and receive state. */
+    private final Channel[] channels = new Channel[WireFormat.MAX_CHANNEL + 1];
+    /** The channels in use, in the order they were first used. */
+    private final ArrayList<Channel> active = new ArrayList<>();
+    /** Whether the datagram being applied carried reliable data received before (see {@link Receiver}). */
+    boolean duplicate;
     long lastReceiveAt;
     long lastSendAt;
     /** A session that sent us a datagram addressed to a session we no longer have: tell it ours. */
@@ -140,10 +144,7 @@ final class Connection {
 
     // send side
     long nextPacketNumber;
-    final long[] nextSequence = new long[4];
     final ObjectRing<OutMessage> sendQueue;
-    final ObjectRing<OutMessage> unackedOrdered;
-    final ObjectRing<OutMessage> unackedUnordered;
     final FragmentQueue retransmits = new FragmentQueue();
     final SentPackets sent;
     final RttEstimator rtt;
@@ -184,26 +185,28 @@ final class Connection {
         this.ackRanges = engine.ackRanges;
         this.address = address;
         this.localSession = localSession;
-        this.inbound = new Receiver(engine, this);
         int queueCap = config.maxQueuedMessages();
         this.sendQueue = new ObjectRing<>(Math.min(16, queueCap), queueCap);
-        // Unacknowledged rings also hold finished messages behind an unfinished oldest one; those
-        // lie within one receive window of it, hence the extra room.
-        int unackedCap = queueCap + config.receiveWindow();
-        this.unackedOrdered = new ObjectRing<>(Math.min(16, queueCap), unackedCap);
-        this.unackedUnordered = new ObjectRing<>(Math.min(16, queueCap), unackedCap);
         this.sent = new SentPackets(64, Math.max(64, 4 * config.maxInFlightDatagrams()));
         this.rtt = new RttEstimator(config.initialRtoNanos(), config.minRtoNanos(), config.maxRtoNanos(),
                 config.ackDelayNanos());
         this.congestion = new CongestionControl(config.maxDatagramSize(), config.maxInFlightDatagrams(),
                 config.lossTolerance());
         this.peerWindow = config.receiveWindow();
+        channel(0);
         this.lastReceiveAt = now;
         this.lastSendAt = now;
     }
 
-    ObjectRing<OutMessage> unacked(DeliveryMode mode) {
-        return mode == DeliveryMode.RELIABLE ? unackedOrdered : unackedUnordered;
+    /** A channel's state, created on first use. */
+    Channel channel(int id) {
+        Channel c = channels[id];
+        if (c == null) {
+            c = new Channel(id, engine, this);
+            channels[id] = c;
+            active.add(c);
+        }
+        return c;
     }
 
     /** The oldest reliable message of a space not yet acknowledged, after dropping finished ones. */
@@ -216,7 +219,15 @@ final class Connection {
 
     /** Whether nothing depends on this connection's state: a candidate for eviction. */
     boolean isIdle() {
-        return pendingMessages == 0 && inbound.isEmpty();
+        if (pendingMessages != 0) {
+            return false;
+        }
+        for (int i = 0; i < active.size(); i++) {
+            if (!active.get(i).inbound.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Forgets what was received from the peer's previous session. Reassembly memory must be released first. */
@@ -225,7 +236,10 @@ final class Connection {
         ackPending = false;
         ackCopies = 0;
         ackElicitingSinceAck = 0;
-        inbound = new Receiver(engine, this);
+        for (int i = 0; i < active.size(); i++) {
+            Channel c = active.get(i);
+            c.inbound = new Receiver(engine, this, c.id);
+        }
     }
 
     // ---------------------------------------------------------------------------- from the engine
@@ -234,8 +248,10 @@ final class Connection {
      * Queues a message, unless the queue or the unacknowledged window is full: then fails its
      * completion with a {@link BackPressureException}.
      */
-    void enqueue(DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long now, long order) {
-        ObjectRing<OutMessage> unackedRing = mode.isReliable() ? unacked(mode) : null;
+    void enqueue(int channelId, DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long now,
+            long order) {
+        Channel channel = channel(channelId);
+        ObjectRing<OutMessage> unackedRing = mode.isReliable() ? channel.unacked(mode) : null;
         if (pendingMessages >= config.maxQueuedMessages()
                 || pendingBytes + payload.length > config.maxQueuedBytes()
                 || (unackedRing != null && unackedRing.isFull())) {
@@ -245,9 +261,9 @@ final class Connection {
                     + config.maxQueuedMessages() + ", maxQueuedBytes=" + config.maxQueuedBytes() + ")"));
             return;
         }
-        OutMessage m = new OutMessage(mode, payload, completion, now, order, engine.maxWholePayload,
+        OutMessage m = new OutMessage(channelId, mode, payload, completion, now, order, engine.maxWholePayload,
                 engine.fragmentSize);
-        m.sequence = nextSequence[WireFormat.modeCode(mode)]++;
+        m.sequence = channel.nextSequence[WireFormat.modeCode(mode)]++;
         sendQueue.addLast(m);
         if (unackedRing != null) {
             unackedRing.addLast(m);
@@ -294,7 +310,7 @@ final class Connection {
             if (ackElicitingSinceAck >= ackEvery || !inOrder || reader.hasPing()) {
                 ackDeadline = now;
             }
-            if (inbound.duplicate) {
+            if (duplicate) {
                 // The peer resent what we hold, so it did not hear our ACKs: answer at once, and
                 // twice, so that a burst of loss on the way back is less likely to take both.
                 ackDeadline = now;
@@ -394,9 +410,13 @@ final class Connection {
     void onDropped(DisconnectReason reason, String detail, long now) {
         removed = true;
         if (reason != DisconnectReason.CLOSED_LOCALLY) {
-            inbound.flushOrdered(now);
+            for (int i = 0; i < active.size(); i++) {
+                active.get(i).inbound.flushOrdered(now);
+            }
         }
-        inbound.releaseAll();
+        for (int i = 0; i < active.size(); i++) {
+            active.get(i).inbound.releaseAll();
+        }
         failPending(reason, detail, now);
     }
 
@@ -457,7 +477,7 @@ final class Connection {
             this.now = time;
             this.refused = false;
             this.closeSeen = false;
-            inbound.duplicate = false;
+            duplicate = false;
         }
 
         private boolean alive() {
@@ -482,9 +502,9 @@ final class Connection {
         }
 
         @Override
-        public boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragSize, int fragmentIndex,
-                ByteBuffer buffer, int offset, int length) {
-            if (!inbound.handleData(mode, sequence, totalLength, fragSize, fragmentIndex, buffer, offset, length, now)) {
+        public boolean onData(int channelId, DeliveryMode mode, long sequence, int totalLength, int fragSize,
+                int fragmentIndex, ByteBuffer buffer, int offset, int length) {
+            if (!channel(channelId).inbound.handleData(mode, sequence, totalLength, fragSize, fragmentIndex, buffer, offset, length, now)) {
                 refused = true;
             }
             return alive();
@@ -748,8 +768,13 @@ final class Connection {
                 // An ACK about to go out keeps the conversation alive as well as a PING would.
                 return config.keepAliveNanos() > 0 && sent.inFlight() == 0 && !ackPending
                         ? lastSendAt + config.keepAliveNanos() : NONE;
-            case REASSEMBLY:
-                return inbound.lossyExpiry;
+            case REASSEMBLY: {
+                long d = NONE;
+                for (int i = 0; i < active.size(); i++) {
+                    d = Math.min(d, active.get(i).inbound.lossyExpiry);
+                }
+                return d;
+            }
             case ACK:
                 return ackPending ? ackDeadline : NONE;
             case ANNOUNCE:
@@ -786,7 +811,12 @@ final class Connection {
                 pingPending = true;
                 break;
             case REASSEMBLY:
-                inbound.expireLossy(now);
+                for (int i = 0; i < active.size(); i++) {
+                    Receiver r = active.get(i).inbound;
+                    if (now >= r.lossyExpiry) {
+                        r.expireLossy(now);
+                    }
+                }
                 break;
             case ACK:
             case ANNOUNCE:
@@ -811,8 +841,16 @@ final class Connection {
      * the one sent first. Null if neither has been transmitted.
      */
     private OutMessage oldestReliable() {
-        OutMessage a = oldestUnacked(unackedOrdered);
-        OutMessage b = oldestUnacked(unackedUnordered);
+        OutMessage first = null;
+        for (int i = 0; i < active.size(); i++) {
+            Channel c = active.get(i);
+            first = earlier(first, earlier(oldestUnacked(c.unackedOrdered), oldestUnacked(c.unackedUnordered)));
+        }
+        return first;
+    }
+
+    /** Of two unacknowledged messages, the one transmitted first; null if neither has been. */
+    private static OutMessage earlier(OutMessage a, OutMessage b) {
         if (a == null || a.firstSentAt == OutMessage.NOT_SENT) {
             return b == null || b.firstSentAt == OutMessage.NOT_SENT ? null : b;
         }
@@ -861,7 +899,7 @@ final class Connection {
         if (!m.reliable()) {
             return true;
         }
-        OutMessage oldest = oldestUnacked(unacked(m.mode));
+        OutMessage oldest = oldestUnacked(channels[m.channel].unacked(m.mode));
         return oldest == null || m.sequence - oldest.sequence < Math.min(config.receiveWindow(), peerWindow);
     }
 
@@ -923,14 +961,14 @@ final class Connection {
                 }
                 int length = m.fragmentLength(fragment);
                 int total = m.payload.length;
-                if (WireWriter.dataLength(m.sequence, total, m.fragmentSize, fragment, length) > end - at) {
+                if (WireWriter.dataLength(m.channel, m.sequence, total, m.fragmentSize, fragment, length) > end - at) {
                     break;
                 }
                 if (retransmit && m.transmissions(fragment) >= config.maxTransmissions()) {
                     exhausted = m;
                     break;
                 }
-                at = WireWriter.writeData(b, at, m.mode, m.sequence, total, m.fragmentSize, fragment, m.payload,
+                at = WireWriter.writeData(b, at, m.channel, m.mode, m.sequence, total, m.fragmentSize, fragment, m.payload,
                         m.fragmentOffset(fragment), length);
                 carriesData = true;
                 if (slot < 0) {
@@ -1018,9 +1056,22 @@ final class Connection {
         datagramsSent++;
     }
 
+    /** The unacknowledged rings of every channel, and the send queue after them if asked. */
+    private List<ObjectRing<OutMessage>> rings(boolean withQueue) {
+        List<ObjectRing<OutMessage>> rings = new ArrayList<>(2 * active.size() + 1);
+        for (int i = 0; i < active.size(); i++) {
+            rings.add(active.get(i).unackedOrdered);
+            rings.add(active.get(i).unackedUnordered);
+        }
+        if (withQueue) {
+            rings.add(sendQueue);
+        }
+        return rings;
+    }
+
     private void failPending(DisconnectReason reason, String detail, long now) {
         List<OutMessage> failed = new ArrayList<>();
-        for (ObjectRing<OutMessage> ring : List.of(unackedOrdered, unackedUnordered, sendQueue)) {
+        for (ObjectRing<OutMessage> ring : rings(true)) {
             for (int i = 0; i < ring.size(); i++) {
                 OutMessage m = ring.get(i);
                 if (!m.done) {
@@ -1059,14 +1110,18 @@ final class Connection {
     void restart(long newRemote, long now) {
         metrics.peerRestarts.increment();
         LOG.debug("peer {} has a new session; restarting the conversation", address);
-        inbound.flushOrdered(now);
+        for (int i = 0; i < active.size() && !removed && !engine.isClosed(); i++) {
+            active.get(i).inbound.flushOrdered(now);
+        }
         if (removed || engine.isClosed()) {
             return;
         }
-        inbound.releaseAll();
+        for (int i = 0; i < active.size(); i++) {
+            active.get(i).inbound.releaseAll();
+        }
         resetReceiveState();
         List<OutMessage> resend = new ArrayList<>();
-        for (ObjectRing<OutMessage> ring : List.of(unackedOrdered, unackedUnordered)) {
+        for (ObjectRing<OutMessage> ring : rings(false)) {
             for (int i = 0; i < ring.size(); i++) {
                 OutMessage m = ring.get(i);
                 if (!m.done && m.nextFragment == m.fragmentCount) { // sent whole at least once; not in the queue
@@ -1079,12 +1134,15 @@ final class Connection {
         while (!sendQueue.isEmpty()) {
             resend.add(sendQueue.removeFirst());
         }
-        Arrays.fill(nextSequence, 0);
+        for (int i = 0; i < active.size(); i++) {
+            Arrays.fill(active.get(i).nextSequence, 0);
+        }
         for (OutMessage m : resend) {
-            m.restart(nextSequence[WireFormat.modeCode(m.mode)]++);
+            Channel channel = channels[m.channel];
+            m.restart(channel.nextSequence[WireFormat.modeCode(m.mode)]++);
             sendQueue.addLast(m);
             if (m.reliable()) {
-                unacked(m.mode).addLast(m);
+                channel.unacked(m.mode).addLast(m);
             }
         }
         retransmits.clear();

@@ -13,6 +13,7 @@ import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.MessageTooLargeException;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.wire.AckRanges;
+import io.github.udpkit.core.wire.WireFormat;
 import io.github.udpkit.core.wire.WireReader;
 import io.github.udpkit.core.wire.WireWriter;
 import java.net.InetSocketAddress;
@@ -180,6 +181,30 @@ public final class Engine {
      */
     public void send(InetSocketAddress peer, DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion,
             long nowNanos) {
+        send(peer, 0, mode, payload, completion, nowNanos);
+    }
+
+    /**
+     * Queues a message for a peer on one of its channels. Each of a peer's 256 channels has its
+     * own sequence in each mode, and its own receive state: a message lost on one channel never
+     * holds back the ordered deliveries of another. Otherwise as
+     * {@link #send(InetSocketAddress, DeliveryMode, byte[], CompletableFuture, long)}.
+     *
+     * @param peer the receiver, a resolved address
+     * @param channel the channel, 0..255
+     * @param mode a framed mode (not {@link DeliveryMode#RAW})
+     * @param payload the message, at most {@link EngineConfig#maxMessageSize()} bytes
+     * @param completion completed as for the other {@code send}
+     * @param nowNanos the current time
+     * @throws MessageTooLargeException if the payload exceeds the maximum message size
+     * @throws IllegalArgumentException for RAW mode, an unresolved address or a channel outside 0..255
+     * @throws NullPointerException for a null argument
+     * @since 0.2.0
+     */
+    public void send(InetSocketAddress peer, int channel, DeliveryMode mode, byte[] payload,
+            CompletableFuture<Void> completion, long nowNanos) {
+        checkArgument(channel >= 0 && channel <= WireFormat.MAX_CHANNEL, "channel must be in 0..%s: %s",
+                WireFormat.MAX_CHANNEL, channel);
         checkNotNull(peer, "peer");
         checkNotNull(mode, "mode");
         checkNotNull(payload, "payload");
@@ -212,7 +237,7 @@ public final class Engine {
                 return;
             }
         }
-        p.enqueue(mode, payload, completion, now, sendOrder++);
+        p.enqueue(channel, mode, payload, completion, now, sendOrder++);
         markReady(p);
     }
 

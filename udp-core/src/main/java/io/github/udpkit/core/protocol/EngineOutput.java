@@ -37,6 +37,22 @@ public interface EngineOutput {
     void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos);
 
     /**
+     * A complete message for the application, with the channel it came on. By default it goes to
+     * {@link #deliver(InetSocketAddress, DeliveryMode, ByteBuffer, long)}, for outputs that do not
+     * use channels.
+     *
+     * @param from the peer that sent it
+     * @param channel its channel, 0..255
+     * @param mode the mode it was sent in
+     * @param payload the message, as for the other {@code deliver}
+     * @param nowNanos the time passed to the engine call that delivers it
+     * @since 0.2.0
+     */
+    default void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
+        deliver(from, mode, payload, nowNanos);
+    }
+
+    /**
      * The engine created state for a peer: the first datagram from it (with address validation
      * on, the first that echoed a valid cookie), or the first send to it.
      *

@@ -7,8 +7,8 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The receive side of one session of a {@link Connection}: what each delivery mode holds of the
- * peer's messages (the sequenced high-water mark, the unordered and ordered windows, partial
+ * The receive side of one channel of one session of a {@link Connection}: what each delivery mode
+ * holds of the peer's messages (the sequenced high-water mark, the unordered and ordered windows, partial
  * messages in reassembly) and the memory they take. It turns DATA frames into deliveries. A new
  * session of the peer gets a new receiver.
  */
@@ -19,6 +19,7 @@ final class Receiver {
 
     private final Engine engine;
     private final Connection connection;
+    private final int channel;
     private final EngineConfig config;
     private final EngineMetrics metrics;
     private final EngineOutput output;
@@ -31,12 +32,11 @@ final class Receiver {
     HashMap<Long, Reassembly> unorderedPartials;
     /** Reassembly memory this receiver holds (also counted in the engine's total). */
     long reassemblyBytes;
-    /** Whether the datagram being applied carried reliable data received before; the connection resets it. */
-    boolean duplicate;
 
-    Receiver(Engine engine, Connection connection) {
+    Receiver(Engine engine, Connection connection, int channel) {
         this.engine = engine;
         this.connection = connection;
+        this.channel = channel;
         this.config = engine.config;
         this.metrics = engine.metrics;
         this.output = engine.output;
@@ -60,7 +60,7 @@ final class Receiver {
     /** A reliable message or fragment arrived again: count it, and note it for the connection (it acknowledges at once). */
     private void reliableDuplicate() {
         metrics.duplicatesDropped.increment();
-        duplicate = true;
+        connection.duplicate = true;
     }
 
     /** Applies a DATA frame; returns false if a reliable frame was refused (so its packet is not acknowledged). */
@@ -356,7 +356,7 @@ final class Receiver {
         b.position(offset);
         metrics.messagesDelivered.increment();
         try {
-            output.deliver(connection.address, mode, b, now);
+            output.deliver(connection.address, channel, mode, b, now);
         } finally {
             b.limit(limit);
             b.position(position);
@@ -365,7 +365,7 @@ final class Receiver {
 
     private void deliverArray(DeliveryMode mode, byte[] data, long now) {
         metrics.messagesDelivered.increment();
-        output.deliver(connection.address, mode, ByteBuffer.wrap(data), now);
+        output.deliver(connection.address, channel, mode, ByteBuffer.wrap(data), now);
     }
 
 }

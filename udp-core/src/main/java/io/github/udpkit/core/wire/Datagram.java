@@ -79,7 +79,7 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
             } else {
                 DataFrame d = (DataFrame) f;
                 byte[] p = d.payload();
-                at = WireWriter.writeData(b, at, d.mode(), d.sequence(), d.totalLength(), d.fragmentSize(),
+                at = WireWriter.writeData(b, at, d.channel(), d.mode(), d.sequence(), d.totalLength(), d.fragmentSize(),
                         d.fragmentIndex(), p, 0, p.length);
             }
         }
@@ -132,11 +132,11 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
             }
 
             @Override
-            public boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragmentSize,
+            public boolean onData(int channel, DeliveryMode mode, long sequence, int totalLength, int fragmentSize,
                     int fragmentIndex, ByteBuffer data, int offset, int length) {
                 byte[] payload = new byte[length];
                 data.get(offset, payload, 0, length);
-                return frames.add(new DataFrame(mode, sequence, totalLength, fragmentSize, fragmentIndex, payload));
+                return frames.add(new DataFrame(channel, mode, sequence, totalLength, fragmentSize, fragmentIndex, payload));
             }
 
             @Override

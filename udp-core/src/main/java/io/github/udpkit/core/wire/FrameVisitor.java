@@ -39,6 +39,7 @@ public interface FrameVisitor {
     /**
      * A DATA frame: a whole message, or one fragment of it.
      *
+     * @param channel the channel, 0..{@value WireFormat#MAX_CHANNEL}
      * @param mode the delivery mode
      * @param sequence the message sequence number in the mode's sequence space
      * @param totalLength the length of the whole message
@@ -50,7 +51,7 @@ public interface FrameVisitor {
      * @param length how many bytes
      * @return true to read on
      */
-    boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
+    boolean onData(int channel, DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
             ByteBuffer buffer, int offset, int length);
 
     /**

@@ -16,10 +16,11 @@ public final class WireFormat {
     /** The second magic byte, ASCII {@code k}. */
     public static final byte MAGIC_1 = 0x6B;
     /**
-     * The protocol version this code speaks. Version 2 added address validation (the PADDING,
-     * RETRY and TOKEN frames); version 1 was never released, and is rejected like any other.
+     * The protocol version this code speaks. Version 3 added channels (the DATA frames that carry
+     * one); version 2 address validation (the PADDING, RETRY and TOKEN frames); version 1 was never
+     * released. Any other version is rejected.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Magic (2), version (1), flags (1), source session (8), destination session (8). */
     public static final int FIXED_HEADER_LENGTH = 20;
@@ -40,10 +41,14 @@ public final class WireFormat {
     public static final int FRAME_RETRY = 0x04;
     /** Frame type: TOKEN, the cookie of a RETRY echoed back; the first frame of its datagram. */
     public static final int FRAME_TOKEN = 0x05;
-    /** Frame type base of DATA: {@code 0x10 | fragmented 0x04 | mode 0..3}. */
+    /** Frame type base of DATA: {@code 0x10 | channel 0x08 | fragmented 0x04 | mode 0..3}. */
     public static final int FRAME_DATA = 0x10;
     /** The DATA type bit that says the frame is one fragment of a larger message. */
     public static final int DATA_FRAGMENTED = 0x04;
+    /** The DATA type bit that says a channel number (1..{@value #MAX_CHANNEL}) follows the type; without it, channel 0. */
+    public static final int DATA_CHANNEL = 0x08;
+    /** The largest channel number: a conversation has 256 independent channels, 0..255. */
+    public static final int MAX_CHANNEL = 255;
 
     /** The most ACK ranges after the first that a reader accepts in one ACK frame. */
     public static final int MAX_ACK_RANGES = 64;

@@ -1,5 +1,6 @@
 package io.github.udpkit.core.wire;
 
+import static io.github.udpkit.core.wire.WireFormat.DATA_CHANNEL;
 import static io.github.udpkit.core.wire.WireFormat.DATA_FRAGMENTED;
 import static io.github.udpkit.core.wire.WireFormat.FIXED_HEADER_LENGTH;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_ACK;
@@ -10,6 +11,7 @@ import static io.github.udpkit.core.wire.WireFormat.FRAME_PING;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_RETRY;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_TOKEN;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_0;
+import static io.github.udpkit.core.wire.WireFormat.MAX_CHANNEL;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_1;
 import static io.github.udpkit.core.wire.WireFormat.MAX_ACK_RANGES;
 import static io.github.udpkit.core.wire.WireFormat.MAX_DATAGRAM_SIZE;
@@ -182,7 +184,7 @@ public final class WireReader {
                 if (visitor != null && !visitor.onClose(value)) {
                     return OK;
                 }
-            } else if ((type & ~(DATA_FRAGMENTED | 3)) == FRAME_DATA) {
+            } else if ((type & ~(DATA_CHANNEL | DATA_FRAGMENTED | 3)) == FRAME_DATA) {
                 ackEliciting = true;
                 status = readData(buffer, to, type, visitor);
                 if (status != OK) {
@@ -302,7 +304,18 @@ public final class WireReader {
     }
 
     private int readData(ByteBuffer buffer, int to, int type, FrameVisitor visitor) {
-        int status = readVarint(buffer, to);
+        int status;
+        int channel = 0;
+        if ((type & DATA_CHANNEL) != 0) {
+            if ((status = readVarint(buffer, to)) != OK) {
+                return status;
+            }
+            if (value < 1 || value > MAX_CHANNEL) { // channel 0 has one encoding: without the bit
+                return BAD_DATA;
+            }
+            channel = (int) value;
+        }
+        status = readVarint(buffer, to);
         if (status != OK) {
             return status;
         }
@@ -348,7 +361,7 @@ public final class WireReader {
         }
         int offset = cursor;
         cursor += length;
-        if (visitor != null && !visitor.onData(WireFormat.mode(type), sequence, total, fragmentSize, index,
+        if (visitor != null && !visitor.onData(channel, WireFormat.mode(type), sequence, total, fragmentSize, index,
                 buffer, offset, length)) {
             cursor = -1;
         }

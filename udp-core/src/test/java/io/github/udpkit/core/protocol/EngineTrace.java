@@ -36,11 +36,13 @@ final class EngineTrace {
         bytes(datagram);
     }
 
-    void delivered(long now, InetSocketAddress at, InetSocketAddress from, DeliveryMode mode, byte[] message) {
+    void delivered(long now, InetSocketAddress at, InetSocketAddress from, int channel, DeliveryMode mode,
+            byte[] message) {
         deliveries++;
         tag('D', now);
         address(at);
         address(from);
+        longValue(channel);
         digest.update((byte) mode.ordinal());
         bytes(message);
     }

@@ -234,11 +234,17 @@ final class TestNet {
 
         @Override
         public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
+            deliver(from, 0, mode, payload, nowNanos);
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload,
+                long nowNanos) {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
-            delivered.add(new Delivery(from, mode, bytes));
+            delivered.add(new Delivery(from, channel, mode, bytes, nowNanos));
             if (trace != null) {
-                trace.delivered(nowNanos, address, from, mode, bytes);
+                trace.delivered(nowNanos, address, from, channel, mode, bytes);
             }
         }
 
@@ -260,7 +266,7 @@ final class TestNet {
         }
     }
 
-    record Delivery(InetSocketAddress from, DeliveryMode mode, byte[] bytes) {
+    record Delivery(InetSocketAddress from, int channel, DeliveryMode mode, byte[] bytes, long at) {
         int number() {
             return ByteBuffer.wrap(bytes).getInt();
         }
