@@ -13,18 +13,37 @@ import java.util.Objects;
  * @param recipient the local address of the endpoint that received it
  * @param receivedAt when the endpoint received it (for a fragmented message, its last fragment)
  * @param mode the delivery mode it travelled in
+ * @param channel the channel it travelled on, 0..255 (0 for RAW and for senders that name none;
+ *     see {@link Send#channel(int)})
  * @param <T> the payload type
  * @since 0.1.0
  */
 public record Message<T>(T payload, InetSocketAddress sender, InetSocketAddress recipient, Instant receivedAt,
-                         DeliveryMode mode) {
+                         DeliveryMode mode, int channel) {
 
-    /** Checks that no component is {@code null}. */
+    /** Checks that no component is {@code null} and the channel is in 0..255. */
     public Message {
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(sender, "sender");
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(receivedAt, "receivedAt");
         Objects.requireNonNull(mode, "mode");
+        if (channel < 0 || channel > 255) {
+            throw new IllegalArgumentException("channel must be in 0..255: " + channel);
+        }
+    }
+
+    /**
+     * A message on channel 0.
+     *
+     * @param payload the decoded payload
+     * @param sender the address the message came from
+     * @param recipient the local address of the endpoint that received it
+     * @param receivedAt when the endpoint received it
+     * @param mode the delivery mode it travelled in
+     */
+    public Message(T payload, InetSocketAddress sender, InetSocketAddress recipient, Instant receivedAt,
+            DeliveryMode mode) {
+        this(payload, sender, recipient, receivedAt, mode, 0);
     }
 }

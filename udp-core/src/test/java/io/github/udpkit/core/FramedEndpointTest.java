@@ -127,6 +127,32 @@ class FramedEndpointTest {
     }
 
     @Test
+    void shouldSendOnIndependentChannelsAndSayWhichOnArrival() throws Exception {
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE);
+             Endpoint<String> raw = open(DeliveryMode.RAW)) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                int channel = i % 3 == 0 ? 0 : i % 3 == 1 ? 7 : 255;
+                acks.add(client.send(channel + ":" + i).channel(channel).to(server.localAddress()));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            java.util.Map<Integer, List<Integer>> byChannel = new java.util.TreeMap<>();
+            for (int i = 0; i < 30; i++) {
+                Message<String> m = server.receive(WAIT);
+                String[] parts = m.payload().split(":");
+                assertEquals(Integer.parseInt(parts[0]), m.channel(), "arrived on the channel it was sent on");
+                byChannel.computeIfAbsent(m.channel(), k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
+            }
+            assertEquals(List.of(0, 7, 255), List.copyOf(byChannel.keySet()));
+            byChannel.values().forEach(seq -> assertEquals(seq.stream().sorted().toList(), seq, "in order per channel"));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.send("x").channel(256));
+            assertTrue(e.getMessage().contains("0..255: 256"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> raw.send("x").channel(1));
+            assertTrue(e.getMessage().contains("RAW endpoint has no channels"), e.getMessage());
+        }
+    }
+
+    @Test
     void shouldLetOneSendChooseAnotherFramedMode() {
         try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE)) {
             client.send("quick").mode(DeliveryMode.UNRELIABLE).to(server.localAddress()).join();

@@ -23,6 +23,7 @@ import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineOutput;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
+import io.github.udpkit.core.wire.WireFormat;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -393,9 +394,21 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final class PendingSend implements Send<T> {
         private final T payload;
         private DeliveryMode mode = settings.mode();
+        private int channel;
 
         PendingSend(T payload) {
             this.payload = payload;
+        }
+
+        @Override
+        public Send<T> channel(int newChannel) {
+            checkArgument(newChannel >= 0 && newChannel <= WireFormat.MAX_CHANNEL, "channel must be in 0..%s: %s",
+                    WireFormat.MAX_CHANNEL, newChannel);
+            checkArgument(newChannel == 0 || settings.mode().isFramed(),
+                    "a RAW endpoint has no channels: open the endpoint in a framed mode to send on channel %s",
+                    newChannel);
+            this.channel = newChannel;
+            return this;
         }
 
         @Override
@@ -414,7 +427,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public CompletableFuture<Void> to(InetSocketAddress address) {
-            return dispatch(payload, mode, Addresses.forSending(Addresses.checkPeer(address), localAddress));
+            return dispatch(payload, mode, channel,
+                    Addresses.forSending(Addresses.checkPeer(address), localAddress));
         }
 
         @Override
@@ -423,11 +437,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (peer == null) {
                 throw new IllegalStateException("endpoint " + localAddress + " was opened without a peer: use to(host, port)");
             }
-            return dispatch(payload, mode, Addresses.forSending(peer, localAddress));
+            return dispatch(payload, mode, channel, Addresses.forSending(peer, localAddress));
         }
     }
 
-    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, InetSocketAddress to) {
+    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to) {
         ensureOpen();
         byte[] bytes = settings.codec().encode(payload);
         int limit = mode.isFramed() ? settings.maxMessageSize()
@@ -438,17 +452,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     + " exceeds the limit of " + limit + " bytes" + (mode.isFramed() ? "" : " (RAW sends one datagram)"));
         }
         if (mode.isFramed()) {
-            return sendFramed(bytes, mode, to);
+            return sendFramed(bytes, mode, channel, to);
         }
         rawMessagesSent.increment();
         return sendRaw(bytes, to);
     }
 
-    private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, InetSocketAddress to) {
+    private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, int channel, InetSocketAddress to) {
         SendWindow window = acquirePermit(to);
         // One object is the caller's future, the engine's completion and the command: a send
         // allocates nothing else here (see SendCommand for how its permit comes back).
-        SendCommand command = new SendCommand(this, window, to, mode, bytes);
+        SendCommand command = new SendCommand(this, window, to, channel, mode, bytes);
         runOnIoThread(command);
         return command;
     }
@@ -559,6 +573,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private final DatagramEndpoint<?> endpoint;
         private final SendWindow window;
         private final InetSocketAddress to;
+        private final int channel;
         private final DeliveryMode mode;
         private final byte[] bytes;
         private Command next;
@@ -566,11 +581,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         /** How the engine settled it, applied by {@link #completeSettled}; I/O thread only. */
         private Throwable settledFailure;
 
-        SendCommand(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, DeliveryMode mode,
-                    byte[] bytes) {
+        SendCommand(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, int channel,
+                    DeliveryMode mode, byte[] bytes) {
             this.endpoint = endpoint;
             this.window = window;
             this.to = to;
+            this.channel = channel;
             this.mode = mode;
             this.bytes = bytes;
         }
@@ -596,7 +612,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             // caller's, where an atomic add would share cache lines with the I/O thread's counters.
             endpoint.framedMessagesSent.add(1);
             try {
-                endpoint.engine.send(to, mode, bytes, this, now);
+                endpoint.engine.send(to, channel, mode, bytes, this, now);
             } catch (RuntimeException e) {
                 completeExceptionally(e);
             }
@@ -887,14 +903,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (engine != null) {
                 engine.receive(from, datagram, now);
             } else {
-                deliver(from, DeliveryMode.RAW, datagram, now);
+                deliver(from, 0, DeliveryMode.RAW, datagram, now);
             }
         } finally {
             arrival = null; // what the engine delivers outside a receive arrived at another time
         }
     }
 
-    private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now) {
+    private void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload, long now) {
         T value;
         try {
             value = settings.codec().decode(payload);
@@ -918,7 +934,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             receivedAt = arrivalClock.now();
             arrival = receivedAt;
         }
-        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode);
+        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode, channel);
         MessageHandler<T> h = handler;
         if (h != null) {
             messagesDelivered.add(1);
@@ -1040,7 +1056,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
-            DatagramEndpoint.this.deliver(from, mode, payload, nowNanos);
+            DatagramEndpoint.this.deliver(from, 0, mode, payload, nowNanos);
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload,
+                long nowNanos) {
+            DatagramEndpoint.this.deliver(from, channel, mode, payload, nowNanos);
         }
 
         @Override
