@@ -3,7 +3,7 @@ package io.github.udpkit.core.wire;
 import io.github.udpkit.api.DeliveryMode;
 
 /**
- * The constants of the udpkit wire format, version 2; {@code docs/PROTOCOL.md} explains each.
+ * The constants of the udpkit wire format, version 3; {@code docs/PROTOCOL.md} explains each.
  *
  * @since 0.1.0
  */
