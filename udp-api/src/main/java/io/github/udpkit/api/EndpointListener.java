@@ -28,6 +28,20 @@ public interface EndpointListener {
     }
 
     /**
+     * A framed endpoint dropped a peer and its state, with a one-line detail: for
+     * {@link DisconnectReason#CLOSED_BY_PEER} and {@link DisconnectReason#REFUSED}, the reason
+     * the peer gave. By default it goes to {@link #onPeerDisconnected(InetSocketAddress, DisconnectReason)}.
+     *
+     * @param peer the peer's address
+     * @param reason why
+     * @param detail what happened, with the peer's own words where it gave any
+     * @since 0.2.0
+     */
+    default void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
+        onPeerDisconnected(peer, reason);
+    }
+
+    /**
      * A framed endpoint's peer moved to a new address, which proved it receives there (NAT
      * rebinding, a device that changed networks): the conversation goes on, its messages now come
      * from and go to {@code to}. Anything kept by the peer's address should move with it.

@@ -167,7 +167,7 @@ public class WireBenchmark {
         }
 
         @Override
-        public boolean onClose(long code) {
+        public boolean onClose(long code, ByteBuffer buffer, int offset, int length) {
             sum += code;
             return true;
         }

@@ -363,7 +363,7 @@ public final class ChatServer implements AutoCloseable {
         return switch (reason) {
             case TIMED_OUT -> LeaveReason.TIMED_OUT;
             case UNREACHABLE -> LeaveReason.UNREACHABLE;
-            case CLOSED_BY_PEER, EVICTED, CLOSED_LOCALLY -> LeaveReason.DISCONNECTED;
+            case CLOSED_BY_PEER, EVICTED, CLOSED_LOCALLY, REFUSED -> LeaveReason.DISCONNECTED;
         };
     }
 

@@ -3,6 +3,7 @@ package io.github.udpkit.core;
 import static io.github.udpkit.core.RawEndpointTest.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,6 +150,28 @@ class FramedEndpointTest {
             assertTrue(e.getMessage().contains("0..255: 256"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> raw.send("x").channel(1));
             assertTrue(e.getMessage().contains("RAW endpoint has no channels"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldTellThePeerWhyItsConversationWasClosed() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        EndpointListener listener = new EndpointListener() {
+            @Override
+            public void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
+                heard.add(reason + " " + detail);
+            }
+        };
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE);
+             Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                     .listener(listener).open()) {
+            client.send("hi").to(server.localAddress()).get(10, TimeUnit.SECONDS);
+            InetSocketAddress clientAddress = server.receive(WAIT).sender();
+            assertTrue(server.disconnect(clientAddress, "closing for maintenance"));
+            assertFalse(server.disconnect(clientAddress, "again"), "no conversation left");
+            awaitTrue(() -> heard.size() == 1);
+            assertEquals(List.of("CLOSED_BY_PEER peer closed: closing for maintenance"), heard);
+            assertThrows(IllegalArgumentException.class, () -> server.disconnect(clientAddress, "x".repeat(201)));
         }
     }
 

@@ -14,6 +14,7 @@ import io.github.udpkit.core.wire.WireReader;
 import io.github.udpkit.core.wire.WireWriter;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,6 +116,8 @@ final class Connection {
     private final ArrayList<Channel> active = new ArrayList<>();
     /** Whether the datagram being applied carried reliable data received before (see {@link Receiver}). */
     boolean duplicate;
+    /** Whether the application kept this conversation: at once for one we opened, on its first message for one the peer opened. */
+    boolean accepted;
     long lastReceiveAt;
     long lastSendAt;
     /** A session that sent us a datagram addressed to a session we no longer have: tell it ours. */
@@ -294,7 +297,13 @@ final class Connection {
             return;
         }
         if (handler.closeSeen) {
-            engine.drop(this, DisconnectReason.CLOSED_BY_PEER, "peer closed", now);
+            String reason = handler.closeReason;
+            if (handler.closeCode == WireFormat.CLOSE_REFUSED) {
+                engine.drop(this, DisconnectReason.REFUSED, "refused by peer: " + reason, now);
+            } else {
+                engine.drop(this, DisconnectReason.CLOSED_BY_PEER, reason.isEmpty() ? "peer closed"
+                        : "peer closed: " + reason, now);
+            }
             return;
         }
         boolean ackable = !handler.refused;
@@ -379,6 +388,42 @@ final class Connection {
     void announceTo(long session) {
         announceTo = session;
         announcePending = true;
+    }
+
+    /**
+     * Whether a received message may be delivered: the application is asked about the first
+     * message of a conversation the peer opened ({@link EngineOutput#refuse}); a refusal goes to
+     * the peer in a CLOSE with its reason, and the conversation is dropped.
+     */
+    boolean mayDeliver(ByteBuffer message, long now) {
+        if (accepted) {
+            return true;
+        }
+        if (removed) {
+            return false; // dropped before the application took it: nothing of it is delivered
+        }
+        String refusal;
+        int position = message.position();
+        try {
+            refusal = output.refuse(address, message);
+        } finally {
+            message.position(position);
+        }
+        if (refusal == null) {
+            accepted = true;
+            return true;
+        }
+        byte[] reason = refusal.getBytes(StandardCharsets.UTF_8);
+        if (reason.length > WireFormat.MAX_CLOSE_REASON) {
+            int cut = WireFormat.MAX_CLOSE_REASON;
+            while ((reason[cut] & 0xc0) == 0x80) {
+                cut--; // not inside a character: the peer accepts only well-formed UTF-8
+            }
+            reason = Arrays.copyOf(reason, cut);
+        }
+        sendClose(WireFormat.CLOSE_REFUSED, reason, now);
+        engine.drop(this, DisconnectReason.REFUSED, "refused: " + refusal, now);
+        return false;
     }
 
     /** A snapshot of this conversation for {@link io.github.udpkit.api.Endpoint#connections()}. */
@@ -472,6 +517,8 @@ final class Connection {
         long now;
         boolean refused;
         boolean closeSeen;
+        long closeCode;
+        String closeReason;
 
         void begin(long time) {
             this.now = time;
@@ -496,8 +543,12 @@ final class Connection {
         }
 
         @Override
-        public boolean onClose(long code) {
+        public boolean onClose(long code, ByteBuffer buffer, int offset, int length) {
             closeSeen = true;
+            closeCode = code;
+            byte[] reason = new byte[length];
+            buffer.get(offset, reason, 0, length);
+            closeReason = new String(reason, StandardCharsets.UTF_8); // the reader checked it is UTF-8
             return false;
         }
 
@@ -1040,7 +1091,7 @@ final class Connection {
      * Says goodbye, with the acknowledgement still owed riding along: a peer whose last message
      * arrived just before the close must not go on retransmitting it to nobody, and fail.
      */
-    void sendClose(long now) {
+    void sendClose(long code, byte[] reason, long now) {
         PacketBuilder builder = engine.builder;
         long destination = remoteSession != 0 ? remoteSession : announceTo;
         int at = builder.start(localSession, destination, nextPacketNumber++, null);
@@ -1051,7 +1102,7 @@ final class Connection {
                 ackPending = false;
             }
         }
-        at = WireWriter.writeClose(builder.buffer(), at, 0);
+        at = WireWriter.writeClose(builder.buffer(), at, code, reason);
         bytesSent += builder.send(address, at);
         datagramsSent++;
     }
@@ -1089,7 +1140,7 @@ final class Connection {
         for (OutMessage m : failed) {
             RuntimeException e;
             if (reason == DisconnectReason.CLOSED_LOCALLY) {
-                e = new EndpointClosedException("engine closed before the message to " + address
+                e = new EndpointClosedException(detail + " before the message to " + address
                         + " was " + (m.reliable() ? "acknowledged" : "sent"));
             } else {
                 metrics.deliveryFailures.increment();

@@ -19,6 +19,7 @@ import io.github.udpkit.core.wire.WireWriter;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -237,6 +238,7 @@ public final class Engine {
                 return;
             }
         }
+        p.accepted = true; // a conversation this side sends on is one it keeps
         p.enqueue(channel, mode, payload, completion, now, sendOrder++);
         markReady(p);
     }
@@ -345,7 +347,7 @@ public final class Engine {
         List<Connection> all = new ArrayList<>(peers.values());
         for (Connection p : all) {
             if (!p.removed) {
-                p.sendClose(now);
+                p.sendClose(WireFormat.CLOSE_ENDPOINT, new byte[0], now);
                 drop(p, DisconnectReason.CLOSED_LOCALLY, "endpoint closed", now);
             }
         }
@@ -355,6 +357,38 @@ public final class Engine {
         deadlines.clear();
         ready.clear();
         metrics.peers.set(0);
+    }
+
+    /**
+     * Closes the conversation with one peer, telling it why: a CLOSE carrying {@code reason},
+     * which the peer's failed sends and its {@link EngineOutput#peerDisconnected(InetSocketAddress,
+     * DisconnectReason, String)} detail carry. Pending sends to the peer fail with an
+     * {@link EndpointClosedException}; the peer is reported {@link DisconnectReason#CLOSED_LOCALLY}.
+     *
+     * @param peer the peer
+     * @param reason why, at most 200 bytes of UTF-8
+     * @param nowNanos the current time
+     * @return whether there was a conversation with the peer
+     * @throws IllegalArgumentException if the reason is longer than 200 bytes of UTF-8
+     * @since 0.2.0
+     */
+    public boolean disconnect(InetSocketAddress peer, String reason, long nowNanos) {
+        checkNotNull(peer, "peer");
+        byte[] bytes = checkNotNull(reason, "reason").getBytes(StandardCharsets.UTF_8);
+        checkArgument(bytes.length <= WireFormat.MAX_CLOSE_REASON, "reason must be at most %s bytes of UTF-8: %s",
+                WireFormat.MAX_CLOSE_REASON, reason);
+        checkState(!busy, "disconnect() must not be called from inside an EngineOutput callback");
+        if (closed) {
+            return false;
+        }
+        long now = advanceClock(nowNanos);
+        Connection c = get(peer);
+        if (c == null) {
+            return false;
+        }
+        c.sendClose(WireFormat.CLOSE_CONNECTION, bytes, now);
+        drop(c, DisconnectReason.CLOSED_LOCALLY, "closed locally: " + reason, now);
+        return true;
     }
 
     /** Whether {@link #close} was called. */
@@ -730,6 +764,6 @@ public final class Engine {
         metrics.peers.set(peers.size());
         peer.onDropped(reason, detail, now);
         LOG.debug("dropped peer {}: {}", peer.address, detail);
-        output.peerDisconnected(peer.address, reason);
+        output.peerDisconnected(peer.address, reason, detail);
     }
 }

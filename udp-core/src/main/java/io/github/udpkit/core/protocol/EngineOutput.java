@@ -62,6 +62,35 @@ public interface EngineOutput {
     }
 
     /**
+     * Decides whether to keep a conversation a peer opened, on its first message (the peer's
+     * "connect" payload), before that message is delivered. A refusal is sent to the peer with
+     * its reason, which the peer's failed sends carry; nothing of it is delivered here. Not
+     * asked for conversations this side opened by sending. Accepts by default.
+     *
+     * @param peer the peer
+     * @param firstMessage its first message, position to limit; valid during the call only
+     * @return null to accept; else the reason to refuse, at most 200 bytes of UTF-8 (longer is cut)
+     * @since 0.2.0
+     */
+    default String refuse(InetSocketAddress peer, ByteBuffer firstMessage) {
+        return null;
+    }
+
+    /**
+     * The engine dropped a peer's state, with what it knows of why: for {@code CLOSED_BY_PEER}
+     * and {@code REFUSED}, the reason the peer gave. By default it goes to
+     * {@link #peerDisconnected(InetSocketAddress, DisconnectReason)}.
+     *
+     * @param peer the peer
+     * @param reason why
+     * @param detail a one-line description, with the peer's reason where it gave one
+     * @since 0.2.0
+     */
+    default void peerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
+        peerDisconnected(peer, reason);
+    }
+
+    /**
      * The engine dropped a peer's state. Its pending sends have already been failed.
      *
      * @param peer the peer

@@ -354,8 +354,11 @@ final class Receiver {
         int position = b.position();
         b.limit(offset + length);
         b.position(offset);
-        metrics.messagesDelivered.increment();
         try {
+            if (!connection.mayDeliver(b, now)) {
+                return;
+            }
+            metrics.messagesDelivered.increment();
             output.deliver(connection.address, channel, mode, b, now);
         } finally {
             b.limit(limit);
@@ -364,8 +367,12 @@ final class Receiver {
     }
 
     private void deliverArray(DeliveryMode mode, byte[] data, long now) {
+        ByteBuffer message = ByteBuffer.wrap(data);
+        if (!connection.mayDeliver(message, now)) {
+            return;
+        }
         metrics.messagesDelivered.increment();
-        output.deliver(connection.address, channel, mode, ByteBuffer.wrap(data), now);
+        output.deliver(connection.address, channel, mode, message, now);
     }
 
 }

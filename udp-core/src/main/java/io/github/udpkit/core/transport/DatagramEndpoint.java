@@ -314,6 +314,40 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /**
      * {@inheritDoc}
      *
+     * <p>Done on the I/O thread (directly, from a handler or a listener); another caller waits for
+     * it at most five seconds.
+     */
+    @Override
+    public boolean disconnect(InetSocketAddress peer, String reason) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(reason, "reason");
+        checkArgument(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= WireFormat.MAX_CLOSE_REASON,
+                "reason must be at most %s bytes of UTF-8: %s", WireFormat.MAX_CLOSE_REASON, reason);
+        if (engine == null || closed.get()) {
+            return false;
+        }
+        if (Thread.currentThread() == ioThread) {
+            return engine.disconnect(peer, reason, System.nanoTime());
+        }
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        runOnIoThread(() -> done.complete(!closed.get() && engine.disconnect(peer, reason, System.nanoTime())));
+        try {
+            return done.get(LIST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UdpException("interrupted while disconnecting " + peer + " from endpoint " + localAddress, e);
+        } catch (ExecutionException | TimeoutException e) {
+            if (closed.get()) {
+                return false;
+            }
+            throw new UdpException("endpoint " + localAddress + " did not disconnect " + peer + " within "
+                    + LIST_TIMEOUT, e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>The snapshot is taken on the I/O thread (directly, when called from a handler or a
      * listener); another caller waits for it, at most five seconds, and gets an empty list from a
      * closed endpoint.
@@ -1091,6 +1125,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+            peerDisconnected(peer, reason, reason.toString());
+        }
+
+        @Override
+        public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
             SendWindow window = windows.get(peer);
             if (window != null) {
                 // The engine has failed the peer's sends: their permits are back once returned.
@@ -1101,7 +1140,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 }
             }
             try {
-                settings.listener().onPeerDisconnected(peer, reason);
+                settings.listener().onPeerDisconnected(peer, reason, detail);
             } catch (RuntimeException e) {
                 reportError(e);
             }

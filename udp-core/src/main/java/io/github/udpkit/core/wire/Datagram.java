@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.github.udpkit.api.DeliveryMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +66,7 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
             if (f instanceof PingFrame) {
                 at = WireWriter.writePing(b, at);
             } else if (f instanceof CloseFrame c) {
-                at = WireWriter.writeClose(b, at, c.code());
+                at = WireWriter.writeClose(b, at, c.code(), c.reason().getBytes(StandardCharsets.UTF_8));
             } else if (f instanceof PaddingFrame p) {
                 at = WireWriter.writePadding(b, at, at + p.length());
             } else if (f instanceof RetryFrame r) {
@@ -127,8 +128,8 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
             }
 
             @Override
-            public boolean onClose(long code) {
-                return frames.add(new CloseFrame(code));
+            public boolean onClose(long code, ByteBuffer data, int offset, int length) {
+                return frames.add(new CloseFrame(code, new String(copy(data, offset, length), StandardCharsets.UTF_8)));
             }
 
             @Override

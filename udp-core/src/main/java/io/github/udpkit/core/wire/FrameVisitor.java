@@ -31,10 +31,13 @@ public interface FrameVisitor {
     /**
      * A CLOSE frame.
      *
-     * @param code the close code (0: closed by the application)
+     * @param code the close code (0: the endpoint closed; 1: the conversation closed; 2: refused)
+     * @param buffer the datagram
+     * @param offset where the reason starts in {@code buffer} (absolute index)
+     * @param length the reason's length in bytes (UTF-8), 0 for none
      * @return true to read on
      */
-    boolean onClose(long code);
+    boolean onClose(long code, ByteBuffer buffer, int offset, int length);
 
     /**
      * A DATA frame: a whole message, or one fragment of it.

@@ -50,6 +50,15 @@ public final class WireFormat {
     /** The largest channel number: a conversation has 256 independent channels, 0..255. */
     public static final int MAX_CHANNEL = 255;
 
+    /** The longest reason a CLOSE frame carries, in bytes of UTF-8. */
+    public static final int MAX_CLOSE_REASON = 200;
+    /** CLOSE code: the application closed the endpoint. */
+    public static final int CLOSE_ENDPOINT = 0;
+    /** CLOSE code: the application closed this conversation. */
+    public static final int CLOSE_CONNECTION = 1;
+    /** CLOSE code: the application refused the conversation the peer opened. */
+    public static final int CLOSE_REFUSED = 2;
+
     /** The most ACK ranges after the first that a reader accepts in one ACK frame. */
     public static final int MAX_ACK_RANGES = 64;
     /** The largest message the format can describe, 16 MiB. */

@@ -65,11 +65,13 @@ public final class WireReader {
     public static final int BAD_TOKEN = 11;
     /** PADDING holds a byte other than zero. */
     public static final int BAD_PADDING = 12;
+    /** A CLOSE frame's reason is longer than allowed or than the datagram. */
+    public static final int BAD_CLOSE = 13;
 
     private static final String[] DESCRIPTIONS = {
         "ok", "truncated", "bad magic", "unsupported version", "reserved flags set", "zero source session",
         "non-minimal varint", "unknown frame type", "bad DATA frame", "bad ACK frame", "no frames",
-        "bad RETRY or TOKEN frame", "nonzero padding"
+        "bad RETRY or TOKEN frame", "nonzero padding", "bad CLOSE frame"
     };
 
     private final AckRanges ackRanges = new AckRanges(MAX_ACK_RANGES + 1);
@@ -180,8 +182,19 @@ public final class WireReader {
                 if (status != OK) {
                     return status;
                 }
+                long code = value;
+                if ((status = readVarint(buffer, to)) != OK) {
+                    return status;
+                }
+                if (value > WireFormat.MAX_CLOSE_REASON || value > to - cursor
+                        || !isUtf8(buffer, cursor, (int) value)) {
+                    return BAD_CLOSE;
+                }
+                int reasonOffset = cursor;
+                int reasonLength = (int) value;
+                cursor += reasonLength;
                 hasClose = true;
-                if (visitor != null && !visitor.onClose(value)) {
+                if (visitor != null && !visitor.onClose(code, buffer, reasonOffset, reasonLength)) {
                     return OK;
                 }
             } else if ((type & ~(DATA_CHANNEL | DATA_FRAGMENTED | 3)) == FRAME_DATA) {
@@ -366,6 +379,59 @@ public final class WireReader {
             cursor = -1;
         }
         return OK;
+    }
+
+    /**
+     * Whether bytes are well-formed UTF-8 (RFC 3629: shortest forms, no surrogates, at most
+     * U+10FFFF), so that a CLOSE reason has exactly one encoding. Allocates nothing.
+     */
+    static boolean isUtf8(ByteBuffer buffer, int from, int length) {
+        int i = from;
+        int end = from + length;
+        while (i < end) {
+            int b = buffer.get(i) & 0xff;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int extra;
+            int low = 0x80;
+            int high = 0xbf;
+            if (b >= 0xc2 && b <= 0xdf) {
+                extra = 1;
+            } else if (b >= 0xe0 && b <= 0xef) {
+                extra = 2;
+                if (b == 0xe0) {
+                    low = 0xa0;
+                } else if (b == 0xed) {
+                    high = 0x9f;
+                }
+            } else if (b >= 0xf0 && b <= 0xf4) {
+                extra = 3;
+                if (b == 0xf0) {
+                    low = 0x90;
+                } else if (b == 0xf4) {
+                    high = 0x8f;
+                }
+            } else {
+                return false;
+            }
+            if (end - i <= extra) {
+                return false;
+            }
+            int second = buffer.get(i + 1) & 0xff;
+            if (second < low || second > high) {
+                return false;
+            }
+            for (int k = 2; k <= extra; k++) {
+                int c = buffer.get(i + k) & 0xff;
+                if (c < 0x80 || c > 0xbf) {
+                    return false;
+                }
+            }
+            i += extra + 1;
+        }
+        return true;
     }
 
     private int readVarint(ByteBuffer buffer, int to) {

@@ -87,7 +87,18 @@ public final class WireWriter {
      * @return its length
      */
     public static int closeLength(long code) {
-        return 1 + Varint.size(code);
+        return closeLength(code, 0);
+    }
+
+    /**
+     * The length of a CLOSE frame with a reason.
+     *
+     * @param code the close code
+     * @param reasonLength the reason's length in bytes, 0..{@value WireFormat#MAX_CLOSE_REASON}
+     * @return its length
+     */
+    public static int closeLength(long code, int reasonLength) {
+        return 1 + Varint.size(code) + Varint.size(reasonLength) + reasonLength;
     }
 
     /**
@@ -99,8 +110,26 @@ public final class WireWriter {
      * @return the index after the frame
      */
     public static int writeClose(ByteBuffer buffer, int at, long code) {
+        return writeClose(buffer, at, code, new byte[0]);
+    }
+
+    /**
+     * Writes a CLOSE frame with a reason for the peer.
+     *
+     * @param buffer the buffer
+     * @param at where to write
+     * @param code the close code ({@link WireFormat#CLOSE_ENDPOINT} and the others)
+     * @param reason UTF-8, at most {@value WireFormat#MAX_CLOSE_REASON} bytes
+     * @return the index after the frame
+     */
+    public static int writeClose(ByteBuffer buffer, int at, long code, byte[] reason) {
+        checkArgument(reason.length <= WireFormat.MAX_CLOSE_REASON, "a close reason must be at most %s bytes: %s",
+                WireFormat.MAX_CLOSE_REASON, reason.length);
         buffer.put(at, (byte) FRAME_CLOSE);
-        return Varint.write(buffer, at + 1, code);
+        int i = Varint.write(buffer, at + 1, code);
+        i = Varint.write(buffer, i, reason.length);
+        buffer.put(i, reason, 0, reason.length);
+        return i + reason.length;
     }
 
     /**

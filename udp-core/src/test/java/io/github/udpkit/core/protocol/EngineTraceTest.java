@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>When a change is meant to alter behaviour (a wire change, a new timer), record the new
  * digests by running this test and copying the actual values, and say so in the commit. (They
  * were re-recorded once, for wire version 3: the version byte of every datagram changed, and the
- * channel of every delivery joined the digest; every scenario kept its counts of datagrams,
- * deliveries and events.)
+ * channel of every delivery joined the digest, and CLOSE frames gained a reason length; every
+ * scenario kept its counts of datagrams, deliveries and events.)
  */
 @Timeout(120)
 class EngineTraceTest {
@@ -214,7 +214,7 @@ class EngineTraceTest {
         b.engine.close(net.now);
         net.runFor(SECOND);
         assertEquals(List.of(DisconnectReason.CLOSED_BY_PEER), a.disconnects);
-        assertTrace("113 datagrams, 55 deliveries, 5 events: 13b1097a829457cf442ada05087fd7ce9df1c9845a04060bb52cda6144835c67", net);
+        assertTrace("113 datagrams, 55 deliveries, 5 events: 0718abfefcda01c6c9285e45b772418f12129b3b6f23b6474154b51e881f7fb7", net);
     }
 
     /** Encrypted conversation (AES-GCM) with loss, duplication and reordering. */

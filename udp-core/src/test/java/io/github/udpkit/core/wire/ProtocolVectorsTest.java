@@ -47,6 +47,7 @@ class ProtocolVectorsTest {
             Map.entry("path-challenge", new Datagram(D, S, 57, List.of(new RetryFrame(CHALLENGE)))),
             Map.entry("path-response", new Datagram(S, D, 200, List.of(new TokenFrame(CHALLENGE), new PingFrame(),
                     new PaddingFrame(23)))),
+            Map.entry("close-refused", new Datagram(D, S, 4, List.of(new CloseFrame(2, "full")))),
             Map.entry("channel-data", new Datagram(S, D, 3, List.of(new DataFrame(7, DeliveryMode.RELIABLE, 0, 2, 0, 0,
                     ascii("ok"))))));
 

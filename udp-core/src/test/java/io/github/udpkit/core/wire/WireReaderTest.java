@@ -59,9 +59,22 @@ class WireReaderTest {
 
     @Test
     void shouldRejectVarintsLongerThanNeeded() {
-        assertEquals(WireReader.OK, frames("0300"));       // CLOSE 0
-        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("034000")); // CLOSE 0 in two bytes
-        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("0380000001"));
+        assertEquals(WireReader.OK, frames("030000"));       // CLOSE 0, no reason
+        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("03400000")); // CLOSE 0 in two bytes
+        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("038000000100"));
+    }
+
+    @Test
+    void shouldBoundACloseReasonByTwoHundredBytesAndTheDatagram() {
+        assertEquals(WireReader.OK, frames("030204" + "66756c6c"));            // refused, "full"
+        assertEquals(WireReader.BAD_CLOSE, frames("030205" + "66756c6c"));     // says 5, has 4
+        assertEquals(WireReader.OK, frames("030140c8" + "61".repeat(200)));    // 200 bytes
+        assertEquals(WireReader.BAD_CLOSE, frames("030140c9" + "61".repeat(201))); // 201 bytes
+        assertEquals(WireReader.TRUNCATED, frames("0300"));                     // no reason length
+        assertEquals(WireReader.OK, frames("030103" + "e282ac"));              // "€"
+        assertEquals(WireReader.BAD_CLOSE, frames("030102" + "c0af"));         // an overlong "/"
+        assertEquals(WireReader.BAD_CLOSE, frames("030103" + "eda080"));       // a surrogate
+        assertEquals(WireReader.BAD_CLOSE, frames("030102" + "e282"));         // cut short
     }
 
     @Test
