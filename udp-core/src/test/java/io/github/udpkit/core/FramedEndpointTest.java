@@ -154,6 +154,31 @@ class FramedEndpointTest {
     }
 
     @Test
+    void shouldTellARefusedClientWhyInItsException() throws Exception {
+        EndpointListener gate = new EndpointListener() {
+            @Override
+            public String onConnectRequest(InetSocketAddress peer, ByteBuffer firstMessage) {
+                String hello = java.nio.charset.StandardCharsets.UTF_8.decode(firstMessage).toString();
+                return hello.equals("token 42") ? null : "unknown token: " + hello;
+            }
+        };
+        try (Endpoint<String> server = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                     .listener(gate).open();
+             Endpoint<String> stranger = open(DeliveryMode.RELIABLE);
+             Endpoint<String> friend = open(DeliveryMode.RELIABLE)) {
+            CompletableFuture<Void> refused = stranger.send("token 7").to(server.localAddress());
+            ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(DeliveryException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("refused by peer: unknown token: token 7"),
+                    e.getCause().getMessage());
+            friend.send("token 42").to(server.localAddress()).get(10, TimeUnit.SECONDS);
+            friend.send("and more").to(server.localAddress()).get(10, TimeUnit.SECONDS);
+            assertEquals("token 42", server.receive(WAIT).payload(), "only the accepted conversation is delivered");
+            assertEquals("and more", server.receive(WAIT).payload());
+        }
+    }
+
+    @Test
     void shouldTellThePeerWhyItsConversationWasClosed() throws Exception {
         List<String> heard = new CopyOnWriteArrayList<>();
         EndpointListener listener = new EndpointListener() {

@@ -1109,6 +1109,16 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
 
         @Override
+        public String refuse(InetSocketAddress peer, ByteBuffer firstMessage) {
+            try {
+                return settings.listener().onConnectRequest(peer, firstMessage);
+            } catch (RuntimeException e) {
+                reportError(e);
+                return null;
+            }
+        }
+
+        @Override
         public void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
             // Sends to the new address draw on the same window; the permits of sends in flight to
             // the old one are returned through their own entries, as before.
