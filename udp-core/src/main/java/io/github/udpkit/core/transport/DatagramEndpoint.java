@@ -14,6 +14,7 @@ import io.github.udpkit.api.Message;
 import io.github.udpkit.api.MessageHandler;
 import io.github.udpkit.api.MessageTooLargeException;
 import io.github.udpkit.api.PeerIdentity;
+import io.github.udpkit.api.ConnectionStats;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
@@ -61,10 +62,12 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -87,6 +90,8 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class DatagramEndpoint<T> implements Endpoint<T> {
+    /** How long {@link #connections()} waits for the I/O thread at most. */
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
 
     /** The largest UDP payload over IPv4: 65,535 less the IP and UDP headers; a RAW message is one datagram. */
     public static final int MAX_DATAGRAM_PAYLOAD = 65_507;
@@ -472,6 +477,73 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return this;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Done on the I/O thread (directly, from a handler or a listener); another caller waits for
+     * it at most five seconds.
+     */
+    @Override
+    public boolean disconnect(InetSocketAddress peer, String reason) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(reason, "reason");
+        checkArgument(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= WireFormat.MAX_CLOSE_REASON,
+                "reason must be at most %s bytes of UTF-8: %s", WireFormat.MAX_CLOSE_REASON, reason);
+        if (engine == null || closed.get()) {
+            return false;
+        }
+        if (Thread.currentThread() == ioThread) {
+            return engine.disconnect(peer, reason, System.nanoTime());
+        }
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        runOnIoThread(() -> done.complete(!closed.get() && engine.disconnect(peer, reason, System.nanoTime())));
+        try {
+            return done.get(LIST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UdpException("interrupted while disconnecting " + peer + " from endpoint " + localAddress, e);
+        } catch (ExecutionException | TimeoutException e) {
+            if (closed.get()) {
+                return false;
+            }
+            throw new UdpException("endpoint " + localAddress + " did not disconnect " + peer + " within "
+                    + LIST_TIMEOUT, e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The snapshot is taken on the I/O thread (directly, when called from a handler or a
+     * listener); another caller waits for it, at most five seconds, and gets an empty list from a
+     * closed endpoint.
+     *
+     * @throws UdpException if the I/O thread did not answer within five seconds
+     */
+    @Override
+    public List<ConnectionStats> connections() {
+        if (engine == null || closed.get()) {
+            return List.of();
+        }
+        if (Thread.currentThread() == ioThread) {
+            return engine.connections();
+        }
+        CompletableFuture<List<ConnectionStats>> snapshot = new CompletableFuture<>();
+        runOnIoThread(() -> snapshot.complete(closed.get() ? List.of() : engine.connections()));
+        try {
+            return snapshot.get(LIST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UdpException("interrupted while waiting for the connections of endpoint " + localAddress, e);
+        } catch (ExecutionException | TimeoutException e) {
+            if (closed.get()) {
+                return List.of();
+            }
+            throw new UdpException("endpoint " + localAddress + " did not list its connections within "
+                    + LIST_TIMEOUT, e);
+        }
+    }
+
     @Override
     public EndpointStats stats() {
         EndpointStats.Builder stats = EndpointStats.builder();
@@ -535,9 +607,21 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final class PendingSend implements Send<T> {
         private final T payload;
         private DeliveryMode mode = settings.mode();
+        private int channel;
 
         PendingSend(T payload) {
             this.payload = payload;
+        }
+
+        @Override
+        public Send<T> channel(int newChannel) {
+            checkArgument(newChannel >= 0 && newChannel <= WireFormat.MAX_CHANNEL, "channel must be in 0..%s: %s",
+                    WireFormat.MAX_CHANNEL, newChannel);
+            checkArgument(newChannel == 0 || settings.mode().isFramed(),
+                    "a RAW endpoint has no channels: open the endpoint in a framed mode to send on channel %s",
+                    newChannel);
+            this.channel = newChannel;
+            return this;
         }
 
         @Override
@@ -556,7 +640,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public CompletableFuture<Void> to(InetSocketAddress address) {
-            return dispatch(payload, mode, Addresses.checkPeer(address));
+            return dispatch(payload, mode, channel,
+                    Addresses.forSending(Addresses.checkPeer(address), localAddress));
         }
 
         @Override
@@ -565,11 +650,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (peer == null) {
                 throw new IllegalStateException("endpoint " + localAddress + " was opened without a peer: use to(host, port)");
             }
-            return dispatch(payload, mode, peer);
+            return dispatch(payload, mode, channel, Addresses.forSending(peer, localAddress));
         }
     }
 
-    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, InetSocketAddress to) {
+    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to) {
         ensureOpen();
         if (mode.isReliable() && isGroup(to.getAddress())) {
             throw new IllegalArgumentException(mode + " delivery to " + to.getAddress().getHostAddress()
@@ -585,7 +670,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     + " exceeds the limit of " + limit + " bytes" + (mode.isFramed() ? "" : " (RAW sends one datagram)"));
         }
         if (mode.isFramed()) {
-            return sendFramed(bytes, mode, to);
+            return sendFramed(bytes, mode, channel, to);
         }
         rawMessagesSent.increment();
         if (dtls != null) {
@@ -594,11 +679,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return sendRaw(bytes, to);
     }
 
-    private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, InetSocketAddress to) {
+    private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, int channel, InetSocketAddress to) {
         SendWindow window = acquirePermit(to);
         // One object is the caller's future, the engine's completion and the command: a send
         // allocates nothing else here (see SendCommand for how its permit comes back).
-        SendCommand command = new SendCommand(this, window, to, mode, bytes);
+        SendCommand command = new SendCommand(this, window, to, channel, mode, bytes);
         runOnIoThread(command);
         return command;
     }
@@ -709,6 +794,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private final DatagramEndpoint<?> endpoint;
         private final SendWindow window;
         private final InetSocketAddress to;
+        private final int channel;
         private final DeliveryMode mode;
         private final byte[] bytes;
         private Command next;
@@ -716,11 +802,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         /** How the engine settled it, applied by {@link #completeSettled}; I/O thread only. */
         private Throwable settledFailure;
 
-        SendCommand(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, DeliveryMode mode,
-                    byte[] bytes) {
+        SendCommand(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, int channel,
+                    DeliveryMode mode, byte[] bytes) {
             this.endpoint = endpoint;
             this.window = window;
             this.to = to;
+            this.channel = channel;
             this.mode = mode;
             this.bytes = bytes;
         }
@@ -746,7 +833,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             // caller's, where an atomic add would share cache lines with the I/O thread's counters.
             endpoint.framedMessagesSent.add(1);
             try {
-                endpoint.engine.send(to, mode, bytes, this, now);
+                endpoint.engine.send(to, channel, mode, bytes, this, now);
             } catch (RuntimeException e) {
                 completeExceptionally(e);
             }
@@ -1092,10 +1179,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now) {
-        deliver(from, mode, payload, now, null);
+        deliver(from, 0, mode, payload, now, null);
     }
 
-    private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now, PeerIdentity identity) {
+    private void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload, long now,
+            PeerIdentity identity) {
         T value;
         try {
             value = settings.codec().decode(payload);
@@ -1123,7 +1211,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             receivedAt = arrivalClock.now();
             arrival = receivedAt;
         }
-        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode, Optional.ofNullable(identity));
+        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode, channel,
+                Optional.ofNullable(identity));
         MessageHandler<T> h = handler;
         if (h != null) {
             messagesDelivered.add(1);
@@ -1289,7 +1378,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
-            DatagramEndpoint.this.deliver(from, mode, payload, nowNanos, dtls == null ? null : dtls.identity(from));
+            DatagramEndpoint.this.deliver(from, 0, mode, payload, nowNanos, dtls == null ? null : dtls.identity(from));
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload,
+                long nowNanos) {
+            DatagramEndpoint.this.deliver(from, channel, mode, payload, nowNanos,
+                    dtls == null ? null : dtls.identity(from));
         }
 
         @Override
@@ -1302,7 +1398,37 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
 
         @Override
+        public String refuse(InetSocketAddress peer, ByteBuffer firstMessage) {
+            try {
+                return settings.listener().onConnectRequest(peer, firstMessage);
+            } catch (RuntimeException e) {
+                reportError(e);
+                return null;
+            }
+        }
+
+        @Override
+        public void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
+            // Sends to the new address draw on the same window; the permits of sends in flight to
+            // the old one are returned through their own entries, as before.
+            SendWindow window = windows.get(from);
+            if (window != null && windows.putIfAbsent(to, window) == null) {
+                windows.remove(from, window);
+            }
+            try {
+                settings.listener().onPeerMigrated(from, to);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+            peerDisconnected(peer, reason, reason.toString());
+        }
+
+        @Override
+        public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
             SendWindow window = windows.get(peer);
             if (window != null) {
                 // The engine has failed the peer's sends: their permits are back once returned.
@@ -1313,7 +1439,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 }
             }
             try {
-                settings.listener().onPeerDisconnected(peer, reason);
+                settings.listener().onPeerDisconnected(peer, reason, detail);
             } catch (RuntimeException e) {
                 reportError(e);
             }
@@ -1332,7 +1458,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (engine != null) {
                 engine.receive(from, payload, System.nanoTime()); // a udpkit datagram, out of its DTLS record
             } else {
-                DatagramEndpoint.this.deliver(from, DeliveryMode.RAW, payload, System.nanoTime(), identity);
+                DatagramEndpoint.this.deliver(from, 0, DeliveryMode.RAW, payload, System.nanoTime(), identity);
             }
         }
 
