@@ -113,4 +113,19 @@ public final class Addresses {
                         + "wildcard address", peer, local);
         return peer;
     }
+
+    /**
+     * Whether many receive what is sent to an address, so that no one peer answers for it: a
+     * multicast group, or the limited broadcast address {@code 255.255.255.255}.
+     *
+     * @param address the address
+     * @return whether it is a group
+     */
+    public static boolean isGroup(InetAddress address) {
+        if (address.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = address.getAddress();
+        return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xFF;
+    }
 }

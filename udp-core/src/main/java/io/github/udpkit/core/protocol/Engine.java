@@ -11,6 +11,7 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.MessageTooLargeException;
+import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.wire.AckRanges;
 import io.github.udpkit.core.wire.WireFormat;
@@ -584,10 +585,12 @@ public final class Engine {
             // datagrams from another address belongs to its conversation (and is a duplicate there).
             c = last != null && !last.removed && last.remoteSession == source ? last : remoteSessions.get(source);
         }
-        if (c != null && !c.address.equals(from)) {
+        if (c != null && !c.address.equals(from) && !Addresses.isGroup(c.address.getAddress())) {
             get(c.address); // active: move it to the end of the peer table's order
             return c;
         }
+        // A conversation with a multicast group or the broadcast address never moves: its members
+        // answer from their own addresses, each a conversation of its own.
         return lookup(from);
     }
 

@@ -390,15 +390,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return false;
     }
 
-    /** A destination where acknowledgements cannot come from one peer: a multicast group or the limited broadcast. */
-    private static boolean isGroup(InetAddress address) {
-        if (address.isMulticastAddress()) {
-            return true;
-        }
-        byte[] b = address.getAddress();
-        return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xFF;
-    }
-
     @Override
     public CompletableFuture<Void> sendUnframed(byte[] datagram, InetSocketAddress to) {
         Objects.requireNonNull(datagram, "datagram");
@@ -656,7 +647,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to) {
         ensureOpen();
-        if (mode.isReliable() && isGroup(to.getAddress())) {
+        if (mode.isReliable() && Addresses.isGroup(to.getAddress())) {
             throw new IllegalArgumentException(mode + " delivery to " + to.getAddress().getHostAddress()
                     + " is not possible: it is a multicast or broadcast address, and reliable delivery needs one peer "
                     + "to acknowledge (reliable multicast is out of scope); send RAW, UNRELIABLE or SEQUENCED to a group");
