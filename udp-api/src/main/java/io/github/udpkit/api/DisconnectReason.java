@@ -15,5 +15,12 @@ public enum DisconnectReason {
     /** The peer table was full and this peer, the least recently active, made room for a new one. */
     EVICTED,
     /** Reliable messages to the peer went unacknowledged until their retries ran out. */
-    UNREACHABLE
+    UNREACHABLE,
+    /**
+     * The application refused the conversation: the peer refused ours (its reason is in the
+     * failed sends' exceptions and the listener's detail), or ours refused the peer's.
+     *
+     * @since 0.2.0
+     */
+    REFUSED
 }

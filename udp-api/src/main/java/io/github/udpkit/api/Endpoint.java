@@ -3,6 +3,7 @@ package io.github.udpkit.api;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -141,6 +142,33 @@ public interface Endpoint<T> extends AutoCloseable {
      * @return the stats
      */
     EndpointStats stats();
+
+    /**
+     * Closes the conversation with one peer and tells it why: the peer's pending sends fail with
+     * a {@link DeliveryException} carrying {@code reason}, and its listener hears it. Sends of
+     * this endpoint to the peer still pending fail with an {@link EndpointClosedException}. A RAW
+     * endpoint keeps no conversations.
+     *
+     * @param peer the peer
+     * @param reason why, at most 200 bytes of UTF-8
+     * @return whether there was a conversation with the peer
+     * @throws IllegalArgumentException if the reason is longer than 200 bytes of UTF-8
+     * @since 0.2.0
+     */
+    default boolean disconnect(InetSocketAddress peer, String reason) {
+        return false;
+    }
+
+    /**
+     * A snapshot of each conversation a framed endpoint holds: its peer's address, round trip,
+     * loss, windows and traffic. Empty for a RAW endpoint, which keeps no conversations.
+     *
+     * @return one entry per peer, in no particular order
+     * @since 0.2.0
+     */
+    default List<ConnectionStats> connections() {
+        return List.of();
+    }
 
     /**
      * Whether the endpoint is open.

@@ -1,6 +1,7 @@
 package io.github.udpkit.api;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 /**
  * Hears about an endpoint's peers and errors, on the endpoint's I/O thread. Every method has a
@@ -19,12 +20,75 @@ public interface EndpointListener {
     }
 
     /**
+     * A peer opened a conversation with this framed endpoint: decide whether to keep it, on its
+     * first message (the peer's connect payload, as encoded bytes: decode it with the endpoint's
+     * codec), before that message is delivered. To refuse, return the reason: the peer's sends
+     * fail with a {@link DeliveryException} that carries it, and nothing of the conversation is
+     * delivered here. Not asked for conversations this endpoint opened by sending. Runs on the
+     * I/O thread; a listener that throws accepts.
+     *
+     * @param peer the peer's address
+     * @param firstMessage its first message's bytes, position to limit; valid during the call only
+     * @return null to accept; else the reason to refuse, at most 200 bytes of UTF-8 (longer is cut)
+     * @since 0.2.0
+     */
+    default String onConnectRequest(InetSocketAddress peer, ByteBuffer firstMessage) {
+        return null;
+    }
+
+    /**
      * A framed endpoint dropped a peer and its state.
      *
      * @param peer the peer's address
      * @param reason why
      */
     default void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+    }
+
+    /**
+     * A DTLS handshake with a peer completed: what the peer proved is also on each of its
+     * {@link Message#peerIdentity() messages}.
+     *
+     * @param peer the peer's address
+     * @param identity its verified certificate chain and the cipher suite
+     * @since 0.1.0
+     */
+    default void onPeerAuthenticated(InetSocketAddress peer, PeerIdentity identity) {
+    }
+
+    /**
+     * A DTLS handshake with a peer failed or timed out; called once per failed handshake.
+     *
+     * @param failure names the peer and the TLS alert
+     * @since 0.1.0
+     */
+    default void onHandshakeFailed(HandshakeException failure) {
+    }
+
+    /**
+     * A framed endpoint dropped a peer and its state, with a one-line detail: for
+     * {@link DisconnectReason#CLOSED_BY_PEER} and {@link DisconnectReason#REFUSED}, the reason
+     * the peer gave. By default it goes to {@link #onPeerDisconnected(InetSocketAddress, DisconnectReason)}.
+     *
+     * @param peer the peer's address
+     * @param reason why
+     * @param detail what happened, with the peer's own words where it gave any
+     * @since 0.2.0
+     */
+    default void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
+        onPeerDisconnected(peer, reason);
+    }
+
+    /**
+     * A framed endpoint's peer moved to a new address, which proved it receives there (NAT
+     * rebinding, a device that changed networks): the conversation goes on, its messages now come
+     * from and go to {@code to}. Anything kept by the peer's address should move with it.
+     *
+     * @param from the address the peer had
+     * @param to the address it has now
+     * @since 0.2.0
+     */
+    default void onPeerMigrated(InetSocketAddress from, InetSocketAddress to) {
     }
 
     /**

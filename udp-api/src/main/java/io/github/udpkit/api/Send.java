@@ -27,6 +27,23 @@ public interface Send<T> {
     Send<T> mode(DeliveryMode mode);
 
     /**
+     * Sends this message on one of the peer's 256 independent channels (a framed mode only). Each
+     * channel is ordered on its own: a message lost on one channel never holds back another's.
+     * The receiver sees it in {@link Message#channel()}. Without this call, channel 0.
+     *
+     * @param channel 0..255
+     * @return this
+     * @throws IllegalArgumentException for a channel outside 0..255, or any but 0 from a RAW endpoint
+     * @since 0.2.0
+     */
+    default Send<T> channel(int channel) {
+        if (channel != 0) {
+            throw new IllegalArgumentException("this endpoint has only channel 0: " + channel);
+        }
+        return this;
+    }
+
+    /**
      * Sends to a host and port; the host is resolved now.
      *
      * @param host a host name or address literal

@@ -6,7 +6,9 @@ import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.protocol.EngineOutput;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * and runs both until every one is delivered (and, for RELIABLE, acknowledged): packing, the DATA
  * and ACK frames, the send and receive windows, RTT and congestion bookkeeping and the
  * {@code CompletableFuture} of every send. Not final: JMH generates subclasses of it.
+ *
+ * <p>With {@code idlePeers}, engine A also holds that many idle connections: at setup, a client
+ * engine of its own at each of that many addresses sends A one UNRELIABLE message, which A
+ * acknowledges; then they are silent, with keep-alive off and a day's idle timeout, so they stay
+ * idle. The cost of a turn must not grow with them. Both settings of {@code idlePeers} run with the
+ * same configuration.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +61,10 @@ public class EngineBenchmark {
     @Param({"64", "1200"})
     public int payload;
 
+    /** Idle connections engine A holds beside the one stream. */
+    @Param({"0", "10000"})
+    public int idlePeers;
+
     private final InetSocketAddress addressA = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
     private final InetSocketAddress addressB = new InetSocketAddress(InetAddress.getLoopbackAddress(), 2);
     private Link toB;
@@ -72,8 +84,32 @@ public class EngineBenchmark {
         Arrays.fill(message, (byte) 'x');
         toB = new Link();
         toA = new Link();
-        a = new Engine(EngineConfig.defaults(), new Output(toB), now);
-        b = new Engine(EngineConfig.defaults(), new Output(toA), now);
+        // No keep-alive and a day's idle timeout, so the idle connections stay idle for the whole run.
+        EngineConfig config = EngineConfig.builder().keepAliveInterval(Duration.ZERO).idleTimeout(Duration.ofDays(1))
+                .maxPeers(Math.max(idlePeers + 16, EngineConfig.defaults().maxPeers())).build();
+        a = new Engine(config, new Output(toB), now);
+        b = new Engine(config, new Output(toA), now);
+        Link fromIdle = new Link();
+        for (int i = 0; i < idlePeers; i++) {
+            Engine client = new Engine(EngineConfig.builder().seed(i).build(), new Output(fromIdle), now);
+            client.send(addressA, DeliveryMode.UNRELIABLE, message, new CompletableFuture<>(), now);
+            client.update(now);
+            fromIdle.drainInto(a, idleAddress(i), now);
+        }
+        a.update(now); // acknowledges them all (the ACKs go nowhere)
+        delivered = 0;
+        if (a.peerCount() != idlePeers) {
+            throw new IllegalStateException("engine A holds " + a.peerCount() + " connections, not " + idlePeers);
+        }
+    }
+
+    private static InetSocketAddress idleAddress(int i) {
+        byte[] ip = {10, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i};
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(ip), 9);
+        } catch (UnknownHostException e) {
+            throw new AssertionError("a 4-byte address is always valid", e);
+        }
     }
 
     /** Sends a batch from A to B and runs both engines until A has nothing left pending. */
@@ -140,7 +176,9 @@ public class EngineBenchmark {
 
         @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
-            link.add(datagram);
+            if (to.getPort() != 9) { // the idle peers' datagrams go nowhere
+                link.add(datagram);
+            }
         }
 
         @Override

@@ -167,14 +167,14 @@ public class WireBenchmark {
         }
 
         @Override
-        public boolean onClose(long code) {
+        public boolean onClose(long code, ByteBuffer buffer, int offset, int length) {
             sum += code;
             return true;
         }
 
         @Override
-        public boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
-                              ByteBuffer buffer, int offset, int length) {
+        public boolean onData(int channel, DeliveryMode mode, long sequence, int totalLength, int fragmentSize,
+                              int fragmentIndex, ByteBuffer buffer, int offset, int length) {
             sum += sequence + length + buffer.get(offset);
             return true;
         }

@@ -86,6 +86,7 @@ public final class Scenarios {
                 }
                 if (mode == DeliveryMode.RELIABLE) {
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.AES_GCM));
+                    all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.DTLS));
                 }
             }
             all.add(TcpScenarios.throughput(payload));
@@ -147,6 +148,11 @@ public final class Scenarios {
                         + "derived with HKDF per session and direction (header authenticated, frames encrypted, "
                         + "16-byte tag). Its 'vs reference' ratio to the plain RELIABLE row of the same run is "
                         + "what encryption costs (udpkit's target: at least 0.8x at 1,200 B).",
+                "'udpkit RELIABLE, DTLS': the RELIABLE row with dtls(config): the receiver serves a new self-signed "
+                        + "P-256 certificate that the sender trusts, a full DTLS 1.2 handshake (ECDHE) when the row "
+                        + "opens, then every udpkit datagram is the plaintext of one DTLS record (AES-128-GCM, 37 "
+                        + "bytes of record header, nonce and tag; the engine's own CRC dropped). Its ratio to the "
+                        + "plain RELIABLE row is what DTLS costs (udpkit's target: at least 0.8x at 1,200 B).",
                 "'udpkit chat, fan-out to " + ChatScenarios.STANDARD_MEMBERS + "': one ChatServer and "
                         + ChatScenarios.STANDARD_MEMBERS + " ChatClients in one room, each client with its own socket "
                         + "and I/O thread on this same machine's cores, all on their default (adaptive) wait, plus a speaker saying " + FAN_OUT_PAYLOAD

@@ -360,6 +360,17 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
+    private void onPeerMoved(InetSocketAddress from, InetSocketAddress to) {
+        lock.lock();
+        try {
+            if (!closed.get()) {
+                core.onPeerMoved(from, to);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void tick() {
         lock.lock();
         try {
@@ -443,7 +454,7 @@ public final class ChatServer implements AutoCloseable {
         return switch (reason) {
             case TIMED_OUT -> LeaveReason.TIMED_OUT;
             case UNREACHABLE -> LeaveReason.UNREACHABLE;
-            case CLOSED_BY_PEER, EVICTED, CLOSED_LOCALLY -> LeaveReason.DISCONNECTED;
+            case CLOSED_BY_PEER, EVICTED, CLOSED_LOCALLY, REFUSED -> LeaveReason.DISCONNECTED;
         };
     }
 
@@ -456,6 +467,14 @@ public final class ChatServer implements AutoCloseable {
             ChatServer s = server;
             if (s != null) {
                 s.onPeerGone(peer, leaveReason(reason));
+            }
+        }
+
+        @Override
+        public void onPeerMigrated(InetSocketAddress from, InetSocketAddress to) {
+            ChatServer s = server;
+            if (s != null) {
+                s.onPeerMoved(from, to);
             }
         }
 

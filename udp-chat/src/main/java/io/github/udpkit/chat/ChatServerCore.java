@@ -327,6 +327,26 @@ public final class ChatServerCore {
     }
 
     /**
+     * The transport moved a peer's session to a new address (NAT rebinding, a new network): a
+     * member there stays the member it was, with its name, room and history.
+     *
+     * @param from the address the member had
+     * @param to the address it has now
+     */
+    public void onPeerMoved(InetSocketAddress from, InetSocketAddress to) {
+        Member member = members.remove(from);
+        if (member == null) {
+            return;
+        }
+        byActivity.remove(from);
+        // A member the transport had at the new address was reported gone (onPeerGone) before
+        // the move, so nobody is overwritten here.
+        member.address = to;
+        members.put(to, member);
+        byActivity.put(to, member);
+    }
+
+    /**
      * Drops a member whose transport reports it gone (timed out, closed, unreachable), announcing it
      * to its room. Does nothing for an address that is not a member.
      *
@@ -832,7 +852,8 @@ public final class ChatServerCore {
     }
 
     private static final class Member {
-        final InetSocketAddress address;
+        /** Where the member is; it moves when the transport's session moves (see {@link #onPeerMoved}). */
+        InetSocketAddress address;
         /** Changes only for a plain member's {@code /nick}. */
         String name;
         String fold;

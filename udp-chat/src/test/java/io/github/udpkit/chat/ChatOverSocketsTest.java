@@ -72,6 +72,38 @@ class ChatOverSocketsTest {
     }
 
     /**
+     * A member behind a NAT that rebinds (a relay that moves it to a new source port after six
+     * datagrams, as a new user's join and first lines take) stays the member it was: its lines
+     * reach the room under its name, never a "not joined", and nobody sees it leave and come back.
+     */
+    @Test
+    void shouldKeepAMemberWhoseAddressChangesMidConversation() throws Exception {
+        try (ChatServer server = server(ChatServerConfig.defaults());
+             LossyProxy relay = LossyProxy.builder(server.localAddress()).rebindAfter(6).start()) {
+            EventRecorder ra = new EventRecorder();
+            EventRecorder rb = new EventRecorder();
+            try (ChatClient a = client(server, "alice", ra);
+                 ChatClient b = member(relay.address(), "bob", rb, eb -> { })) {
+                a.joined().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                b.joined().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                ra.await("+bob", WAIT);
+                for (int i = 1; i <= 10; i++) {
+                    b.say("line " + i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                ra.await("message bob: line 10", WAIT);
+                assertEquals(1, relay.rebinds(), "the relay moved bob to a new port");
+                assertFrom(ra, "bob", "line 1", "line 2", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8",
+                        "line 9", "line 10");
+                assertTrue(rb.seen().stream().noneMatch(e -> e.contains("not joined")), () -> rb.seen().toString());
+                assertEquals(List.of("alice", "bob"), server.membersOf("lobby"));
+                assertTrue(ra.seen().stream().noneMatch(e -> e.startsWith("-bob")), "bob never left");
+                a.say("hello bob").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                rb.await("message alice: hello bob", WAIT); // and the room reaches bob at his new port
+            }
+        }
+    }
+
+    /**
      * Alice, bob and carol join one after the other through {@code via}, say three things each at
      * once, and leave: each sees the other two's messages once, in send order, under their names,
      * and every join and leave is announced.

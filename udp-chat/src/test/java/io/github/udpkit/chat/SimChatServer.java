@@ -180,6 +180,11 @@ final class SimChatServer implements SimNode, ChatServerListener {
         }
 
         @Override
+        public void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
+            core.onPeerMoved(from, to);
+        }
+
+        @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
             core.onPeerGone(peer, ChatServer.leaveReason(reason), sink);
             dropRefused();

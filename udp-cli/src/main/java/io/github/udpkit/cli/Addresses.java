@@ -1,7 +1,5 @@
 package io.github.udpkit.cli;
 
-import com.google.common.net.HostAndPort;
-import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -27,7 +25,6 @@ final class Addresses {
 
     /** An address as {@code host:port}, IPv6 in brackets, without the JDK's {@code name/} prefix. */
     static String format(InetSocketAddress address) {
-        String host = address.isUnresolved() ? address.getHostString() : InetAddresses.toAddrString(address.getAddress());
-        return HostAndPort.fromParts(host, address.getPort()).toString();
+        return io.github.udpkit.core.internal.Addresses.format(address);
     }
 }

@@ -75,7 +75,7 @@ final class ClientCommand implements Callable<Integer> {
         InetSocketAddress server = target.resolve();
         LineReader lines = new LineReader(root.stdin(), SendCommand.MAX_LINE);
         try (Session session = tcp ? TcpSession.connect(server, replyTimeout)
-                : new UdpSession(server, transport, replyTimeout)) {
+                : new UdpSession(server, transport.asClientOf(target.host()), replyTimeout)) {
             if (root.verbosity() > 0) {
                 err.println("connected to " + (tcp ? "tcp " : "udp ") + Addresses.format(server)
                         + " from " + Addresses.format(session.localAddress())

@@ -84,7 +84,7 @@ final class EchoServerCommand implements Callable<Integer> {
                         filter.given() ? ", " + server.filtered() + " filtered" : "");
             }
         } else {
-            EndpointBuilder<byte[]> builder = transport.configure(Udp.endpoint(transport.bytesCodec()))
+            EndpointBuilder<byte[]> builder = transport.asServer().configure(Udp.endpoint(transport.bytesCodec()))
                     .filter(filter.filter());
             try (UdpEchoServer server = UdpEchoServer.open(builder, address, upper, printer)) {
                 DeliveryMode mode = server.mode();

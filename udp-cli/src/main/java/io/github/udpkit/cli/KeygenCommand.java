@@ -1,6 +1,8 @@
 package io.github.udpkit.cli;
 
 import io.github.udpkit.core.security.Identity;
+import io.github.udpkit.core.dtls.CertificateBuilder;
+import io.github.udpkit.core.dtls.GeneratedCertificate;
 import io.github.udpkit.core.security.Key;
 import io.github.udpkit.core.security.PublicIdentity;
 import java.io.IOException;
@@ -33,6 +35,8 @@ import picocli.CommandLine.Spec;
             "With --identity, makes an Ed25519 identity instead (for --identity on send and chat): the private key as "
                     + "the PEM 'openssl genpkey -algorithm ed25519' writes; it prints the public key's fingerprint and "
                     + "the line a peer adds to its known-keys file.",
+            "With --cert NAME --out PREFIX, makes a self-signed P-256 certificate for NAME (a host name or address, "
+                    + "which clients check) and its key instead, for --dtls: PREFIX.crt and PREFIX.key, both PEM.",
         })
 final class KeygenCommand implements Callable<Integer> {
 
@@ -40,18 +44,33 @@ final class KeygenCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE",
-            description = "Write the key to FILE, which must not exist yet.")
+            description = "Write the key to FILE, which must not exist yet (with --cert: the prefix of the two files).")
     private Path out;
 
     @Option(names = "--identity", description = "Make an Ed25519 identity (a signing key pair), not a shared key.")
     private boolean identity;
 
+    @Option(names = "--cert", paramLabel = "NAME",
+            description = "Make a self-signed DTLS certificate for NAME (e.g. localhost), valid for --days days.")
+    private String certificateName;
+
+    @Option(names = "--days", paramLabel = "N", defaultValue = "365", converter = Converters.PositiveIntConverter.class,
+            description = "With --cert: how many days the certificate is valid (default: ${DEFAULT-VALUE}).")
+    private int days;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if (identity && certificateName != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "choose --identity (a signing key) or --cert NAME (a DTLS certificate), not both");
+        }
         if (identity) {
             return identity(stdout, stderr);
+        }
+        if (certificateName != null) {
+            return certificate(stdout);
         }
         Key key = Key.generate();
         if (out == null) {
@@ -92,6 +111,36 @@ final class KeygenCommand implements Callable<Integer> {
         }
         stdout.println("wrote a new identity to " + out + " (fingerprint " + pub.fingerprint() + permissions(out) + ")");
         stdout.println("known-keys line: " + knownKeysLine);
+        stdout.flush();
+        return 0;
+    }
+
+    private int certificate(PrintWriter stdout) {
+        if (out == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--cert needs --out PREFIX: the certificate goes to PREFIX.crt, its key to PREFIX.key");
+        }
+        Path certFile = Path.of(out + ".crt");
+        Path keyFile = Path.of(out + ".key");
+        for (Path file : new Path[] {certFile, keyFile}) {
+            if (Files.exists(file)) {
+                throw new CliException("will not overwrite " + file + ": remove it or choose another --out");
+            }
+        }
+        GeneratedCertificate generated;
+        try {
+            generated = CertificateBuilder.forName(certificateName).validFor(java.time.Duration.ofDays(days)).build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+        try {
+            generated.writePem(certFile, keyFile);
+        } catch (java.io.UncheckedIOException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+        stdout.println("wrote a self-signed certificate for " + certificateName + " to " + certFile + " and its key to "
+                + keyFile + permissions(keyFile) + "; SHA-256 fingerprint "
+                + GeneratedCertificate.fingerprint(generated.certificate()));
         stdout.flush();
         return 0;
     }

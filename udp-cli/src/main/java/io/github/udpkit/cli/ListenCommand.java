@@ -98,7 +98,7 @@ final class ListenCommand implements Callable<Integer> {
         InetSocketAddress address = listenAddress.address();
         DeliveryMode mode = transport.mode();
         Codec<String> codec = signatures.wrapShowingSigner(transport.textCodec(), payloadOnly);
-        EndpointBuilder<String> builder = multicast.configure(transport.configure(Udp.endpoint(codec)));
+        EndpointBuilder<String> builder = multicast.configure(transport.asServer().configure(Udp.endpoint(codec)));
         if (group != null) {
             InetAddress groupAddress = Addresses.resolve(group);
             if (!groupAddress.isMulticastAddress()) {

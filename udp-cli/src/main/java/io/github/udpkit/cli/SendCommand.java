@@ -95,7 +95,8 @@ final class SendCommand implements Callable<Integer> {
                     + "acknowledge (reliable multicast is out of scope); send to a group in raw, unreliable or sequenced mode");
         }
         signatures.resolve();
-        EndpointBuilder<String> builder = multicast.configure(transport.configure(Udp.endpoint(signatures.wrap(transport.textCodec()))))
+        EndpointBuilder<String> builder = multicast.configure(transport.asClientOf(target.host())
+                        .configure(Udp.endpoint(signatures.wrap(transport.textCodec()))))
                 .bind(Endpoints.wildcardFor(peer)).connect(peer);
         if (mode.isReliable()) {
             // The engine gives up on a message at --timeout; a send waiting for room in a full window

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -73,6 +74,9 @@ final class TransportOptions {
             description = "Seed of the impairments, to replay a run (default: a random one, shown by --stats and -v).")
     private Long seed;
 
+    @Mixin
+    private DtlsOptions dtls;
+
     @Option(names = "--stats", description = "On exit, print to standard error what was sent, received, "
             + "retransmitted and dropped, and the round-trip time.")
     private boolean stats;
@@ -102,6 +106,12 @@ final class TransportOptions {
             throw usage("--key-file encrypts udpkit frames, so it needs a framed mode (e.g. --mode reliable); "
                     + "raw datagrams are encrypted with --fernet-key-file");
         }
+        if (dtls.given()) {
+            if (keyFile != null || fernetKeyFile != null) {
+                throw usage("--dtls secures the traffic itself: drop " + (keyFile != null ? "--key-file" : "--fernet-key-file"));
+            }
+        }
+        dtls.check(command.commandLine());
         if (seed != null && !impaired()) {
             throw usage("--seed " + seed + " seeds the impairments: add --loss, --duplicate or --delay");
         }
@@ -139,6 +149,27 @@ final class TransportOptions {
         resolved = true;
     }
 
+    /**
+     * Makes this command the DTLS server of its endpoint: --cert and --key are its identity.
+     *
+     * @return this
+     */
+    TransportOptions asServer() {
+        dtls.asServer();
+        return this;
+    }
+
+    /**
+     * Makes this command a DTLS client of a host: the name it checks, unless --server-name says otherwise.
+     *
+     * @param host the host as the user gave it
+     * @return this
+     */
+    TransportOptions asClientOf(String host) {
+        dtls.asClientOf(host);
+        return this;
+    }
+
     /** The delivery mode the options choose. */
     DeliveryMode mode() {
         if (reliable) {
@@ -164,6 +195,7 @@ final class TransportOptions {
         if (key != null) {
             builder.encryption(key);
         }
+        dtls.configure(builder, command.commandLine());
         return builder;
     }
 
@@ -229,6 +261,9 @@ final class TransportOptions {
         if (fernet != null) {
             b.append("; Fernet tokens");
         }
+        if (dtls.given()) {
+            b.append("; DTLS 1.2");
+        }
         return b.toString();
     }
 
@@ -263,6 +298,7 @@ final class TransportOptions {
         addIf(given, delay != null, "--delay");
         addIf(given, seed != null, "--seed");
         addIf(given, stats, "--stats");
+        addIf(given, dtls.given(), "--dtls");
         return given.stream().findFirst();
     }
 

@@ -41,6 +41,28 @@ class ChatEncryptionTest {
     }
 
     @Test
+    void shouldChatOverDtls_andRefuseAClientThatTrustsAnotherCertificate() throws Exception {
+        Path cert = dir.resolve("chat.crt");
+        Path certKey = dir.resolve("chat.key");
+        assertEquals(0, Cli.run("keygen", "--cert", "localhost", "--out", dir.resolve("chat").toString()).exit());
+        assertEquals(0, Cli.run("keygen", "--cert", "localhost", "--out", dir.resolve("stranger").toString()).exit());
+        try (Cli.Server server = chatServer("--dtls", "--cert", cert.toString(), "--key", certKey.toString())) {
+            Cli.Result alice = Cli.withInput("hello over dtls\n", false).execute("chat", server.hostPort(), "--name",
+                    "alice", "--dtls", "--trust", cert.toString(), "--server-name", "localhost");
+            assertEquals(0, alice.exit(), alice.err());
+            assertTrue(alice.out().contains("* joined lobby as alice"), alice.out());
+
+            Cli.Result mallory = Cli.withInput("let me in\n", false).execute("chat", server.hostPort(), "--name",
+                    "mallory", "--dtls", "--trust", dir.resolve("stranger.crt").toString(), "--server-name",
+                    "localhost", "--wait", "2s");
+            assertEquals(1, mallory.exit(), mallory.err());
+
+            Cli.Result stopped = server.stop();
+            assertTrue(stopped.out().contains("stopped: 1 joins, 1 messages,"), stopped.out());
+        }
+    }
+
+    @Test
     void shouldReportAMissingKeyFileInOneLine() {
         Path missing = dir.resolve("missing.key");
         Cli.run("chat-server", "--port", "0", "--key-file", missing.toString())

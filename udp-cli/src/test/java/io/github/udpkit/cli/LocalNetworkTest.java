@@ -54,7 +54,7 @@ class LocalNetworkTest {
 
             // Bound to every address: discovery gives the address the reply came from, which may be any
             // of the namespace's (the broadcast probe leaves by v0, 10.77.0.1).
-            Proc server = ns.udpkit("chat-server", "--discoverable", "--server-name", "box", "--interface", "lo",
+            Proc server = ns.udpkit("chat-server", "--discoverable", "--discovery-name", "box", "--interface", "lo",
                     "--port", "12000");
             server.awaitOut("chat server listening");
             Proc discover = ns.udpkit("discover", "--interface", "lo", "--timeout", "1s");
@@ -74,7 +74,7 @@ class LocalNetworkTest {
             assertTrue(dora.err().contains("* found chat  box  127.0.0.1:12000"), dora::describe);
             server.awaitOut("dora joined lobby");
 
-            Proc second = ns.udpkit("chat-server", "--discoverable", "--server-name", "other", "--interface", "lo",
+            Proc second = ns.udpkit("chat-server", "--discoverable", "--discovery-name", "other", "--interface", "lo",
                     "--port", "12001");
             second.awaitOut("chat server listening");
             Proc ambiguous = ns.udpkit("chat", "--discover", "--interface", "lo", "--timeout", "1s", "--name", "eve");
@@ -93,7 +93,7 @@ class LocalNetworkTest {
     @Test
     void shouldNeverAnswerWithMoreThanTheProbe() throws Exception {
         try (SeedNamespace ns = SeedNamespace.create(dir)) {
-            Proc server = ns.udpkit("chat-server", "--discoverable", "--server-name", "box", "--interface", "lo",
+            Proc server = ns.udpkit("chat-server", "--discoverable", "--discovery-name", "box", "--interface", "lo",
                     "--bind", "127.0.0.1", "--port", "12000");
             server.awaitOut("chat server listening");
             String script = String.join("\n",
@@ -118,7 +118,13 @@ class LocalNetworkTest {
                     "");
             Proc py = ns.command("prober", "python3", "-c", script);
             assertEquals(0, py.awaitExit(), py::describe);
-            assertEquals("14 1 []\n28 1 [27]\n512 20 [33, 33]\n", py.out(), py::describe);
+            String[] lines = py.out().split("\n");
+            assertEquals("14 1 []", lines[0], py::describe);
+            assertEquals("28 1 [27]", lines[1], py::describe);
+            // 20 probes at once from one source: the per-source limit (2 a second) lets a few through,
+            // how many depending on how long the earlier probes took; the exact count is checked under
+            // virtual time in DiscoveryResponderTest. Each reply is the 33-byte one.
+            assertTrue(lines[2].matches("512 20 \\[33(, 33){0,3}]"), py::describe);
         }
     }
 }

@@ -1,8 +1,6 @@
 package io.github.udpkit.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,18 +26,7 @@ final class Python implements AutoCloseable {
 
     private Python(Process process) {
         this.process = process;
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(stdout failed: " + e + ")");
-            }
-        }, "python-stdout");
-        t.setDaemon(true);
-        t.start();
+        Processes.pipeLines(process.getInputStream(), lines, "python-stdout");
         this.err = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -51,20 +38,8 @@ final class Python implements AutoCloseable {
 
     /** Skips the calling test unless {@code python3} can import {@code module}. */
     static void assumeModule(String module) {
-        boolean present;
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import " + module).redirectErrorStream(true).start();
-            present = p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
-            if (!present) {
-                p.destroyForcibly();
-            }
-        } catch (IOException e) {
-            present = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            present = false;
-        }
-        Assumptions.assumeTrue(present, "python3 with " + module + " is not installed here");
+        Assumptions.assumeTrue(Processes.succeeds(WAIT_SECONDS, "python3", "-c", "import " + module),
+                "python3 with " + module + " is not installed here");
     }
 
     /** Starts {@code python3 script args...}, the script written to {@code dir}. */

@@ -7,6 +7,7 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.api.UnframedHandler;
+import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.security.AddressFilter;
@@ -54,6 +55,9 @@ public final class EndpointBuilder<T> {
     /** The longest idle spin that may be set: beyond it, {@link #busySpin()} says what is meant. */
     public static final Duration MAX_IDLE_SPIN = Duration.ofMillis(10);
 
+    /** What a DTLS record adds to its plaintext with AES-GCM: 13 bytes of header, 8 of nonce, 16 of tag. */
+    private static final int DTLS_RECORD_OVERHEAD = 37;
+
     private final Codec<T> codec;
     private InetSocketAddress bindAddress = new InetSocketAddress(0);
     private InetSocketAddress peer;
@@ -84,6 +88,7 @@ public final class EndpointBuilder<T> {
     private Signer signer;
     private SignatureVerifier verifier;
     private String signatureContext = "";
+    private DtlsConfig dtls;
 
     EndpointBuilder(Codec<T> codec) {
         this.codec = codec;
@@ -559,6 +564,28 @@ public final class EndpointBuilder<T> {
     }
 
     /**
+     * Secures the endpoint with DTLS 1.2: certificates, forward secrecy, and interoperability with
+     * any DTLS 1.2 peer ({@code openssl s_client -dtls1_2}, {@code openssl s_server -dtls1_2}). In
+     * {@code RAW} mode each message is one DTLS record in one datagram, so a message must fit one
+     * record within {@link DtlsConfig#maxDatagramSize()}. In the framed modes each udpkit datagram
+     * (header and frames) is the plaintext of one DTLS record, with all the mode's guarantees; the
+     * engine's datagram size shrinks by the record's 37 bytes and its own checksum is dropped,
+     * DTLS authenticating every record. A client starts the handshake with its
+     * first send, and the sends wait for it; a failed handshake fails them with a
+     * {@link io.github.udpkit.api.HandshakeException} naming the peer and the alert, and is
+     * reported once to {@link EndpointListener#onHandshakeFailed}. Each received message carries
+     * the sender's verified {@link io.github.udpkit.api.Message#peerIdentity() identity}.
+     *
+     * @param config {@code DtlsConfig.server().certificate(cert, key).build()} for a server,
+     *     {@code DtlsConfig.client().trust(caBundle).serverName(name).build()} for a client
+     * @return this
+     */
+    public EndpointBuilder<T> dtls(DtlsConfig config) {
+        this.dtls = Objects.requireNonNull(config, "config");
+        return this;
+    }
+
+    /**
      * Binds the socket and starts the endpoint.
      *
      * @return the open endpoint
@@ -607,6 +634,26 @@ public final class EndpointBuilder<T> {
         EndpointSettings.Multicast multicast = new EndpointSettings.Multicast(new ArrayList<>(groups),
                 multicastInterface, multicastTtl, multicastLoopback);
         boolean reuse = reuseAddress != null ? reuseAddress : !groups.isEmpty();
+        checkArgument(dtls == null || unframedHandler == null,
+                "onUnframed cannot be combined with DTLS: every datagram of a DTLS endpoint is a DTLS record");
+        checkArgument(dtls == null || groups.isEmpty(),
+                "DTLS secures one peer at a time: a DTLS endpoint cannot join multicast groups");
+        if (dtls != null) {
+            checkArgument(encryptionKey == null, "choose DTLS or a pre-shared key, not both");
+            int recordLimit = dtls.maxDatagramSize() - DTLS_RECORD_OVERHEAD;
+            if (mode.isFramed()) {
+                // The engine's datagrams ride in DTLS records, which DTLS authenticates and encrypts:
+                // each must fit one record within the datagram size, and needs no checksum of its own.
+                engineConfig = engineConfig.toBuilder()
+                        .maxDatagramSize(Math.min(engineConfig.maxDatagramSize(), recordLimit))
+                        .protection(DtlsConfig.recordCarried()).build();
+            } else {
+                checkArgument(maxMessageSize == 0 || maxMessageSize <= recordLimit,
+                        "maxMessageSize must be at most %s over DTLS with datagrams of %s bytes: %s", recordLimit,
+                        dtls.maxDatagramSize(), maxMessageSize);
+                maxSize = Math.min(maxSize, recordLimit);
+            }
+        }
         Codec<T> wireCodec = codec;
         if (signer != null || verifier != null) {
             SignedCodec.Builder<T> signed = SignedCodec.builder(codec).context(signatureContext);
@@ -620,6 +667,6 @@ public final class EndpointBuilder<T> {
         }
         return DatagramEndpoint.open(new EndpointSettings<>(wireCodec, bindAddress, peer, mode, receiveBufferSize,
                 sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, idleSpin,
-                listener, engineConfig, filter, rateLimit, impairments, multicast, reuse, unframedHandler));
+                listener, engineConfig, filter, rateLimit, impairments, multicast, reuse, unframedHandler, dtls));
     }
 }

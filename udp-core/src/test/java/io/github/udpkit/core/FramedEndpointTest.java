@@ -3,6 +3,7 @@ package io.github.udpkit.core;
 import static io.github.udpkit.core.RawEndpointTest.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +75,128 @@ class FramedEndpointTest {
             Message<String> m = server.receive(WAIT);
             assertEquals("hello " + mode, m.payload());
             assertEquals(mode, m.mode());
+        }
+    }
+
+    /**
+     * A server bound to the wildcard address reports it ({@code [::]:port} on a dual-stack socket)
+     * as its address. Sent there, a message means this host: the client sends to the loopback
+     * address, which is also where the answers come from, so its sends complete at once (they
+     * used to time out after 30 s, or, from an IPv4 socket, stop its I/O thread), with and without
+     * address validation. The traffic never leaves the host.
+     */
+    @ParameterizedTest(name = "validateAddresses={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void shouldReachAServerBoundToTheWildcardAddressAtTheAddressItReports(boolean validate) throws Exception {
+        var serverBuilder = Udp.endpoint(Codecs.utf8()).bind("0.0.0.0", 0).mode(DeliveryMode.RELIABLE);
+        if (validate) {
+            serverBuilder.validateAddresses();
+        }
+        try (Endpoint<String> server = serverBuilder.open(); Endpoint<String> client = open(DeliveryMode.RELIABLE)) {
+            assertTrue(server.localAddress().getAddress().isAnyLocalAddress(), server.localAddress().toString());
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                acks.add(client.send("m" + i).to(server.localAddress()));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            Message<String> m = null;
+            for (int i = 0; i < 100; i++) {
+                m = server.receive(WAIT);
+                assertEquals("m" + i, m.payload());
+            }
+            server.send("back").to(m.sender()).get(10, TimeUnit.SECONDS);
+            assertEquals("back", client.receive(WAIT).payload());
+        }
+    }
+
+    @Test
+    void shouldListItsConnectionsWithTheirTrafficAndRoundTrip() throws Exception {
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE);
+             Endpoint<String> raw = open(DeliveryMode.RAW)) {
+            for (int i = 0; i < 50; i++) {
+                client.send("m" + i).to(server.localAddress()).get(10, TimeUnit.SECONDS);
+            }
+            var connections = client.connections();
+            assertEquals(1, connections.size());
+            var c = connections.get(0);
+            assertEquals(server.localAddress(), c.remote());
+            assertTrue(c.datagramsSent() > 0 && c.bytesSent() > 0 && c.datagramsReceived() > 0, c.toString());
+            assertTrue(c.smoothedRtt().compareTo(Duration.ZERO) > 0, c.toString());
+            assertEquals(client.localAddress(), server.connections().get(0).remote());
+            assertTrue(raw.connections().isEmpty(), "a RAW endpoint keeps no conversations");
+        }
+    }
+
+    @Test
+    void shouldSendOnIndependentChannelsAndSayWhichOnArrival() throws Exception {
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE);
+             Endpoint<String> raw = open(DeliveryMode.RAW)) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                int channel = i % 3 == 0 ? 0 : i % 3 == 1 ? 7 : 255;
+                acks.add(client.send(channel + ":" + i).channel(channel).to(server.localAddress()));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            java.util.Map<Integer, List<Integer>> byChannel = new java.util.TreeMap<>();
+            for (int i = 0; i < 30; i++) {
+                Message<String> m = server.receive(WAIT);
+                String[] parts = m.payload().split(":");
+                assertEquals(Integer.parseInt(parts[0]), m.channel(), "arrived on the channel it was sent on");
+                byChannel.computeIfAbsent(m.channel(), k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
+            }
+            assertEquals(List.of(0, 7, 255), List.copyOf(byChannel.keySet()));
+            byChannel.values().forEach(seq -> assertEquals(seq.stream().sorted().toList(), seq, "in order per channel"));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> client.send("x").channel(256));
+            assertTrue(e.getMessage().contains("0..255: 256"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> raw.send("x").channel(1));
+            assertTrue(e.getMessage().contains("RAW endpoint has no channels"), e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldTellARefusedClientWhyInItsException() throws Exception {
+        EndpointListener gate = new EndpointListener() {
+            @Override
+            public String onConnectRequest(InetSocketAddress peer, ByteBuffer firstMessage) {
+                String hello = java.nio.charset.StandardCharsets.UTF_8.decode(firstMessage).toString();
+                return hello.equals("token 42") ? null : "unknown token: " + hello;
+            }
+        };
+        try (Endpoint<String> server = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                     .listener(gate).open();
+             Endpoint<String> stranger = open(DeliveryMode.RELIABLE);
+             Endpoint<String> friend = open(DeliveryMode.RELIABLE)) {
+            CompletableFuture<Void> refused = stranger.send("token 7").to(server.localAddress());
+            ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(DeliveryException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("refused by peer: unknown token: token 7"),
+                    e.getCause().getMessage());
+            friend.send("token 42").to(server.localAddress()).get(10, TimeUnit.SECONDS);
+            friend.send("and more").to(server.localAddress()).get(10, TimeUnit.SECONDS);
+            assertEquals("token 42", server.receive(WAIT).payload(), "only the accepted conversation is delivered");
+            assertEquals("and more", server.receive(WAIT).payload());
+        }
+    }
+
+    @Test
+    void shouldTellThePeerWhyItsConversationWasClosed() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        EndpointListener listener = new EndpointListener() {
+            @Override
+            public void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
+                heard.add(reason + " " + detail);
+            }
+        };
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE);
+             Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                     .listener(listener).open()) {
+            client.send("hi").to(server.localAddress()).get(10, TimeUnit.SECONDS);
+            InetSocketAddress clientAddress = server.receive(WAIT).sender();
+            assertTrue(server.disconnect(clientAddress, "closing for maintenance"));
+            assertFalse(server.disconnect(clientAddress, "again"), "no conversation left");
+            awaitTrue(() -> heard.size() == 1);
+            assertEquals(List.of("CLOSED_BY_PEER peer closed: closing for maintenance"), heard);
+            assertThrows(IllegalArgumentException.class, () -> server.disconnect(clientAddress, "x".repeat(201)));
         }
     }
 

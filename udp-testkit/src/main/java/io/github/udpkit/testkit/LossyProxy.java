@@ -84,6 +84,8 @@ public final class LossyProxy implements AutoCloseable {
     private final int maxClients;
     private final int maxQueued;
     private final int captureCapacity;
+    private final long rebindAfter;
+    private long rebinds;
     private final Selector selector;
     private final DatagramChannel listen;
     private final InetSocketAddress address;
@@ -116,6 +118,7 @@ public final class LossyProxy implements AutoCloseable {
         this.maxClients = b.maxClients;
         this.maxQueued = b.maxQueued;
         this.captureCapacity = b.captureCapacity;
+        this.rebindAfter = b.rebindAfter;
         this.selector = selector;
         this.listen = listen;
         this.address = (InetSocketAddress) listen.getLocalAddress();
@@ -172,6 +175,21 @@ public final class LossyProxy implements AutoCloseable {
      */
     public boolean isClosed() {
         return closed.get();
+    }
+
+    /**
+     * How many times a client's traffic was moved to a new source port ({@link Builder#rebindAfter}).
+     *
+     * @return the count
+     * @since 0.2.0
+     */
+    public long rebinds() {
+        lock.lock();
+        try {
+            return rebinds;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -365,8 +383,51 @@ public final class LossyProxy implements AutoCloseable {
                 return;
             }
         }
+        if (++session.fromClient == rebindAfter + 1 && rebindAfter > 0) {
+            rebind(session);
+        }
         record(Direction.CLIENT_TO_TARGET, client);
         session.up.apply(readBuffer, now, session.upSink);
+    }
+
+    /**
+     * Gives a client's traffic a new upstream socket, so the target sees it come from a new port,
+     * and forgets the old one, so the target's datagrams to the old port go nowhere: a NAT
+     * rebinding.
+     */
+    private void rebind(Session session) {
+        DatagramChannel fresh = null;
+        try {
+            fresh = openUpstream();
+            SelectionKey key = fresh.register(selector, SelectionKey.OP_READ, session);
+            if (session.key != null) {
+                session.key.cancel();
+            }
+            closeQuietly(session.upstream);
+            session.upstream = fresh;
+            session.key = key;
+            rebinds++;
+            log.debug("lossy proxy {}: client {} now relayed from {}", address, session.client,
+                    fresh.getLocalAddress());
+        } catch (IOException e) {
+            closeQuietly(fresh);
+            countSendFailure(e);
+        }
+    }
+
+    private DatagramChannel openUpstream() throws IOException {
+        DatagramChannel upstream = DatagramChannel.open(family(target.getAddress()));
+        try {
+            upstream.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+            upstream.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+            upstream.bind(new InetSocketAddress(loopbackLike(target.getAddress()), 0));
+            upstream.connect(target);
+            upstream.configureBlocking(false);
+            return upstream;
+        } catch (IOException e) {
+            closeQuietly(upstream);
+            throw e;
+        }
     }
 
     private void fromTarget(Session session, long now) {
@@ -385,12 +446,7 @@ public final class LossyProxy implements AutoCloseable {
         }
         DatagramChannel upstream = null;
         try {
-            upstream = DatagramChannel.open(family(target.getAddress()));
-            upstream.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
-            upstream.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
-            upstream.bind(new InetSocketAddress(loopbackLike(target.getAddress()), 0));
-            upstream.connect(target);
-            upstream.configureBlocking(false);
+            upstream = openUpstream();
             long ordinal = sessionsCreated++;
             Session session = new Session(client, upstream, upModel.newImpairer(2 * ordinal, originNanos),
                     downModel.newImpairer(2 * ordinal + 1, originNanos));
@@ -541,7 +597,9 @@ public final class LossyProxy implements AutoCloseable {
 
     private final class Session {
         final InetSocketAddress client;
-        final DatagramChannel upstream;
+        DatagramChannel upstream;
+        /** Datagrams relayed from the client, for {@link Builder#rebindAfter}. */
+        long fromClient;
         final Impairer up;
         final Impairer down;
         final Impairer.Sink upSink;
@@ -694,6 +752,7 @@ public final class LossyProxy implements AutoCloseable {
         private int maxClients = 64;
         private int maxQueued = 10_000;
         private int captureCapacity;
+        private long rebindAfter;
 
         private Builder(InetSocketAddress target) {
             Objects.requireNonNull(target, "target");
@@ -758,6 +817,21 @@ public final class LossyProxy implements AutoCloseable {
             checkArgument(maxQueued >= 1 && maxQueued <= 1_000_000, "maxQueued must be in [1, 1000000]: %s",
                     maxQueued);
             this.maxQueued = maxQueued;
+            return this;
+        }
+
+        /**
+         * Simulates a NAT rebinding: after this many datagrams from a client, the proxy relays the
+         * client's traffic from a new source port, and what the target sends to the old one goes
+         * nowhere. Once per client.
+         *
+         * @param datagrams at least 0; 0 (never) by default
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder rebindAfter(long datagrams) {
+            checkArgument(datagrams >= 0, "rebindAfter must not be negative: %s", datagrams);
+            this.rebindAfter = datagrams;
             return this;
         }
 

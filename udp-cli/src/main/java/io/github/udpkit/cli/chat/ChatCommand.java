@@ -11,6 +11,8 @@ import io.github.udpkit.cli.DurationConverter;
 import io.github.udpkit.cli.PlainChat;
 import io.github.udpkit.core.discovery.Discoverer;
 import io.github.udpkit.core.security.Identity;
+import io.github.udpkit.cli.DtlsOptions;
+import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.security.Key;
 import io.github.udpkit.core.security.TrustStore;
 import java.io.BufferedReader;
@@ -99,6 +101,9 @@ public final class ChatCommand implements Callable<Integer> {
             description = "How long to wait for the join, and at the end for acknowledgements (default: ${DEFAULT-VALUE}).")
     private Duration wait;
 
+    @Mixin
+    private DtlsOptions dtls;
+
     @Option(names = "--key-file", paramLabel = "FILE",
             description = "Encrypt and authenticate with the shared key in FILE, the chat server's key.")
     private Path keyFile;
@@ -163,9 +168,9 @@ public final class ChatCommand implements Callable<Integer> {
             err.flush();
         }
         if (plain) {
-            if (keyFile != null || room != null || identityFile != null || knownKeysFile != null) {
+            if (keyFile != null || room != null || identityFile != null || knownKeysFile != null || dtls.given()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--plain sends plain text: "
-                        + "--key-file, --room, --identity and --known-keys need udpkit's chat protocol");
+                        + "--key-file, --room, --identity, --known-keys and --dtls need udpkit's chat protocol");
             }
             try {
                 return PlainChat.run(server, name, in, out, err);
@@ -189,6 +194,9 @@ public final class ChatCommand implements Callable<Integer> {
             builder.knownKeys(TrustStore.trustOnFirstUse(knownKeys));
         }
         if (keyFile != null) {
+            if (dtls.given()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--dtls secures the traffic itself: drop --key-file");
+            }
             // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
             Key key = Key.readFrom(keyFile);
             builder.transport(endpoint -> endpoint.encryption(key));
@@ -199,11 +207,16 @@ public final class ChatCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("HOST:PORT needs a port: '" + server + "'");
             }
             builder.server(hp.getHost(), hp.getPort()).name(name);
+            dtls.asClientOf(hp.getHost());
             if (room != null) {
                 builder.room(room);
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        if (dtls.given()) {
+            DtlsConfig dtlsConfig = dtls.config(spec.commandLine());
+            builder.transport(endpoint -> endpoint.dtls(dtlsConfig));
         }
         try (ChatClient client = builder.connect()) {
             ChatJoined joined;

@@ -11,6 +11,8 @@ import io.github.udpkit.cli.DurationConverter;
 import io.github.udpkit.cli.FilterOptions;
 import io.github.udpkit.cli.ListenAddressOptions;
 import io.github.udpkit.core.security.AddressFilter;
+import io.github.udpkit.cli.DtlsOptions;
+import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.security.Key;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -52,6 +54,9 @@ public final class ChatServerCommand implements Callable<Integer> {
 
     @Mixin
     private ListenAddressOptions listenAddress;
+
+    @Mixin
+    private DtlsOptions dtls;
 
     @Option(names = "--room", paramLabel = "ROOM", defaultValue = "lobby",
             description = "The room clients join when they name none (default: ${DEFAULT-VALUE}).")
@@ -98,8 +103,8 @@ public final class ChatServerCommand implements Callable<Integer> {
                     + "with the server's name, port and rooms; answers are never larger than the probe, and rate-limited.")
     private boolean discoverable;
 
-    @Option(names = "--server-name", paramLabel = "NAME",
-            description = "The name discovery answers with (default: this host's name).")
+    @Option(names = "--discovery-name", paramLabel = "NAME",
+            description = "With --discoverable: the name discovery answers with (default: this host's name).")
     private String serverName;
 
     @Option(names = "--interface", paramLabel = "NAME",
@@ -156,9 +161,18 @@ public final class ChatServerCommand implements Callable<Integer> {
         }
         // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
         Key key = keyFile == null ? null : Key.readFrom(keyFile);
+        if (key != null && dtls.given()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--dtls secures the traffic itself: drop --key-file");
+        }
+        if (plain && dtls.given()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--plain serves plain-text programs, which cannot speak DTLS: choose --plain or --dtls");
+        }
+        dtls.asServer();
+        DtlsConfig dtlsConfig = dtls.given() ? dtls.config(spec.commandLine()) : null;
         Log log = new Log(out, ZoneId.systemDefault());
         try (ChatServer server = open(address, config, log, key, filters.filter(),
-                discoverable ? (serverName != null ? serverName : hostName()) : null)) {
+                discoverable ? (serverName != null ? serverName : hostName()) : null, dtlsConfig)) {
             out.println("chat server listening on " + format(server.localAddress()) + " (default room "
                     + config.defaultRoom() + (plain ? "; plain text members from " + plainRanges(config) : "") + ")");
             out.flush();
@@ -183,13 +197,17 @@ public final class ChatServerCommand implements Callable<Integer> {
      * ("port 12000 is already in use (udp 0.0.0.0:12000)"), exit code 2.
      */
     private ChatServer open(InetSocketAddress address, ChatServerConfig config, ChatServerListener log,
-                            Key key, AddressFilter filter, String discoveryName) {
+                            Key key, AddressFilter filter, String discoveryName,
+                            DtlsConfig dtlsConfig) {
         try {
             ChatServer.Builder builder = ChatServer.builder().bind(address).config(config).listener(log)
                     .transport(endpoint -> {
                         endpoint.filter(filter);
                         if (key != null) {
                             endpoint.encryption(key);
+                        }
+                        if (dtlsConfig != null) {
+                            endpoint.dtls(dtlsConfig);
                         }
                     });
             if (discoveryName != null) {

@@ -2,6 +2,9 @@ package io.github.udpkit.core.internal;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.net.InetAddresses;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -9,6 +12,8 @@ import java.util.Objects;
 
 /** Resolves and checks socket addresses the way every udpkit entry point reports mistakes. */
 public final class Addresses {
+    private static final InetAddress IPV4_LOOPBACK = InetAddresses.forString("127.0.0.1");
+    private static final InetAddress IPV6_LOOPBACK = InetAddresses.forString("::1");
 
     private Addresses() {
     }
@@ -65,5 +70,62 @@ public final class Addresses {
         checkArgument(!address.isUnresolved(), "address is unresolved: %s", address);
         checkPeerPort(address.getPort());
         return address;
+    }
+
+    /**
+     * Writes an address as people and messages read it: {@code 127.0.0.1:4433}, {@code [::1]:4433}.
+     *
+     * @param address the address
+     * @return host and port, without the JDK's {@code hostname/} prefix
+     */
+    public static String format(InetSocketAddress address) {
+        String host = address.isUnresolved() ? address.getHostString()
+                : com.google.common.net.InetAddresses.toAddrString(address.getAddress());
+        return com.google.common.net.HostAndPort.fromParts(host, address.getPort()).toString();
+    }
+
+    /**
+     * The address to send to from a socket bound to {@code local}. A wildcard destination
+     * ({@code 0.0.0.0:port} or {@code [::]:port}, what a server bound to all interfaces reports as
+     * its address) means this host: it becomes the loopback address the socket can reach, so that
+     * the peer's answers (which come from the loopback address) belong to the same conversation. A
+     * destination of a family the socket cannot send to is refused at once.
+     *
+     * @param peer the destination, resolved
+     * @param local the sending socket's bound address
+     * @return the address to send to
+     * @throws IllegalArgumentException for an IPv6 destination from a socket bound to an IPv4
+     *     address, or an IPv4 one from a socket bound to an IPv6 address
+     */
+    public static InetSocketAddress forSending(InetSocketAddress peer, InetSocketAddress local) {
+        InetAddress to = peer.getAddress();
+        InetAddress from = local.getAddress();
+        boolean ipv4Only = from instanceof Inet4Address;
+        boolean ipv6Only = from instanceof Inet6Address && !from.isAnyLocalAddress();
+        if (to.isAnyLocalAddress()) {
+            return new InetSocketAddress(ipv6Only ? IPV6_LOOPBACK : IPV4_LOOPBACK, peer.getPort());
+        }
+        checkArgument(!(ipv4Only && to instanceof Inet6Address),
+                "cannot send to IPv6 address %s from an endpoint bound to the IPv4 address %s: bind an IPv6 or the "
+                        + "wildcard address", peer, local);
+        checkArgument(!(ipv6Only && to instanceof Inet4Address),
+                "cannot send to IPv4 address %s from an endpoint bound to the IPv6 address %s: bind an IPv4 or the "
+                        + "wildcard address", peer, local);
+        return peer;
+    }
+
+    /**
+     * Whether many receive what is sent to an address, so that no one peer answers for it: a
+     * multicast group, or the limited broadcast address {@code 255.255.255.255}.
+     *
+     * @param address the address
+     * @return whether it is a group
+     */
+    public static boolean isGroup(InetAddress address) {
+        if (address.isMulticastAddress()) {
+            return true;
+        }
+        byte[] b = address.getAddress();
+        return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xFF;
     }
 }

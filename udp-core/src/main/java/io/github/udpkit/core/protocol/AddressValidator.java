@@ -28,13 +28,18 @@ import javax.crypto.spec.SecretKeySpec;
  * that it proves the client receives there.
  *
  * <p>Not thread-safe: one per engine, used on its thread. It holds two secrets and two
- * {@link Mac}s, whatever the number of addresses: a flood of cookies costs no memory.
+ * {@link Mac}s, whatever the number of addresses: a flood of cookies costs no memory. The DTLS
+ * layer's HelloVerifyRequest cookies are made by the same class, with the client's random in place
+ * of the session.
+ *
+ * @since 0.1.0
  */
-final class AddressValidator {
+public final class AddressValidator {
     static final int BUCKET_SECONDS = 10;
     static final long BUCKET_NANOS = BUCKET_SECONDS * 1_000_000_000L;
     static final int MAC_LENGTH = 16;
-    static final int TOKEN_LENGTH = 1 + MAC_LENGTH;
+    /** The length of a cookie in bytes. */
+    public static final int TOKEN_LENGTH = 1 + MAC_LENGTH;
     private static final int SECRET_LENGTH = 32;
     private static final String ALGORITHM = "HmacSHA256";
 
@@ -54,7 +59,7 @@ final class AddressValidator {
      * @param secrets fills an array with fresh random bytes: a {@code SecureRandom}, or a seeded
      *     generator in simulations
      */
-    AddressValidator(Consumer<byte[]> secrets) {
+    public AddressValidator(Consumer<byte[]> secrets) {
         this.secrets = secrets;
         try {
             this.current = Mac.getInstance(ALGORITHM);
@@ -77,7 +82,7 @@ final class AddressValidator {
      * @param out where to write {@value #TOKEN_LENGTH} bytes
      * @param offset where in {@code out}
      */
-    void token(InetSocketAddress address, long session, long now, byte[] out, int offset) {
+    public void token(InetSocketAddress address, long session, long now, byte[] out, int offset) {
         rotate(now);
         out[offset] = (byte) currentBucket;
         mac(current, address, session, currentBucket);
@@ -96,7 +101,7 @@ final class AddressValidator {
      * @param now the engine's time
      * @return true if valid
      */
-    boolean isValid(InetSocketAddress address, long session, ByteBuffer buffer, int offset, int length, long now) {
+    public boolean isValid(InetSocketAddress address, long session, ByteBuffer buffer, int offset, int length, long now) {
         rotate(now);
         if (length != TOKEN_LENGTH) {
             return false;

@@ -5,31 +5,28 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import io.github.udpkit.api.BackPressureException;
+import io.github.udpkit.api.ConnectionStats;
 import io.github.udpkit.api.DeliveryException;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.MessageTooLargeException;
-import io.github.udpkit.core.internal.ObjectRing;
+import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.wire.AckRanges;
-import io.github.udpkit.core.wire.FrameVisitor;
 import io.github.udpkit.core.wire.WireFormat;
 import io.github.udpkit.core.wire.WireReader;
 import io.github.udpkit.core.wire.WireWriter;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -68,8 +65,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    /** Room kept for the CLOSE frame after an ACK in a goodbye datagram (type and a code). */
-    private static final int CLOSE_RESERVE = 16;
     /**
      * "No time": what {@link #update} returns when nothing is pending, and what every deadline and
      * timer of udpkit's sans-I/O cores (and the drivers and simulators that run them) holds when it
@@ -77,32 +72,7 @@ public final class Engine {
      * needs no special case.
      */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
-    /** Packets this far below the largest acknowledged one are lost (RFC 9002's kPacketThreshold). */
-    private static final int PACKET_THRESHOLD = 3;
-    /** A PING frame is its type byte. */
-    private static final int PING_LENGTH = 1;
-    /**
-     * A probe timeout sends two probes (as RFC 9002 section 6.2.4 allows); the second follows the
-     * first by this fraction of the probe timeout: sent together,
-     * the two would arrive together and be acknowledged together, and a burst that took the
-     * first, or its acknowledgement, would likely take the second too.
-     */
-    private static final int PROBE_SPACING = 4;
-    /** A bound on the count of probe timeouts in a row (the timeout stops growing long before). */
-    private static final int MAX_PROBE_COUNT = 64;
-    /** Acknowledge at once after this many ack-eliciting datagrams, while a peer's flow is young. */
-    private static final int ACK_EVERY = 2;
-    /**
-     * Acknowledge at once after this many, once a peer has sent {@link #ACK_DECIMATION_AFTER} in
-     * order: each ACK costs both sides a datagram, and a clean flow needs fewer of them
-     * (Chromium's QUIC "ACK decimation"). Slow start counts acknowledged bytes, not ACKs, so it
-     * grows as fast. A gap in the packet numbers is acknowledged at once and ends the decimation
-     * until the flow is clean again: a lossy flow needs every ACK to repair quickly (decimating
-     * one with 10 % loss each way cut its goodput to a fifth).
-     */
-    private static final int ACK_EVERY_DECIMATED = 10;
-    /** The ack-eliciting datagrams in order, since the last gap, after which a peer's ACKs are decimated. */
-    private static final long ACK_DECIMATION_AFTER = 100;
+    private static final Comparator<Connection> BY_ACCESS = Comparator.comparingLong(c -> c.accessStamp);
     /**
      * The least interval between session announcements to a peer, and between RETRYs acted on:
      * {@code minRto}, but no less than this. (They followed {@code minRto} when it was 50 ms by
@@ -110,41 +80,55 @@ public final class Engine {
      * client resend its flight a hundred times a second.)
      */
     private static final long MIN_CONTROL_INTERVAL = 50_000_000;
-    /** Reported ACK delays are capped here before conversion, so a hostile value cannot overflow. */
-    private static final long MAX_ACK_DELAY_MICROS = 10_000_000;
 
-    private final EngineConfig config;
-    private final EngineOutput output;
-    private final PacketProtection protection;
-    private final EngineMetrics metrics = new EngineMetrics();
+    // Shared with the connections, which run on the engine's thread.
+    final EngineConfig config;
+    final EngineOutput output;
+    final PacketProtection protection;
+    final EngineMetrics metrics = new EngineMetrics();
+    final AckRanges ackRanges = new AckRanges(ReceivedPackets.MAX_RANGES);
+    /** Lays out every datagram the engine sends, in one buffer. */
+    final PacketBuilder builder;
+    /** Messages finished during a call, whose futures complete once the state is consistent. */
+    final ArrayList<OutMessage> completions = new ArrayList<>();
+    final int maxWholePayload;
+    final int fragmentSize;
+    final int datagramRoom;
+    /** See {@link #MIN_CONTROL_INTERVAL}. */
+    final long controlInterval;
+    /** Reassembly memory held by all connections. */
+    long reassemblyBytes;
+
     /** Drops can come once per datagram: log them at most once a second. */
     private final ThrottledLog dropLog = new ThrottledLog(LOG, 1_000_000_000L);
     /** Access-ordered, so iteration starts at the least recently active peer (the eviction candidate). */
-    private final LinkedHashMap<InetSocketAddress, Peer> peers = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<InetSocketAddress, Connection> peers = new LinkedHashMap<>(16, 0.75f, true);
     /**
      * The peer most recently looked up or admitted, so the tail of {@link #peers}' access order: a
      * stream to or from one peer finds it without hashing the address and relinking the map.
      */
-    private Peer lastPeer;
+    private Connection lastPeer;
     private final LongSupplier sessionIds;
     private final WireReader reader = new WireReader();
-    private final AckRanges ackRanges = new AckRanges(ReceivedPackets.MAX_RANGES);
-    private final ByteBuffer out;
-    private final FrameHandler frameHandler = new FrameHandler();
-    private final ArrayList<Peer> snapshot = new ArrayList<>();
-    private final ArrayList<OutMessage> completions = new ArrayList<>();
-    private final int maxWholePayload;
-    private final int fragmentSize;
-    private final int datagramRoom;
-    /** See {@link #MIN_CONTROL_INTERVAL}. */
-    private final long controlInterval;
+    private final ArrayList<Connection> snapshot = new ArrayList<>();
+    /** Every live connection with a timer armed, by its next deadline. */
+    private final DeadlineQueue deadlines = new DeadlineQueue();
+    /** Connections fed a datagram or a send since the last {@link #update}: they run in the next one. */
+    private final ArrayList<Connection> ready = new ArrayList<>();
+    /** The live connections by their local session, which is what routes a datagram (the address may change). */
+    private final HashMap<Long, Connection> sessions = new HashMap<>();
+    /** The live connections by the peer's session, for datagrams that do not name ours yet. */
+    private final HashMap<Long, Connection> remoteSessions = new HashMap<>();
+    /** Counts lookups, to order a turn's connections as the peer table orders them. */
+    private long accessCount;
+    /** How many connections the last {@link #update} ran: what a turn cost, for tests. */
+    int lastTurnSize;
     /** Makes and checks cookies when address validation is on; null when it is off. */
     private final AddressValidator validator;
     private final byte[] cookie = new byte[AddressValidator.TOKEN_LENGTH];
     /** The global token bucket of RETRY replies, in RETRYs, and when it was last refilled. */
     private double retryBudget;
     private long retryRefilledAt;
-    private long reassemblyBytes;
     private long lastNow;
     private long sendOrder;
     private boolean closed;
@@ -174,8 +158,9 @@ public final class Engine {
         }
         this.retryBudget = config.maxRetriesPerSecond();
         this.retryRefilledAt = nowNanos;
-        this.out = config.protection().prefersDirectBuffers() ? ByteBuffer.allocateDirect(config.maxDatagramSize())
-                : ByteBuffer.allocate(config.maxDatagramSize());
+        ByteBuffer out = config.protection().prefersDirectBuffers()
+                ? ByteBuffer.allocateDirect(config.maxDatagramSize()) : ByteBuffer.allocate(config.maxDatagramSize());
+        this.builder = new PacketBuilder(out, protection, metrics, output, ackRanges, config.receiveWindow());
         this.maxWholePayload = config.maxWholePayload();
         this.fragmentSize = config.fragmentSize();
         this.datagramRoom = config.maxDatagramSize() - protection.overhead();
@@ -204,6 +189,30 @@ public final class Engine {
      */
     public void send(InetSocketAddress peer, DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion,
             long nowNanos) {
+        send(peer, 0, mode, payload, completion, nowNanos);
+    }
+
+    /**
+     * Queues a message for a peer on one of its channels. Each of a peer's 256 channels has its
+     * own sequence in each mode, and its own receive state: a message lost on one channel never
+     * holds back the ordered deliveries of another. Otherwise as
+     * {@link #send(InetSocketAddress, DeliveryMode, byte[], CompletableFuture, long)}.
+     *
+     * @param peer the receiver, a resolved address
+     * @param channel the channel, 0..255
+     * @param mode a framed mode (not {@link DeliveryMode#RAW})
+     * @param payload the message, at most {@link EngineConfig#maxMessageSize()} bytes
+     * @param completion completed as for the other {@code send}
+     * @param nowNanos the current time
+     * @throws MessageTooLargeException if the payload exceeds the maximum message size
+     * @throws IllegalArgumentException for RAW mode, an unresolved address or a channel outside 0..255
+     * @throws NullPointerException for a null argument
+     * @since 0.2.0
+     */
+    public void send(InetSocketAddress peer, int channel, DeliveryMode mode, byte[] payload,
+            CompletableFuture<Void> completion, long nowNanos) {
+        checkArgument(channel >= 0 && channel <= WireFormat.MAX_CHANNEL, "channel must be in 0..%s: %s",
+                WireFormat.MAX_CHANNEL, channel);
         checkNotNull(peer, "peer");
         checkNotNull(mode, "mode");
         checkNotNull(payload, "payload");
@@ -221,7 +230,7 @@ public final class Engine {
             return;
         }
         long now = advanceClock(nowNanos);
-        Peer p = lookup(peer);
+        Connection p = lookup(peer);
         if (p == null) {
             p = admit(peer, now);
             if (p == null) {
@@ -236,25 +245,9 @@ public final class Engine {
                 return;
             }
         }
-        ObjectRing<OutMessage> unacked = mode.isReliable() ? p.unacked(mode) : null;
-        if (p.pendingMessages >= config.maxQueuedMessages()
-                || p.pendingBytes + payload.length > config.maxQueuedBytes()
-                || (unacked != null && unacked.isFull())) {
-            metrics.backPressureRefusals.increment();
-            completion.completeExceptionally(new BackPressureException("send queue to " + peer + " full: "
-                    + p.pendingMessages + " messages, " + p.pendingBytes + " bytes queued or unacknowledged (maxQueuedMessages="
-                    + config.maxQueuedMessages() + ", maxQueuedBytes=" + config.maxQueuedBytes() + ")"));
-            return;
-        }
-        OutMessage m = new OutMessage(mode, payload, completion, now, sendOrder++, maxWholePayload, fragmentSize);
-        m.sequence = p.nextSequence[WireFormat.modeCode(mode)]++;
-        p.sendQueue.addLast(m);
-        if (unacked != null) {
-            unacked.addLast(m);
-        }
-        p.pendingMessages++;
-        p.pendingBytes += payload.length;
-        metrics.messagesSent.increment();
+        p.accepted = true; // a conversation this side sends on is one it keeps
+        p.enqueue(channel, mode, payload, completion, now, sendOrder++);
+        markReady(p);
     }
 
     /**
@@ -311,24 +304,34 @@ public final class Engine {
         long now = advanceClock(nowNanos);
         busy = true;
         try {
-            for (Peer p : peers.values()) { // not addAll: that copies through a fresh array
-                snapshot.add(p);
+            // This turn's work: the connections fed a datagram or a send since the last turn, and
+            // those whose deadline has come; none other is touched, however many there are.
+            while (deadlines.earliest() <= now) {
+                markReady(deadlines.poll());
             }
-            long next = NO_DEADLINE;
-            for (int i = 0; i < snapshot.size() && !closed; i++) {
-                Peer p = snapshot.get(i);
-                if (p.removed) {
+            ArrayList<Connection> work = snapshot;
+            for (int i = 0; i < ready.size(); i++) { // not addAll: that copies through a fresh array
+                Connection c = ready.get(i);
+                c.ready = false;
+                work.add(c);
+            }
+            ready.clear();
+            lastTurnSize = work.size();
+            if (work.size() > 1) {
+                work.sort(BY_ACCESS); // the order of the peer table, least recently looked up first
+            }
+            for (int i = 0; i < work.size() && !closed; i++) {
+                Connection c = work.get(i);
+                if (c.removed) {
                     continue;
                 }
-                runTimers(p, now);
-                if (!p.removed && !closed) {
-                    flush(p, now);
-                }
-                if (!p.removed && !closed) {
-                    next = Math.min(next, deadline(p));
+                long deadline = c.update(now);
+                if (!c.removed && !closed) {
+                    deadlines.schedule(c, deadline);
                 }
             }
-            return closed ? NO_DEADLINE : next;
+            // A completion callback may have queued a send for a connection already done this turn.
+            return closed ? NO_DEADLINE : ready.isEmpty() ? deadlines.earliest() : now;
         } finally {
             snapshot.clear();
             busy = false;
@@ -348,15 +351,51 @@ public final class Engine {
         }
         closed = true;
         long now = advanceClock(nowNanos);
-        List<Peer> all = new ArrayList<>(peers.values());
-        for (Peer p : all) {
+        List<Connection> all = new ArrayList<>(peers.values());
+        for (Connection p : all) {
             if (!p.removed) {
-                sendClose(p, now);
-                dropPeer(p, DisconnectReason.CLOSED_LOCALLY, "endpoint closed", now);
+                p.sendClose(WireFormat.CLOSE_ENDPOINT, new byte[0], now);
+                drop(p, DisconnectReason.CLOSED_LOCALLY, "endpoint closed", now);
             }
         }
         peers.clear();
+        sessions.clear();
+        remoteSessions.clear();
+        deadlines.clear();
+        ready.clear();
         metrics.peers.set(0);
+    }
+
+    /**
+     * Closes the conversation with one peer, telling it why: a CLOSE carrying {@code reason},
+     * which the peer's failed sends and its {@link EngineOutput#peerDisconnected(InetSocketAddress,
+     * DisconnectReason, String)} detail carry. Pending sends to the peer fail with an
+     * {@link EndpointClosedException}; the peer is reported {@link DisconnectReason#CLOSED_LOCALLY}.
+     *
+     * @param peer the peer
+     * @param reason why, at most 200 bytes of UTF-8
+     * @param nowNanos the current time
+     * @return whether there was a conversation with the peer
+     * @throws IllegalArgumentException if the reason is longer than 200 bytes of UTF-8
+     * @since 0.2.0
+     */
+    public boolean disconnect(InetSocketAddress peer, String reason, long nowNanos) {
+        checkNotNull(peer, "peer");
+        byte[] bytes = checkNotNull(reason, "reason").getBytes(StandardCharsets.UTF_8);
+        checkArgument(bytes.length <= WireFormat.MAX_CLOSE_REASON, "reason must be at most %s bytes of UTF-8: %s",
+                WireFormat.MAX_CLOSE_REASON, reason);
+        checkState(!busy, "disconnect() must not be called from inside an EngineOutput callback");
+        if (closed) {
+            return false;
+        }
+        long now = advanceClock(nowNanos);
+        Connection c = get(peer);
+        if (c == null) {
+            return false;
+        }
+        c.sendClose(WireFormat.CLOSE_CONNECTION, bytes, now);
+        drop(c, DisconnectReason.CLOSED_LOCALLY, "closed locally: " + reason, now);
+        return true;
     }
 
     /** Whether {@link #close} was called. */
@@ -376,8 +415,24 @@ public final class Engine {
      * @return the count, 0 for an unknown peer
      */
     public int queuedMessages(InetSocketAddress peer) {
-        Peer p = peers.get(peer);
+        Connection p = get(peer);
         return p == null ? 0 : p.pendingMessages;
+    }
+
+    /**
+     * A snapshot of every conversation: address, round trip, loss, windows, traffic. On the
+     * engine's thread only, like every method but {@link #metrics()}; it reads and changes
+     * nothing, so an {@link EngineOutput} callback may call it.
+     *
+     * @return one entry per peer, least recently active first
+     * @since 0.2.0
+     */
+    public List<ConnectionStats> connections() {
+        List<ConnectionStats> all = new ArrayList<>(peers.size());
+        for (Connection c : peers.values()) {
+            all.add(c.stats());
+        }
+        return all;
     }
 
     /** The engine's counters, readable from any thread. */
@@ -397,7 +452,7 @@ public final class Engine {
         return lastNow;
     }
 
-    private long newSessionId() {
+    long newSessionId() {
         long id;
         do {
             id = sessionIds.getAsLong();
@@ -419,7 +474,13 @@ public final class Engine {
         long destination = reader.destinationSession();
         long packetNumber = reader.packetNumber();
         int headerLength = reader.headerLength();
-        Peer peer = lookup(from);
+        Connection peer = route(from, destination, source);
+        // Arrived on another path than the connection's: a migration, if it is the peer's session.
+        boolean otherPath = peer != null && !peer.address.equals(from);
+        if (otherPath && peer.remoteSession != 0 && peer.remoteSession != source) {
+            metrics.staleSessionDropped.increment(); // our session, but not the peer's: not a migration
+            return;
+        }
         boolean stale = destination != 0 && (peer == null || destination != peer.localSession);
         if (!stale && peer != null && peer.remoteSession == source
                 && peer.received.classify(packetNumber) != ReceivedPackets.NEW) {
@@ -443,7 +504,16 @@ public final class Engine {
             return;
         }
         if (reader.hasRetry()) {
-            onRetry(peer, destination, b, now);
+            // From the peer's address only; except that a peer we reach at a wildcard address
+            // (0.0.0.0:port, which the kernel delivers to this host) answers from a real one.
+            if (peer == null || destination != peer.localSession
+                    || (otherPath && !(peer.address.getAddress().isAnyLocalAddress()
+                            && peer.address.getPort() == from.getPort()))) {
+                metrics.staleSessionDropped.increment(); // not for a conversation of ours
+                return;
+            }
+            peer.onRetry(b, reader.tokenOffset(), reader.tokenLength(), now);
+            markReady(peer);
             return;
         }
         boolean elicits = reader.ackEliciting();
@@ -465,8 +535,8 @@ public final class Engine {
                     return;
                 }
             }
-            peer.announceTo = source;
-            peer.announcePending = true;
+            peer.announceTo(source);
+            markReady(peer);
             return;
         }
         if (peer == null) {
@@ -478,49 +548,87 @@ public final class Engine {
             if (peer == null || peer.removed || closed) {
                 return;
             }
-            peer.remoteSession = source;
+            learnRemote(peer, source);
         } else if (peer.remoteSession == 0) {
-            peer.remoteSession = source;
+            learnRemote(peer, source);
         } else if (peer.remoteSession != source) {
-            restart(peer, source, now);
+            sessions.remove(peer.localSession, peer);
+            remoteSessions.remove(peer.remoteSession, peer);
+            peer.restart(source, now);
+            if (!peer.removed) {
+                sessions.put(peer.localSession, peer);
+                remoteSessions.put(peer.remoteSession, peer);
+            }
+            markReady(peer);
             if (peer.removed || closed) {
                 return;
             }
         }
-        peer.lastReceiveAt = now;
-        peer.token = null; // the peer answered: it knows our address, no more cookies
-        boolean inOrder = peer.received.isNext(packetNumber);
-        FrameHandler handler = frameHandler;
-        handler.begin(peer, now);
-        reader.readFrames(b, bodyFrom, bodyTo, handler);
-        handler.peer = null;
-        if (closed || peer.removed) {
-            return;
-        }
-        if (handler.closeSeen) {
-            dropPeer(peer, DisconnectReason.CLOSED_BY_PEER, "peer closed", now);
-            return;
-        }
-        boolean ackable = !handler.refused;
-        peer.received.record(packetNumber, ackable, now);
-        if (elicits && ackable) {
-            peer.ackElicitingSinceAck++;
-            peer.ackElicitingInOrder = inOrder ? peer.ackElicitingInOrder + 1 : 0;
-            if (!peer.ackPending) {
-                peer.ackPending = true;
-                peer.ackDeadline = now + config.ackDelayNanos();
-            }
-            int ackEvery = peer.ackElicitingInOrder > ACK_DECIMATION_AFTER ? ACK_EVERY_DECIMATED : ACK_EVERY;
-            if (peer.ackElicitingSinceAck >= ackEvery || !inOrder || reader.hasPing()) {
-                peer.ackDeadline = now;
-            }
-            if (handler.duplicate) {
-                // The peer resent what we hold, so it did not hear our ACKs: answer at once, and
-                // twice, so that a burst of loss on the way back is less likely to take both.
-                peer.ackDeadline = now;
-                peer.ackCopies = 1;
+        markReady(peer);
+        if (otherPath) {
+            peer.onOtherPath(from, reader, b, limit - position, packetNumber, now);
+            if (peer.removed || closed) {
+                return;
             }
         }
+        peer.onDatagram(reader, packetNumber, b, bodyFrom, bodyTo, limit - position, now);
+    }
+
+    /**
+     * The connection a datagram belongs to: the one whose session it is addressed to, wherever it
+     * comes from (so a peer whose address changed keeps its conversation); else, for a datagram
+     * that does not know our session yet or names one we no longer have, the one at its address.
+     * A datagram from the connection's own address is looked up by address, as before sessions
+     * routed, so that the peer table's order of recent activity is kept the same way.
+     */
+    private Connection route(InetSocketAddress from, long destination, long source) {
+        Connection last = lastPeer;
+        Connection c;
+        if (destination != 0) {
+            c = last != null && !last.removed && last.localSession == destination ? last : sessions.get(destination);
+        } else {
+            // The peer does not know our session yet, but we may know its: a copy of its opening
+            // datagrams from another address belongs to its conversation (and is a duplicate there).
+            c = last != null && !last.removed && last.remoteSession == source ? last : remoteSessions.get(source);
+        }
+        if (c != null && !c.address.equals(from) && !Addresses.isGroup(c.address.getAddress())) {
+            get(c.address); // active: move it to the end of the peer table's order
+            return c;
+        }
+        // A conversation with a multicast group or the broadcast address never moves: its members
+        // answer from their own addresses, each a conversation of its own.
+        return lookup(from);
+    }
+
+    private void learnRemote(Connection peer, long source) {
+        peer.remoteSession = source;
+        remoteSessions.put(source, peer);
+    }
+
+    /** Moves a connection to the address that proved it receives; see {@link Connection#onOtherPath}. */
+    void migrate(Connection c, InetSocketAddress to, long now) {
+        InetSocketAddress old = c.address;
+        Connection displaced = peers.get(to);
+        if (displaced != null && displaced != c) {
+            // State kept for the address before the session came there: the same peer, or a
+            // stranger that used the address before; the proven session wins.
+            drop(displaced, DisconnectReason.EVICTED, "address taken over by a migrated session", now);
+        }
+        peers.remove(old, c);
+        c.address = to;
+        peers.put(to, c);
+        c.accessStamp = ++accessCount;
+        lastPeer = c;
+        metrics.pathMigrations.increment();
+        LOG.debug("session of {} moved to {}", old, to);
+        output.peerMigrated(old, to);
+    }
+
+    /** Sixteen unpredictable bytes for a path challenge. */
+    byte[] newChallenge() {
+        byte[] challenge = new byte[16];
+        ByteBuffer.wrap(challenge).putLong(newSessionId()).putLong(newSessionId());
+        return challenge;
     }
 
     // ------------------------------------------------------------------------- address validation
@@ -561,17 +669,10 @@ public final class Engine {
         do {
             source = newSessionId();
         } while (source == clientSession);
-        ByteBuffer o = out;
-        o.clear();
-        int headerLength = WireWriter.writeHeader(o, 0, source, clientSession, 0);
-        int at = WireWriter.writeRetry(o, headerLength, cookie, 0, cookie.length);
-        o.limit(at);
-        o.position(0);
-        protection.seal(from, source, clientSession, 0, o, headerLength);
+        int at = builder.start(source, clientSession, 0, null);
+        at = WireWriter.writeRetry(builder.buffer(), at, cookie, 0, cookie.length);
         metrics.addressValidationRetries.increment();
-        metrics.datagramsSent.increment();
-        metrics.bytesSent.add(o.remaining());
-        output.transmit(from, o);
+        builder.send(from, at);
     }
 
     private boolean takeRetryBudget(long now) {
@@ -585,62 +686,6 @@ public final class Engine {
         return true;
     }
 
-    /**
-     * A RETRY for a peer this engine is talking to: the peer validates addresses and dropped what
-     * we sent. Keep its cookie, to lead every datagram until the peer answers, and send again at
-     * once, with it, everything the peer dropped. Any engine does this, validating or not, so
-     * clients need no setting.
-     */
-    private void onRetry(Peer peer, long destination, ByteBuffer b, long now) {
-        if (peer == null || destination != peer.localSession) {
-            metrics.staleSessionDropped.increment(); // not for a conversation of ours
-            return;
-        }
-        int offset = reader.tokenOffset();
-        int length = reader.tokenLength();
-        if (peer.retried && (now - peer.retryAt < controlInterval
-                || sameBytes(b, offset, length, peer.lastRetryToken))) {
-            // The peer answers every datagram of a flight; the first RETRY resent the whole flight.
-            // And a cookie acted on once is never acted on again: a replayed RETRY does nothing.
-            metrics.duplicatesDropped.increment();
-            return;
-        }
-        byte[] token = new byte[length];
-        b.get(offset, token, 0, length);
-        peer.lastRetryToken = token;
-        peer.token = token;
-        peer.retried = true;
-        peer.retryAt = now;
-        metrics.retriesReceived.increment();
-        SentPackets sent = peer.sent;
-        for (long pn = sent.base(); pn < peer.nextPacketNumber; pn++) {
-            int slot = sent.slotOf(pn);
-            if (slot >= 0) {
-                declareLost(peer, slot, pn); // dropped unread, not lost to congestion
-            }
-        }
-        sent.advanceBase(peer.nextPacketNumber);
-        peer.probeCount = 0; // the path works: the RETRY came back
-        peer.probesPending = 0;
-        peer.secondProbeAt = NO_DEADLINE;
-        peer.lossTime = NO_DEADLINE;
-        // Goes out with the retransmissions, or alone when there are none (unreliable messages
-        // are not resent), so that the peer validates us either way.
-        peer.pingPending = true;
-    }
-
-    private static boolean sameBytes(ByteBuffer b, int offset, int length, byte[] bytes) {
-        if (length != bytes.length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (b.get(offset + i) != bytes[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void dropMalformed(InetSocketAddress from, int status, long now) {
         metrics.malformed.increment();
         if (LOG.isDebugEnabled()) { // checked first: the varargs array would cost an allocation per datagram
@@ -649,879 +694,13 @@ public final class Engine {
         }
     }
 
-    /** Receives the frames of one accepted datagram and applies them to its peer. */
-    private final class FrameHandler implements FrameVisitor {
-        Peer peer;
-        long now;
-        boolean refused;
-        boolean closeSeen;
-        /** Whether the datagram carried reliable data received before. */
-        boolean duplicate;
-
-        void begin(Peer p, long time) {
-            this.peer = p;
-            this.now = time;
-            this.refused = false;
-            this.closeSeen = false;
-            this.duplicate = false;
-        }
-
-        private boolean alive() {
-            return !closed && !peer.removed;
-        }
-
-        @Override
-        public boolean onPing() {
-            return true;
-        }
-
-        @Override
-        public boolean onAck(AckRanges ranges, long ackDelayMicros, long receiveWindow) {
-            handleAck(peer, ranges, ackDelayMicros, receiveWindow, now);
-            return alive();
-        }
-
-        @Override
-        public boolean onClose(long code) {
-            closeSeen = true;
-            return false;
-        }
-
-        @Override
-        public boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragSize, int fragmentIndex,
-                ByteBuffer buffer, int offset, int length) {
-            if (!handleData(peer, mode, sequence, totalLength, fragSize, fragmentIndex, buffer, offset, length, now)) {
-                refused = true;
-            }
-            return alive();
-        }
-    }
-
-    /** A reliable message or fragment arrived again: count it, and note it for {@link #process}. */
-    private void reliableDuplicate() {
-        metrics.duplicatesDropped.increment();
-        frameHandler.duplicate = true;
-    }
-
-    /** Applies a DATA frame; returns false if a reliable frame was refused (so its packet is not acknowledged). */
-    private boolean handleData(Peer peer, DeliveryMode mode, long seq, int total, int fragSize, int index,
-            ByteBuffer b, int offset, int length, long now) {
-        if (total > config.maxMessageSize()) {
-            metrics.oversized.increment();
-            return !mode.isReliable();
-        }
-        switch (mode) {
-            case UNRELIABLE:
-                if (fragSize == 0) {
-                    deliverSlice(peer, mode, b, offset, length, now);
-                } else {
-                    lossyFragment(peer, mode, seq, total, fragSize, index, b, offset, length, now);
-                }
-                return true;
-            case SEQUENCED:
-                if (seq <= peer.highestSequenced) {
-                    (seq == peer.highestSequenced ? metrics.duplicatesDropped : metrics.sequencedStaleDropped)
-                            .increment();
-                    return true;
-                }
-                if (fragSize == 0) {
-                    peer.highestSequenced = seq;
-                    deliverSlice(peer, mode, b, offset, length, now);
-                } else {
-                    lossyFragment(peer, mode, seq, total, fragSize, index, b, offset, length, now);
-                }
-                return true;
-            case RELIABLE_UNORDERED:
-                return unorderedData(peer, seq, total, fragSize, index, b, offset, length, now);
-            default:
-                return orderedData(peer, seq, total, fragSize, index, b, offset, length, now);
-        }
-    }
-
-    private boolean unorderedData(Peer peer, long seq, int total, int fragSize, int index, ByteBuffer b, int offset,
-            int length, long now) {
-        int c = peer.unordered.classify(seq);
-        if (c == UnorderedWindow.DUPLICATE) {
-            reliableDuplicate();
-            return true;
-        }
-        if (c == UnorderedWindow.BEYOND) {
-            metrics.receiveRefusals.increment();
-            return false;
-        }
-        if (fragSize == 0) {
-            if (peer.unorderedPartials != null && peer.unorderedPartials.containsKey(seq)) {
-                metrics.malformed.increment(); // whole and fragmented under one number
-                return false;
-            }
-            peer.unordered.markReceived(seq);
-            deliverSlice(peer, DeliveryMode.RELIABLE_UNORDERED, b, offset, length, now);
-            return true;
-        }
-        if (peer.unorderedPartials == null) {
-            peer.unorderedPartials = new HashMap<>();
-        }
-        Reassembly r = peer.unorderedPartials.get(seq);
-        if (r == null) {
-            if (!reserve(peer, total, false)) {
-                metrics.receiveRefusals.increment();
-                return false;
-            }
-            r = new Reassembly(seq, total, fragSize, now);
-            peer.unorderedPartials.put(seq, r);
-        } else if (!r.matches(total, fragSize)) {
-            metrics.malformed.increment();
-            return false;
-        }
-        if (!r.add(index, b, offset, length)) {
-            reliableDuplicate();
-            return true;
-        }
-        if (r.complete()) {
-            peer.unorderedPartials.remove(seq);
-            release(peer, total);
-            peer.unordered.markReceived(seq);
-            deliverArray(peer, DeliveryMode.RELIABLE_UNORDERED, r.data, now);
-        }
-        return true;
-    }
-
-    private boolean orderedData(Peer peer, long seq, int total, int fragSize, int index, ByteBuffer b, int offset,
-            int length, long now) {
-        OrderedBuffer ob = peer.ordered;
-        int c = ob.classify(seq);
-        if (c == OrderedBuffer.DUPLICATE) {
-            reliableDuplicate();
-            return true;
-        }
-        if (c == OrderedBuffer.BEYOND) {
-            metrics.receiveRefusals.increment();
-            return false;
-        }
-        Object held = ob.get(seq);
-        if (held instanceof byte[]) {
-            reliableDuplicate();
-            return true;
-        }
-        boolean isBase = seq == ob.base();
-        if (fragSize == 0) {
-            if (held != null) {
-                metrics.malformed.increment(); // whole and fragmented under one number
-                return false;
-            }
-            if (isBase) {
-                ob.advance();
-                deliverSlice(peer, DeliveryMode.RELIABLE, b, offset, length, now);
-                drainOrdered(peer, now);
-                return true;
-            }
-            if (!reserve(peer, length, true)) {
-                metrics.receiveRefusals.increment();
-                return false;
-            }
-            byte[] copy = new byte[length];
-            b.get(offset, copy, 0, length);
-            ob.put(seq, copy);
-            return true;
-        }
-        Reassembly r = (Reassembly) held;
-        if (r == null) {
-            // A message that is not next to deliver leaves room for one that is (no deadlock).
-            if (!reserve(peer, total, !isBase)) {
-                metrics.receiveRefusals.increment();
-                return false;
-            }
-            r = new Reassembly(seq, total, fragSize, now);
-            ob.put(seq, r);
-        } else if (!r.matches(total, fragSize)) {
-            metrics.malformed.increment();
-            return false;
-        }
-        if (!r.add(index, b, offset, length)) {
-            reliableDuplicate();
-            return true;
-        }
-        if (r.complete()) {
-            if (isBase) {
-                ob.advance();
-                release(peer, total);
-                deliverArray(peer, DeliveryMode.RELIABLE, r.data, now);
-                drainOrdered(peer, now);
-            } else {
-                ob.put(seq, r.data);
-            }
-        }
-        return true;
-    }
-
-    /** Delivers the complete messages that follow the base in order. */
-    private void drainOrdered(Peer peer, long now) {
-        while (!peer.removed && !closed) {
-            OrderedBuffer ob = peer.ordered;
-            if (!(ob.get(ob.base()) instanceof byte[])) {
-                return;
-            }
-            byte[] data = (byte[]) ob.advance();
-            release(peer, data.length);
-            deliverArray(peer, DeliveryMode.RELIABLE, data, now);
-        }
-    }
-
-    /**
-     * Delivers, in order and skipping gaps, the complete RELIABLE messages held early, before the
-     * receive state is dropped: they were acknowledged, so their senders count them delivered.
-     */
-    private void flushOrdered(Peer peer, long now) {
-        OrderedBuffer ob = peer.ordered;
-        while (!ob.isEmpty() && !closed) {
-            Object held = ob.advance();
-            if (held instanceof byte[]) {
-                deliverArray(peer, DeliveryMode.RELIABLE, (byte[]) held, now);
-            }
-        }
-    }
-
-    private void lossyFragment(Peer peer, DeliveryMode mode, long seq, int total, int fragSize, int index,
-            ByteBuffer b, int offset, int length, long now) {
-        long key = (seq << 1) | (mode == DeliveryMode.SEQUENCED ? 1 : 0);
-        if (peer.lossyPartials == null) {
-            peer.lossyPartials = new HashMap<>();
-        }
-        Reassembly r = peer.lossyPartials.get(key);
-        if (r == null) {
-            if (peer.lossyPartials.size() >= Peer.MAX_LOSSY_PARTIALS) {
-                evictOldestLossy(peer);
-            }
-            if (!reserve(peer, total, true)) {
-                metrics.reassemblyDrops.increment();
-                return;
-            }
-            r = new Reassembly(seq, total, fragSize, now);
-            peer.lossyPartials.put(key, r);
-            peer.lossyExpiry = Math.min(peer.lossyExpiry, now + config.reassemblyTimeoutNanos());
-        } else if (!r.matches(total, fragSize)) {
-            metrics.malformed.increment();
-            return;
-        }
-        if (!r.add(index, b, offset, length)) {
-            metrics.duplicatesDropped.increment();
-            return;
-        }
-        if (r.complete()) {
-            peer.lossyPartials.remove(key);
-            release(peer, total);
-            if (mode == DeliveryMode.SEQUENCED) {
-                if (seq <= peer.highestSequenced) {
-                    metrics.sequencedStaleDropped.increment();
-                    return;
-                }
-                peer.highestSequenced = seq;
-            }
-            deliverArray(peer, mode, r.data, now);
-        }
-    }
-
-    /**
-     * Takes reassembly memory for a peer, evicting its partial lossy messages if that makes room.
-     * With {@code leaveRoom}, one maximum-size message of room is kept free in the peer's and the
-     * endpoint's budgets, for messages that are next to deliver.
-     */
-    private boolean reserve(Peer peer, long bytes, boolean leaveRoom) {
-        long slack = leaveRoom ? config.maxMessageSize() : 0;
-        while (peer.reassemblyBytes + bytes > config.reassemblyBytesPerPeer() - slack
-                || reassemblyBytes + bytes > config.reassemblyBytesTotal() - slack) {
-            if (!evictOldestLossy(peer)) {
-                return false;
-            }
-        }
-        peer.reassemblyBytes += bytes;
-        reassemblyBytes += bytes;
-        return true;
-    }
-
-    private void release(Peer peer, long bytes) {
-        peer.reassemblyBytes -= bytes;
-        reassemblyBytes -= bytes;
-    }
-
-    private boolean evictOldestLossy(Peer peer) {
-        if (peer.lossyPartials == null || peer.lossyPartials.isEmpty()) {
-            return false;
-        }
-        Map.Entry<Long, Reassembly> oldest = null;
-        for (Map.Entry<Long, Reassembly> e : peer.lossyPartials.entrySet()) {
-            if (oldest == null || e.getValue().createdAt < oldest.getValue().createdAt) {
-                oldest = e;
-            }
-        }
-        peer.lossyPartials.remove(oldest.getKey());
-        release(peer, oldest.getValue().data.length);
-        metrics.reassemblyDrops.increment();
-        return true;
-    }
-
-    private void expireLossy(Peer peer, long now) {
-        long next = NO_DEADLINE;
-        if (peer.lossyPartials != null) {
-            long timeout = config.reassemblyTimeoutNanos();
-            for (Iterator<Reassembly> it = peer.lossyPartials.values().iterator(); it.hasNext();) {
-                Reassembly r = it.next();
-                if (now - r.createdAt >= timeout) {
-                    it.remove();
-                    release(peer, r.data.length);
-                    metrics.reassemblyDrops.increment();
-                } else {
-                    next = Math.min(next, r.createdAt + timeout);
-                }
-            }
-        }
-        peer.lossyExpiry = next;
-    }
-
-    private void deliverSlice(Peer peer, DeliveryMode mode, ByteBuffer b, int offset, int length, long now) {
-        int limit = b.limit();
-        int position = b.position();
-        b.limit(offset + length);
-        b.position(offset);
-        metrics.messagesDelivered.increment();
-        try {
-            output.deliver(peer.address, mode, b, now);
-        } finally {
-            b.limit(limit);
-            b.position(position);
-        }
-    }
-
-    private void deliverArray(Peer peer, DeliveryMode mode, byte[] data, long now) {
-        metrics.messagesDelivered.increment();
-        output.deliver(peer.address, mode, ByteBuffer.wrap(data), now);
-    }
-
-    // ------------------------------------------------------------------------------ acknowledging
-
-    private void handleAck(Peer peer, AckRanges ranges, long ackDelayMicros, long window, long now) {
-        long largest = ranges.high(0);
-        if (largest >= peer.nextPacketNumber) {
-            metrics.malformed.increment(); // acknowledges a packet never sent
-            return;
-        }
-        peer.peerWindow = window;
-        int spurious = peer.reordering.spurious(ranges);
-        if (spurious > 0) {
-            metrics.spuriousLosses.add(spurious);
-        }
-        SentPackets sent = peer.sent;
-        long largestSentAt = -1;
-        long priorLargest = peer.largestAcked;
-        boolean newlyAcked = false;
-        for (int i = 0; i < ranges.count(); i++) {
-            long low = Math.max(ranges.low(i), sent.base());
-            for (long pn = ranges.high(i); pn >= low; pn--) {
-                int slot = sent.slotOf(pn);
-                if (slot < 0) {
-                    continue;
-                }
-                if (pn == largest) {
-                    largestSentAt = sent.sentAt(slot);
-                }
-                if (pn < priorLargest) {
-                    peer.reordering.outOfOrder(); // acknowledged after a later packet was
-                }
-                packetAcked(peer, slot);
-                newlyAcked = true;
-            }
-            if (ranges.low(i) <= sent.base()) {
-                break;
-            }
-        }
-        if (largestSentAt >= 0) {
-            long delay = Math.min(ackDelayMicros, MAX_ACK_DELAY_MICROS) * 1000;
-            if (!peer.rtt.hasSample()) {
-                peer.firstSampleAt = now;
-            }
-            peer.rtt.sample(now - largestSentAt, delay);
-            metrics.smoothedRttNanos.set(peer.rtt.smoothed());
-        }
-        boolean newLargest = largest > priorLargest;
-        if (newLargest) {
-            peer.largestAcked = largest;
-        }
-        // An ACK of a probe that carried no data (a PING) acknowledges nothing tracked, but it
-        // raises the largest acknowledged packet: what it leaves out is lost, and the path works.
-        if (newlyAcked || newLargest) {
-            detectLosses(peer, now);
-            peer.probeCount = 0;
-            peer.probesPending = 0;
-            peer.secondProbeAt = NO_DEADLINE;
-            sent.advanceBase(peer.nextPacketNumber);
-            completeAll();
-        }
-    }
-
-    private void packetAcked(Peer peer, int slot) {
-        SentPackets sent = peer.sent;
-        for (int i = 0, n = sent.refCount(slot); i < n; i++) {
-            OutMessage m = sent.refMessage(slot, i);
-            if (!m.done && m.markAcked(sent.refFragment(slot, i)) && m.allAcked()) {
-                finish(peer, m);
-            }
-        }
-        long sentAt = sent.sentAt(slot);
-        int size = sent.size(slot);
-        sent.release(slot, true);
-        peer.congestion.onAcked(size, sentAt);
-    }
-
-    /** Marks a message done and schedules its completion (run by {@link #completeAll}). */
-    private void finish(Peer peer, OutMessage m) {
-        m.done = true;
-        peer.pendingMessages--;
-        peer.pendingBytes -= m.payload.length;
-        completions.add(m);
-    }
-
-    /** Completes finished messages' futures, after the engine's state is consistent (callbacks may re-enter). */
-    private void completeAll() {
-        for (int i = 0; i < completions.size(); i++) {
-            completions.get(i).completion.complete(null);
-        }
-        completions.clear();
-    }
-
-    /**
-     * RFC 9002 loss detection: a packet is lost once one sent {@value #PACKET_THRESHOLD} later is
-     * acknowledged, or once it is 9/8 of an RTT older than the newest acknowledged one; the loss
-     * timer catches the second case when no further ACK comes. On a path seen to reorder, only
-     * time counts, with a reordering window that adapts to spurious losses ({@link Reordering}).
-     * The packets lost are one congestion event; if they span the persistent-congestion duration
-     * with nothing acknowledged in between, the window collapses (RFC 9002 section 7.6).
-     */
-    private void detectLosses(Peer peer, long now) {
-        SentPackets sent = peer.sent;
-        Reordering reordering = peer.reordering;
-        RttEstimator rtt = peer.rtt;
-        long lossDelay = rtt.hasSample() ? rtt.lossDelay(reordering.multiplier()) : NO_DEADLINE;
-        boolean byCount = !reordering.seen();
-        long lossTime = NO_DEADLINE;
-        long newestLostSentAt = NO_DEADLINE;
-        // The current run of lost packets (in packet number order, nothing acknowledged within).
-        long runStart = NO_DEADLINE;
-        long runEnd = NO_DEADLINE;
-        boolean persistent = false;
-        long persistentDuration = rtt.hasSample() ? rtt.persistentCongestionDuration() : NO_DEADLINE;
-        for (long pn = sent.base(); pn < peer.largestAcked; pn++) {
-            int slot = sent.slotOf(pn);
-            if (slot < 0) {
-                if (sent.wasAcked(pn)) {
-                    runStart = NO_DEADLINE;
-                }
-                continue;
-            }
-            long sentAt = sent.sentAt(slot);
-            if ((byCount && peer.largestAcked - pn >= PACKET_THRESHOLD) || now - sentAt >= lossDelay) {
-                reordering.declaredLost(pn);
-                declareLost(peer, slot, pn);
-                peer.congestion.onLost();
-                newestLostSentAt = newestLostSentAt == NO_DEADLINE ? sentAt : Math.max(newestLostSentAt, sentAt);
-                if (sentAt >= peer.firstSampleAt) {
-                    if (runStart == NO_DEADLINE) {
-                        runStart = sentAt;
-                    }
-                    runEnd = sentAt;
-                    persistent |= runEnd - runStart >= persistentDuration;
-                }
-            } else {
-                runStart = NO_DEADLINE;
-                if (lossDelay != NO_DEADLINE) {
-                    lossTime = Math.min(lossTime, sentAt + lossDelay);
-                }
-            }
-        }
-        if (newestLostSentAt != NO_DEADLINE) {
-            reordering.recovery();
-            if (peer.congestion.onCongestionEvent(newestLostSentAt, now, rtt.queued(peer.congestion.window()))) {
-                metrics.congestionEvents.increment();
-            }
-            if (persistent) {
-                metrics.persistentCongestion.increment();
-                peer.congestion.onPersistentCongestion(now);
-            }
-        }
-        peer.lossTime = lossTime;
-    }
-
-    /**
-     * Takes a packet out of flight as lost and queues its unacknowledged fragments for
-     * retransmission, each once, and only if this packet carried its newest copy: a probe may
-     * have sent another copy that is still in flight.
-     */
-    private void declareLost(Peer peer, int slot, long pn) {
-        SentPackets sent = peer.sent;
-        for (int i = 0, n = sent.refCount(slot); i < n; i++) {
-            OutMessage m = sent.refMessage(slot, i);
-            int fragment = sent.refFragment(slot, i);
-            if (!m.done && !m.isAcked(fragment) && m.lastPacket(fragment) == pn && m.markQueued(fragment)) {
-                peer.retransmits.add(m, fragment);
-            }
-        }
-        sent.release(slot, false);
-    }
-
-    /**
-     * RFC 9002 section 6.2: nothing was acknowledged for a probe timeout. Declares nothing lost and
-     * leaves the congestion window alone (a timeout is no evidence of congestion: the data or its
-     * acknowledgements may have met random loss); sends two probes instead, beyond the window,
-     * each with a PING so that the peer acknowledges at once, the second a quarter of a probe
-     * timeout after the first ({@link #PROBE_SPACING}). The acknowledgement of either lets loss
-     * detection find what else was lost. The next probe timeout is half as long again.
-     *
-     * <p>The first probe carries the oldest unacknowledged data, so that a lost tail is repaired
-     * by the probe itself and a receiver waiting for it to deliver in order gets it as soon as
-     * anything gets through; the second, at {@link #onSecondProbe}, other data.
-     */
-    private void onProbeTimeout(Peer peer, long now) {
-        metrics.probeTimeouts.increment();
-        peer.probeCount = Math.min(peer.probeCount + 1, MAX_PROBE_COUNT);
-        peer.probesPending = 1;
-        peer.secondProbeAt = now + peer.rtt.probeTimeout(peer.probeCount) / PROBE_SPACING;
-        peer.lastDataSentAt = now;
-        queueProbeData(peer, fragmentSize, true);
-    }
-
-    /**
-     * The second probe of a probe timeout: the oldest data in flight that no probe carried yet,
-     * else new data, else only the PING. Data a probe carried is not sent again by it while that
-     * probe's fate is unknown: when acknowledgements are lost in a burst, sending the same
-     * fragments on every timeout only used up their {@code maxTransmissions}.
-     */
-    private void onSecondProbe(Peer peer, long now) {
-        peer.secondProbeAt = NO_DEADLINE;
-        peer.probesPending = 1;
-        peer.lastDataSentAt = now;
-        queueProbeData(peer, fragmentSize, false);
-    }
-
-    /**
-     * Queues unacknowledged fragments of packets in flight, oldest first, up to {@code budget}
-     * bytes: with {@code oldest}, whatever packet holds them; else only from the packet that
-     * holds their newest copy, and not from packets that were probes.
-     */
-    private void queueProbeData(Peer peer, long budget, boolean oldest) {
-        SentPackets sent = peer.sent;
-        for (long pn = sent.base(); pn < peer.nextPacketNumber && budget > 0; pn++) {
-            int slot = sent.slotOf(pn);
-            if (slot < 0 || (!oldest && sent.isProbe(slot))) {
-                continue;
-            }
-            for (int i = 0, n = sent.refCount(slot); i < n && budget > 0; i++) {
-                OutMessage m = sent.refMessage(slot, i);
-                int fragment = sent.refFragment(slot, i);
-                if (!m.done && !m.isAcked(fragment) && (oldest || m.lastPacket(fragment) == pn)
-                        && m.markQueued(fragment)) {
-                    peer.retransmits.add(m, fragment);
-                    budget -= m.fragmentLength(fragment);
-                }
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------- sending
-
-    private void runTimers(Peer peer, long now) {
-        if (now - peer.lastReceiveAt >= config.idleTimeoutNanos()) {
-            dropPeer(peer, DisconnectReason.TIMED_OUT, "peer timed out", now);
-            return;
-        }
-        OutMessage oldest = oldestReliable(peer);
-        if (oldest != null && oldest.firstSentAt != OutMessage.NOT_SENT
-                && now - oldest.firstSentAt >= config.deliveryDeadlineNanos()) {
-            dropPeer(peer, DisconnectReason.UNREACHABLE, "delivery deadline passed", now);
-            return;
-        }
-        if (now >= peer.lossTime) {
-            detectLosses(peer, now);
-            peer.sent.advanceBase(peer.nextPacketNumber);
-        }
-        if (now >= peer.secondProbeAt) {
-            onSecondProbe(peer, now);
-        }
-        if (now >= probeDeadline(peer)) {
-            onProbeTimeout(peer, now);
-        }
-        long keepAlive = config.keepAliveNanos();
-        // An ACK about to go out keeps the conversation alive as well as a PING would.
-        if (keepAlive > 0 && peer.sent.inFlight() == 0 && !peer.ackPending && now - peer.lastSendAt >= keepAlive) {
-            peer.pingPending = true;
-        }
-        if (now >= peer.lossyExpiry) {
-            expireLossy(peer, now);
-        }
-    }
-
-    /**
-     * The reliable message whose delivery deadline comes first: of the oldest unacknowledged
-     * message of each space (sent in order, so the earliest first transmission of its space),
-     * the one sent first. Null if neither has been transmitted.
-     */
-    private static OutMessage oldestReliable(Peer peer) {
-        OutMessage a = peer.oldestUnacked(peer.unackedOrdered);
-        OutMessage b = peer.oldestUnacked(peer.unackedUnordered);
-        if (a == null || a.firstSentAt == OutMessage.NOT_SENT) {
-            return b == null || b.firstSentAt == OutMessage.NOT_SENT ? null : b;
-        }
-        return b == null || b.firstSentAt == OutMessage.NOT_SENT || a.firstSentAt <= b.firstSentAt ? a : b;
-    }
-
-    private static long probeDeadline(Peer peer) {
-        return peer.sent.inFlight() == 0 ? NO_DEADLINE : peer.lastDataSentAt + peer.rtt.probeTimeout(peer.probeCount);
-    }
-
-    private long deadline(Peer peer) {
-        long d = peer.lastReceiveAt + config.idleTimeoutNanos();
-        if (peer.ackPending) {
-            d = Math.min(d, peer.ackDeadline);
-        }
-        d = Math.min(d, peer.lossTime);
-        d = Math.min(d, probeDeadline(peer));
-        d = Math.min(d, peer.secondProbeAt);
-        if (config.keepAliveNanos() > 0 && peer.sent.inFlight() == 0) {
-            d = Math.min(d, peer.lastSendAt + config.keepAliveNanos());
-        }
-        OutMessage oldest = oldestReliable(peer);
-        if (oldest != null && oldest.firstSentAt != OutMessage.NOT_SENT) {
-            d = Math.min(d, oldest.firstSentAt + config.deliveryDeadlineNanos());
-        }
-        d = Math.min(d, peer.lossyExpiry);
-        if (peer.announcePending) {
-            d = Math.min(d, peer.lastAnnounceAt + controlInterval);
-        }
-        return d;
-    }
-
-    private void flush(Peer peer, long now) {
-        while (!peer.removed && !closed) {
-            SentPackets sent = peer.sent;
-            sent.advanceBase(peer.nextPacketNumber);
-            boolean probe = peer.probesPending > 0;
-            boolean canSendData = sent.hasRoom(peer.nextPacketNumber)
-                    && (probe || sent.inFlight() < config.maxInFlightDatagrams()
-                            && peer.congestion.canSend(sent.bytesInFlight()));
-            boolean data = canSendData && hasSendable(peer);
-            boolean announce = peer.announcePending && now - peer.lastAnnounceAt >= controlInterval;
-            boolean ping = peer.pingPending || announce || probe;
-            boolean ack = peer.ackPending && (now >= peer.ackDeadline || data || ping);
-            if (!data && !ping && !ack) {
-                return;
-            }
-            sendDatagram(peer, now, data, ping, announce, probe);
-        }
-    }
-
-    private boolean hasSendable(Peer peer) {
-        FragmentQueue rq = peer.retransmits;
-        while (!rq.isEmpty()) {
-            OutMessage m = rq.peekMessage();
-            int fragment = rq.peekFragment();
-            if (!m.done && !m.isAcked(fragment)) {
-                return true;
-            }
-            m.unqueue(fragment);
-            rq.removeFirst();
-        }
-        OutMessage head = peer.sendQueue.peekFirst();
-        return head != null && windowOpen(peer, head);
-    }
-
-    /** Flow control: a reliable message goes out only within the receiver's window of its oldest unacknowledged one. */
-    private boolean windowOpen(Peer peer, OutMessage m) {
-        if (!m.reliable()) {
-            return true;
-        }
-        OutMessage oldest = peer.oldestUnacked(peer.unacked(m.mode));
-        return oldest == null || m.sequence - oldest.sequence < Math.min(config.receiveWindow(), peer.peerWindow);
-    }
-
-    /**
-     * Builds and transmits one datagram: ACK first, then retransmissions, then new messages,
-     * packed. A probe also carries a PING, so that it is acknowledged at once.
-     */
-    private void sendDatagram(Peer peer, long now, boolean data, boolean ping, boolean announce, boolean probe) {
-        ByteBuffer b = out;
-        b.clear();
-        long pn = peer.nextPacketNumber;
-        long destination = peer.remoteSession != 0 ? peer.remoteSession : peer.announceTo;
-        int at = WireWriter.writeHeader(b, 0, peer.localSession, destination, pn);
-        int headerLength = at;
-        if (peer.token != null) {
-            at = WireWriter.writeToken(b, at, peer.token);
-        }
-        int bodyStart = at;
-        int end = datagramRoom - (probe ? PING_LENGTH : 0);
-        boolean ackCopy = false;
-        if (peer.ackPending) {
-            peer.received.fillAck(ackRanges);
-            if (ackRanges.count() == 0) {
-                peer.ackPending = false;
-            } else {
-                // The reserve holds a TOKEN and an ACK together, so a full DATA frame still fits.
-                int limit = data ? Math.min(end, headerLength + EngineConfig.ACK_RESERVE) : end;
-                long delayMicros = Math.max(0, (now - peer.received.largestAt()) / 1000);
-                int next = WireWriter.writeAck(b, at, limit, ackRanges, delayMicros, config.receiveWindow());
-                if (next > 0) {
-                    at = next;
-                    peer.ackPending = false;
-                    peer.ackElicitingSinceAck = 0;
-                    ackCopy = peer.ackCopies > 0 && !data;
-                    if (data) {
-                        peer.ackCopies = 0; // it rides on data: no copy of its own
-                    }
-                }
-            }
-        }
-        int slot = -1;
-        boolean carriesData = false;
-        OutMessage exhausted = null;
-        if (data) {
-            FragmentQueue rq = peer.retransmits;
-            while (true) {
-                OutMessage m;
-                int fragment;
-                boolean retransmit;
-                if (!rq.isEmpty()) {
-                    m = rq.peekMessage();
-                    fragment = rq.peekFragment();
-                    if (m.done || m.isAcked(fragment)) {
-                        m.unqueue(fragment);
-                        rq.removeFirst();
-                        continue;
-                    }
-                    retransmit = true;
-                } else {
-                    m = peer.sendQueue.peekFirst();
-                    if (m == null || !windowOpen(peer, m)) {
-                        break;
-                    }
-                    fragment = m.nextFragment;
-                    retransmit = false;
-                }
-                int length = m.fragmentLength(fragment);
-                int total = m.payload.length;
-                if (WireWriter.dataLength(m.sequence, total, m.fragmentSize, fragment, length) > end - at) {
-                    break;
-                }
-                if (retransmit && m.transmissions(fragment) >= config.maxTransmissions()) {
-                    exhausted = m;
-                    break;
-                }
-                at = WireWriter.writeData(b, at, m.mode, m.sequence, total, m.fragmentSize, fragment, m.payload,
-                        m.fragmentOffset(fragment), length);
-                carriesData = true;
-                if (slot < 0) {
-                    slot = peer.sent.open(pn);
-                }
-                if (m.firstSentAt == OutMessage.NOT_SENT) {
-                    m.firstSentAt = now;
-                }
-                if (m.reliable()) {
-                    peer.sent.addRef(slot, m, fragment);
-                    if (m.recordTransmission(fragment, pn) > 1) {
-                        metrics.retransmissions.increment();
-                    }
-                }
-                if (retransmit) {
-                    m.unqueue(fragment);
-                    rq.removeFirst();
-                } else if (++m.nextFragment == m.fragmentCount) {
-                    peer.sendQueue.removeFirst();
-                    if (!m.reliable()) {
-                        finish(peer, m);
-                    }
-                }
-            }
-        }
-        if (exhausted != null && !carriesData) {
-            dropPeer(peer, DisconnectReason.UNREACHABLE, "retries exhausted", now);
-            return;
-        }
-        if (ping) {
-            if (!carriesData || probe) {
-                at = WireWriter.writePing(b, at);
-            }
-            if (probe) {
-                peer.probesPending--;
-            }
-            peer.pingPending = false;
-            if (announce) {
-                peer.announcePending = false;
-                peer.lastAnnounceAt = now;
-            }
-        }
-        if (at == bodyStart) {
-            throw new IllegalStateException("engine bug: empty datagram to " + peer.address);
-        }
-        // A datagram that opens a conversation, or a lone PING, may reach a server that answers
-        // it with a RETRY, which is never larger than what it answers: make room for one.
-        if ((carriesData || ping) && (destination == 0 || !carriesData) && at < WireFormat.MIN_PADDED_LENGTH) {
-            at = WireWriter.writePadding(b, at, WireFormat.MIN_PADDED_LENGTH);
-        }
-        b.limit(at);
-        b.position(0);
-        protection.seal(peer.address, peer.localSession, destination, pn, b, headerLength);
-        if (carriesData) {
-            peer.sent.commit(slot, now, b.limit(), probe);
-            peer.lastDataSentAt = now;
-        }
-        peer.nextPacketNumber = pn + 1;
-        peer.lastSendAt = now;
-        if (ackCopy && !carriesData) {
-            peer.ackCopies--;
-            peer.ackPending = true; // flush() sends the copy next, in a datagram of its own
-        }
-        metrics.datagramsSent.increment();
-        metrics.bytesSent.add(b.remaining());
-        output.transmit(peer.address, b);
-        completeAll();
-    }
-
-    /**
-     * Says goodbye, with the acknowledgement still owed riding along: a peer whose last message
-     * arrived just before the close must not go on retransmitting it to nobody, and fail.
-     */
-    private void sendClose(Peer peer, long now) {
-        ByteBuffer b = out;
-        b.clear();
-        long pn = peer.nextPacketNumber++;
-        long destination = peer.remoteSession != 0 ? peer.remoteSession : peer.announceTo;
-        int at = WireWriter.writeHeader(b, 0, peer.localSession, destination, pn);
-        int headerLength = at;
-        if (peer.ackPending) {
-            peer.received.fillAck(ackRanges);
-            if (ackRanges.count() > 0) {
-                long delayMicros = Math.max(0, (now - peer.received.largestAt()) / 1000);
-                int next = WireWriter.writeAck(b, at, datagramRoom - CLOSE_RESERVE, ackRanges, delayMicros,
-                        config.receiveWindow());
-                if (next > 0) {
-                    at = next;
-                    peer.ackPending = false;
-                }
-            }
-        }
-        at = WireWriter.writeClose(b, at, 0);
-        b.limit(at);
-        b.position(0);
-        protection.seal(peer.address, peer.localSession, destination, pn, b, headerLength);
-        metrics.datagramsSent.increment();
-        metrics.bytesSent.add(b.remaining());
-        output.transmit(peer.address, b);
-    }
-
     // ------------------------------------------------------------------------------ peer lifecycle
 
     /** Creates state for a new peer, evicting the least recently active idle peer if the table is full. */
-    private Peer admit(InetSocketAddress address, long now) {
+    private Connection admit(InetSocketAddress address, long now) {
         if (peers.size() >= config.maxPeers()) {
-            Peer victim = null;
-            for (Peer p : peers.values()) {
+            Connection victim = null;
+            for (Connection p : peers.values()) {
                 if (p.isIdle()) {
                     victim = p;
                     break;
@@ -1532,134 +711,68 @@ public final class Engine {
                 return null;
             }
             metrics.peersEvicted.increment();
-            dropPeer(victim, DisconnectReason.EVICTED, "peer evicted", now);
+            drop(victim, DisconnectReason.EVICTED, "peer evicted", now);
             if (closed || peers.size() >= config.maxPeers()) {
                 return null;
             }
         }
-        Peer peer = new Peer(address, newSessionId(), config, now);
+        Connection peer = new Connection(this, address, newSessionId(), now);
         peers.put(address, peer);
+        sessions.put(peer.localSession, peer);
+        peer.accessStamp = ++accessCount;
         lastPeer = peer;
+        markReady(peer);
         metrics.peers.set(peers.size());
         output.peerConnected(address);
         return peer;
     }
 
     /** The live peer at an address, or null; see {@link #lastPeer}. */
-    private Peer lookup(InetSocketAddress address) {
-        Peer p = lastPeer;
+    private Connection lookup(InetSocketAddress address) {
+        Connection p = lastPeer;
         if (p != null && !p.removed && (p.address == address || p.address.equals(address))) {
             return p;
         }
-        p = peers.get(address);
+        p = get(address);
         if (p != null) {
             lastPeer = p;
         }
         return p;
     }
 
-    private void dropPeer(Peer peer, DisconnectReason reason, String detail, long now) {
+    /** {@link #peers}{@code .get}, noting the access that moved the peer to the end of the table's order. */
+    private Connection get(InetSocketAddress address) {
+        Connection p = peers.get(address);
+        if (p != null) {
+            p.accessStamp = ++accessCount;
+        }
+        return p;
+    }
+
+    /** Puts a connection on the list of those the next {@link #update} runs, once. */
+    private void markReady(Connection c) {
+        if (!c.ready) {
+            c.ready = true;
+            ready.add(c);
+        }
+    }
+
+    /** Drops a connection: out of the table, its pending sends failed, the event reported. Idempotent. */
+    void drop(Connection peer, DisconnectReason reason, String detail, long now) {
         if (peer.removed) {
             return;
         }
         peer.removed = true;
         peers.remove(peer.address, peer);
+        sessions.remove(peer.localSession, peer);
+        remoteSessions.remove(peer.remoteSession, peer);
+        deadlines.remove(peer);
         if (lastPeer == peer) {
             lastPeer = null;
         }
         metrics.peers.set(peers.size());
-        if (reason != DisconnectReason.CLOSED_LOCALLY) {
-            flushOrdered(peer, now);
-        }
-        reassemblyBytes -= peer.reassemblyBytes;
-        peer.reassemblyBytes = 0;
-        failPending(peer, reason, detail, now);
+        peer.onDropped(reason, detail, now);
         LOG.debug("dropped peer {}: {}", peer.address, detail);
-        output.peerDisconnected(peer.address, reason);
-    }
-
-    private void failPending(Peer peer, DisconnectReason reason, String detail, long now) {
-        List<OutMessage> failed = new ArrayList<>();
-        for (ObjectRing<OutMessage> ring : List.of(peer.unackedOrdered, peer.unackedUnordered, peer.sendQueue)) {
-            for (int i = 0; i < ring.size(); i++) {
-                OutMessage m = ring.get(i);
-                if (!m.done) {
-                    m.done = true;
-                    failed.add(m);
-                }
-            }
-            ring.clear();
-        }
-        peer.retransmits.clear();
-        peer.sent.clear(peer.nextPacketNumber);
-        peer.pendingMessages = 0;
-        peer.pendingBytes = 0;
-        failed.sort(Comparator.comparingLong(m -> m.order));
-        for (OutMessage m : failed) {
-            RuntimeException e;
-            if (reason == DisconnectReason.CLOSED_LOCALLY) {
-                e = new EndpointClosedException("engine closed before the message to " + peer.address
-                        + " was " + (m.reliable() ? "acknowledged" : "sent"));
-            } else {
-                metrics.deliveryFailures.increment();
-                e = new DeliveryException(peer.address, m.attempts(), Duration.ofNanos(Math.max(0, now - m.enqueuedAt)),
-                        detail);
-            }
-            m.completion.completeExceptionally(e);
-        }
-    }
-
-    /**
-     * The peer has a new session: it restarted, or dropped and re-created its state for us. What
-     * it received before is gone, so: deliver what we hold complete, forget what we received,
-     * take a new session of our own (so that nothing it sends to our old one is accepted), and
-     * send every unacknowledged message again from scratch, renumbered from zero in send order.
-     * Messages its old session acknowledged stay acknowledged.
-     */
-    private void restart(Peer peer, long newRemote, long now) {
-        metrics.peerRestarts.increment();
-        LOG.debug("peer {} has a new session; restarting the conversation", peer.address);
-        flushOrdered(peer, now);
-        if (peer.removed || closed) {
-            return;
-        }
-        reassemblyBytes -= peer.reassemblyBytes;
-        peer.reassemblyBytes = 0;
-        peer.resetReceiveState(config);
-        List<OutMessage> resend = new ArrayList<>();
-        for (ObjectRing<OutMessage> ring : List.of(peer.unackedOrdered, peer.unackedUnordered)) {
-            for (int i = 0; i < ring.size(); i++) {
-                OutMessage m = ring.get(i);
-                if (!m.done && m.nextFragment == m.fragmentCount) { // sent whole at least once; not in the queue
-                    resend.add(m);
-                }
-            }
-            ring.clear();
-        }
-        resend.sort(Comparator.comparingLong(m -> m.order));
-        while (!peer.sendQueue.isEmpty()) {
-            resend.add(peer.sendQueue.removeFirst());
-        }
-        Arrays.fill(peer.nextSequence, 0);
-        for (OutMessage m : resend) {
-            m.restart(peer.nextSequence[WireFormat.modeCode(m.mode)]++);
-            peer.sendQueue.addLast(m);
-            if (m.reliable()) {
-                peer.unacked(m.mode).addLast(m);
-            }
-        }
-        peer.retransmits.clear();
-        peer.sent.clear(peer.nextPacketNumber);
-        peer.congestion.reset();
-        peer.probeCount = 0;
-        peer.probesPending = 0;
-        peer.secondProbeAt = NO_DEADLINE;
-        peer.largestAcked = -1;
-        peer.lossTime = NO_DEADLINE;
-        peer.peerWindow = config.receiveWindow();
-        peer.localSession = newSessionId();
-        peer.remoteSession = newRemote;
-        peer.announcePending = false;
-        peer.announceTo = 0;
+        output.peerDisconnected(peer.address, reason, detail);
     }
 }

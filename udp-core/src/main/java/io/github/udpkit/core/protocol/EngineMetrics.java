@@ -33,6 +33,8 @@ public final class EngineMetrics {
     final Counter peersRefused = new Counter();
     final Counter peersEvicted = new Counter();
     final Counter peerRestarts = new Counter();
+    final Counter pathChallenges = new Counter();
+    final Counter pathMigrations = new Counter();
     final Counter peers = new Counter();
     final Counter smoothedRttNanos = new Counter();
     final Counter addressValidationRetries = new Counter();
@@ -184,6 +186,24 @@ public final class EngineMetrics {
         return peerRestarts.get();
     }
 
+    /**
+     * Challenges sent to a new address a known session arrived from (path validation).
+     *
+     * @return the count
+     */
+    public long pathChallenges() {
+        return pathChallenges.get();
+    }
+
+    /**
+     * Sessions moved to a new address after it echoed a challenge (NAT rebinding, a new network).
+     *
+     * @return the count
+     */
+    public long pathMigrations() {
+        return pathMigrations.get();
+    }
+
     /** Peers held now. */
     public int peers() {
         return (int) peers.get();
@@ -264,7 +284,8 @@ public final class EngineMetrics {
                 + sequencedStaleDropped + ", retransmissions=" + retransmissions + ", deliveryFailures="
                 + deliveryFailures + ", receiveRefusals=" + receiveRefusals + ", reassemblyDrops=" + reassemblyDrops
                 + ", backPressureRefusals=" + backPressureRefusals + ", peersRefused=" + peersRefused
-                + ", peersEvicted=" + peersEvicted + ", peerRestarts=" + peerRestarts + ", peers=" + peers
+                + ", peersEvicted=" + peersEvicted + ", peerRestarts=" + peerRestarts + ", pathChallenges=" + pathChallenges
+                + ", pathMigrations=" + pathMigrations + ", peers=" + peers
                 + ", smoothedRtt=" + smoothedRtt() + ", addressValidationRetries=" + addressValidationRetries
                 + ", retriesSuppressed=" + retriesSuppressed + ", invalidCookies=" + invalidCookies
                 + ", retriesReceived=" + retriesReceived + ", spuriousLosses=" + spuriousLosses

@@ -37,6 +37,22 @@ public interface EngineOutput {
     void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos);
 
     /**
+     * A complete message for the application, with the channel it came on. By default it goes to
+     * {@link #deliver(InetSocketAddress, DeliveryMode, ByteBuffer, long)}, for outputs that do not
+     * use channels.
+     *
+     * @param from the peer that sent it
+     * @param channel its channel, 0..255
+     * @param mode the mode it was sent in
+     * @param payload the message, as for the other {@code deliver}
+     * @param nowNanos the time passed to the engine call that delivers it
+     * @since 0.2.0
+     */
+    default void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
+        deliver(from, mode, payload, nowNanos);
+    }
+
+    /**
      * The engine created state for a peer: the first datagram from it (with address validation
      * on, the first that echoed a valid cookie), or the first send to it.
      *
@@ -46,11 +62,51 @@ public interface EngineOutput {
     }
 
     /**
+     * Decides whether to keep a conversation a peer opened, on its first message (the peer's
+     * "connect" payload), before that message is delivered. A refusal is sent to the peer with
+     * its reason, which the peer's failed sends carry; nothing of it is delivered here. Not
+     * asked for conversations this side opened by sending. Accepts by default.
+     *
+     * @param peer the peer
+     * @param firstMessage its first message, position to limit; valid during the call only
+     * @return null to accept; else the reason to refuse, at most 200 bytes of UTF-8 (longer is cut)
+     * @since 0.2.0
+     */
+    default String refuse(InetSocketAddress peer, ByteBuffer firstMessage) {
+        return null;
+    }
+
+    /**
+     * The engine dropped a peer's state, with what it knows of why: for {@code CLOSED_BY_PEER}
+     * and {@code REFUSED}, the reason the peer gave. By default it goes to
+     * {@link #peerDisconnected(InetSocketAddress, DisconnectReason)}.
+     *
+     * @param peer the peer
+     * @param reason why
+     * @param detail a one-line description, with the peer's reason where it gave one
+     * @since 0.2.0
+     */
+    default void peerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
+        peerDisconnected(peer, reason);
+    }
+
+    /**
      * The engine dropped a peer's state. Its pending sends have already been failed.
      *
      * @param peer the peer
      * @param reason why
      */
     default void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+    }
+
+    /**
+     * A peer's session moved to a new address, which proved it receives (it echoed a challenge):
+     * NAT rebinding, or a device that changed networks. Datagrams and deliveries use the new
+     * address from now on; an application that keys anything by the peer's address must move it.
+     *
+     * @param from the address the session had
+     * @param to the address it has now
+     */
+    default void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 final class OutMessage {
     static final long NOT_SENT = Long.MIN_VALUE;
 
+    final int channel;
     final DeliveryMode mode;
     final byte[] payload;
     final CompletableFuture<Void> completion;
@@ -36,8 +37,9 @@ final class OutMessage {
     private boolean queued;
     private final long[] queuedBits;
 
-    OutMessage(DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long enqueuedAt, long order,
-            int maxWholePayload, int fragmentSize) {
+    OutMessage(int channel, DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long enqueuedAt,
+            long order, int maxWholePayload, int fragmentSize) {
+        this.channel = channel;
         this.mode = mode;
         this.payload = payload;
         this.completion = completion;

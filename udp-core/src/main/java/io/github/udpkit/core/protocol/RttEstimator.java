@@ -75,6 +75,11 @@ final class RttEstimator {
         return smoothed;
     }
 
+    /** The mean deviation of the round trip (RFC 9002's rttvar). */
+    long variation() {
+        return variance;
+    }
+
     long latest() {
         return latest;
     }

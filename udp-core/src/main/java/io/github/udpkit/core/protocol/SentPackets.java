@@ -182,29 +182,43 @@ final class SentPackets {
         base = next;
     }
 
+    /**
+     * Doubles the ring (at least) to hold {@code packetNumber}, keeping every packet the old ring
+     * could still answer for: those in flight, and those taken out of flight as acknowledged, so
+     * that {@link #wasAcked} says the same after the growth as before it (loss detection reads it
+     * to tell a run of losses from losses with an acknowledgement between them).
+     */
     private void grow(long packetNumber) {
         int capacity = ceilPowerOfTwo((int) (packetNumber - base + 1));
+        int oldMask = mask;
         long[] oldNumbers = numbers;
         long[] oldSentAt = sentAt;
         int[] oldSizes = sizes;
         boolean[] oldInFlight = inFlight;
+        boolean[] oldAcked = acked;
         boolean[] oldProbe = probe;
         OutMessage[][] oldMessages = messages;
         int[][] oldFragments = fragments;
         int[] oldRefCounts = refCounts;
         allocate(capacity);
         for (int i = 0; i < oldNumbers.length; i++) {
-            if (oldInFlight[i]) {
-                int slot = (int) (oldNumbers[i] & mask);
-                numbers[slot] = oldNumbers[i];
-                sentAt[slot] = oldSentAt[i];
-                sizes[slot] = oldSizes[i];
-                probe[slot] = oldProbe[i];
-                inFlight[slot] = true;
-                messages[slot] = oldMessages[i];
-                fragments[slot] = oldFragments[i];
-                refCounts[slot] = oldRefCounts[i];
+            long number = oldNumbers[i];
+            // The old ring answered wasAcked for numbers down to base - oldMask; older ones are
+            // forgotten, and copying them could overwrite a slot the new ring must keep.
+            boolean remembered = oldAcked[i] && number >= base - oldMask;
+            if (number < 0 || !(oldInFlight[i] || remembered)) {
+                continue;
             }
+            int slot = (int) (number & mask);
+            numbers[slot] = number;
+            sentAt[slot] = oldSentAt[i];
+            sizes[slot] = oldSizes[i];
+            probe[slot] = oldProbe[i];
+            inFlight[slot] = oldInFlight[i];
+            acked[slot] = oldAcked[i];
+            messages[slot] = oldMessages[i];
+            fragments[slot] = oldFragments[i];
+            refCounts[slot] = oldRefCounts[i];
         }
     }
 }

@@ -9,13 +9,17 @@ import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.MessageHandler;
 import io.github.udpkit.api.MessageTooLargeException;
+import io.github.udpkit.api.PeerIdentity;
+import io.github.udpkit.api.ConnectionStats;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.api.UdpIoException;
+import io.github.udpkit.core.dtls.DtlsHost;
 import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.internal.Counter;
 import io.github.udpkit.core.internal.ThrottledLog;
@@ -42,6 +46,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
+import java.security.SecureRandom;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,10 +62,12 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -83,6 +90,8 @@ import org.slf4j.LoggerFactory;
  * @since 0.1.0
  */
 public final class DatagramEndpoint<T> implements Endpoint<T> {
+    /** How long {@link #connections()} waits for the I/O thread at most. */
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(DatagramEndpoint.class);
 
@@ -128,6 +137,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** The framed modes' protocol engine, confined to the I/O thread; null for a RAW endpoint. */
     private final Engine engine;
     private final Output output = new Output();
+    /** The DTLS associations of a RAW endpoint secured with DTLS, confined to the I/O thread; else null. */
+    private final DtlsHost dtls;
+    private long dtlsDeadline = Long.MAX_VALUE;
     /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
     private final ConcurrentHashMap<InetSocketAddress, SendWindow> windows = new ConcurrentHashMap<>();
     /** Windows with permits earned on the I/O thread and not yet returned. I/O thread only. */
@@ -198,6 +210,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.engine = settings.mode().isFramed()
                 ? new Engine(settings.protocol(), output, System.nanoTime())
                 : null;
+        SecureRandom random = new SecureRandom();
+        this.dtls = settings.dtls() == null ? null : new DtlsHost(settings.dtls(), new DtlsOutput(), random::nextBytes);
     }
 
     /**
@@ -373,15 +387,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return false;
     }
 
-    /** A destination where acknowledgements cannot come from one peer: a multicast group or the limited broadcast. */
-    private static boolean isGroup(InetAddress address) {
-        if (address.isMulticastAddress()) {
-            return true;
-        }
-        byte[] b = address.getAddress();
-        return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xFF;
-    }
-
     @Override
     public CompletableFuture<Void> sendUnframed(byte[] datagram, InetSocketAddress to) {
         Objects.requireNonNull(datagram, "datagram");
@@ -460,6 +465,73 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return this;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Done on the I/O thread (directly, from a handler or a listener); another caller waits for
+     * it at most five seconds.
+     */
+    @Override
+    public boolean disconnect(InetSocketAddress peer, String reason) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(reason, "reason");
+        checkArgument(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= WireFormat.MAX_CLOSE_REASON,
+                "reason must be at most %s bytes of UTF-8: %s", WireFormat.MAX_CLOSE_REASON, reason);
+        if (engine == null || closed.get()) {
+            return false;
+        }
+        if (Thread.currentThread() == ioThread) {
+            return engine.disconnect(peer, reason, System.nanoTime());
+        }
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        runOnIoThread(() -> done.complete(!closed.get() && engine.disconnect(peer, reason, System.nanoTime())));
+        try {
+            return done.get(LIST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UdpException("interrupted while disconnecting " + peer + " from endpoint " + localAddress, e);
+        } catch (ExecutionException | TimeoutException e) {
+            if (closed.get()) {
+                return false;
+            }
+            throw new UdpException("endpoint " + localAddress + " did not disconnect " + peer + " within "
+                    + LIST_TIMEOUT, e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The snapshot is taken on the I/O thread (directly, when called from a handler or a
+     * listener); another caller waits for it, at most five seconds, and gets an empty list from a
+     * closed endpoint.
+     *
+     * @throws UdpException if the I/O thread did not answer within five seconds
+     */
+    @Override
+    public List<ConnectionStats> connections() {
+        if (engine == null || closed.get()) {
+            return List.of();
+        }
+        if (Thread.currentThread() == ioThread) {
+            return engine.connections();
+        }
+        CompletableFuture<List<ConnectionStats>> snapshot = new CompletableFuture<>();
+        runOnIoThread(() -> snapshot.complete(closed.get() ? List.of() : engine.connections()));
+        try {
+            return snapshot.get(LIST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UdpException("interrupted while waiting for the connections of endpoint " + localAddress, e);
+        } catch (ExecutionException | TimeoutException e) {
+            if (closed.get()) {
+                return List.of();
+            }
+            throw new UdpException("endpoint " + localAddress + " did not list its connections within "
+                    + LIST_TIMEOUT, e);
+        }
+    }
+
     @Override
     public EndpointStats stats() {
         EndpointStats.Builder stats = EndpointStats.builder();
@@ -469,6 +541,15 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             engine.metrics().copyTo(stats);
             engineOversized = engine.metrics().oversized();
             engineFiltered = engine.metrics().addressValidationRetries() + engine.metrics().retriesSuppressed();
+        }
+        if (dtls != null) {
+            // Read off the I/O thread: plain counters, possibly a moment stale, never torn into nonsense.
+            // Over DTLS the engine protects nothing itself: replays and forgeries are DTLS's to count.
+            stats.replaysDropped(dtls.replaysDropped()).authFailures(dtls.authFailures());
+            if (engine == null) {
+                stats.retransmissions(dtls.retransmissions()).malformed(dtls.unexpected()).peers(dtls.sessions());
+            }
+            engineFiltered += dtls.refused();
         }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
@@ -514,9 +595,21 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final class PendingSend implements Send<T> {
         private final T payload;
         private DeliveryMode mode = settings.mode();
+        private int channel;
 
         PendingSend(T payload) {
             this.payload = payload;
+        }
+
+        @Override
+        public Send<T> channel(int newChannel) {
+            checkArgument(newChannel >= 0 && newChannel <= WireFormat.MAX_CHANNEL, "channel must be in 0..%s: %s",
+                    WireFormat.MAX_CHANNEL, newChannel);
+            checkArgument(newChannel == 0 || settings.mode().isFramed(),
+                    "a RAW endpoint has no channels: open the endpoint in a framed mode to send on channel %s",
+                    newChannel);
+            this.channel = newChannel;
+            return this;
         }
 
         @Override
@@ -535,7 +628,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public CompletableFuture<Void> to(InetSocketAddress address) {
-            return dispatch(payload, mode, Addresses.checkPeer(address));
+            return dispatch(payload, mode, channel,
+                    Addresses.forSending(Addresses.checkPeer(address), localAddress));
         }
 
         @Override
@@ -544,13 +638,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (peer == null) {
                 throw new IllegalStateException("endpoint " + localAddress + " was opened without a peer: use to(host, port)");
             }
-            return dispatch(payload, mode, peer);
+            return dispatch(payload, mode, channel, Addresses.forSending(peer, localAddress));
         }
     }
 
-    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, InetSocketAddress to) {
+    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to) {
         ensureOpen();
-        if (mode.isReliable() && isGroup(to.getAddress())) {
+        if (mode.isReliable() && Addresses.isGroup(to.getAddress())) {
             throw new IllegalArgumentException(mode + " delivery to " + to.getAddress().getHostAddress()
                     + " is not possible: it is a multicast or broadcast address, and reliable delivery needs one peer "
                     + "to acknowledge (reliable multicast is out of scope); send RAW, UNRELIABLE or SEQUENCED to a group");
@@ -564,17 +658,20 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     + " exceeds the limit of " + limit + " bytes" + (mode.isFramed() ? "" : " (RAW sends one datagram)"));
         }
         if (mode.isFramed()) {
-            return sendFramed(bytes, mode, to);
+            return sendFramed(bytes, mode, channel, to);
         }
         rawMessagesSent.increment();
+        if (dtls != null) {
+            return sendDtls(bytes, to);
+        }
         return sendRaw(bytes, to);
     }
 
-    private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, InetSocketAddress to) {
+    private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, int channel, InetSocketAddress to) {
         SendWindow window = acquirePermit(to);
         // One object is the caller's future, the engine's completion and the command: a send
         // allocates nothing else here (see FramedSend for how its permit comes back).
-        FramedSend command = new FramedSend(this, window, to, mode, bytes);
+        FramedSend command = new FramedSend(this, window, to, channel, mode, bytes);
         runOnIoThread(command);
         return command;
     }
@@ -685,6 +782,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private final DatagramEndpoint<?> endpoint;
         private final SendWindow window;
         private final InetSocketAddress to;
+        private final int channel;
         private final DeliveryMode mode;
         private final byte[] bytes;
         private Command next;
@@ -692,11 +790,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         /** How the engine settled it, applied by {@link #completeSettled}; I/O thread only. */
         private Throwable settledFailure;
 
-        FramedSend(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, DeliveryMode mode,
-                    byte[] bytes) {
+        FramedSend(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, int channel,
+                   DeliveryMode mode, byte[] bytes) {
             this.endpoint = endpoint;
             this.window = window;
             this.to = to;
+            this.channel = channel;
             this.mode = mode;
             this.bytes = bytes;
         }
@@ -722,7 +821,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             // caller's, where an atomic add would share cache lines with the I/O thread's counters.
             endpoint.framedMessagesSent.add(1);
             try {
-                endpoint.engine.send(to, mode, bytes, this, now);
+                endpoint.engine.send(to, channel, mode, bytes, this, now);
             } catch (RuntimeException e) {
                 completeExceptionally(e);
             }
@@ -775,6 +874,37 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             } else {
                 super.completeExceptionally(settledFailure);
             }
+        }
+    }
+
+    /**
+     * A RAW message over DTLS: one record, sealed on the I/O thread, which owns the sessions. The
+     * future completes when the record is sent, or fails with the handshake's failure.
+     */
+    private CompletableFuture<Void> sendDtls(byte[] bytes, InetSocketAddress to) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        runOnIoThread(new DtlsSend(sent, () -> {
+            try {
+                dtls.send(to, bytes, sent, System.nanoTime());
+            } catch (RuntimeException e) {
+                sent.completeExceptionally(e);
+            }
+        }));
+        return sent;
+    }
+
+    /** A DTLS send queued for the I/O thread, failed if the endpoint closes first. */
+    private static final class DtlsSend extends Task implements Cancellable {
+        private final CompletableFuture<Void> sent;
+
+        DtlsSend(CompletableFuture<Void> sent, Runnable body) {
+            super(body);
+            this.sent = sent;
+        }
+
+        @Override
+        public void cancel(UdpException reason) {
+            sent.completeExceptionally(reason);
         }
     }
 
@@ -864,7 +994,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private void runLoop() {
         // The socket writes direct memory; a heap buffer costs a copy out of the JDK's own direct
         // one, but it is what a cipher that opens datagrams in place needs (see PacketProtection).
-        ByteBuffer buffer = engine != null && !settings.protocol().protection().prefersDirectBuffers()
+        // So does DTLS: the JDK's ciphers copy what a direct buffer holds before they work on it.
+        ByteBuffer buffer = dtls != null || engine != null && !settings.protocol().protection().prefersDirectBuffers()
                 ? ByteBuffer.allocate(RECEIVE_BUFFER_SIZE) : ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
         long engineDeadline = Engine.NO_DEADLINE;
         try {
@@ -919,7 +1050,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             engineDeadline = engine.update(now);
             now = System.nanoTime();
         }
-        long next = engineDeadline;
+        if (dtls != null && (busy || dtlsDeadline != Long.MAX_VALUE && now - dtlsDeadline >= 0)) {
+            dtlsDeadline = dtls.update(now);
+            now = System.nanoTime();
+        }
+        long next = dtlsDeadline - engineDeadline < 0 ? dtlsDeadline : engineDeadline;
         returnEarnedPermits();
         Delayed held = delayed.peek();
         if (held != null) {
@@ -1002,7 +1137,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             filtered.increment();
             return;
         }
-        if (datagram.remaining() > settings.maxMessageSize() && engine == null) {
+        if (datagram.remaining() > settings.maxMessageSize() && engine == null && dtls == null) {
             oversized.increment();
             throttledLog.debug(now, "endpoint {}: dropped a {}-byte datagram from {}, larger than the limit of {}",
                     localAddress, datagram.remaining(), from, settings.maxMessageSize());
@@ -1019,7 +1154,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         arrival = null;
         try {
-            if (engine != null) {
+            if (dtls != null) {
+                dtls.receive(from, datagram, now); // a framed endpoint's datagrams come out of the records
+            } else if (engine != null) {
                 engine.receive(from, datagram, now);
             } else {
                 deliver(from, DeliveryMode.RAW, datagram, now);
@@ -1030,6 +1167,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now) {
+        deliver(from, 0, mode, payload, now, null);
+    }
+
+    private void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload, long now,
+            PeerIdentity identity) {
         T value;
         try {
             value = settings.codec().decode(payload);
@@ -1057,7 +1199,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             receivedAt = arrivalClock.now();
             arrival = receivedAt;
         }
-        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode);
+        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode, channel,
+                Optional.ofNullable(identity));
         MessageHandler<T> h = handler;
         if (h != null) {
             messagesDelivered.add(1);
@@ -1138,6 +1281,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private void shutdown() {
         cancelCommands();
+        if (dtls != null) {
+            try {
+                dtls.close(System.nanoTime()); // close_notify to every peer, fails what waits for a handshake
+            } catch (RuntimeException e) {
+                LOG.warn("endpoint {}: DTLS failed while closing", localAddress, e);
+            }
+        }
         if (engine != null) {
             try {
                 engine.close(System.nanoTime()); // says goodbye to every peer, fails what is unacknowledged
@@ -1156,6 +1306,30 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final class Output implements EngineOutput {
         @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            if (dtls != null) {
+                sealInDtls(to, datagram);
+            } else {
+                transmitWire(to, datagram);
+            }
+        }
+
+        /**
+         * Framed modes over DTLS: each of the engine's datagrams is the plaintext of one DTLS
+         * record. Before the handshake with the peer completes, a client's datagrams wait for it
+         * (a bounded queue) and a server's are dropped; either way the engine retransmits what is
+         * reliable, as it does after any loss.
+         */
+        private void sealInDtls(InetSocketAddress to, ByteBuffer datagram) {
+            long now = System.nanoTime();
+            try {
+                dtls.send(to, datagram, null, now);
+            } catch (IllegalStateException | BackPressureException e) {
+                throttledLog.debug(now, "endpoint {}: datagram to {} dropped: {}", localAddress, to, e.getMessage());
+            }
+        }
+
+        /** Puts a datagram on the wire, through the impairments if any. */
+        void transmitWire(InetSocketAddress to, ByteBuffer datagram) {
             if (outImpairer != null) {
                 synchronized (outImpairer) {
                     outImpairer.apply(datagram, System.nanoTime(), (copy, delayNanos) -> {
@@ -1192,7 +1366,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
-            DatagramEndpoint.this.deliver(from, mode, payload, nowNanos);
+            DatagramEndpoint.this.deliver(from, 0, mode, payload, nowNanos, dtls == null ? null : dtls.identity(from));
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload,
+                long nowNanos) {
+            DatagramEndpoint.this.deliver(from, channel, mode, payload, nowNanos,
+                    dtls == null ? null : dtls.identity(from));
         }
 
         @Override
@@ -1205,7 +1386,37 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
 
         @Override
+        public String refuse(InetSocketAddress peer, ByteBuffer firstMessage) {
+            try {
+                return settings.listener().onConnectRequest(peer, firstMessage);
+            } catch (RuntimeException e) {
+                reportError(e);
+                return null;
+            }
+        }
+
+        @Override
+        public void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
+            // Sends to the new address draw on the same window; the permits of sends in flight to
+            // the old one are returned through their own entries, as before.
+            SendWindow window = windows.get(from);
+            if (window != null && windows.putIfAbsent(to, window) == null) {
+                windows.remove(from, window);
+            }
+            try {
+                settings.listener().onPeerMigrated(from, to);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+            peerDisconnected(peer, reason, reason.toString());
+        }
+
+        @Override
+        public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
             SendWindow window = windows.get(peer);
             if (window != null) {
                 // The engine has failed the peer's sends: their permits are back once returned.
@@ -1215,6 +1426,61 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     windows.remove(peer, window);
                 }
             }
+            try {
+                settings.listener().onPeerDisconnected(peer, reason, detail);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+    }
+
+    /** Where the DTLS host's datagrams, records and events go; called on the I/O thread. */
+    private final class DtlsOutput implements DtlsHost.Output {
+        @Override
+        public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            output.transmitWire(to, datagram);
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, ByteBuffer payload, PeerIdentity identity) {
+            if (engine != null) {
+                engine.receive(from, payload, System.nanoTime()); // a udpkit datagram, out of its DTLS record
+            } else {
+                DatagramEndpoint.this.deliver(from, 0, DeliveryMode.RAW, payload, System.nanoTime(), identity);
+            }
+        }
+
+        @Override
+        public void established(InetSocketAddress peer, PeerIdentity identity) {
+            LOG.debug("endpoint {}: DTLS with {} established: {}", localAddress, peer, identity);
+            try {
+                settings.listener().onPeerAuthenticated(peer, identity);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
+        public void failed(HandshakeException failure) {
+            LOG.debug("endpoint {}: {}", localAddress, failure.getMessage());
+            try {
+                settings.listener().onHandshakeFailed(failure);
+            } catch (RuntimeException e) {
+                reportError(e);
+            }
+        }
+
+        @Override
+        public void closed(InetSocketAddress peer) {
+            disconnected(peer, DisconnectReason.CLOSED_BY_PEER);
+        }
+
+        @Override
+        public void expired(InetSocketAddress peer) {
+            disconnected(peer, DisconnectReason.TIMED_OUT);
+        }
+
+        private void disconnected(InetSocketAddress peer, DisconnectReason reason) {
             try {
                 settings.listener().onPeerDisconnected(peer, reason);
             } catch (RuntimeException e) {
@@ -1282,7 +1548,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     /** Any other work for the I/O thread, as a command. */
-    private static final class Task implements Command {
+    private static class Task implements Command {
         private final Runnable body;
         private Command next;
 

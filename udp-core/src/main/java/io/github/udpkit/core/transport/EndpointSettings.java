@@ -4,6 +4,7 @@ import io.github.udpkit.api.Codec;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.api.UnframedHandler;
+import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
@@ -39,6 +40,7 @@ import java.util.Objects;
  * @param reuseAddress {@code SO_REUSEADDR}, so that several sockets may bind one group's port
  * @param unframedHandler where a framed endpoint hands datagrams that are not udpkit frames, or
  *     {@code null} to count them as malformed and drop them
+ * @param dtls the DTLS settings of an endpoint secured with DTLS 1.2, or {@code null} for none
  * @param <T> the payload type
  * @since 0.1.0
  */
@@ -63,7 +65,8 @@ public record EndpointSettings<T>(
         Impairments impairments,
         Multicast multicast,
         boolean reuseAddress,
-        UnframedHandler unframedHandler) {
+        UnframedHandler unframedHandler,
+        DtlsConfig dtls) {
 
     /** Checks that the required components are present. */
     public EndpointSettings {

@@ -19,14 +19,16 @@ import java.util.HexFormat;
  * @param payload the frame's bytes (copied in and out, so the record stays immutable)
  * @since 0.1.0
  */
-public record DataFrame(DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
-        byte[] payload) implements Frame {
+public record DataFrame(int channel, DeliveryMode mode, long sequence, int totalLength, int fragmentSize,
+        int fragmentIndex, byte[] payload) implements Frame {
 
     /**
      * Validates the fields: for a fragment, {@code totalLength > fragmentSize >= 1}, the index below
      * the fragment count, and the payload exactly the fragment's share.
      */
     public DataFrame {
+        checkArgument(channel >= 0 && channel <= WireFormat.MAX_CHANNEL, "channel must be in 0..%s: %s",
+                WireFormat.MAX_CHANNEL, channel);
         checkNotNull(mode, "mode");
         checkArgument(mode.isFramed(), "mode must be framed: %s", mode);
         checkArgument(sequence >= 0 && sequence <= Varint.MAX_VALUE, "sequence must be in 0..2^62-1: %s", sequence);
@@ -47,6 +49,21 @@ public record DataFrame(DeliveryMode mode, long sequence, int totalLength, int f
             checkArgument(payload.length == expected, "fragment %s must hold %s bytes: %s", fragmentIndex, expected,
                     payload.length);
         }
+    }
+
+    /**
+     * A frame on channel 0.
+     *
+     * @param mode the mode
+     * @param sequence the sequence number
+     * @param totalLength the whole message's length
+     * @param fragmentSize 0 for a whole message
+     * @param fragmentIndex the fragment index
+     * @param payload the bytes
+     */
+    public DataFrame(DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
+            byte[] payload) {
+        this(0, mode, sequence, totalLength, fragmentSize, fragmentIndex, payload);
     }
 
     /**
@@ -74,24 +91,24 @@ public record DataFrame(DeliveryMode mode, long sequence, int totalLength, int f
 
     @Override
     public int encodedLength() {
-        return WireWriter.dataLength(sequence, totalLength, fragmentSize, fragmentIndex, payload.length);
+        return WireWriter.dataLength(channel, sequence, totalLength, fragmentSize, fragmentIndex, payload.length);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DataFrame d && mode == d.mode && sequence == d.sequence && totalLength == d.totalLength
+        return o instanceof DataFrame d && channel == d.channel && mode == d.mode && sequence == d.sequence && totalLength == d.totalLength
                 && fragmentSize == d.fragmentSize && fragmentIndex == d.fragmentIndex
                 && Arrays.equals(payload, d.payload);
     }
 
     @Override
     public int hashCode() {
-        return ((mode.hashCode() * 31 + Long.hashCode(sequence)) * 31 + fragmentIndex) * 31 + Arrays.hashCode(payload);
+        return ((channel * 31 + mode.hashCode() * 31 + Long.hashCode(sequence)) * 31 + fragmentIndex) * 31 + Arrays.hashCode(payload);
     }
 
     @Override
     public String toString() {
-        return "DataFrame[" + mode + " #" + sequence + (fragmentSize > 0
+        return "DataFrame[" + (channel > 0 ? "channel " + channel + " " : "") + mode + " #" + sequence + (fragmentSize > 0
                 ? " fragment " + fragmentIndex + " of " + totalLength + "B/" + fragmentSize : "")
                 + " " + HexFormat.of().formatHex(payload, 0, Math.min(payload.length, 32))
                 + (payload.length > 32 ? "..." : "") + "]";

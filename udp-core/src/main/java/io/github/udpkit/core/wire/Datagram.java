@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import io.github.udpkit.api.DeliveryMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +66,7 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
             if (f instanceof PingFrame) {
                 at = WireWriter.writePing(b, at);
             } else if (f instanceof CloseFrame c) {
-                at = WireWriter.writeClose(b, at, c.code());
+                at = WireWriter.writeClose(b, at, c.code(), c.reason().getBytes(StandardCharsets.UTF_8));
             } else if (f instanceof PaddingFrame p) {
                 at = WireWriter.writePadding(b, at, at + p.length());
             } else if (f instanceof RetryFrame r) {
@@ -79,7 +80,7 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
             } else {
                 DataFrame d = (DataFrame) f;
                 byte[] p = d.payload();
-                at = WireWriter.writeData(b, at, d.mode(), d.sequence(), d.totalLength(), d.fragmentSize(),
+                at = WireWriter.writeData(b, at, d.channel(), d.mode(), d.sequence(), d.totalLength(), d.fragmentSize(),
                         d.fragmentIndex(), p, 0, p.length);
             }
         }
@@ -127,16 +128,16 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
             }
 
             @Override
-            public boolean onClose(long code) {
-                return frames.add(new CloseFrame(code));
+            public boolean onClose(long code, ByteBuffer data, int offset, int length) {
+                return frames.add(new CloseFrame(code, new String(copy(data, offset, length), StandardCharsets.UTF_8)));
             }
 
             @Override
-            public boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragmentSize,
+            public boolean onData(int channel, DeliveryMode mode, long sequence, int totalLength, int fragmentSize,
                     int fragmentIndex, ByteBuffer data, int offset, int length) {
                 byte[] payload = new byte[length];
                 data.get(offset, payload, 0, length);
-                return frames.add(new DataFrame(mode, sequence, totalLength, fragmentSize, fragmentIndex, payload));
+                return frames.add(new DataFrame(channel, mode, sequence, totalLength, fragmentSize, fragmentIndex, payload));
             }
 
             @Override

@@ -31,14 +31,18 @@ public interface FrameVisitor {
     /**
      * A CLOSE frame.
      *
-     * @param code the close code (0: closed by the application)
+     * @param code the close code (0: the endpoint closed; 1: the conversation closed; 2: refused)
+     * @param buffer the datagram
+     * @param offset where the reason starts in {@code buffer} (absolute index)
+     * @param length the reason's length in bytes (UTF-8), 0 for none
      * @return true to read on
      */
-    boolean onClose(long code);
+    boolean onClose(long code, ByteBuffer buffer, int offset, int length);
 
     /**
      * A DATA frame: a whole message, or one fragment of it.
      *
+     * @param channel the channel, 0..{@value WireFormat#MAX_CHANNEL}
      * @param mode the delivery mode
      * @param sequence the message sequence number in the mode's sequence space
      * @param totalLength the length of the whole message
@@ -50,7 +54,7 @@ public interface FrameVisitor {
      * @param length how many bytes
      * @return true to read on
      */
-    boolean onData(DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
+    boolean onData(int channel, DeliveryMode mode, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
             ByteBuffer buffer, int offset, int length);
 
     /**

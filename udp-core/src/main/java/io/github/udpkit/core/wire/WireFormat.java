@@ -4,7 +4,7 @@ import io.github.udpkit.api.DeliveryMode;
 import java.nio.ByteBuffer;
 
 /**
- * The constants of the udpkit wire format, version 2; {@code docs/PROTOCOL.md} explains each.
+ * The constants of the udpkit wire format, version 3; {@code docs/PROTOCOL.md} explains each.
  *
  * @since 0.1.0
  */
@@ -17,10 +17,11 @@ public final class WireFormat {
     /** The second magic byte, ASCII {@code k}. */
     public static final byte MAGIC_1 = 0x6B;
     /**
-     * The protocol version this code speaks. Version 2 added address validation (the PADDING,
-     * RETRY and TOKEN frames); version 1 was never released, and is rejected like any other.
+     * The protocol version this code speaks. Version 3 added channels (the DATA frames that carry
+     * one); version 2 address validation (the PADDING, RETRY and TOKEN frames); version 1 was never
+     * released. Any other version is rejected.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /**
      * Whether a datagram starts with the udpkit magic: the cheap test that tells udpkit's traffic
@@ -53,10 +54,23 @@ public final class WireFormat {
     public static final int FRAME_RETRY = 0x04;
     /** Frame type: TOKEN, the cookie of a RETRY echoed back; the first frame of its datagram. */
     public static final int FRAME_TOKEN = 0x05;
-    /** Frame type base of DATA: {@code 0x10 | fragmented 0x04 | mode 0..3}. */
+    /** Frame type base of DATA: {@code 0x10 | channel 0x08 | fragmented 0x04 | mode 0..3}. */
     public static final int FRAME_DATA = 0x10;
     /** The DATA type bit that says the frame is one fragment of a larger message. */
     public static final int DATA_FRAGMENTED = 0x04;
+    /** The DATA type bit that says a channel number (1..{@value #MAX_CHANNEL}) follows the type; without it, channel 0. */
+    public static final int DATA_CHANNEL = 0x08;
+    /** The largest channel number: a conversation has 256 independent channels, 0..255. */
+    public static final int MAX_CHANNEL = 255;
+
+    /** The longest reason a CLOSE frame carries, in bytes of UTF-8. */
+    public static final int MAX_CLOSE_REASON = 200;
+    /** CLOSE code: the application closed the endpoint. */
+    public static final int CLOSE_ENDPOINT = 0;
+    /** CLOSE code: the application closed this conversation. */
+    public static final int CLOSE_CONNECTION = 1;
+    /** CLOSE code: the application refused the conversation the peer opened. */
+    public static final int CLOSE_REFUSED = 2;
 
     /** The most ACK ranges after the first that a reader accepts in one ACK frame. */
     public static final int MAX_ACK_RANGES = 64;

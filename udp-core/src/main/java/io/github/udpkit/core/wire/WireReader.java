@@ -1,5 +1,6 @@
 package io.github.udpkit.core.wire;
 
+import static io.github.udpkit.core.wire.WireFormat.DATA_CHANNEL;
 import static io.github.udpkit.core.wire.WireFormat.DATA_FRAGMENTED;
 import static io.github.udpkit.core.wire.WireFormat.FIXED_HEADER_LENGTH;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_ACK;
@@ -10,6 +11,7 @@ import static io.github.udpkit.core.wire.WireFormat.FRAME_PING;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_RETRY;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_TOKEN;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_0;
+import static io.github.udpkit.core.wire.WireFormat.MAX_CHANNEL;
 import static io.github.udpkit.core.wire.WireFormat.MAGIC_1;
 import static io.github.udpkit.core.wire.WireFormat.MAX_ACK_RANGES;
 import static io.github.udpkit.api.Endpoint.MAX_DATAGRAM_PAYLOAD;
@@ -63,11 +65,13 @@ public final class WireReader {
     public static final int BAD_TOKEN = 11;
     /** PADDING holds a byte other than zero. */
     public static final int BAD_PADDING = 12;
+    /** A CLOSE frame's reason is longer than allowed or than the datagram. */
+    public static final int BAD_CLOSE = 13;
 
     private static final String[] DESCRIPTIONS = {
         "ok", "truncated", "bad magic", "unsupported version", "reserved flags set", "zero source session",
         "non-minimal varint", "unknown frame type", "bad DATA frame", "bad ACK frame", "no frames",
-        "bad RETRY or TOKEN frame", "nonzero padding"
+        "bad RETRY or TOKEN frame", "nonzero padding", "bad CLOSE frame"
     };
 
     private final AckRanges ackRanges = new AckRanges(MAX_ACK_RANGES + 1);
@@ -178,11 +182,22 @@ public final class WireReader {
                 if (status != OK) {
                     return status;
                 }
+                long code = value;
+                if ((status = readVarint(buffer, to)) != OK) {
+                    return status;
+                }
+                if (value > WireFormat.MAX_CLOSE_REASON || value > to - cursor
+                        || !isUtf8(buffer, cursor, (int) value)) {
+                    return BAD_CLOSE;
+                }
+                int reasonOffset = cursor;
+                int reasonLength = (int) value;
+                cursor += reasonLength;
                 hasClose = true;
-                if (visitor != null && !visitor.onClose(value)) {
+                if (visitor != null && !visitor.onClose(code, buffer, reasonOffset, reasonLength)) {
                     return OK;
                 }
-            } else if ((type & ~(DATA_FRAGMENTED | 3)) == FRAME_DATA) {
+            } else if ((type & ~(DATA_CHANNEL | DATA_FRAGMENTED | 3)) == FRAME_DATA) {
                 ackEliciting = true;
                 status = readData(buffer, to, type, visitor);
                 if (status != OK) {
@@ -302,7 +317,18 @@ public final class WireReader {
     }
 
     private int readData(ByteBuffer buffer, int to, int type, FrameVisitor visitor) {
-        int status = readVarint(buffer, to);
+        int status;
+        int channel = 0;
+        if ((type & DATA_CHANNEL) != 0) {
+            if ((status = readVarint(buffer, to)) != OK) {
+                return status;
+            }
+            if (value < 1 || value > MAX_CHANNEL) { // channel 0 has one encoding: without the bit
+                return BAD_DATA;
+            }
+            channel = (int) value;
+        }
+        status = readVarint(buffer, to);
         if (status != OK) {
             return status;
         }
@@ -348,11 +374,64 @@ public final class WireReader {
         }
         int offset = cursor;
         cursor += length;
-        if (visitor != null && !visitor.onData(WireFormat.mode(type), sequence, total, fragmentSize, index,
+        if (visitor != null && !visitor.onData(channel, WireFormat.mode(type), sequence, total, fragmentSize, index,
                 buffer, offset, length)) {
             cursor = -1;
         }
         return OK;
+    }
+
+    /**
+     * Whether bytes are well-formed UTF-8 (RFC 3629: shortest forms, no surrogates, at most
+     * U+10FFFF), so that a CLOSE reason has exactly one encoding. Allocates nothing.
+     */
+    static boolean isUtf8(ByteBuffer buffer, int from, int length) {
+        int i = from;
+        int end = from + length;
+        while (i < end) {
+            int b = buffer.get(i) & 0xff;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int extra;
+            int low = 0x80;
+            int high = 0xbf;
+            if (b >= 0xc2 && b <= 0xdf) {
+                extra = 1;
+            } else if (b >= 0xe0 && b <= 0xef) {
+                extra = 2;
+                if (b == 0xe0) {
+                    low = 0xa0;
+                } else if (b == 0xed) {
+                    high = 0x9f;
+                }
+            } else if (b >= 0xf0 && b <= 0xf4) {
+                extra = 3;
+                if (b == 0xf0) {
+                    low = 0x90;
+                } else if (b == 0xf4) {
+                    high = 0x8f;
+                }
+            } else {
+                return false;
+            }
+            if (end - i <= extra) {
+                return false;
+            }
+            int second = buffer.get(i + 1) & 0xff;
+            if (second < low || second > high) {
+                return false;
+            }
+            for (int k = 2; k <= extra; k++) {
+                int c = buffer.get(i + k) & 0xff;
+                if (c < 0x80 || c > 0xbf) {
+                    return false;
+                }
+            }
+            i += extra + 1;
+        }
+        return true;
     }
 
     private int readVarint(ByteBuffer buffer, int to) {

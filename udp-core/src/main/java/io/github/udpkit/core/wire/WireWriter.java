@@ -1,6 +1,7 @@
 package io.github.udpkit.core.wire;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static io.github.udpkit.core.wire.WireFormat.DATA_CHANNEL;
 import static io.github.udpkit.core.wire.WireFormat.DATA_FRAGMENTED;
 import static io.github.udpkit.core.wire.WireFormat.FIXED_HEADER_LENGTH;
 import static io.github.udpkit.core.wire.WireFormat.FRAME_ACK;
@@ -86,7 +87,18 @@ public final class WireWriter {
      * @return its length
      */
     public static int closeLength(long code) {
-        return 1 + Varint.size(code);
+        return closeLength(code, 0);
+    }
+
+    /**
+     * The length of a CLOSE frame with a reason.
+     *
+     * @param code the close code
+     * @param reasonLength the reason's length in bytes, 0..{@value WireFormat#MAX_CLOSE_REASON}
+     * @return its length
+     */
+    public static int closeLength(long code, int reasonLength) {
+        return 1 + Varint.size(code) + Varint.size(reasonLength) + reasonLength;
     }
 
     /**
@@ -98,8 +110,26 @@ public final class WireWriter {
      * @return the index after the frame
      */
     public static int writeClose(ByteBuffer buffer, int at, long code) {
+        return writeClose(buffer, at, code, new byte[0]);
+    }
+
+    /**
+     * Writes a CLOSE frame with a reason for the peer.
+     *
+     * @param buffer the buffer
+     * @param at where to write
+     * @param code the close code ({@link WireFormat#CLOSE_ENDPOINT} and the others)
+     * @param reason UTF-8, at most {@value WireFormat#MAX_CLOSE_REASON} bytes
+     * @return the index after the frame
+     */
+    public static int writeClose(ByteBuffer buffer, int at, long code, byte[] reason) {
+        checkArgument(reason.length <= WireFormat.MAX_CLOSE_REASON, "a close reason must be at most %s bytes: %s",
+                WireFormat.MAX_CLOSE_REASON, reason.length);
         buffer.put(at, (byte) FRAME_CLOSE);
-        return Varint.write(buffer, at + 1, code);
+        int i = Varint.write(buffer, at + 1, code);
+        i = Varint.write(buffer, i, reason.length);
+        buffer.put(i, reason, 0, reason.length);
+        return i + reason.length;
     }
 
     /**
@@ -175,7 +205,23 @@ public final class WireWriter {
      * @return the frame length
      */
     public static int dataLength(long sequence, int totalLength, int fragmentSize, int fragmentIndex, int length) {
-        int n = 1 + Varint.size(sequence) + Varint.size(length) + length;
+        return dataLength(0, sequence, totalLength, fragmentSize, fragmentIndex, length);
+    }
+
+    /**
+     * The length of a DATA frame on a channel.
+     *
+     * @param channel the channel, 0..{@value WireFormat#MAX_CHANNEL}
+     * @param sequence the message sequence number
+     * @param totalLength the whole message's length
+     * @param fragmentSize 0 for a whole message
+     * @param fragmentIndex the fragment index
+     * @param length the bytes in this frame
+     * @return its length
+     */
+    public static int dataLength(int channel, long sequence, int totalLength, int fragmentSize, int fragmentIndex,
+            int length) {
+        int n = 1 + (channel > 0 ? Varint.size(channel) : 0) + Varint.size(sequence) + Varint.size(length) + length;
         if (fragmentSize > 0) {
             n += Varint.size(totalLength) + Varint.size(fragmentSize) + Varint.size(fragmentIndex);
         }
@@ -199,9 +245,36 @@ public final class WireWriter {
      */
     public static int writeData(ByteBuffer buffer, int at, DeliveryMode mode, long sequence, int totalLength,
             int fragmentSize, int fragmentIndex, byte[] source, int offset, int length) {
-        int type = FRAME_DATA | WireFormat.modeCode(mode) | (fragmentSize > 0 ? DATA_FRAGMENTED : 0);
+        return writeData(buffer, at, 0, mode, sequence, totalLength, fragmentSize, fragmentIndex, source, offset,
+                length);
+    }
+
+    /**
+     * Writes a DATA frame on a channel; channel 0 is written without a channel number.
+     *
+     * @param buffer the buffer
+     * @param at where to write
+     * @param channel the channel, 0..{@value WireFormat#MAX_CHANNEL}
+     * @param mode the delivery mode, framed
+     * @param sequence the message sequence number in the channel's space for the mode
+     * @param totalLength the whole message's length
+     * @param fragmentSize 0 for a whole message, else the size of every fragment but the last
+     * @param fragmentIndex the fragment index (0 for a whole message)
+     * @param source the bytes
+     * @param offset where they start in {@code source}
+     * @param length how many
+     * @return the index after the frame
+     */
+    public static int writeData(ByteBuffer buffer, int at, int channel, DeliveryMode mode, long sequence,
+            int totalLength, int fragmentSize, int fragmentIndex, byte[] source, int offset, int length) {
+        int type = FRAME_DATA | WireFormat.modeCode(mode) | (fragmentSize > 0 ? DATA_FRAGMENTED : 0)
+                | (channel > 0 ? DATA_CHANNEL : 0);
         buffer.put(at, (byte) type);
-        int i = Varint.write(buffer, at + 1, sequence);
+        int i = at + 1;
+        if (channel > 0) {
+            i = Varint.write(buffer, i, channel);
+        }
+        i = Varint.write(buffer, i, sequence);
         if (fragmentSize > 0) {
             i = Varint.write(buffer, i, totalLength);
             i = Varint.write(buffer, i, fragmentSize);

@@ -46,6 +46,12 @@ final class TestNet {
     private final PriorityQueue<Flight> flights = new PriorityQueue<>();
     private final Map<InetSocketAddress, Node> nodes = new HashMap<>();
     private int nextPort = 40_000;
+    /** Records every datagram sent and every message and peer event delivered, when set. */
+    EngineTrace trace;
+    /** NAT mappings: a node's own address to the address its datagrams appear from. */
+    private final Map<InetSocketAddress, InetSocketAddress> outside = new HashMap<>();
+    /** The reverse: an outside address to the node behind it. */
+    private final Map<InetSocketAddress, InetSocketAddress> inside = new HashMap<>();
 
     TestNet(long seed) {
         this.seed = seed;
@@ -77,6 +83,29 @@ final class TestNet {
         nodes.remove(node.address);
     }
 
+    /**
+     * Puts a node behind a NAT that (re)binds it to {@code outsideAddress}: its datagrams appear
+     * from there, datagrams to there reach it, and datagrams to the outside address it had
+     * before go nowhere. The node's engine is not told, as with a real NAT rebinding.
+     */
+    void rebind(Node node, InetSocketAddress outsideAddress) {
+        InetSocketAddress before = outside.put(node.address, outsideAddress);
+        if (before != null) {
+            inside.remove(before);
+        }
+        inside.put(outsideAddress, node.address);
+    }
+
+    /** Sends a datagram as if from any address (an attacker's copy, a forgery), through the same impairments. */
+    void inject(InetSocketAddress from, InetSocketAddress to, byte[] datagram) {
+        transmitRaw(from, to, datagram.clone());
+    }
+
+    /** A fresh address no node has. */
+    InetSocketAddress freeAddress() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), nextPort++);
+    }
+
     /** Runs until the condition holds (true) or the virtual time limit passes (false). */
     boolean runUntil(BooleanSupplier done, long maxVirtualNanos) {
         long limit = now + maxVirtualNanos;
@@ -101,7 +130,11 @@ final class TestNet {
             now = Math.max(now, next);
             while (!flights.isEmpty() && flights.peek().at <= now) {
                 Flight g = flights.poll();
-                Node to = nodes.get(g.to);
+                InetSocketAddress behind = inside.get(g.to);
+                if (behind == null && outside.containsKey(g.to)) {
+                    continue; // the node's old outside address: the NAT forgot that mapping
+                }
+                Node to = nodes.get(behind != null ? behind : g.to);
                 if (to != null && !to.engine.isClosed()) {
                     to.engine.receive(g.from, ByteBuffer.wrap(g.bytes), now);
                 }
@@ -121,6 +154,13 @@ final class TestNet {
     private void transmit(InetSocketAddress from, InetSocketAddress to, ByteBuffer datagram) {
         byte[] bytes = new byte[datagram.remaining()];
         datagram.get(bytes);
+        if (trace != null) {
+            trace.transmitted(now, from, to, bytes);
+        }
+        transmitRaw(outside.getOrDefault(from, from), to, bytes);
+    }
+
+    private void transmitRaw(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
         datagramsMoved++;
         if (dropRule.drop(from, to, bytes) || random.nextDouble() < loss) {
             return;
@@ -194,24 +234,39 @@ final class TestNet {
 
         @Override
         public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
+            deliver(from, 0, mode, payload, nowNanos);
+        }
+
+        @Override
+        public void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload,
+                long nowNanos) {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
-            delivered.add(new Delivery(from, mode, bytes));
+            delivered.add(new Delivery(from, channel, mode, bytes, nowNanos));
+            if (trace != null) {
+                trace.delivered(nowNanos, address, from, channel, mode, bytes);
+            }
         }
 
         @Override
         public void peerConnected(InetSocketAddress peer) {
             connected.add(peer);
+            if (trace != null) {
+                trace.event(now, address, peer, "connected");
+            }
         }
 
         @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason) {
+            if (trace != null) {
+                trace.event(now, address, peer, reason.name());
+            }
             disconnected.add(peer);
             disconnects.add(reason);
         }
     }
 
-    record Delivery(InetSocketAddress from, DeliveryMode mode, byte[] bytes) {
+    record Delivery(InetSocketAddress from, int channel, DeliveryMode mode, byte[] bytes, long at) {
         int number() {
             return ByteBuffer.wrap(bytes).getInt();
         }

@@ -26,21 +26,30 @@ class ProtocolVectorsTest {
     /** The cookie of the address-validation vectors; {@code AddressValidatorTest} checks how it is made. */
     private static final byte[] COOKIE = HexFormat.of().parseHex("2ae1a370c29c895b074c1ce25ae3bdce8b");
 
-    private static final Map<String, Datagram> EXPECTED = Map.of(
-            "single-data", new Datagram(S, 0, 0, List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hello")))),
-            "packed-pair", new Datagram(S, D, 1, List.of(
+    /** The challenge of the path-validation vectors. */
+    private static final byte[] CHALLENGE = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+
+    private static final Map<String, Datagram> EXPECTED = Map.ofEntries(Map.entry(
+            "single-data", new Datagram(S, 0, 0, List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hello"))))),
+            Map.entry("packed-pair", new Datagram(S, D, 1, List.of(
                     DataFrame.whole(DeliveryMode.RELIABLE, 1, ascii("hi")),
-                    DataFrame.whole(DeliveryMode.UNRELIABLE, 0, ascii("there")))),
-            "ack-ranges", new Datagram(D, S, 70, List.of(new AckFrame(250, 4096, List.of(
-                    new AckFrame.Range(100, 95), new AckFrame.Range(90, 90), new AckFrame.Range(80, 70))))),
-            "fragment", new Datagram(S, D, 16_384, List.of(new DataFrame(DeliveryMode.RELIABLE, 3, 10, 4, 2,
-                    ascii("yz")))),
-            "ping-close", new Datagram(S, D, 2, List.of(new PingFrame(), new CloseFrame(0))),
-            "opening-padded", new Datagram(S, 0, 0, List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hi")),
-                    new PaddingFrame(38))),
-            "retry", new Datagram(0x0f1e2d3c4b5a6978L, S, 0, List.of(new RetryFrame(COOKIE))),
-            "token-resend", new Datagram(S, 0, 1, List.of(new TokenFrame(COOKIE),
-                    DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hi")), new PaddingFrame(19))));
+                    DataFrame.whole(DeliveryMode.UNRELIABLE, 0, ascii("there"))))),
+            Map.entry("ack-ranges", new Datagram(D, S, 70, List.of(new AckFrame(250, 4096, List.of(
+                    new AckFrame.Range(100, 95), new AckFrame.Range(90, 90), new AckFrame.Range(80, 70)))))),
+            Map.entry("fragment", new Datagram(S, D, 16_384, List.of(new DataFrame(DeliveryMode.RELIABLE, 3, 10, 4, 2,
+                    ascii("yz"))))),
+            Map.entry("ping-close", new Datagram(S, D, 2, List.of(new PingFrame(), new CloseFrame(0)))),
+            Map.entry("opening-padded", new Datagram(S, 0, 0, List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hi")),
+                    new PaddingFrame(38)))),
+            Map.entry("retry", new Datagram(0x0f1e2d3c4b5a6978L, S, 0, List.of(new RetryFrame(COOKIE)))),
+            Map.entry("token-resend", new Datagram(S, 0, 1, List.of(new TokenFrame(COOKIE),
+                    DataFrame.whole(DeliveryMode.RELIABLE, 0, ascii("hi")), new PaddingFrame(19)))),
+            Map.entry("path-challenge", new Datagram(D, S, 57, List.of(new RetryFrame(CHALLENGE)))),
+            Map.entry("path-response", new Datagram(S, D, 200, List.of(new TokenFrame(CHALLENGE), new PingFrame(),
+                    new PaddingFrame(23)))),
+            Map.entry("close-refused", new Datagram(D, S, 4, List.of(new CloseFrame(2, "full")))),
+            Map.entry("channel-data", new Datagram(S, D, 3, List.of(new DataFrame(7, DeliveryMode.RELIABLE, 0, 2, 0, 0,
+                    ascii("ok"))))));
 
     private static Map<String, byte[]> vectors;
 
@@ -58,6 +67,8 @@ class ProtocolVectorsTest {
         java.util.Set<String> names = new java.util.TreeSet<>(EXPECTED.keySet());
         names.add("single-data-crc32c");
         names.add("cookie-input"); // checked by AddressValidatorTest, with the retry vector
+        names.add("dtls-client-hello"); // these two checked by DtlsVectorsTest
+        names.add("dtls-hello-verify-request");
         assertEquals(names, new java.util.TreeSet<>(vectors.keySet()));
     }
 

@@ -43,7 +43,9 @@ class WireReaderTest {
         byte[] ok = new Datagram(1, 0, 0, List.of(new PingFrame())).encode();
         assertEquals(WireReader.OK, header(ok));
         byte[] version = ok.clone();
-        version[2] = 3;
+        version[2] = 4;
+        assertEquals(WireReader.BAD_VERSION, header(version));
+        version[2] = 2; // version 2 had no channels
         assertEquals(WireReader.BAD_VERSION, header(version));
         version[2] = 1; // the unreleased version 1 had no address validation
         assertEquals(WireReader.BAD_VERSION, header(version));
@@ -57,19 +59,45 @@ class WireReaderTest {
 
     @Test
     void shouldRejectVarintsLongerThanNeeded() {
-        assertEquals(WireReader.OK, frames("0300"));       // CLOSE 0
-        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("034000")); // CLOSE 0 in two bytes
-        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("0380000001"));
+        assertEquals(WireReader.OK, frames("030000"));       // CLOSE 0, no reason
+        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("03400000")); // CLOSE 0 in two bytes
+        assertEquals(WireReader.NON_MINIMAL_VARINT, frames("038000000100"));
+    }
+
+    @Test
+    void shouldBoundACloseReasonByTwoHundredBytesAndTheDatagram() {
+        assertEquals(WireReader.OK, frames("030204" + "66756c6c"));            // refused, "full"
+        assertEquals(WireReader.BAD_CLOSE, frames("030205" + "66756c6c"));     // says 5, has 4
+        assertEquals(WireReader.OK, frames("030140c8" + "61".repeat(200)));    // 200 bytes
+        assertEquals(WireReader.BAD_CLOSE, frames("030140c9" + "61".repeat(201))); // 201 bytes
+        assertEquals(WireReader.TRUNCATED, frames("0300"));                     // no reason length
+        assertEquals(WireReader.OK, frames("030103" + "e282ac"));              // "€"
+        assertEquals(WireReader.BAD_CLOSE, frames("030102" + "c0af"));         // an overlong "/"
+        assertEquals(WireReader.BAD_CLOSE, frames("030103" + "eda080"));       // a surrogate
+        assertEquals(WireReader.BAD_CLOSE, frames("030102" + "e282"));         // cut short
     }
 
     @Test
     void shouldRejectUnknownFramesEmptyBodiesAndTruncation() {
         assertEquals(WireReader.UNKNOWN_FRAME, frames("06"));
-        assertEquals(WireReader.UNKNOWN_FRAME, frames("18"));
+        assertEquals(WireReader.UNKNOWN_FRAME, frames("20"));
+        assertEquals(WireReader.UNKNOWN_FRAME, frames("08"));
         assertEquals(WireReader.NO_FRAMES, frames(""));
         assertEquals(WireReader.TRUNCATED, frames("13"));          // RELIABLE DATA without its sequence number
         assertEquals(WireReader.TRUNCATED, frames("0240"));        // ACK whose largest is cut in the middle
         assertEquals(WireReader.BAD_DATA, frames("1300056162"));   // RELIABLE #0 says 5 bytes, has 2
+    }
+
+    @Test
+    void shouldReadChannelsOneToTwoHundredFiftyFiveAndChannelZeroOnlyWithoutTheBit() {
+        assertEquals(WireReader.OK, frames("1b07000161"));           // channel 7, RELIABLE #0, "a"
+        assertEquals(WireReader.OK, frames("1b40ff000161"));         // channel 255 (two-byte varint)
+        assertEquals(WireReader.BAD_DATA, frames("1b00000161"));     // channel 0 with the bit: a second encoding
+        assertEquals(WireReader.BAD_DATA, frames("1b4100000161"));   // channel 256
+        assertEquals(WireReader.TRUNCATED, frames("1b"));            // the bit, and no channel
+        DataFrame onSeven = new DataFrame(7, io.github.udpkit.api.DeliveryMode.RELIABLE, 0, 1, 0, 0, new byte[] {'a'});
+        Datagram d = new Datagram(1, 2, 3, List.of(onSeven));
+        assertEquals(d, Datagram.decode(java.nio.ByteBuffer.wrap(d.encode())));
     }
 
     @Test

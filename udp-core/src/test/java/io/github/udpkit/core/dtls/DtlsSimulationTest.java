@@ -1,0 +1,168 @@
+package io.github.udpkit.core.dtls;
+
+import static io.github.udpkit.core.dtls.DtlsTestNet.MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DTLS layer in a simulated network under virtual time: handshakes survive the loss of any
+ * one handshake datagram, duplication of every datagram, and heavy random and burst loss within
+ * the handshake deadline. Every run is reproducible from its seed.
+ */
+class DtlsSimulationTest {
+    private static final long DEADLINE = DtlsConfig.DEFAULT_HANDSHAKE_TIMEOUT.toNanos();
+
+    /**
+     * One handshake, then one message each way over a clean link (RAW records are not
+     * retransmitted, so the impairment ends with the handshake); returns whether all of it happened,
+     * the handshake within its deadline.
+     */
+    private static boolean handshakeAndExchange(DtlsTestNet net) {
+        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
+        DtlsTestNet.Node client = net.node("10.0.0.2", 5000, DtlsSessionTest.clientConfig());
+        client.host.connect(server.address, net.now);
+        if (!net.runUntil(() -> !server.established.isEmpty() && !client.established.isEmpty(), DEADLINE)) {
+            return false;
+        }
+        net.drop = p -> false;
+        client.send(server.address, "from client");
+        if (!net.runUntil(() -> server.delivered.contains("from client"), 1_000 * MS)) {
+            return false;
+        }
+        server.send(client.address, "from server");
+        boolean answered = net.runUntil(() -> client.delivered.contains("from server"), 1_000 * MS);
+        net.runFor(100 * MS);
+        return answered && server.failures.isEmpty() && client.failures.isEmpty()
+                && server.delivered.size() == 1 && client.delivered.size() == 1;
+    }
+
+    /** How many datagrams a clean handshake and exchange send, and which of them belong to the handshake. */
+    private static int cleanHandshakeDatagrams() {
+        DtlsTestNet net = new DtlsTestNet(1);
+        assertTrue(handshakeAndExchange(net), net::trace);
+        int handshake = 0;
+        for (DtlsTestNet.Packet p : net.sent) {
+            if (p.bytes()[0] != DtlsRecords.APPLICATION_DATA) {
+                handshake++;
+            }
+        }
+        return handshake;
+    }
+
+    @Test
+    void handshake_survivesTheLossOfAnyOneDatagram_atEachPosition() {
+        int datagrams = cleanHandshakeDatagrams();
+        assertEquals(9, datagrams, "two cookie exchanges (udpkit's HelloVerifyRequest twice) and four packed flights");
+        for (int lost = 0; lost < datagrams; lost++) {
+            int index = lost;
+            DtlsTestNet net = new DtlsTestNet(100 + lost);
+            net.drop = p -> p.index() == index;
+            long start = net.now;
+            assertTrue(handshakeAndExchange(net), () -> "datagram " + index + " lost:\n" + net.trace());
+            // One lost datagram costs one retransmission timer, not the deadline.
+            assertTrue(net.now - start < 4_000 * MS, "took " + (net.now / MS - 1_000) + " ms with datagram "
+                    + index + " lost:\n" + net.trace());
+        }
+    }
+
+    @Test
+    void lostFinalFlight_isSentAgainWhenThePeerRetransmits() {
+        DtlsTestNet clean = new DtlsTestNet(7);
+        assertTrue(handshakeAndExchange(clean), clean::trace);
+        int last = -1;
+        for (DtlsTestNet.Packet p : clean.sent) {
+            if (p.from().getPort() == 4433 && p.bytes()[0] != DtlsRecords.APPLICATION_DATA) {
+                last = p.index();
+            }
+        }
+        // The server's last flight (NewSessionTicket, ChangeCipherSpec, Finished): lose it, and
+        // the server, which has finished and runs no timer, must answer the client's repeat.
+        int finalFlight = last;
+        DtlsTestNet net = new DtlsTestNet(7);
+        net.drop = p -> p.index() == finalFlight;
+        assertTrue(handshakeAndExchange(net), net::trace);
+        DtlsTestNet.Node server = net.nodes.get(new java.net.InetSocketAddress("10.0.0.1", 4433));
+        assertTrue(server.host.retransmissions() >= 1, "the finished server resent its flight:\n" + net.trace());
+    }
+
+    @Test
+    void everyDatagramDuplicated_handshakeCompletes_andEachMessageIsDeliveredOnce() {
+        DtlsTestNet net = new DtlsTestNet(3);
+        net.duplicate = p -> true;
+        assertTrue(handshakeAndExchange(net), net::trace);
+        long replays = 0;
+        for (DtlsTestNet.Node n : net.nodes.values()) {
+            replays += n.host.replaysDropped();
+        }
+        assertEquals(2, replays, "each duplicated application record is dropped as a replay");
+    }
+
+    @Test
+    void fiftyOfFiftyHandshakes_complete_at30PercentLoss() {
+        for (int seed = 0; seed < 50; seed++) {
+            DtlsTestNet net = new DtlsTestNet(seed);
+            Random loss = new Random(seed * 31L + 1);
+            net.drop = p -> loss.nextDouble() < 0.30;
+            int s = seed;
+            assertTrue(handshakeAndExchange(net), () -> "seed " + s + ":\n" + net.trace());
+        }
+    }
+
+    @Test
+    void fiftyOfFiftyHandshakes_complete_at30PercentBurstLoss() {
+        for (int seed = 0; seed < 50; seed++) {
+            DtlsTestNet net = new DtlsTestNet(seed);
+            Random random = new Random(seed * 17L + 5);
+            // Gilbert-Elliott in time: the link alternates between a good state that loses nothing
+            // and a bad state that loses everything, each lasting an exponentially distributed
+            // time; bursts last 100 ms on average and the link is bad 30 % of the time.
+            long[] state = {0, 0}; // [0]: 1 if bad; [1]: when the state changes
+            net.drop = p -> {
+                while (net.now - state[1] >= 0) {
+                    state[0] ^= 1;
+                    double mean = state[0] == 1 ? 100 : 100 * 0.7 / 0.3;
+                    state[1] += (long) (-Math.log(1 - random.nextDouble()) * mean * MS);
+                }
+                return state[0] == 1;
+            };
+            state[1] = net.now;
+            int s = seed;
+            assertTrue(handshakeAndExchange(net), () -> "seed " + s + ":\n" + net.trace());
+        }
+    }
+
+    @Test
+    void thousandConcurrentHandshakes_againstOneServer_stayWithinItsBounds() {
+        DtlsTestNet net = new DtlsTestNet(11);
+        int limit = 250;
+        GeneratedCertificate cert = DtlsSessionTest.SERVER;
+        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsConfig.server()
+                .certificate(List.of(cert.certificate()), cert.privateKey()).maxHandshakes(limit).build());
+        DtlsConfig clientConfig = DtlsSessionTest.clientConfig();
+        List<DtlsTestNet.Node> clients = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            clients.add(net.node("10.1." + (i / 250) + "." + (i % 250 + 1), 5000, clientConfig));
+        }
+        for (DtlsTestNet.Node c : clients) {
+            c.host.connect(server.address, net.now);
+        }
+        int[] peak = {0};
+        boolean done = net.runUntil(() -> {
+            peak[0] = Math.max(peak[0], server.host.handshaking());
+            return server.host.handshakesCompleted() == 1000;
+        }, DEADLINE);
+        assertTrue(done, () -> server.host.handshakesCompleted() + " of 1000 completed, " + server.host.refused()
+                + " refused");
+        assertTrue(peak[0] <= limit, "handshakes at once: " + peak[0]);
+        assertTrue(server.host.refused() > 0, "the limit was reached and held");
+        for (DtlsTestNet.Node c : clients) {
+            assertTrue(c.failures.isEmpty(), () -> c.failures.get(0).getMessage());
+        }
+        assertEquals(1000, server.host.sessions());
+    }
+}

@@ -1,0 +1,241 @@
+package io.github.udpkit.core.protocol;
+
+import static io.github.udpkit.core.protocol.TestNet.MS;
+import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.DisconnectReason;
+import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.security.AeadAlgorithm;
+import io.github.udpkit.core.security.AeadProtection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Byte-identical behaviour of the engine across refactorings: seeded scenarios (loss, reordering,
+ * duplication, fragmentation, every framed mode, a restart, a RETRY exchange, eviction, keep-alive
+ * and idle timeout, a close, encryption) are traced ({@link EngineTrace}) and the digests compared
+ * with the ones recorded on the engine before the per-peer state machine moved into a class of its
+ * own. A change that alters any datagram, any delivery, any event or any of their times fails here.
+ *
+ * <p>When a change is meant to alter behaviour (a wire change, a new timer), record the new
+ * digests by running this test and copying the actual values, and say so in the commit. (They
+ * were re-recorded once, for wire version 3: the version byte of every datagram changed, and the
+ * channel of every delivery joined the digest, and CLOSE frames gained a reason length; every
+ * scenario kept its counts of datagrams, deliveries and events.)
+ */
+@Timeout(120)
+class EngineTraceTest {
+    private static final long SECOND = 1000 * MS;
+    private static final DeliveryMode[] MODES = {DeliveryMode.RELIABLE, DeliveryMode.UNRELIABLE,
+            DeliveryMode.SEQUENCED, DeliveryMode.RELIABLE_UNORDERED};
+
+    private static CompletableFuture<Void> send(TestNet net, Node from, Node to, DeliveryMode mode, int number,
+            int size) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        from.engine.send(to.address, mode, numbered(number, size), f, net.now);
+        return f;
+    }
+
+    /** Sizes that cover whole messages, a full datagram and fragmented ones. */
+    private static int size(int i) {
+        return switch (i % 7) {
+            case 0 -> 3000;
+            case 1 -> 1100;
+            case 2 -> 40;
+            default -> 8 + i % 300;
+        };
+    }
+
+    private static boolean allDone(List<CompletableFuture<Void>> fs) {
+        return fs.stream().allMatch(CompletableFuture::isDone);
+    }
+
+    private static TestNet lossy(long seed) {
+        TestNet net = new TestNet(seed);
+        net.loss = 0.1;
+        net.duplicate = 0.05;
+        net.jitter = 8 * MS;
+        net.trace = new EngineTrace();
+        return net;
+    }
+
+    /** Both directions, every mode, with loss, duplication and reordering. */
+    @Test
+    void lossyTrafficInEveryMode() {
+        TestNet net = lossy(1001);
+        Node a = net.node(TestNet.config(11).build());
+        Node b = net.node(TestNet.config(12).build());
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            fs.add(send(net, a, b, MODES[i % 4], i, size(i)));
+            if (i % 3 == 0) {
+                fs.add(send(net, b, a, MODES[(i / 3) % 4], 10_000 + i, size(i + 1)));
+            }
+            if (i % 50 == 49) {
+                net.runFor(20 * MS);
+            }
+        }
+        assertTrue(net.runUntil(() -> allDone(fs), 120 * SECOND), net.describe());
+        net.runFor(2 * SECOND);
+        assertTrue(a.engine.metrics().retransmissions() > 0, "the loss made the engine resend");
+        assertTrue(b.engine.metrics().duplicatesDropped() > 0, "the network duplicated datagrams");
+        assertTrace("778 datagrams, 489 deliveries, 2 events: 8072543bcc6ae0d827491db51592060a03925c8da75c151c8095c168fa2483a8", net);
+    }
+
+    /** A bottleneck with a small queue: congestion control, probe timeouts, persistent congestion. */
+    @Test
+    void congestedBottleneck() {
+        TestNet net = new TestNet(1002);
+        net.trace = new EngineTrace();
+        net.latency = 20 * MS;
+        net.bottleneckBytesPerSecond = 2_000_000;
+        net.bottleneckQueue = 8;
+        Node a = net.node(TestNet.config(21).build());
+        Node b = net.node(TestNet.config(22).build());
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            fs.add(send(net, a, b, DeliveryMode.RELIABLE, i, 1000));
+        }
+        assertTrue(net.runUntil(() -> allDone(fs), 120 * SECOND), net.describe());
+        assertTrue(net.bottleneckDrops > 0, "the bottleneck dropped datagrams");
+        assertTrace("2197 datagrams, 1500 deliveries, 2 events: 41f8cf952cdeaeb013d2a6c960dadfaf5ccb2f87230e92fe5ebe4dbe36a69019", net);
+    }
+
+    /** The receiver's process restarts mid-conversation; the sender's messages go on, renumbered. */
+    @Test
+    void restart() {
+        TestNet net = lossy(1003);
+        Node a = net.node(TestNet.config(31).build());
+        Node b = net.node(TestNet.config(32).build());
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            fs.add(send(net, a, b, MODES[i % 4], i, size(i)));
+        }
+        net.runFor(40 * MS);
+        net.restart(b, TestNet.config(33).build());
+        for (int i = 100; i < 200; i++) {
+            fs.add(send(net, a, b, DeliveryMode.RELIABLE, i, size(i)));
+        }
+        assertTrue(net.runUntil(() -> allDone(fs), 120 * SECOND), net.describe());
+        net.runFor(SECOND);
+        assertEquals(1, a.engine.metrics().peerRestarts());
+        assertTrace("333 datagrams, 182 deliveries, 3 events: 4487f6774c20d3e4f58f2bec1b51ae65d1f495b19b1450949a902056e546e3c0", net);
+    }
+
+    /** A server that validates addresses: clients are sent a RETRY and echo its cookie. */
+    @Test
+    void retryExchange() {
+        TestNet net = lossy(1004);
+        Node server = net.node(TestNet.config(41).addressValidation(true).build());
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        List<Node> clients = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            clients.add(net.node(TestNet.config(42 + c).build()));
+        }
+        for (int i = 0; i < 150; i++) {
+            fs.add(send(net, clients.get(i % 3), server, MODES[i % 4], i, size(i)));
+        }
+        net.runFor(100 * MS);
+        for (int i = 0; i < 150; i++) {
+            fs.add(send(net, server, clients.get(i % 3), DeliveryMode.RELIABLE, 20_000 + i, size(i + 3)));
+        }
+        assertTrue(net.runUntil(() -> allDone(fs), 120 * SECOND), net.describe());
+        net.runFor(SECOND);
+        assertTrue(server.engine.metrics().addressValidationRetries() > 0, "RETRYs were sent");
+        assertTrue(clients.get(0).engine.metrics().retriesReceived() > 0, "and acted on");
+        assertTrace("551 datagrams, 265 deliveries, 6 events: 3688e8fbea9176b2a0a952408b3f784dcdfc29cf4831dbc81a379108aed5cf83", net);
+    }
+
+    /** A full peer table evicts the least recently active idle peer, which then starts afresh. */
+    @Test
+    void eviction() {
+        TestNet net = lossy(1005);
+        Node server = net.node(TestNet.config(51).maxPeers(2).build());
+        List<Node> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            clients.add(net.node(TestNet.config(52 + c).build()));
+        }
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int round = 0; round < 6; round++) {
+            for (int c = 0; c < 4; c++) {
+                for (int i = 0; i < 5; i++) {
+                    fs.add(send(net, clients.get(c), server, DeliveryMode.RELIABLE, round * 100 + c * 10 + i, 50));
+                }
+                net.runUntil(() -> allDone(fs), 20 * SECOND);
+            }
+        }
+        assertTrue(net.runUntil(() -> allDone(fs), 60 * SECOND), net.describe());
+        assertTrue(server.engine.metrics().peersEvicted() > 0, "peers were evicted");
+        assertTrace("133 datagrams, 120 deliveries, 50 events: 48004c1e6c62a2ae4bf5d1ffc91e2eb33da7d4f6a651f105bf3449bd228919a9", net);
+    }
+
+    /** Keep-alive PINGs on an idle conversation, then a partition until both sides time out. */
+    @Test
+    void keepAliveThenIdleTimeout() {
+        TestNet net = lossy(1006);
+        EngineConfig config = TestNet.config(61).keepAliveInterval(Duration.ofMillis(500))
+                .idleTimeout(Duration.ofSeconds(3)).build();
+        Node a = net.node(config);
+        Node b = net.node(config.toBuilder().seed(62).build());
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            fs.add(send(net, a, b, MODES[i % 4], i, size(i)));
+        }
+        assertTrue(net.runUntil(() -> allDone(fs), 20 * SECOND), net.describe());
+        net.runFor(5 * SECOND); // kept alive across the idle timeout
+        net.dropRule = (from, to, bytes) -> true;
+        net.runFor(5 * SECOND);
+        assertTrue(a.disconnects.contains(DisconnectReason.TIMED_OUT), "timed out once partitioned");
+        assertTrace("83 datagrams, 19 deliveries, 4 events: 96a80148ae04918df35f86d2d1695da6dc1e439041d8e71d45599f2967915c52", net);
+    }
+
+    /** One side closes with an acknowledgement owed; the other learns it was closed. */
+    @Test
+    void close() {
+        TestNet net = lossy(1007);
+        Node a = net.node(TestNet.config(71).build());
+        Node b = net.node(TestNet.config(72).build());
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            fs.add(send(net, a, b, MODES[i % 4], i, size(i)));
+        }
+        assertTrue(net.runUntil(() -> allDone(fs), 60 * SECOND), net.describe());
+        net.loss = 0;
+        net.duplicate = 0;
+        send(net, b, a, DeliveryMode.RELIABLE, 99, 30);
+        net.runFor(MS);
+        b.engine.close(net.now);
+        net.runFor(SECOND);
+        assertEquals(List.of(DisconnectReason.CLOSED_BY_PEER), a.disconnects);
+        assertTrace("113 datagrams, 55 deliveries, 5 events: 0718abfefcda01c6c9285e45b772418f12129b3b6f23b6474154b51e881f7fb7", net);
+    }
+
+    /** Encrypted conversation (AES-GCM) with loss, duplication and reordering. */
+    @Test
+    void encrypted() {
+        TestNet net = lossy(1008);
+        Node a = net.node(EncryptedEngineTest.encrypted(81, AeadAlgorithm.AES_256_GCM).build());
+        Node b = net.node(EncryptedEngineTest.encrypted(82, AeadAlgorithm.AES_256_GCM).build());
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            fs.add(send(net, a, b, MODES[i % 4], i, size(i)));
+            fs.add(send(net, b, a, MODES[(i + 1) % 4], 30_000 + i, size(i + 2)));
+        }
+        assertTrue(net.runUntil(() -> allDone(fs), 120 * SECOND), net.describe());
+        net.runFor(SECOND);
+        assertTrue(a.engine.config().protection() instanceof AeadProtection);
+        assertTrace("572 datagrams, 351 deliveries, 2 events: a6f1bac87c7d3ef0105c0fb3672c79c6af74934dddc9a1138d684785af682230", net);
+    }
+
+    private static void assertTrace(String expected, TestNet net) {
+        String actual = net.trace.summary();
+        assertEquals(expected, actual, "the engine's behaviour changed for " + net.describe());
+    }
+}
