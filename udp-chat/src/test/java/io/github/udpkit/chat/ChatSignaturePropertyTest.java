@@ -49,9 +49,19 @@ class ChatSignaturePropertyTest {
                 shown.add(m);
             }
         });
+        ChatFrame decoded;
         try {
-            bob.onFrame(codec.decode(altered));
+            decoded = codec.decode(altered);
         } catch (CodecException refusedByTheCodec) {
+            return;
+        }
+        bob.onFrame(decoded);
+        if (decoded instanceof ChatFrame.Message m && !m.room().equals("lobby")
+                && ChatText.fold(m.room()).equals("lobby") && m.text().equals(text)) {
+            // The room's case changed: rooms are one room whatever their case (the signature covers
+            // the folded name), so this is the same message, and may be shown as such.
+            assertEquals(1, shown.size(), "the same room in another case is the same room");
+            assertEquals(text, shown.get(0).text());
             return;
         }
         assertEquals(List.of(), shown, "byte " + at + " changed, yet shown");
