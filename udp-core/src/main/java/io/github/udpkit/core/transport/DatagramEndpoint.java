@@ -16,7 +16,7 @@ import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.api.UdpIoException;
-import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineOutput;

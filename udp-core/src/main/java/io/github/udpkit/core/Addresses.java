@@ -1,4 +1,4 @@
-package io.github.udpkit.core.internal;
+package io.github.udpkit.core;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -7,7 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 
-/** Resolves and checks socket addresses the way every udpkit entry point reports mistakes. */
+/**
+ * Resolves and checks socket addresses the way every udpkit entry point reports mistakes: the
+ * endpoint builder, the chat server and client, discovery. Public so that modules built on udp-core
+ * (udp-chat, an application's own builders) report a bad port or an unknown host in the same words.
+ *
+ * @since 0.1.0
+ */
 public final class Addresses {
 
     private Addresses() {
