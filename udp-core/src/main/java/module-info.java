@@ -14,6 +14,8 @@ module io.github.udpkit.core {
     requires transitive io.github.udpkit.api;
     requires com.google.common;
     requires org.slf4j;
+    // The endpoint's Flight Recorder events; in every JDK since 11.
+    requires jdk.jfr;
 
     exports io.github.udpkit.core;
     exports io.github.udpkit.core.discovery;

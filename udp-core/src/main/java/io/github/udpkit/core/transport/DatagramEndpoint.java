@@ -164,6 +164,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final LongAdder rawDatagramsSent = new LongAdder();
     private final LongAdder rawBytesSent = new LongAdder();
     private final LongAdder rawMessagesSent = new LongAdder();
+    /** Set before the I/O thread starts, which alone reads it: the endpoint's JFR events. */
+    private FlightEvents.Sampler flight;
     private final IoCounter framedDatagramsSent = new IoCounter();
     private final IoCounter framedBytesSent = new IoCounter();
     private final IoCounter framedMessagesSent = new IoCounter();
@@ -251,6 +253,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 closeQuietly(channel);
                 throw e;
             }
+            endpoint.flight = FlightEvents.opened(endpoint);
             endpoint.ioThread.start();
             LOG.debug("endpoint open on {} in {} mode", endpoint.localAddress, settings.mode());
             return endpoint;
@@ -1152,6 +1155,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         closeQuietly(selector);
         closeQuietly(channel);
         inbox.add(CLOSED);
+        FlightEvents.closed(flight);
         LOG.debug("endpoint {} closed", localAddress);
     }
 
@@ -1200,6 +1204,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerConnected(InetSocketAddress peer) {
+            FlightEvents.peerConnected(flight, peer);
             try {
                 settings.listener().onPeerConnected(peer);
             } catch (RuntimeException e) {
@@ -1218,6 +1223,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     windows.remove(peer, window);
                 }
             }
+            FlightEvents.peerDisconnected(flight, peer, reason);
             try {
                 settings.listener().onPeerDisconnected(peer, reason);
             } catch (RuntimeException e) {
