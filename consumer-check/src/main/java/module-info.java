@@ -2,4 +2,5 @@
 module io.github.udpkit.consumercheck {
     requires io.github.udpkit.core;
     requires io.github.udpkit.chat;
+    requires jdk.jfr;
 }

@@ -10,14 +10,19 @@ import io.github.udpkit.chat.ChatMessage;
 import io.github.udpkit.chat.ChatServer;
 import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.security.Key;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordingFile;
 
 /**
  * What a user's first program does with udpkit, run on the module path from the published
- * artifacts: an encrypted, reliable round trip over loopback, and a chat room of two. Exits 0 when
+ * artifacts: an encrypted, reliable round trip over loopback, recorded by the Flight Recorder, and a
+ * chat room of two. Exits 0 when
  * both work, 1 with the reason otherwise; every wait is bounded.
  */
 public final class ConsumerCheck {
@@ -29,7 +34,7 @@ public final class ConsumerCheck {
 
     public static void main(String[] args) {
         try {
-            roundTrip();
+            roundTripRecorded();
             chatOfTwo();
             System.out.println("consumer check passed: "
                     + ConsumerCheck.class.getModule().getName() + " on the module path with "
@@ -38,6 +43,29 @@ public final class ConsumerCheck {
         } catch (Exception | AssertionError e) {
             System.err.println("consumer check failed: " + e);
             System.exit(1);
+        }
+    }
+
+    /**
+     * The round trip inside a Flight Recorder recording: udp-core's events, defined in a named module,
+     * are recorded (peers connected on both sides).
+     */
+    private static void roundTripRecorded() throws Exception {
+        Path file = Files.createTempFile("udpkit-consumer-check", ".jfr");
+        try {
+            try (Recording recording = new Recording()) {
+                recording.enable("io.github.udpkit.PeerConnected");
+                recording.start();
+                roundTrip();
+                recording.stop();
+                recording.dump(file);
+            }
+            long connected = RecordingFile.readAllEvents(file).stream()
+                    .filter(e -> e.getEventType().getName().equals("io.github.udpkit.PeerConnected")).count();
+            check(connected == 2, "the recording holds " + connected + " PeerConnected events, not 2");
+            System.out.println("flight recorder: " + connected + " PeerConnected events");
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 
