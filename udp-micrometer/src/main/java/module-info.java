@@ -9,6 +9,7 @@
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.github.udpkit.micrometer {
     requires transitive io.github.udpkit.api;
+    requires io.github.udpkit.core;
     requires transitive micrometer.core;
 
     exports io.github.udpkit.micrometer;

@@ -2,6 +2,8 @@ package io.github.udpkit.core;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.net.HostAndPort;
+import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -71,5 +73,18 @@ public final class Addresses {
         checkArgument(!address.isUnresolved(), "address is unresolved: %s", address);
         checkPeerPort(address.getPort());
         return address;
+    }
+
+    /**
+     * An address as people write it: {@code 127.0.0.1:12000}, {@code [::1]:12000}, without the
+     * JDK's {@code name/} prefix; an unresolved address by its host name.
+     *
+     * @param address the address
+     * @return host and port
+     */
+    public static String format(InetSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        String host = address.isUnresolved() ? address.getHostString() : InetAddresses.toAddrString(address.getAddress());
+        return HostAndPort.fromParts(host, address.getPort()).toString();
     }
 }

@@ -2,6 +2,7 @@ package io.github.udpkit.micrometer;
 
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.core.Addresses;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +11,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -69,7 +69,7 @@ public final class EndpointMetrics implements MeterBinder {
         if (extra.stream().anyMatch(t -> t.getKey().equals("local"))) {
             throw new IllegalArgumentException("the 'local' tag is the endpoint's address; choose another key: " + extra);
         }
-        this.tags = extra.and("local", format(endpoint.localAddress()));
+        this.tags = extra.and("local", Addresses.format(endpoint.localAddress()));
     }
 
     @Override
@@ -129,11 +129,5 @@ public final class EndpointMetrics implements MeterBinder {
                 .description(description)
                 .tags(tags)
                 .register(registry);
-    }
-
-    /** {@code 127.0.0.1:12000}, {@code [::1]:12000}: the address without the JDK's {@code name/} prefix. */
-    private static String format(InetSocketAddress address) {
-        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

@@ -2,6 +2,7 @@ package io.github.udpkit.core.transport;
 
 import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.core.Addresses;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,7 +69,7 @@ final class FlightEvents {
         PeerConnectedEvent event = new PeerConnectedEvent();
         if (event.isEnabled()) {
             event.localAddress = sampler.local;
-            event.peerAddress = peer.toString();
+            event.peerAddress = Addresses.format(peer);
             event.commit();
         }
     }
@@ -77,7 +78,7 @@ final class FlightEvents {
         PeerDisconnectedEvent event = new PeerDisconnectedEvent();
         if (event.isEnabled()) {
             event.localAddress = sampler.local;
-            event.peerAddress = peer.toString();
+            event.peerAddress = Addresses.format(peer);
             event.reason = reason.name();
             event.commit();
         }
@@ -115,7 +116,7 @@ final class FlightEvents {
 
         private Sampler(DatagramEndpoint<?> endpoint) {
             this.endpoint = endpoint;
-            this.local = endpoint.localAddress().toString();
+            this.local = Addresses.format(endpoint.localAddress());
         }
 
         synchronized void sampleDrops() {

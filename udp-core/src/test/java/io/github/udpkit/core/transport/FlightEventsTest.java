@@ -9,6 +9,7 @@ import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.protocol.EngineConfig;
 import java.net.InetSocketAddress;
@@ -109,9 +110,9 @@ class FlightEventsTest {
                 "40 % loss on 60 messages is a burst: " + clientStats);
 
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
-        String server = serverAddress.toString();
-        String client = clientAddress.toString();
-        String bob = bobAddress.toString();
+        String server = Addresses.format(serverAddress);
+        String client = Addresses.format(clientAddress);
+        String bob = Addresses.format(bobAddress);
 
         assertEquals(1, count(events, FlightEvents.ENDPOINT_OPENED,
                 e -> server.equals(e.getString("localAddress")) && "RELIABLE".equals(e.getString("mode"))));
@@ -148,7 +149,7 @@ class FlightEventsTest {
             recording.enable(FlightEvents.ENDPOINT_CLOSED);
             recording.start();
             try (Endpoint<String> quiet = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).open()) {
-                local = quiet.localAddress().toString();
+                local = Addresses.format(quiet.localAddress());
             }
             recording.stop();
             recording.dump(file);
@@ -164,7 +165,7 @@ class FlightEventsTest {
         try (Endpoint<String> server = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE).open();
              RecordingStream stream = new RecordingStream();
              DatagramChannel stranger = DatagramChannel.open()) {
-            String local = server.localAddress().toString();
+            String local = Addresses.format(server.localAddress());
             CompletableFuture<Long> malformed = new CompletableFuture<>();
             stream.enable(FlightEvents.DROPS).withPeriod(Duration.ofMillis(100));
             stream.onEvent(FlightEvents.DROPS, e -> {
