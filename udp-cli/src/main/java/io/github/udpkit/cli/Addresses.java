@@ -1,7 +1,5 @@
 package io.github.udpkit.cli;
 
-import com.google.common.net.HostAndPort;
-import com.google.common.net.InetAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -25,9 +23,8 @@ final class Addresses {
         }
     }
 
-    /** An address as {@code host:port}, IPv6 in brackets, without the JDK's {@code name/} prefix. */
+    /** An address as {@code host:port}, IPv6 in brackets, without the JDK's {@code name/} prefix: as udp-core's events say it. */
     static String format(InetSocketAddress address) {
-        String host = address.isUnresolved() ? address.getHostString() : InetAddresses.toAddrString(address.getAddress());
-        return HostAndPort.fromParts(host, address.getPort()).toString();
+        return io.github.udpkit.core.Addresses.format(address);
     }
 }
