@@ -164,7 +164,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final LongAdder rawDatagramsSent = new LongAdder();
     private final LongAdder rawBytesSent = new LongAdder();
     private final LongAdder rawMessagesSent = new LongAdder();
-    /** Set before the I/O thread starts, which alone reads it: the endpoint's JFR events. */
+    /** The endpoint's JFR events; set when the I/O thread starts, and read by it alone. */
     private FlightEvents.Sampler flight;
     private final IoCounter framedDatagramsSent = new IoCounter();
     private final IoCounter framedBytesSent = new IoCounter();
@@ -253,7 +253,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 closeQuietly(channel);
                 throw e;
             }
-            endpoint.flight = FlightEvents.opened(endpoint);
             endpoint.ioThread.start();
             LOG.debug("endpoint open on {} in {} mode", endpoint.localAddress, settings.mode());
             return endpoint;
@@ -874,6 +873,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 ? ByteBuffer.allocate(RECEIVE_BUFFER_SIZE) : ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
         long engineDeadline = Long.MAX_VALUE;
         try {
+            flight = FlightEvents.opened(this);
             while (!closed.get()) {
                 engineDeadline = turn(buffer, engineDeadline);
             }

@@ -10,6 +10,7 @@ import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Period;
@@ -22,7 +23,7 @@ import jdk.jfr.Timespan;
  * the driver opens and closes the endpoint and dispatches peer events; the drop and retransmission
  * counts are sampled from {@link DatagramEndpoint#stats()} by JFR's periodic thread, only while a
  * recording has them enabled, and once more when the endpoint closes. Nothing here runs per
- * datagram.
+ * datagram, and in a JVM whose recorder was never started nothing here loads an event class.
  */
 final class FlightEvents {
 
@@ -44,9 +45,20 @@ final class FlightEvents {
     private static final Set<Sampler> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
-        FlightRecorder.addPeriodicEvent(DropsEvent.class, () -> OPEN.forEach(Sampler::sampleDrops));
-        FlightRecorder.addPeriodicEvent(RetransmissionBurstEvent.class,
-                () -> OPEN.forEach(Sampler::sampleRetransmissions));
+        // The first event class a JVM loads costs it 100 ms and more (JFR readies its
+        // instrumentation), so no event class is touched before the recorder is initialized: by
+        // -XX:StartFlightRecording, jcmd JFR.start or a Recording, before or after this runs. Then,
+        // and not before, the periodic events are registered; and every commit site first asks
+        // FlightRecorder.isInitialized(), a field read. Adding the listener itself costs about 10 ms,
+        // once per JVM, on the first endpoint's I/O thread.
+        FlightRecorder.addListener(new FlightRecorderListener() {
+            @Override
+            public void recorderInitialized(FlightRecorder recorder) {
+                FlightRecorder.addPeriodicEvent(DropsEvent.class, () -> OPEN.forEach(Sampler::sampleDrops));
+                FlightRecorder.addPeriodicEvent(RetransmissionBurstEvent.class,
+                        () -> OPEN.forEach(Sampler::sampleRetransmissions));
+            }
+        });
     }
 
     private FlightEvents() {
@@ -56,6 +68,9 @@ final class FlightEvents {
     static Sampler opened(DatagramEndpoint<?> endpoint) {
         Sampler sampler = new Sampler(endpoint);
         OPEN.add(sampler);
+        if (!FlightRecorder.isInitialized()) {
+            return sampler;
+        }
         EndpointOpenedEvent event = new EndpointOpenedEvent();
         if (event.isEnabled()) {
             event.localAddress = sampler.local;
@@ -66,6 +81,9 @@ final class FlightEvents {
     }
 
     static void peerConnected(Sampler sampler, InetSocketAddress peer) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         PeerConnectedEvent event = new PeerConnectedEvent();
         if (event.isEnabled()) {
             event.localAddress = sampler.local;
@@ -75,6 +93,9 @@ final class FlightEvents {
     }
 
     static void peerDisconnected(Sampler sampler, InetSocketAddress peer, DisconnectReason reason) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         PeerDisconnectedEvent event = new PeerDisconnectedEvent();
         if (event.isEnabled()) {
             event.localAddress = sampler.local;
@@ -86,7 +107,13 @@ final class FlightEvents {
 
     /** The endpoint has closed: the last samples, its totals, and it is sampled no more. */
     static void closed(Sampler sampler) {
+        if (sampler == null) {
+            return; // the I/O thread failed before it had registered the endpoint
+        }
         OPEN.remove(sampler);
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         sampler.sampleDrops();
         sampler.sampleRetransmissions();
         EndpointClosedEvent event = new EndpointClosedEvent();
