@@ -12,6 +12,7 @@ import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.protocol.EngineConfig;
+import io.github.udpkit.core.security.Processes;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -182,6 +183,16 @@ class FlightEventsTest {
             assertTrue(seen >= 1 && seen <= GARBAGE, "the first sample after the garbage counts some of it: " + seen);
             assertTrue(server.isOpen(), "reported by the periodic sample, not at close");
         }
+    }
+
+    @Test
+    void shouldReportDropsOfAnEndpointOpenedBeforeTheRecorderStarted() throws Exception {
+        // A JVM of its own: in this one, an earlier test may have started the recorder already.
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Processes.Result run = Processes.run(List.of(java, "-cp", System.getProperty("java.class.path"),
+                LateRecording.class.getName()), "");
+        assertEquals(0, run.exitCode(), () -> "stdout: " + run.stdout() + "\nstderr: " + run.stderr());
+        assertTrue(run.stdout().contains("Drops event with malformed="), run.stdout());
     }
 
     private static long count(List<RecordedEvent> events, String type, Predicate<RecordedEvent> filter) {
