@@ -54,6 +54,8 @@ final class FlightEvents {
         FlightRecorder.addListener(new FlightRecorderListener() {
             @Override
             public void recorderInitialized(FlightRecorder recorder) {
+                // What endpoints open before the recorder did before it is not a burst now.
+                OPEN.forEach(Sampler::rebase);
                 FlightRecorder.addPeriodicEvent(DropsEvent.class, () -> OPEN.forEach(Sampler::sampleDrops));
                 FlightRecorder.addPeriodicEvent(RetransmissionBurstEvent.class,
                         () -> OPEN.forEach(Sampler::sampleRetransmissions));
@@ -144,6 +146,13 @@ final class FlightEvents {
         private Sampler(DatagramEndpoint<?> endpoint) {
             this.endpoint = endpoint;
             this.local = Addresses.format(endpoint.localAddress());
+        }
+
+        /** Counts from now on: what happened before the recorder started is nobody's burst. */
+        synchronized void rebase() {
+            lastDrops = endpoint.stats();
+            lastRetransmissions = lastDrops.retransmissions();
+            lastRetransmissionSample = System.nanoTime();
         }
 
         synchronized void sampleDrops() {
