@@ -16,7 +16,7 @@ import io.github.udpkit.core.security.SignatureVerifier;
 import io.github.udpkit.core.security.SignedMessage;
 import io.github.udpkit.core.security.TrustStore;
 import io.github.udpkit.core.Udp;
-import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.Addresses;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

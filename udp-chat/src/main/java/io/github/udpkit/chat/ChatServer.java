@@ -16,7 +16,7 @@ import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.discovery.Announcement;
 import io.github.udpkit.core.discovery.DiscoveryAnnouncer;
 import io.github.udpkit.core.discovery.DiscoveryResponder;
-import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

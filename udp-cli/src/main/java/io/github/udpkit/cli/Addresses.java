@@ -23,8 +23,8 @@ final class Addresses {
         }
     }
 
-    /** An address as {@code host:port}, IPv6 in brackets, without the JDK's {@code name/} prefix. */
+    /** An address as {@code host:port}, IPv6 in brackets, without the JDK's {@code name/} prefix: as udp-core's events say it. */
     static String format(InetSocketAddress address) {
-        return io.github.udpkit.core.internal.Addresses.format(address);
+        return io.github.udpkit.core.Addresses.format(address);
     }
 }

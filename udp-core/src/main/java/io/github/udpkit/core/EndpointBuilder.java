@@ -8,7 +8,6 @@ import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.api.UnframedHandler;
 import io.github.udpkit.core.dtls.DtlsConfig;
-import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.AeadAlgorithm;

@@ -8,7 +8,7 @@ import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
-import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.Addresses;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;

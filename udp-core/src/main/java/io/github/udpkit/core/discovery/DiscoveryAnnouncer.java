@@ -7,7 +7,7 @@ import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
-import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.Addresses;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

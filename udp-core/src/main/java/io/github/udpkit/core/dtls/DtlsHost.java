@@ -6,7 +6,7 @@ import static io.github.udpkit.core.protocol.Engine.NO_DEADLINE;
 import io.github.udpkit.api.BackPressureException;
 import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.PeerIdentity;
-import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.protocol.AddressValidator;
 import io.github.udpkit.core.security.RateLimiter;
 import java.net.InetSocketAddress;

@@ -6,7 +6,7 @@ import static io.github.udpkit.core.protocol.Engine.NO_DEADLINE;
 import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.MessageTooLargeException;
 import io.github.udpkit.api.PeerIdentity;
-import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.security.ReplayWindow;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -11,7 +11,7 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.MessageTooLargeException;
-import io.github.udpkit.core.internal.Addresses;
+import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.wire.AckRanges;
 import io.github.udpkit.core.wire.WireFormat;

@@ -19,8 +19,8 @@ import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
 import io.github.udpkit.api.UdpIoException;
+import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.dtls.DtlsHost;
-import io.github.udpkit.core.internal.Addresses;
 import io.github.udpkit.core.internal.Counter;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.protocol.Engine;
@@ -173,6 +173,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final LongAdder rawDatagramsSent = new LongAdder();
     private final LongAdder rawBytesSent = new LongAdder();
     private final LongAdder rawMessagesSent = new LongAdder();
+    /** The endpoint's JFR events; set when the I/O thread starts, and read by it alone. */
+    private FlightEvents.Sampler flight;
     private final Counter framedDatagramsSent = new Counter();
     private final Counter framedBytesSent = new Counter();
     private final Counter framedMessagesSent = new Counter();
@@ -999,6 +1001,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 ? ByteBuffer.allocate(RECEIVE_BUFFER_SIZE) : ByteBuffer.allocateDirect(RECEIVE_BUFFER_SIZE);
         long engineDeadline = Engine.NO_DEADLINE;
         try {
+            flight = FlightEvents.opened(this);
             while (!closed.get()) {
                 engineDeadline = turn(buffer, engineDeadline);
             }
@@ -1299,6 +1302,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         closeQuietly(selector);
         closeQuietly(channel);
         inbox.add(CLOSED);
+        FlightEvents.closed(flight);
         LOG.debug("endpoint {} closed", localAddress);
     }
 
@@ -1378,6 +1382,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerConnected(InetSocketAddress peer) {
+            FlightEvents.peerConnected(flight, peer);
             try {
                 settings.listener().onPeerConnected(peer);
             } catch (RuntimeException e) {
@@ -1426,6 +1431,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     windows.remove(peer, window);
                 }
             }
+            FlightEvents.peerDisconnected(flight, peer, reason);
             try {
                 settings.listener().onPeerDisconnected(peer, reason, detail);
             } catch (RuntimeException e) {

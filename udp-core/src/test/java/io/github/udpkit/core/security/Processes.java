@@ -14,17 +14,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs the other programs the interop tests talk to (python3, openssl) with bounded waits, and
- * says why one cannot run, so its tests report the reason rather than pass.
+ * Runs the other programs the interop tests talk to (python3, openssl, a second JVM) with bounded
+ * waits, and says why one cannot run, so its tests report the reason rather than pass.
  */
-final class Processes {
+public final class Processes {
     static final long WAIT_SECONDS = 60;
 
     private Processes() {
     }
 
     /** What a finished process wrote and returned. */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
     /**
@@ -42,7 +42,7 @@ final class Processes {
     }
 
     /** Runs a process with the given stdin, waiting a bounded time; output is drained concurrently. */
-    static Result run(List<String> command, String stdin) throws IOException {
+    public static Result run(List<String> command, String stdin) throws IOException {
         Process process = new ProcessBuilder(command).start();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));

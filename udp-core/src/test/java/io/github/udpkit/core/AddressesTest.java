@@ -1,4 +1,4 @@
-package io.github.udpkit.core.internal;
+package io.github.udpkit.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

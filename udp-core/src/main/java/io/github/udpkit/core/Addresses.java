@@ -1,7 +1,8 @@
-package io.github.udpkit.core.internal;
+package io.github.udpkit.core;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.net.HostAndPort;
 import com.google.common.net.InetAddresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -10,7 +11,13 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 
-/** Resolves and checks socket addresses the way every udpkit entry point reports mistakes. */
+/**
+ * Resolves and checks socket addresses the way every udpkit entry point reports mistakes: the
+ * endpoint builder, the chat server and client, discovery. Public so that modules built on udp-core
+ * (udp-chat, an application's own builders) report a bad port or an unknown host in the same words.
+ *
+ * @since 0.1.0
+ */
 public final class Addresses {
     private static final InetAddress IPV4_LOOPBACK = InetAddresses.forString("127.0.0.1");
     private static final InetAddress IPV6_LOOPBACK = InetAddresses.forString("::1");
@@ -73,15 +80,16 @@ public final class Addresses {
     }
 
     /**
-     * Writes an address as people and messages read it: {@code 127.0.0.1:4433}, {@code [::1]:4433}.
+     * An address as people write it: {@code 127.0.0.1:12000}, {@code [::1]:12000}, without the
+     * JDK's {@code name/} prefix; an unresolved address by its host name.
      *
      * @param address the address
-     * @return host and port, without the JDK's {@code hostname/} prefix
+     * @return host and port
      */
     public static String format(InetSocketAddress address) {
-        String host = address.isUnresolved() ? address.getHostString()
-                : com.google.common.net.InetAddresses.toAddrString(address.getAddress());
-        return com.google.common.net.HostAndPort.fromParts(host, address.getPort()).toString();
+        Objects.requireNonNull(address, "address");
+        String host = address.isUnresolved() ? address.getHostString() : InetAddresses.toAddrString(address.getAddress());
+        return HostAndPort.fromParts(host, address.getPort()).toString();
     }
 
     /**

@@ -1,0 +1,26 @@
+/**
+ * The udpkit implementation: the fluent entry point {@link io.github.udpkit.core.Udp}, the sans-I/O
+ * protocol engine, the wire format, the socket driver, security and discovery.
+ *
+ * <p>Exported: the entry point, the protocol engine and its configuration (simulations drive the
+ * engine directly), the endpoint settings and impairments of the socket driver, security (keys,
+ * identities, filters, signatures), DTLS and discovery. Not exported: {@code io.github.udpkit.core.wire},
+ * the engine's allocation-free reader and writer, whose contract is {@code docs/PROTOCOL.md} and
+ * which no exported signature names; and {@code io.github.udpkit.core.internal}.
+ *
+ * @since 0.1.0
+ */
+module io.github.udpkit.core {
+    requires transitive io.github.udpkit.api;
+    requires com.google.common;
+    requires org.slf4j;
+    // The endpoint's Flight Recorder events; in every JDK since 11.
+    requires jdk.jfr;
+
+    exports io.github.udpkit.core;
+    exports io.github.udpkit.core.discovery;
+    exports io.github.udpkit.core.dtls;
+    exports io.github.udpkit.core.protocol;
+    exports io.github.udpkit.core.security;
+    exports io.github.udpkit.core.transport;
+}
