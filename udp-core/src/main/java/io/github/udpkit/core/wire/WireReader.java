@@ -95,7 +95,18 @@ public final class WireReader {
      * @return the description
      */
     public static String describe(int status) {
-        return status >= 0 && status < DESCRIPTIONS.length ? DESCRIPTIONS[status] : "status " + status;
+        return isStatus(status) ? DESCRIPTIONS[status] : "status " + status;
+    }
+
+    /**
+     * Whether a number is one of this class's status codes: {@link #OK} or a fault. Checks that
+     * hold for any status derive their bound from here, not from a copy of the last constant.
+     *
+     * @param status a number
+     * @return whether the reader ever returns it
+     */
+    public static boolean isStatus(int status) {
+        return status >= 0 && status < DESCRIPTIONS.length;
     }
 
     /**

@@ -17,6 +17,22 @@ import org.junit.jupiter.api.Test;
 class WireReaderTest {
     private static final HexFormat HEX = HexFormat.of();
 
+    @Test
+    void shouldKnowEveryStatusItReturnsAndNoOther() throws IllegalAccessException {
+        int statuses = 0;
+        for (java.lang.reflect.Field f : WireReader.class.getFields()) {
+            if (f.getType() == int.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                int status = f.getInt(null);
+                assertTrue(WireReader.isStatus(status), f.getName());
+                assertTrue(!WireReader.describe(status).startsWith("status "), f.getName() + " is described");
+                statuses++;
+            }
+        }
+        assertTrue(statuses > 10, "status constants found: " + statuses);
+        assertTrue(!WireReader.isStatus(-1));
+        assertTrue(!WireReader.isStatus(statuses), "no status beyond the constants");
+    }
+
     private static int header(byte[] bytes) {
         return new WireReader().readHeader(ByteBuffer.wrap(bytes), 0, bytes.length);
     }
