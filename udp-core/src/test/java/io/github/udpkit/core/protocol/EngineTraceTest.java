@@ -234,6 +234,37 @@ class EngineTraceTest {
         assertTrace("572 datagrams, 351 deliveries, 2 events: a6f1bac87c7d3ef0105c0fb3672c79c6af74934dddc9a1138d684785af682230", net);
     }
 
+    /**
+     * Path MTU discovery and pacing on (both off by default, and off in every scenario above,
+     * whose digests they left unchanged): lossy traffic in every mode over a path of 8,972 bytes,
+     * whose size falls to 1,400 halfway. Recorded when the two were added.
+     */
+    @Test
+    void pathMtuDiscoveryAndPacing() {
+        TestNet net = lossy(1009);
+        net.pathMtu = 8972;
+        EngineConfig.Builder config = TestNet.config(91).pathMtuDiscovery(true).pacing(true).maxDatagramSize(9000);
+        Node a = net.node(config.build());
+        Node b = net.node(config.seed(92).build());
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            fs.add(send(net, a, b, MODES[i % 4], i, size(i)));
+            if (i % 3 == 0) {
+                fs.add(send(net, b, a, MODES[(i / 3) % 4], 10_000 + i, size(i + 1)));
+            }
+            if (i % 50 == 49) {
+                net.runFor(20 * MS);
+            }
+            if (i == 200) {
+                net.pathMtu = 1400;
+            }
+        }
+        assertTrue(net.runUntil(() -> allDone(fs), 120 * SECOND), net.describe());
+        net.runFor(2 * SECOND);
+        assertTrue(a.engine.metrics().mtuProbes() > 0, "probed");
+        assertTrace("665 datagrams, 458 deliveries, 2 events: 1921d6b5fdd093a4bc4d469d39241e32d7b36913e22455397cc9d8b7842a65d0", net);
+    }
+
     private static void assertTrace(String expected, TestNet net) {
         String actual = net.trace.summary();
         assertEquals(expected, actual, "the engine's behaviour changed for " + net.describe());
