@@ -134,6 +134,14 @@ class PathMtuDiscoveryTest {
     }
 
     @Test
+    void settingsSurviveToBuilder() {
+        EngineConfig on = TestNet.config(1).pathMtuDiscovery(true).pacing(true).build();
+        assertTrue(on.toBuilder().build().pathMtuDiscovery());
+        assertTrue(on.toBuilder().build().pacing());
+        assertTrue(on.toString().contains("pathMtuDiscovery=true, pacing=true"), on.toString());
+    }
+
+    @Test
     void offByDefault() {
         TestNet net = new TestNet(3);
         Node a = net.node(TestNet.config(1).build());
@@ -143,5 +151,7 @@ class PathMtuDiscoveryTest {
         net.runFor(10 * SECOND);
         assertEquals(1200, a.engine.datagramSize(b.address));
         assertEquals(0, a.engine.metrics().mtuProbes());
+        EngineConfig defaults = EngineConfig.defaults();
+        assertTrue(!defaults.pathMtuDiscovery() && !defaults.pacing());
     }
 }
