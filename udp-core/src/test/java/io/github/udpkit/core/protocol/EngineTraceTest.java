@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,6 +54,25 @@ class EngineTraceTest {
         };
     }
 
+    /**
+     * 400 messages from a to b and 134 back, in every mode and of every size, in bursts of 50
+     * 20 ms apart; {@code afterEach} runs after each of a's sends.
+     */
+    private static List<CompletableFuture<Void>> mixedTraffic(TestNet net, Node a, Node b, IntConsumer afterEach) {
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            fs.add(send(net, a, b, MODES[i % 4], i, size(i)));
+            if (i % 3 == 0) {
+                fs.add(send(net, b, a, MODES[(i / 3) % 4], 10_000 + i, size(i + 1)));
+            }
+            if (i % 50 == 49) {
+                net.runFor(20 * MS);
+            }
+            afterEach.accept(i);
+        }
+        return fs;
+    }
+
     private static boolean allDone(List<CompletableFuture<Void>> fs) {
         return fs.stream().allMatch(CompletableFuture::isDone);
     }
@@ -72,16 +92,7 @@ class EngineTraceTest {
         TestNet net = lossy(1001);
         Node a = net.node(TestNet.config(11).build());
         Node b = net.node(TestNet.config(12).build());
-        List<CompletableFuture<Void>> fs = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            fs.add(send(net, a, b, MODES[i % 4], i, size(i)));
-            if (i % 3 == 0) {
-                fs.add(send(net, b, a, MODES[(i / 3) % 4], 10_000 + i, size(i + 1)));
-            }
-            if (i % 50 == 49) {
-                net.runFor(20 * MS);
-            }
-        }
+        List<CompletableFuture<Void>> fs = mixedTraffic(net, a, b, i -> { });
         assertTrue(net.runUntil(() -> allDone(fs), 120 * SECOND), net.describe());
         net.runFor(2 * SECOND);
         assertTrue(a.engine.metrics().retransmissions() > 0, "the loss made the engine resend");
@@ -246,19 +257,11 @@ class EngineTraceTest {
         EngineConfig.Builder config = TestNet.config(91).pathMtuDiscovery(true).pacing(true).maxDatagramSize(9000);
         Node a = net.node(config.build());
         Node b = net.node(config.seed(92).build());
-        List<CompletableFuture<Void>> fs = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            fs.add(send(net, a, b, MODES[i % 4], i, size(i)));
-            if (i % 3 == 0) {
-                fs.add(send(net, b, a, MODES[(i / 3) % 4], 10_000 + i, size(i + 1)));
-            }
-            if (i % 50 == 49) {
-                net.runFor(20 * MS);
-            }
+        List<CompletableFuture<Void>> fs = mixedTraffic(net, a, b, i -> {
             if (i == 200) {
                 net.pathMtu = 1400;
             }
-        }
+        });
         assertTrue(net.runUntil(() -> allDone(fs), 120 * SECOND), net.describe());
         net.runFor(2 * SECOND);
         assertTrue(a.engine.metrics().mtuProbes() > 0, "probed");
