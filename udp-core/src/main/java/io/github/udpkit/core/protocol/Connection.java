@@ -69,9 +69,11 @@ final class Connection {
     private static final long MAX_ACK_DELAY_MICROS = 10_000_000;
 
     /**
-     * The timers of a connection, in the order {@link #runTimers} fires them. ACK and ANNOUNCE
-     * wake the engine; what they are due for goes out in {@link #flush}, which reads the same
-     * deadlines.
+     * The timers of a connection, in the order {@link #runTimers} fires them. PACE, ACK and
+     * ANNOUNCE wake the engine; what they are due for goes out in {@link #flush}, which reads the
+     * same deadlines (PACE's is the time {@link #flush} last found data waiting for the pacer).
+     * PATH_MTU is the loss deadline of a path MTU probe in flight, or the rerun of a finished
+     * search; both stay unarmed when their feature is off.
      */
     enum Timer {
         IDLE, DELIVERY_DEADLINE, LOSS, SECOND_PROBE, PROBE, KEEP_ALIVE, REASSEMBLY, PATH_MTU, PACE, ACK, ANNOUNCE;
