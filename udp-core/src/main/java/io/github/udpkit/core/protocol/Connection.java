@@ -493,6 +493,9 @@ final class Connection {
             pathCandidate = null;
             pathChallenge = null;
             engine.migrate(this, from, now);
+            if (pathMtu != null) {
+                pathMtu.onNewPath(now); // what the old path carried says nothing of the new one
+            }
             return;
         }
         if (packetNumber <= received.largest()) {

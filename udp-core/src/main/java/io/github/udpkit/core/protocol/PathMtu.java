@@ -174,6 +174,19 @@ final class PathMtu {
         return true;
     }
 
+    /**
+     * The conversation moved to another path (RFC 8899 section 5.2: a new path starts again): back
+     * to the base, and a new search from it.
+     */
+    void onNewPath(long now) {
+        current = base;
+        tooBig = ceiling + 1;
+        probePacket = -1;
+        failures = 0;
+        largeLosses = 0;
+        nextProbeSize(now);
+    }
+
     /** Probes sent so far. */
     long probesSent() {
         return probesSent;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.core.protocol.TestNet.Node;
 import io.github.udpkit.core.wire.WireFormat;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -131,6 +132,28 @@ class PathMtuDiscoveryTest {
         }
         assertTrue(net.runUntil(() -> a.engine.datagramSize(b.address) == 1400, 30 * SECOND),
                 "searched again: " + a.engine.datagramSize(b.address));
+    }
+
+    /** A conversation that moves to another path (a NAT rebinding) starts that path at the base and searches it. */
+    @Test
+    void searchesAgainAfterAPathMigration() {
+        TestNet net = new TestNet(13);
+        net.latency = 5 * MS;
+        net.pathMtu = 8972;
+        Node server = net.node(config(1));
+        Node client = net.node(config(2));
+        CompletableFuture<Void> hello = send(net, client, server, 0, 100);
+        CompletableFuture<Void> answer = send(net, server, client, 0, 100);
+        assertTrue(net.runUntil(() -> hello.isDone() && answer.isDone()
+                && server.engine.datagramSize(client.address) == 8972, 30 * SECOND));
+        InetSocketAddress rebound = net.freeAddress();
+        net.rebind(client, rebound);
+        net.pathMtu = 1472; // the new path is narrower
+        CompletableFuture<Void> after = send(net, client, server, 1, 100);
+        assertTrue(net.runUntil(() -> after.isDone() && server.engine.metrics().pathMigrations() == 1, 30 * SECOND));
+        assertTrue(net.runUntil(() -> server.engine.datagramSize(rebound) == 1472, 30 * SECOND),
+                "the server searched the new path: " + server.engine.datagramSize(rebound));
+        assertEquals(0, server.engine.metrics().mtuBlackHoles(), "no black hole needed: the new path started at the base");
     }
 
     @Test
