@@ -10,6 +10,7 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.core.protocol.TestNet.Node;
 import io.github.udpkit.core.wire.WireFormat;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,14 @@ class PathMtuDiscoveryTest {
         return TestNet.config(seed).pathMtuDiscovery(true).maxDatagramSize(WireFormat.MAX_DATAGRAM_SIZE).build();
     }
 
+    /** A network of 5 ms each way whose path drops datagrams larger than {@code mtu}. */
+    private static TestNet path(long seed, int mtu) {
+        TestNet net = new TestNet(seed);
+        net.latency = 5 * MS;
+        net.pathMtu = mtu;
+        return net;
+    }
+
     private static CompletableFuture<Void> send(TestNet net, Node from, Node to, int number, int size) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         from.engine.send(to.address, DeliveryMode.RELIABLE, numbered(number, size), f, net.now);
@@ -43,9 +52,7 @@ class PathMtuDiscoveryTest {
     @ParameterizedTest
     @ValueSource(ints = {1472, 8972, 65_000})
     void convergesToThePathsSize(int mtu) {
-        TestNet net = new TestNet(mtu);
-        net.latency = 5 * MS;
-        net.pathMtu = mtu;
+        TestNet net = path(mtu, mtu);
         Node a = net.node(config(1));
         Node b = net.node(config(2));
         CompletableFuture<Void> hello = send(net, a, b, 0, 100);
@@ -81,9 +88,7 @@ class PathMtuDiscoveryTest {
 
     @Test
     void probeLossLeavesTheCongestionWindowAlone() {
-        TestNet net = new TestNet(7);
-        net.latency = 5 * MS;
-        net.pathMtu = 1400; // not a common size: found by halving, with a dozen probe sizes lost
+        TestNet net = path(7, 1400); // not a common size: found by halving, with a dozen probe sizes lost
         Node a = net.node(config(1));
         Node b = net.node(config(2));
         CompletableFuture<Void> hello = send(net, a, b, 0, 100);
@@ -103,9 +108,7 @@ class PathMtuDiscoveryTest {
      */
     @Test
     void recoversWhenThePathShrinksMidStream() {
-        TestNet net = new TestNet(11);
-        net.latency = 5 * MS;
-        net.pathMtu = 8972;
+        TestNet net = path(11, 8972);
         Node a = net.node(config(1));
         Node b = net.node(config(2));
         CompletableFuture<Void> hello = send(net, a, b, 0, 100);
@@ -128,7 +131,7 @@ class PathMtuDiscoveryTest {
         assertTrue(a.engine.metrics().mtuBlackHoles() >= 1, "black hole detected");
         assertEquals(301, b.delivered.size());
         for (int i = 0; i <= 300; i++) {
-            assertEquals(i, java.nio.ByteBuffer.wrap(b.delivered.get(i).bytes()).getInt(), "in order");
+            assertEquals(i, ByteBuffer.wrap(b.delivered.get(i).bytes()).getInt(), "in order");
         }
         assertTrue(net.runUntil(() -> a.engine.datagramSize(b.address) == 1400, 30 * SECOND),
                 "searched again: " + a.engine.datagramSize(b.address));
@@ -137,9 +140,7 @@ class PathMtuDiscoveryTest {
     /** A conversation that moves to another path (a NAT rebinding) starts that path at the base and searches it. */
     @Test
     void searchesAgainAfterAPathMigration() {
-        TestNet net = new TestNet(13);
-        net.latency = 5 * MS;
-        net.pathMtu = 8972;
+        TestNet net = path(13, 8972);
         Node server = net.node(config(1));
         Node client = net.node(config(2));
         CompletableFuture<Void> hello = send(net, client, server, 0, 100);
