@@ -53,8 +53,6 @@ final class PathMtu {
     /** When the next probe may go out, or (the search resting) when the search runs again. */
     private long nextProbeAt;
     private int largeLosses;
-    private long probesSent;
-    private long blackHoles;
 
     /**
      * @param base the size every path carries, where the search starts
@@ -105,7 +103,6 @@ final class PathMtu {
     void onProbeSent(long packetNumber, long now) {
         probePacket = packetNumber;
         probeSentAt = now;
-        probesSent++;
     }
 
     /** When the probe in flight was sent. */
@@ -164,7 +161,6 @@ final class PathMtu {
         if (size <= base || current <= base || ++largeLosses < BLACK_HOLE_LOSSES) {
             return false;
         }
-        blackHoles++;
         largeLosses = 0;
         tooBig = current;
         current = base;
@@ -185,16 +181,6 @@ final class PathMtu {
         failures = 0;
         largeLosses = 0;
         nextProbeSize(now);
-    }
-
-    /** Probes sent so far. */
-    long probesSent() {
-        return probesSent;
-    }
-
-    /** Black holes detected so far. */
-    long blackHoles() {
-        return blackHoles;
     }
 
     /**
