@@ -61,6 +61,13 @@ public class EngineBenchmark {
     @Param({"64", "1200"})
     public int payload;
 
+    /**
+     * Whether pacing and path MTU discovery are on (RFC 9002 7.7, RFC 8899; both off by default),
+     * to show what they cost the hot path.
+     */
+    @Param({"false", "true"})
+    public boolean paced;
+
     /** Idle connections engine A holds beside the one stream. */
     @Param({"0", "10000"})
     public int idlePeers;
@@ -86,7 +93,8 @@ public class EngineBenchmark {
         toA = new Link();
         // No keep-alive and a day's idle timeout, so the idle connections stay idle for the whole run.
         EngineConfig config = EngineConfig.builder().keepAliveInterval(Duration.ZERO).idleTimeout(Duration.ofDays(1))
-                .maxPeers(Math.max(idlePeers + 16, EngineConfig.defaults().maxPeers())).build();
+                .maxPeers(Math.max(idlePeers + 16, EngineConfig.defaults().maxPeers()))
+                .pacing(paced).pathMtuDiscovery(paced).build();
         a = new Engine(config, new Output(toB), now);
         b = new Engine(config, new Output(toA), now);
         Link fromIdle = new Link();

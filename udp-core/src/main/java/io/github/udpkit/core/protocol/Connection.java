@@ -70,12 +70,14 @@ final class Connection {
     private static final long MAX_ACK_DELAY_MICROS = 10_000_000;
 
     /**
-     * The timers of a connection, in the order {@link #runTimers} fires them. ACK and ANNOUNCE
-     * wake the engine; what they are due for goes out in {@link #flush}, which reads the same
-     * deadlines.
+     * The timers of a connection, in the order {@link #runTimers} fires them. PACE, ACK and
+     * ANNOUNCE wake the engine; what they are due for goes out in {@link #flush}, which reads the
+     * same deadlines (PACE's is the time {@link #flush} last found data waiting for the pacer).
+     * PATH_MTU is the loss deadline of a path MTU probe in flight, or the rerun of a finished
+     * search; both stay unarmed when their feature is off.
      */
     enum Timer {
-        IDLE, DELIVERY_DEADLINE, LOSS, SECOND_PROBE, PROBE, KEEP_ALIVE, REASSEMBLY, ACK, ANNOUNCE;
+        IDLE, DELIVERY_DEADLINE, LOSS, SECOND_PROBE, PROBE, KEEP_ALIVE, REASSEMBLY, PATH_MTU, PACE, ACK, ANNOUNCE;
 
         private static final Timer[] ALL = values();
     }
@@ -169,6 +171,12 @@ final class Connection {
     /** When the first RTT sample was taken: losses before it say nothing about persistent congestion. */
     long firstSampleAt = NO_DEADLINE;
     long peerWindow;
+    /** The path's datagram size and its search (RFC 8899); null when path MTU discovery is off. */
+    final PathMtu pathMtu;
+    /** The pace of ack-eliciting datagrams (RFC 9002 section 7.7); null when pacing is off. */
+    final Pacer pacer;
+    /** When the pacer lets the data that waits for it leave; {@link Engine#NO_DEADLINE} when none waits. */
+    private long paceAt = NO_DEADLINE;
     int pendingMessages;
     long pendingBytes;
 
@@ -194,8 +202,13 @@ final class Connection {
         this.sent = new SentPackets(64, Math.max(64, 4 * config.maxInFlightDatagrams()));
         this.rtt = new RttEstimator(config.initialRtoNanos(), config.minRtoNanos(), config.maxRtoNanos(),
                 config.ackDelayNanos());
-        this.congestion = new CongestionControl(config.maxDatagramSize(), config.maxInFlightDatagrams(),
+        // The window counts in base-sized datagrams: a path found to carry 64 KiB datagrams starts
+        // with the same window in bytes as any other.
+        this.congestion = new CongestionControl(config.baseDatagramSize(), config.maxInFlightDatagrams(),
                 config.lossTolerance());
+        this.pathMtu = config.pathMtuDiscovery()
+                ? new PathMtu(config.baseDatagramSize(), config.maxDatagramSize(), now) : null;
+        this.pacer = config.pacing() ? new Pacer(now) : null;
         this.peerWindow = config.receiveWindow();
         channel(0);
         this.lastReceiveAt = now;
@@ -481,6 +494,9 @@ final class Connection {
             pathCandidate = null;
             pathChallenge = null;
             engine.migrate(this, from, now);
+            if (pathMtu != null) {
+                pathMtu.onNewPath(now); // what the old path carried says nothing of the new one
+            }
             return;
         }
         if (packetNumber <= received.largest()) {
@@ -572,6 +588,14 @@ final class Connection {
             return;
         }
         peerWindow = window;
+        if (pathMtu != null && pathMtu.probePacket() >= 0 && acknowledges(ranges, pathMtu.probePacket())) {
+            if (pathMtu.probePacket() == largest && largest > largestAcked) {
+                // A probe is ack-eliciting and acknowledged at once: an RTT sample, which a peer
+                // that only acknowledges data has no other source of.
+                sampleRtt(now - pathMtu.probeSentAt(), ackDelayMicros, now);
+            }
+            pathMtu.onProbeAcked(now);
+        }
         int spurious = reordering.spurious(ranges);
         if (spurious > 0) {
             metrics.spuriousLosses.add(spurious);
@@ -600,12 +624,7 @@ final class Connection {
             }
         }
         if (largestSentAt >= 0) {
-            long delay = Math.min(ackDelayMicros, MAX_ACK_DELAY_MICROS) * 1000;
-            if (!rtt.hasSample()) {
-                firstSampleAt = now;
-            }
-            rtt.sample(now - largestSentAt, delay);
-            metrics.smoothedRttNanos.set(rtt.smoothed());
+            sampleRtt(now - largestSentAt, ackDelayMicros, now);
         }
         boolean newLargest = largest > priorLargest;
         if (newLargest) {
@@ -623,6 +642,15 @@ final class Connection {
         }
     }
 
+    private void sampleRtt(long elapsed, long ackDelayMicros, long now) {
+        long delay = Math.min(ackDelayMicros, MAX_ACK_DELAY_MICROS) * 1000;
+        if (!rtt.hasSample()) {
+            firstSampleAt = now;
+        }
+        rtt.sample(elapsed, delay);
+        metrics.smoothedRttNanos.set(rtt.smoothed());
+    }
+
     private void packetAcked(int slot) {
         for (int i = 0, n = sent.refCount(slot); i < n; i++) {
             OutMessage m = sent.refMessage(slot, i);
@@ -634,6 +662,9 @@ final class Connection {
         int size = sent.size(slot);
         sent.release(slot, true);
         packetsAcked++;
+        if (pathMtu != null) {
+            pathMtu.onAcked(size);
+        }
         congestion.onAcked(size, sentAt);
     }
 
@@ -682,6 +713,11 @@ final class Connection {
             long sentAt = sent.sentAt(slot);
             if ((byCount && largestAcked - pn >= PACKET_THRESHOLD) || now - sentAt >= lossDelay) {
                 reordering.declaredLost(pn);
+                if (pathMtu != null && pathMtu.onLost(sent.size(slot), now)) {
+                    metrics.mtuBlackHoles.increment();
+                    LOG.debug("path to {} no longer carries large datagrams; back to {} bytes", address,
+                            pathMtu.current());
+                }
                 declareLost(slot, pn);
                 congestion.onLost();
                 packetsLost++;
@@ -827,6 +863,10 @@ final class Connection {
                 }
                 return d;
             }
+            case PATH_MTU:
+                return pathMtu == null ? NO_DEADLINE : pathMtu.deadline(rtt.probeTimeout());
+            case PACE:
+                return paceAt;
             case ACK:
                 return ackPending ? ackDeadline : NO_DEADLINE;
             case ANNOUNCE:
@@ -870,6 +910,10 @@ final class Connection {
                     }
                 }
                 break;
+            case PATH_MTU:
+                pathMtu.onTimeout(now);
+                break;
+            case PACE:
             case ACK:
             case ANNOUNCE:
                 break; // flush() sends what they are due for
@@ -914,6 +958,11 @@ final class Connection {
     }
 
     private void flush(long now) {
+        if (pathMtu != null && pathMtu.wantsProbe() && remoteSession != 0
+                && sent.hasRoom(nextPacketNumber + 1) && congestion.canSend(sent.bytesInFlight())) {
+            sendPathMtuProbe(now);
+        }
+        paceAt = NO_DEADLINE;
         while (!removed && !engine.isClosed()) {
             sent.advanceBase(nextPacketNumber);
             boolean probe = probesPending > 0;
@@ -921,6 +970,16 @@ final class Connection {
                     && (probe || sent.inFlight() < config.maxInFlightDatagrams()
                             && congestion.canSend(sent.bytesInFlight()));
             boolean data = canSendData && hasSendable();
+            if (data && pacer != null && !probe) {
+                // Datagrams are paced, not counted: a datagram may leave while the bucket holds
+                // anything, and takes its full size out of it.
+                long at = pacer.nextSendTime(now, 1, congestion.window(),
+                        rtt.hasSample() ? rtt.smoothed() : config.initialRtoNanos(), datagramSize());
+                if (at > now) {
+                    paceAt = at;
+                    data = false;
+                }
+            }
             boolean announce = due(Timer.ANNOUNCE, now);
             boolean ping = pingPending || announce || probe;
             boolean ack = ackPending && (due(Timer.ACK, now) || data || ping);
@@ -967,7 +1026,9 @@ final class Connection {
         int at = builder.start(localSession, destination, pn, pathResponse != null ? pathResponse : token);
         pathResponse = null;
         int bodyStart = at;
-        int end = engine.datagramRoom - (probe ? PING_LENGTH : 0);
+        // A probe timeout may mean the path no longer carries the size in use: its probes keep to
+        // the base size, so that they get through and their acknowledgements expose the loss.
+        int end = probe ? engine.datagramRoom - PING_LENGTH : datagramRoom();
         boolean ackCopy = false;
         if (ackPending) {
             // The reserve holds a TOKEN and an ACK together, so a full DATA frame still fits.
@@ -1078,6 +1139,9 @@ final class Connection {
         if (carriesData) {
             sent.commit(slot, now, size, probe);
             lastDataSentAt = now;
+            if (pacer != null && !probe) {
+                pacer.onSent(size);
+            }
         }
         nextPacketNumber = pn + 1;
         lastSendAt = now;
@@ -1086,6 +1150,48 @@ final class Connection {
             ackPending = true; // flush() sends the copy next, in a datagram of its own
         }
         completeAll();
+    }
+
+    /** The largest datagram to this peer now: the size discovered for its path, or the configured one. */
+    int datagramSize() {
+        return pathMtu == null ? config.maxDatagramSize() : pathMtu.current();
+    }
+
+    /** The room for frames in a datagram to this peer, after the protection's overhead. */
+    private int datagramRoom() {
+        return pathMtu == null ? engine.datagramRoom : pathMtu.current() - engine.protection.overhead();
+    }
+
+    /**
+     * Sends a path MTU probe (RFC 8899 section 4.1): a PING padded to the size being tried. It is
+     * acknowledged at once if it arrives; it carries no data, is not counted in flight, and its
+     * loss is the probe's answer (too big), never congestion.
+     */
+    private void sendPathMtuProbe(long now) {
+        PacketBuilder builder = engine.builder;
+        long pn = nextPacketNumber;
+        int at = builder.start(localSession, remoteSession, pn, null);
+        at = WireWriter.writePing(builder.buffer(), at);
+        int end = pathMtu.probeSize() - engine.protection.overhead();
+        if (end > at) {
+            at = WireWriter.writePadding(builder.buffer(), at, end);
+        }
+        int size = builder.send(address, at);
+        datagramsSent++;
+        bytesSent += size;
+        nextPacketNumber = pn + 1;
+        lastSendAt = now;
+        pathMtu.onProbeSent(pn, now);
+        metrics.mtuProbes.increment();
+    }
+
+    private static boolean acknowledges(AckRanges ranges, long packetNumber) {
+        for (int i = 0; i < ranges.count(); i++) {
+            if (packetNumber >= ranges.low(i) && packetNumber <= ranges.high(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -163,7 +163,7 @@ public final class Engine {
         this.builder = new PacketBuilder(out, protection, metrics, output, ackRanges, config.receiveWindow());
         this.maxWholePayload = config.maxWholePayload();
         this.fragmentSize = config.fragmentSize();
-        this.datagramRoom = config.maxDatagramSize() - protection.overhead();
+        this.datagramRoom = config.baseDatagramSize() - protection.overhead();
         this.controlInterval = Math.max(config.minRtoNanos(), MIN_CONTROL_INTERVAL);
     }
 
@@ -401,6 +401,19 @@ public final class Engine {
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * The largest datagram the engine sends to a peer now: what path MTU discovery found for its
+     * path, else {@code maxDatagramSize}; 0 for a peer it holds no state for.
+     */
+    int datagramSize(InetSocketAddress peer) {
+        for (Connection c : peers.values()) { // not get(): that would change the access order
+            if (c.address.equals(peer)) {
+                return c.datagramSize();
+            }
+        }
+        return 0;
     }
 
     /** The number of peers the engine holds state for. */

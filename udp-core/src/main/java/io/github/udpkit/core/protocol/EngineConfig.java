@@ -32,6 +32,11 @@ public final class EngineConfig {
      * full DATA frame.
      */
     static final int ACK_RESERVE = 32;
+    /**
+     * The datagram size a path starts at under path MTU discovery (RFC 8899's BASE_PLPMTU, the
+     * size QUIC requires every path to carry), and the default {@code maxDatagramSize}.
+     */
+    public static final int BASE_DATAGRAM_SIZE = 1200;
     static final double DEFAULT_LOSS_TOLERANCE = 0.25;
     static final double MAX_LOSS_TOLERANCE = 0.5;
 
@@ -58,6 +63,8 @@ public final class EngineConfig {
     private final PacketProtection protection;
     private final boolean addressValidation;
     private final int maxRetriesPerSecond;
+    private final boolean pathMtuDiscovery;
+    private final boolean pacing;
 
     private EngineConfig(Builder b) {
         this.maxDatagramSize = b.maxDatagramSize;
@@ -83,6 +90,8 @@ public final class EngineConfig {
         this.protection = b.protection;
         this.addressValidation = b.addressValidation;
         this.maxRetriesPerSecond = b.maxRetriesPerSecond;
+        this.pathMtuDiscovery = b.pathMtuDiscovery;
+        this.pacing = b.pacing;
     }
 
     /**
@@ -124,6 +133,8 @@ public final class EngineConfig {
         b.protection = protection;
         b.addressValidation = addressValidation;
         b.maxRetriesPerSecond = maxRetriesPerSecond;
+        b.pathMtuDiscovery = pathMtuDiscovery;
+        b.pacing = pacing;
         return b;
     }
 
@@ -297,15 +308,45 @@ public final class EngineConfig {
         return reassemblyTimeoutNanos;
     }
 
+    /**
+     * Whether each peer's path is probed for the largest datagram it carries (RFC 8899), from
+     * {@link #BASE_DATAGRAM_SIZE} up to {@link #maxDatagramSize()}; see
+     * {@link Builder#pathMtuDiscovery(boolean)}.
+     *
+     * @return whether path MTU discovery is on
+     */
+    public boolean pathMtuDiscovery() {
+        return pathMtuDiscovery;
+    }
+
+    /**
+     * Whether datagrams leave at the congestion controller's pace (RFC 9002 section 7.7); see
+     * {@link Builder#pacing(boolean)}.
+     *
+     * @return whether pacing is on
+     */
+    public boolean pacing() {
+        return pacing;
+    }
+
+    /**
+     * The datagram size every path starts at: {@link #maxDatagramSize()}, or with path MTU
+     * discovery the smaller of it and {@link #BASE_DATAGRAM_SIZE}. Messages are cut into fragments
+     * that fit it, so that a fragment always fits the path, however far its size falls.
+     */
+    int baseDatagramSize() {
+        return pathMtuDiscovery ? Math.min(BASE_DATAGRAM_SIZE, maxDatagramSize) : maxDatagramSize;
+    }
+
     /** The largest message sent whole, in one DATA frame, with room left for an ACK. */
     int maxWholePayload() {
-        return maxDatagramSize - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
+        return baseDatagramSize() - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
                 - WireWriter.MAX_WHOLE_DATA_OVERHEAD - ACK_RESERVE;
     }
 
     /** The fragment size of larger messages, with room left for an ACK. */
     int fragmentSize() {
-        return maxDatagramSize - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
+        return baseDatagramSize() - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
                 - WireWriter.MAX_DATA_OVERHEAD - ACK_RESERVE;
     }
 
@@ -322,7 +363,8 @@ public final class EngineConfig {
                 + ", reassemblyBytesPerPeer=" + reassemblyBytesPerPeer + ", reassemblyBytesTotal="
                 + reassemblyBytesTotal + ", reassemblyTimeout=" + reassemblyTimeout() + ", seed="
                 + (seed.isPresent() ? seed.getAsLong() : "secure") + ", protection=" + protection
-                + ", addressValidation=" + addressValidation + ", maxRetriesPerSecond=" + maxRetriesPerSecond + '}';
+                + ", addressValidation=" + addressValidation + ", maxRetriesPerSecond=" + maxRetriesPerSecond
+                + ", pathMtuDiscovery=" + pathMtuDiscovery + ", pacing=" + pacing + '}';
     }
 
     /**
@@ -331,7 +373,7 @@ public final class EngineConfig {
      * @since 0.1.0
      */
     public static final class Builder {
-        private int maxDatagramSize = 1200;
+        private int maxDatagramSize = BASE_DATAGRAM_SIZE;
         private int maxMessageSize = 1 << 20;
         private Duration initialRto = Duration.ofSeconds(1);
         private Duration minRto = Duration.ofMillis(10);
@@ -354,12 +396,50 @@ public final class EngineConfig {
         private PacketProtection protection = PacketProtection.crc32c();
         private boolean addressValidation;
         private int maxRetriesPerSecond = 1000;
+        private boolean pathMtuDiscovery;
+        private boolean pacing;
 
         private Builder() {
         }
 
         /**
-         * Sets the largest datagram the engine sends (UDP payload).
+         * Probes each peer's path for the largest datagram it carries (DPLPMTUD, RFC 8899): every
+         * path starts at {@value EngineConfig#BASE_DATAGRAM_SIZE} bytes (or {@code maxDatagramSize}
+         * if smaller), padded probes search upward by halving the interval up to
+         * {@link #maxDatagramSize(int)}, which becomes the ceiling (raise it: 1,472 for Ethernet,
+         * 8,972 for jumbo frames, 65,507 for loopback). Datagrams to that peer are then packed up
+         * to the size found; messages are still cut into fragments of the starting size, so that a
+         * path whose size falls strands nothing. A probe lost three times means too big, never
+         * congestion; repeated loss of large datagrams falls back to the starting size and
+         * searches again; a finished search is repeated every ten minutes. Off by default: see
+         * {@code docs/PROTOCOL.md} section 7.4.
+         *
+         * @param enabled whether to probe
+         * @return this
+         */
+        public Builder pathMtuDiscovery(boolean enabled) {
+            this.pathMtuDiscovery = enabled;
+            return this;
+        }
+
+        /**
+         * Sends datagrams at the congestion controller's pace (RFC 9002 section 7.7): 1.25 times
+         * the congestion window per smoothed round trip, with a burst allowance of about two
+         * milliseconds' worth (at least two datagrams), instead of a window's worth at once. Pure
+         * acknowledgements and probes are not paced. Off by default: see
+         * {@code docs/PROTOCOL.md} section 7.5.
+         *
+         * @param enabled whether to pace
+         * @return this
+         */
+        public Builder pacing(boolean enabled) {
+            this.pacing = enabled;
+            return this;
+        }
+
+        /**
+         * Sets the largest datagram the engine sends (UDP payload); with
+         * {@link #pathMtuDiscovery(boolean)}, the ceiling of the search.
          *
          * @param bytes {@value EngineConfig#MIN_DATAGRAM_SIZE}..{@value Endpoint#MAX_DATAGRAM_PAYLOAD}
          * @return this

@@ -45,6 +45,8 @@ public final class EngineMetrics {
     final Counter probeTimeouts = new Counter();
     final Counter congestionEvents = new Counter();
     final Counter persistentCongestion = new Counter();
+    final Counter mtuProbes = new Counter();
+    final Counter mtuBlackHoles = new Counter();
 
     EngineMetrics() {
     }
@@ -136,6 +138,19 @@ public final class EngineMetrics {
      */
     public long probeTimeouts() {
         return probeTimeouts.get();
+    }
+
+    /** Path MTU probes sent (RFC 8899): padded PINGs that test whether a path carries a larger datagram. */
+    public long mtuProbes() {
+        return mtuProbes.get();
+    }
+
+    /**
+     * Times a path stopped carrying the datagram size discovered for it (large datagrams lost
+     * again and again), so that its size fell back to the base and the search began again.
+     */
+    public long mtuBlackHoles() {
+        return mtuBlackHoles.get();
     }
 
     /** Times a loss reduced a peer's congestion window (at most once per round trip). */
@@ -290,6 +305,7 @@ public final class EngineMetrics {
                 + ", retriesSuppressed=" + retriesSuppressed + ", invalidCookies=" + invalidCookies
                 + ", retriesReceived=" + retriesReceived + ", spuriousLosses=" + spuriousLosses
                 + ", probeTimeouts=" + probeTimeouts + ", congestionEvents=" + congestionEvents
-                + ", persistentCongestion=" + persistentCongestion + '}';
+                + ", persistentCongestion=" + persistentCongestion + ", mtuProbes=" + mtuProbes
+                + ", mtuBlackHoles=" + mtuBlackHoles + '}';
     }
 }

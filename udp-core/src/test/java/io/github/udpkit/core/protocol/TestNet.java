@@ -38,6 +38,9 @@ final class TestNet {
      */
     long bottleneckBytesPerSecond;
     int bottleneckQueue = 1;
+    /** The largest datagram the path carries, 0 for any: larger ones are dropped (a path MTU). */
+    int pathMtu;
+    long tooBigDrops;
     long bottleneckDrops;
     long bottleneckPassed;
     private final Map<List<InetSocketAddress>, ArrayDeque<Long>> bottlenecks = new HashMap<>();
@@ -162,6 +165,10 @@ final class TestNet {
 
     private void transmitRaw(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
         datagramsMoved++;
+        if (pathMtu > 0 && bytes.length > pathMtu) {
+            tooBigDrops++;
+            return;
+        }
         if (dropRule.drop(from, to, bytes) || random.nextDouble() < loss) {
             return;
         }
