@@ -428,6 +428,23 @@ public final class Engine {
         return all;
     }
 
+    /**
+     * A snapshot of the conversation with the peer now at an address, as {@link #connections()}
+     * takes them; it reads and changes nothing (not even which peer is least recently active).
+     *
+     * @param peer the peer's current address
+     * @return its snapshot, or null if the engine holds no conversation with it
+     * @since 0.2.0
+     */
+    public ConnectionStats connectionStats(InetSocketAddress peer) {
+        for (Connection c : peers.values()) { // a walk, not a lookup: get() would reorder the access-ordered map
+            if (c.address.equals(peer)) {
+                return c.stats();
+            }
+        }
+        return null;
+    }
+
     /** The engine's counters, readable from any thread. */
     public EngineMetrics metrics() {
         return metrics;
