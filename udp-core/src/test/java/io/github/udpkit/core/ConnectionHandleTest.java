@@ -225,4 +225,36 @@ class ConnectionHandleTest {
             assertTrue(client.connections().isEmpty());
         }
     }
+
+    @Test
+    void shouldCloseFromAMessageHandlerOnceTheHandlerReturns() throws Exception {
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        try (Endpoint<String> server = open(new EndpointListener() {
+                @Override
+                public void onError(Throwable error) {
+                    errors.add(error);
+                }
+            });
+             Endpoint<String> viaHandle = open(); Endpoint<String> viaAddress = open()) {
+            List<Boolean> answers = new CopyOnWriteArrayList<>();
+            server.onMessage(m -> {
+                if (m.payload().equals("quit")) {
+                    Connection<String> c = server.connection(m.sender()).orElseThrow();
+                    answers.add(c.close("bye"));
+                    answers.add(c.close("bye again"));
+                } else if (m.payload().equals("leave")) {
+                    answers.add(server.disconnect(m.sender(), "see you"));
+                }
+            });
+            Connection<String> a = viaHandle.connect(server.localAddress(), "quit").get(10, TimeUnit.SECONDS);
+            Connection<String> b = viaAddress.connect(server.localAddress(), "leave").get(10, TimeUnit.SECONDS);
+            assertEquals(new Disconnection(DisconnectReason.CLOSED_BY_PEER, "peer closed: bye"),
+                    a.closed().get(10, TimeUnit.SECONDS));
+            assertEquals(new Disconnection(DisconnectReason.CLOSED_BY_PEER, "peer closed: see you"),
+                    b.closed().get(10, TimeUnit.SECONDS));
+            assertEquals(List.of(true, false, true), answers, "the first close closes, the second does nothing");
+            assertTrue(errors.isEmpty(), "closing from a handler is no error: " + errors);
+            awaitTrue(() -> server.connections().isEmpty());
+        }
+    }
 }

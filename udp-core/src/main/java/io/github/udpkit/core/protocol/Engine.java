@@ -391,6 +391,18 @@ public final class Engine {
         return true;
     }
 
+    /**
+     * Whether the engine is inside {@link #receive} or {@link #update}, calling its
+     * {@link EngineOutput}: a driver defers what may not be done from a callback (a
+     * {@link #disconnect}) until the call returns.
+     *
+     * @return true during a callback of those calls
+     * @since 0.2.0
+     */
+    public boolean inCallback() {
+        return busy;
+    }
+
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         return closed;

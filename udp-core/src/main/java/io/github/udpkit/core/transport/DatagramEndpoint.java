@@ -505,8 +505,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     public boolean disconnect(InetSocketAddress peer, String reason) {
         Objects.requireNonNull(peer, "peer");
         checkCloseReason(reason);
-        return Boolean.TRUE.equals(onIoThread(() -> engine.disconnect(peer, reason, System.nanoTime()), false,
-                "disconnecting " + peer));
+        return Boolean.TRUE.equals(onIoThread(() -> {
+            if (engine.inCallback()) {
+                // From a handler or listener inside the engine: done as soon as its call returns.
+                Handle handle = handles.get(peer);
+                return handle != null && handle.closeLater(reason);
+            }
+            return engine.disconnect(peer, reason, System.nanoTime());
+        }, false, "disconnecting " + peer));
     }
 
     private static void checkCloseReason(String reason) {
@@ -1604,6 +1610,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         volatile ConnectionState state;
         /** How it ended; set before {@link #state} becomes CLOSED. */
         volatile Disconnection end;
+        /** Whether a close waits for the engine call under way to return; written on the I/O thread only. */
+        volatile boolean closing;
         final CompletableFuture<Disconnection> closeFuture = new CompletableFuture<>();
 
         Handle(InetSocketAddress address, ConnectionState state) {
@@ -1624,6 +1632,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             Disconnection ended = end;
             checkState(ended == null, "the connection to %s is closed (%s: %s): connect again for a new conversation",
                     address, ended == null ? null : ended.reason(), ended == null ? null : ended.detail());
+            checkState(!closing, "the connection to %s is closing", address);
         }
 
         @Override
@@ -1655,8 +1664,35 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         @Override
         public boolean close(String reason) {
             checkCloseReason(reason);
-            return Boolean.TRUE.equals(onIoThread(() -> state != ConnectionState.CLOSED
-                    && engine.disconnect(address, reason, System.nanoTime()), false, "closing " + this));
+            return Boolean.TRUE.equals(onIoThread(() -> {
+                if (state == ConnectionState.CLOSED || closing) {
+                    return false;
+                }
+                if (engine.inCallback()) {
+                    return closeLater(reason);
+                }
+                return engine.disconnect(address, reason, System.nanoTime());
+            }, false, "closing " + this));
+        }
+
+        /**
+         * On the I/O thread, inside an engine call (a handler, a listener), where the engine may
+         * not close a conversation: closes it as soon as the call returns, on the loop's next
+         * command. What was sent to the peer before is transmitted first; sends after it throw.
+         *
+         * @return whether this call is the one that closes it
+         */
+        boolean closeLater(String reason) {
+            if (state == ConnectionState.CLOSED || closing) {
+                return false;
+            }
+            closing = true;
+            enqueue(new Task(() -> {
+                if (state != ConnectionState.CLOSED) {
+                    engine.disconnect(address, reason, System.nanoTime());
+                }
+            }));
+            return true;
         }
 
         @Override
@@ -1841,7 +1877,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             runnable.run();
             return;
         }
-        Command command = runnable instanceof Command c ? c : new Task(runnable);
+        enqueue(runnable instanceof Command c ? c : new Task(runnable));
+    }
+
+    /** Queues a command for the I/O thread's next turn, even from the I/O thread itself. */
+    private void enqueue(Command command) {
         for (Command head = commands.get(); ; head = commands.get()) {
             command.next(head);
             if (commands.compareAndSet(head, command)) {
