@@ -197,7 +197,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final LongAdder oversized = new LongAdder();
     private final LongAdder receiveQueueDrops = new LongAdder();
     private final LongAdder filtered = new LongAdder();
-    /** Groups joined, in join order; guarded by itself. */
     /**
      * The handle of each conversation, by the peer's current address: the engine reports every
      * conversation's start, move and end, so a handle follows its session. Written on the I/O
@@ -209,6 +208,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * plain send: open at once; a {@link #connect}: connecting) or the peer's. I/O thread only.
      */
     private ConnectionState opening;
+    /** Groups joined, in join order; guarded by itself. */
     private final Map<InetAddress, MembershipKey> memberships = new LinkedHashMap<>();
 
     private DatagramEndpoint(EndpointSettings<T> settings, DatagramChannel channel, Selector selector)
