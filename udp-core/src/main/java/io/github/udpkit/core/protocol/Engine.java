@@ -613,7 +613,9 @@ public final class Engine {
             // datagrams from another address belongs to its conversation (and is a duplicate there).
             c = last != null && !last.removed && last.remoteSession == source ? last : remoteSessions.get(source);
         }
-        if (c != null && !c.address.equals(from)) {
+        // A conversation with a multicast group is never reached from another address: its
+        // members answer from their own, and moving it to one of them would cut the group off.
+        if (c != null && !c.address.equals(from) && !c.address.getAddress().isMulticastAddress()) {
             get(c.address); // active: move it to the end of the peer table's order
             return c;
         }
