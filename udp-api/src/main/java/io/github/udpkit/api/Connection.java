@@ -70,7 +70,8 @@ public interface Connection<T> {
 
     /**
      * A future completed once the connection is closed, by either side, by a timeout or with the
-     * endpoint, with why. It never completes exceptionally.
+     * endpoint, with why. It never completes exceptionally. It is completed on the endpoint's I/O
+     * thread, where actions chained to it without an executor run: they must not block.
      *
      * @return the future of the close
      */
