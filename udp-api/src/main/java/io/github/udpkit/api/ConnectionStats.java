@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * An immutable snapshot of one conversation of a framed endpoint, taken by
- * {@link Endpoint#connections()}: where the peer is, the path's round trip and loss, the sender's
+ * {@link Connection#stats()}: where the peer is, the path's round trip and loss, the sender's
  * windows, and the traffic each way.
  *
  * @param remote the peer's address (the one it last proved, after a migration)

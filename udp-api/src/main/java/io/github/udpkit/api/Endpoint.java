@@ -160,14 +160,45 @@ public interface Endpoint<T> extends AutoCloseable {
     }
 
     /**
-     * A snapshot of each conversation a framed endpoint holds: its peer's address, round trip,
-     * loss, windows and traffic. Empty for a RAW endpoint, which keeps no conversations.
+     * Opens a conversation with a peer by sending it a first message, {@link DeliveryMode#RELIABLE}
+     * whatever the endpoint's mode, which the peer's application accepts or refuses
+     * ({@link EndpointListener#onConnectRequest}). If a conversation with the peer already exists,
+     * the message goes on it and the future completes with its handle once acknowledged.
      *
-     * @return one entry per peer, in no particular order
+     * @param peer the peer's address
+     * @param firstMessage the message the peer decides on (a greeting, a token, a version)
+     * @return a future completed with the {@link ConnectionState#OPEN open} connection once the peer
+     *     acknowledged the message; failed with a {@link ConnectionRefusedException} carrying the
+     *     peer's reason if it refused, or as a reliable send fails ({@link DeliveryException}, ...)
+     * @throws IllegalArgumentException if the address is unresolved or a multicast group
+     * @throws IllegalStateException if the endpoint is RAW: it keeps no conversations
+     * @throws EndpointClosedException if the endpoint is closed
      * @since 0.2.0
      */
-    default List<ConnectionStats> connections() {
+    default CompletableFuture<Connection<T>> connect(InetSocketAddress peer, T firstMessage) {
+        throw new IllegalStateException("endpoint " + localAddress() + " keeps no conversations");
+    }
+
+    /**
+     * The conversations a framed endpoint holds, one handle per peer: its address, state and
+     * {@link Connection#stats() statistics}. Empty for a RAW endpoint, which keeps no conversations.
+     *
+     * @return the open and connecting conversations, in no particular order
+     * @since 0.2.0
+     */
+    default List<Connection<T>> connections() {
         return List.of();
+    }
+
+    /**
+     * The conversation with the peer now at an address.
+     *
+     * @param peer the peer's current address
+     * @return its handle, or empty if there is none
+     * @since 0.2.0
+     */
+    default Optional<Connection<T>> connection(InetSocketAddress peer) {
+        return Optional.empty();
     }
 
     /**

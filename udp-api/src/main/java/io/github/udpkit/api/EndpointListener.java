@@ -92,6 +92,43 @@ public interface EndpointListener {
     }
 
     /**
+     * A conversation was accepted: one this endpoint opened with {@link Endpoint#connect} was
+     * acknowledged, one a peer opened had its first message accepted, or one opened by a plain
+     * send started. Keep the handle to send, read statistics and close.
+     *
+     * @param connection the conversation, {@link ConnectionState#OPEN}
+     * @since 0.2.0
+     */
+    default void onConnected(Connection<?> connection) {
+    }
+
+    /**
+     * A conversation ended, for whatever reason: the peer closed or refused it, this side did,
+     * it timed out, was evicted, or the endpoint closed. Called once per connection, after
+     * {@link #onPeerDisconnected(InetSocketAddress, DisconnectReason, String)}, including for
+     * connections that never opened.
+     *
+     * @param connection the conversation, now {@link ConnectionState#CLOSED}
+     * @param reason why
+     * @param detail what happened, with the peer's own words where it gave any
+     * @since 0.2.0
+     */
+    default void onDisconnected(Connection<?> connection, DisconnectReason reason, String detail) {
+    }
+
+    /**
+     * A conversation's peer moved to a new address, which proved it receives there: the same
+     * handle goes on, its {@link Connection#remoteAddress()} is the new address. Called after
+     * {@link #onPeerMigrated}.
+     *
+     * @param connection the conversation
+     * @param from the address the peer had
+     * @since 0.2.0
+     */
+    default void onMigrated(Connection<?> connection, InetSocketAddress from) {
+    }
+
+    /**
      * Something went wrong on the I/O thread that no caller is waiting to hear: a handler threw,
      * the socket reported an error. The endpoint carries on.
      *

@@ -118,11 +118,11 @@ class FramedEndpointTest {
             }
             var connections = client.connections();
             assertEquals(1, connections.size());
-            var c = connections.get(0);
+            var c = connections.get(0).stats();
             assertEquals(server.localAddress(), c.remote());
             assertTrue(c.datagramsSent() > 0 && c.bytesSent() > 0 && c.datagramsReceived() > 0, c.toString());
             assertTrue(c.smoothedRtt().compareTo(Duration.ZERO) > 0, c.toString());
-            assertEquals(client.localAddress(), server.connections().get(0).remote());
+            assertEquals(client.localAddress(), server.connections().get(0).stats().remote());
             assertTrue(raw.connections().isEmpty(), "a RAW endpoint keeps no conversations");
         }
     }

@@ -398,6 +398,18 @@ public final class Engine {
         return true;
     }
 
+    /**
+     * Whether the engine is inside {@link #receive} or {@link #update}, calling its
+     * {@link EngineOutput}: a driver defers what may not be done from a callback (a
+     * {@link #disconnect}) until the call returns.
+     *
+     * @return true during a callback of those calls
+     * @since 0.2.0
+     */
+    public boolean inCallback() {
+        return busy;
+    }
+
     /** Whether {@link #close} was called. */
     public boolean isClosed() {
         return closed;
@@ -446,6 +458,23 @@ public final class Engine {
             all.add(c.stats());
         }
         return all;
+    }
+
+    /**
+     * A snapshot of the conversation with the peer now at an address, as {@link #connections()}
+     * takes them; it reads and changes nothing (not even which peer is least recently active).
+     *
+     * @param peer the peer's current address
+     * @return its snapshot, or null if the engine holds no conversation with it
+     * @since 0.2.0
+     */
+    public ConnectionStats connectionStats(InetSocketAddress peer) {
+        for (Connection c : peers.values()) { // a walk, not a lookup: get() would reorder the access-ordered map
+            if (c.address.equals(peer)) {
+                return c.stats();
+            }
+        }
+        return null;
     }
 
     /** The engine's counters, readable from any thread. */
@@ -604,12 +633,13 @@ public final class Engine {
             // datagrams from another address belongs to its conversation (and is a duplicate there).
             c = last != null && !last.removed && last.remoteSession == source ? last : remoteSessions.get(source);
         }
+        // A conversation with a multicast group or the broadcast address is never reached from
+        // another address: its members answer from their own, and moving it to one of them would
+        // cut the group off. Their answers are conversations of their own.
         if (c != null && !c.address.equals(from) && !Addresses.isGroup(c.address.getAddress())) {
             get(c.address); // active: move it to the end of the peer table's order
             return c;
         }
-        // A conversation with a multicast group or the broadcast address never moves: its members
-        // answer from their own addresses, each a conversation of its own.
         return lookup(from);
     }
 

@@ -1,11 +1,17 @@
 package io.github.udpkit.core.transport;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
 import io.github.udpkit.api.BackPressureException;
 import io.github.udpkit.api.CodecException;
+import io.github.udpkit.api.Connection;
+import io.github.udpkit.api.ConnectionRefusedException;
+import io.github.udpkit.api.ConnectionState;
+import io.github.udpkit.api.DeliveryException;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
+import io.github.udpkit.api.Disconnection;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.EndpointStats;
@@ -73,6 +79,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,6 +196,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final LongAdder oversized = new LongAdder();
     private final LongAdder receiveQueueDrops = new LongAdder();
     private final LongAdder filtered = new LongAdder();
+    /**
+     * The handle of each conversation, by the peer's current address: the engine reports every
+     * conversation's start, move and end, so a handle follows its session. Written on the I/O
+     * thread only.
+     */
+    private final ConcurrentHashMap<InetSocketAddress, Handle> handles = new ConcurrentHashMap<>();
+    /**
+     * What the engine call under way is, so that a conversation it starts is known as ours (a
+     * plain send: open at once; a {@link #connect}: connecting) or the peer's. I/O thread only.
+     */
+    private ConnectionState opening;
     /** Groups joined, in join order; guarded by itself. */
     private final Map<InetAddress, MembershipKey> memberships = new LinkedHashMap<>();
 
@@ -418,7 +436,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     public Send<T> send(T payload) {
         Objects.requireNonNull(payload, "payload");
         ensureOpen();
-        return new PendingSend(payload);
+        return new PendingSend(payload, null);
     }
 
     @Override
@@ -476,27 +494,61 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     @Override
     public boolean disconnect(InetSocketAddress peer, String reason) {
         Objects.requireNonNull(peer, "peer");
+        checkCloseReason(reason);
+        return Boolean.TRUE.equals(onIoThread(() -> {
+            if (engine.inCallback()) {
+                // From a handler or listener inside the engine: done as soon as its call returns.
+                Handle handle = handles.get(peer);
+                return handle != null && handle.closeLater(reason);
+            }
+            return engine.disconnect(peer, reason, System.nanoTime());
+        }, false, "disconnecting " + peer));
+    }
+
+    private static void checkCloseReason(String reason) {
         Objects.requireNonNull(reason, "reason");
         checkArgument(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= WireFormat.MAX_CLOSE_REASON,
                 "reason must be at most %s bytes of UTF-8: %s", WireFormat.MAX_CLOSE_REASON, reason);
+    }
+
+    /**
+     * Runs a call on the I/O thread, which owns the engine, and returns its result: directly when
+     * already there (a handler, a listener), else waiting at most five seconds.
+     *
+     * @param ifClosed the answer of a closed endpoint, or of a RAW one (no engine)
+     * @param what what the call does, for the exception if it does not finish
+     * @throws UdpException if the I/O thread did not answer in time, or the wait was interrupted
+     */
+    private <R> R onIoThread(Supplier<R> call, R ifClosed, String what) {
         if (engine == null || closed.get()) {
-            return false;
+            return ifClosed;
         }
         if (Thread.currentThread() == ioThread) {
-            return engine.disconnect(peer, reason, System.nanoTime());
+            return call.get();
         }
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        runOnIoThread(() -> done.complete(!closed.get() && engine.disconnect(peer, reason, System.nanoTime())));
+        CompletableFuture<R> result = new CompletableFuture<>();
+        runOnIoThread(() -> {
+            try {
+                result.complete(closed.get() ? ifClosed : call.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
         try {
-            return done.get(LIST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+            return result.get(LIST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UdpException("interrupted while disconnecting " + peer + " from endpoint " + localAddress, e);
-        } catch (ExecutionException | TimeoutException e) {
-            if (closed.get()) {
-                return false;
+            throw new UdpException("interrupted while " + what + " on endpoint " + localAddress, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
             }
-            throw new UdpException("endpoint " + localAddress + " did not disconnect " + peer + " within "
+            throw new UdpException("endpoint " + localAddress + " failed " + what, e.getCause());
+        } catch (TimeoutException e) {
+            if (closed.get()) {
+                return ifClosed;
+            }
+            throw new UdpException("endpoint " + localAddress + " did not finish " + what + " within "
                     + LIST_TIMEOUT, e);
         }
     }
@@ -504,34 +556,52 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /**
      * {@inheritDoc}
      *
-     * <p>The snapshot is taken on the I/O thread (directly, when called from a handler or a
-     * listener); another caller waits for it, at most five seconds, and gets an empty list from a
-     * closed endpoint.
-     *
-     * @throws UdpException if the I/O thread did not answer within five seconds
+     * <p>Read from a concurrent map the I/O thread keeps: no wait. A closed endpoint has none.
      */
     @Override
-    public List<ConnectionStats> connections() {
-        if (engine == null || closed.get()) {
-            return List.of();
-        }
-        if (Thread.currentThread() == ioThread) {
-            return engine.connections();
-        }
-        CompletableFuture<List<ConnectionStats>> snapshot = new CompletableFuture<>();
-        runOnIoThread(() -> snapshot.complete(closed.get() ? List.of() : engine.connections()));
-        try {
-            return snapshot.get(LIST_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UdpException("interrupted while waiting for the connections of endpoint " + localAddress, e);
-        } catch (ExecutionException | TimeoutException e) {
-            if (closed.get()) {
-                return List.of();
+    public List<Connection<T>> connections() {
+        return closed.get() ? List.of() : List.copyOf(handles.values());
+    }
+
+    @Override
+    public Optional<Connection<T>> connection(InetSocketAddress peer) {
+        Objects.requireNonNull(peer, "peer");
+        return closed.get() ? Optional.empty() : Optional.ofNullable(handles.get(peer));
+    }
+
+    @Override
+    public CompletableFuture<Connection<T>> connect(InetSocketAddress peer, T firstMessage) {
+        Objects.requireNonNull(firstMessage, "firstMessage");
+        checkState(settings.mode().isFramed(),
+                "endpoint %s is RAW and keeps no conversations: open it in a framed mode to connect to %s",
+                localAddress, peer);
+        InetSocketAddress to = Addresses.forSending(Addresses.checkPeer(peer), localAddress);
+        FramedSend command = (FramedSend) dispatch(firstMessage, DeliveryMode.RELIABLE, 0, to, null, true);
+        // Completed at the end of the I/O thread's turn (see FramedSend), by which time the
+        // engine has reported the conversation's start, and its end if the peer refused.
+        CompletableFuture<Connection<T>> connected = new CompletableFuture<>();
+        command.whenComplete((ignored, failure) -> {
+            Handle handle = handleOf(command.opened);
+            if (failure == null && handle != null) {
+                handle.accepted();
+                connected.complete(handle);
+            } else if (failure instanceof DeliveryException e && e.reason().startsWith(REFUSED_BY_PEER)) {
+                connected.completeExceptionally(new ConnectionRefusedException(to,
+                        e.reason().substring(REFUSED_BY_PEER.length())));
+            } else {
+                connected.completeExceptionally(failure != null ? failure
+                        : new UdpException("the conversation with " + to + " ended as it was acknowledged"));
             }
-            throw new UdpException("endpoint " + localAddress + " did not list its connections within "
-                    + LIST_TIMEOUT, e);
-        }
+        });
+        return connected;
+    }
+
+    /** How the engine words a peer's refusal in the failed sends, before the peer's reason. */
+    private static final String REFUSED_BY_PEER = "refused by peer: ";
+
+    @SuppressWarnings("unchecked")
+    private Handle handleOf(Object handle) {
+        return (Handle) handle;
     }
 
     @Override
@@ -598,9 +668,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private final T payload;
         private DeliveryMode mode = settings.mode();
         private int channel;
+        /** The connection this send is bound to, or null for a send addressed by {@code to}. */
+        private final Handle connection;
 
-        PendingSend(T payload) {
+        PendingSend(T payload, Handle connection) {
             this.payload = payload;
+            this.connection = connection;
         }
 
         @Override
@@ -630,21 +703,35 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public CompletableFuture<Void> to(InetSocketAddress address) {
+            checkState(connection == null, "a send on %s goes to its peer, wherever it is: call toPeer(), not to(%s)",
+                    connection, address);
             return dispatch(payload, mode, channel,
-                    Addresses.forSending(Addresses.checkPeer(address), localAddress));
+                    Addresses.forSending(Addresses.checkPeer(address), localAddress), null, false);
         }
 
         @Override
         public CompletableFuture<Void> toPeer() {
+            if (connection != null) {
+                connection.checkOpen();
+                return dispatch(payload, mode, channel, connection.address, connection, false);
+            }
             InetSocketAddress peer = settings.peer();
             if (peer == null) {
                 throw new IllegalStateException("endpoint " + localAddress + " was opened without a peer: use to(host, port)");
             }
-            return dispatch(payload, mode, channel, Addresses.forSending(peer, localAddress));
+            return dispatch(payload, mode, channel, Addresses.forSending(peer, localAddress), null, false);
         }
     }
 
-    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to) {
+    /**
+     * Encodes and sends a message: framed through the engine, else as one datagram.
+     *
+     * @param connection for a framed send, the conversation whose current address it goes to when
+     *     it reaches the I/O thread, or null to go to {@code to}
+     * @param connecting whether it opens a conversation for {@link #connect}
+     */
+    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to,
+            Handle connection, boolean connecting) {
         ensureOpen();
         if (mode.isReliable() && Addresses.isGroup(to.getAddress())) {
             throw new IllegalArgumentException(mode + " delivery to " + to.getAddress().getHostAddress()
@@ -660,7 +747,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     + " exceeds the limit of " + limit + " bytes" + (mode.isFramed() ? "" : " (RAW sends one datagram)"));
         }
         if (mode.isFramed()) {
-            return sendFramed(bytes, mode, channel, to);
+            return sendFramed(bytes, mode, channel, to, connection, connecting);
         }
         rawMessagesSent.increment();
         if (dtls != null) {
@@ -669,11 +756,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return sendRaw(bytes, to);
     }
 
-    private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, int channel, InetSocketAddress to) {
+    private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, int channel, InetSocketAddress to,
+            Handle connection, boolean connecting) {
         SendWindow window = acquirePermit(to);
         // One object is the caller's future, the engine's completion and the command: a send
         // allocates nothing else here (see FramedSend for how its permit comes back).
         FramedSend command = new FramedSend(this, window, to, channel, mode, bytes);
+        command.connection = connection;
+        command.connecting = connecting;
         runOnIoThread(command);
         return command;
     }
@@ -784,6 +874,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private final DatagramEndpoint<?> endpoint;
         private final SendWindow window;
         private final InetSocketAddress to;
+        /** The conversation it is bound to ({@link Connection#send}), whose address it goes to, or null. */
+        private Object connection;
+        /** Whether it opens a conversation for {@link DatagramEndpoint#connect}. */
+        private boolean connecting;
+        /** For {@link #connecting}: the handle of the conversation it went on, once submitted. */
+        volatile Object opened;
         private final int channel;
         private final DeliveryMode mode;
         private final byte[] bytes;
@@ -822,10 +918,27 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             // Counted here, on the one thread that writes this counter, rather than on the
             // caller's, where an atomic add would share cache lines with the I/O thread's counters.
             endpoint.framedMessagesSent.add(1);
+            InetSocketAddress target = to;
+            if (connection != null) {
+                DatagramEndpoint<?>.Handle handle = (DatagramEndpoint<?>.Handle) connection;
+                if (handle.state == ConnectionState.CLOSED) {
+                    // Sent before the close and submitted after it: not to a new conversation.
+                    completeExceptionally(new DeliveryException(handle.address, 0, Duration.ZERO,
+                            "connection closed: " + handle.end.detail()));
+                    return;
+                }
+                target = handle.address;
+            }
+            endpoint.opening = connecting ? ConnectionState.CONNECTING : ConnectionState.OPEN;
             try {
-                endpoint.engine.send(to, channel, mode, bytes, this, now);
+                endpoint.engine.send(target, channel, mode, bytes, this, now);
             } catch (RuntimeException e) {
                 completeExceptionally(e);
+            } finally {
+                endpoint.opening = null;
+            }
+            if (connecting) {
+                opened = endpoint.handles.get(target);
             }
         }
 
@@ -1383,21 +1496,36 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         @Override
         public void peerConnected(InetSocketAddress peer) {
             FlightEvents.peerConnected(flight, peer);
+            // A send of ours started it (open at once, or connecting for connect()), else the
+            // peer did, and it is connecting until its first message is accepted.
+            Handle handle = new Handle(peer, opening == null ? ConnectionState.CONNECTING : opening);
+            handles.put(peer, handle);
             try {
                 settings.listener().onPeerConnected(peer);
             } catch (RuntimeException e) {
                 reportError(e);
             }
+            if (handle.state == ConnectionState.OPEN) {
+                connected(handle);
+            }
         }
 
         @Override
         public String refuse(InetSocketAddress peer, ByteBuffer firstMessage) {
+            String refusal;
             try {
-                return settings.listener().onConnectRequest(peer, firstMessage);
+                refusal = settings.listener().onConnectRequest(peer, firstMessage);
             } catch (RuntimeException e) {
                 reportError(e);
-                return null;
+                refusal = null;
             }
+            if (refusal == null) {
+                Handle handle = handles.get(peer);
+                if (handle != null) {
+                    handle.accepted();
+                }
+            }
+            return refusal;
         }
 
         @Override
@@ -1408,8 +1536,16 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (window != null && windows.putIfAbsent(to, window) == null) {
                 windows.remove(from, window);
             }
+            Handle handle = handles.remove(from);
+            if (handle != null) {
+                handle.address = to;
+                handles.put(to, handle);
+            }
             try {
                 settings.listener().onPeerMigrated(from, to);
+                if (handle != null) {
+                    settings.listener().onMigrated(handle, from);
+                }
             } catch (RuntimeException e) {
                 reportError(e);
             }
@@ -1432,11 +1568,135 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 }
             }
             FlightEvents.peerDisconnected(flight, peer, reason);
+            Handle handle = handles.remove(peer);
+            if (handle != null) {
+                handle.end = new Disconnection(reason, detail);
+                handle.state = ConnectionState.CLOSED;
+            }
             try {
                 settings.listener().onPeerDisconnected(peer, reason, detail);
+                if (handle != null) {
+                    settings.listener().onDisconnected(handle, reason, detail);
+                }
             } catch (RuntimeException e) {
                 reportError(e);
             }
+            if (handle != null) {
+                handle.closeFuture.complete(handle.end);
+            }
+        }
+    }
+
+    private void connected(Handle handle) {
+        try {
+            settings.listener().onConnected(handle);
+        } catch (RuntimeException e) {
+            reportError(e);
+        }
+    }
+
+    /**
+     * The handle of one conversation ({@link Connection}): its address follows the session's
+     * moves, its state the engine's reports. Its fields are written on the I/O thread only.
+     */
+    private final class Handle implements Connection<T> {
+        volatile InetSocketAddress address;
+        volatile ConnectionState state;
+        /** How it ended; set before {@link #state} becomes CLOSED. */
+        volatile Disconnection end;
+        /** Whether a close waits for the engine call under way to return; written on the I/O thread only. */
+        volatile boolean closing;
+        final CompletableFuture<Disconnection> closeFuture = new CompletableFuture<>();
+
+        Handle(InetSocketAddress address, ConnectionState state) {
+            this.address = address;
+            this.state = state;
+        }
+
+        /** On the I/O thread: the conversation was accepted (its first message, either way). */
+        void accepted() {
+            if (state == ConnectionState.CONNECTING) {
+                state = ConnectionState.OPEN;
+                connected(this);
+            }
+        }
+
+        void checkOpen() {
+            ensureOpen();
+            Disconnection ended = end;
+            checkState(ended == null, "the connection to %s is closed (%s: %s): connect again for a new conversation",
+                    address, ended == null ? null : ended.reason(), ended == null ? null : ended.detail());
+            checkState(!closing, "the connection to %s is closing", address);
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return address;
+        }
+
+        @Override
+        public ConnectionState state() {
+            return state;
+        }
+
+        @Override
+        public ConnectionStats stats() {
+            checkOpen();
+            ConnectionStats stats = onIoThread(() -> state == ConnectionState.CLOSED ? null
+                    : engine.connectionStats(address), null, "reading the stats of " + this);
+            checkState(stats != null, "the connection to %s is closed: its state is gone", address);
+            return stats;
+        }
+
+        @Override
+        public Send<T> send(T payload) {
+            Objects.requireNonNull(payload, "payload");
+            checkOpen();
+            return new PendingSend(payload, this);
+        }
+
+        @Override
+        public boolean close(String reason) {
+            checkCloseReason(reason);
+            return Boolean.TRUE.equals(onIoThread(() -> {
+                if (state == ConnectionState.CLOSED || closing) {
+                    return false;
+                }
+                if (engine.inCallback()) {
+                    return closeLater(reason);
+                }
+                return engine.disconnect(address, reason, System.nanoTime());
+            }, false, "closing " + this));
+        }
+
+        /**
+         * On the I/O thread, inside an engine call (a handler, a listener), where the engine may
+         * not close a conversation: closes it as soon as the call returns, on the loop's next
+         * command. What was sent to the peer before is transmitted first; sends after it throw.
+         *
+         * @return whether this call is the one that closes it
+         */
+        boolean closeLater(String reason) {
+            if (state == ConnectionState.CLOSED || closing) {
+                return false;
+            }
+            closing = true;
+            enqueue(new Task(() -> {
+                if (state != ConnectionState.CLOSED) {
+                    engine.disconnect(address, reason, System.nanoTime());
+                }
+            }));
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<Disconnection> closed() {
+            return closeFuture;
+        }
+
+        @Override
+        public String toString() {
+            return "connection to " + address + " (" + state + ")";
         }
     }
 
@@ -1583,7 +1843,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             runnable.run();
             return;
         }
-        Command command = runnable instanceof Command c ? c : new Task(runnable);
+        enqueue(runnable instanceof Command c ? c : new Task(runnable));
+    }
+
+    /** Queues a command for the I/O thread's next turn, even from the I/O thread itself. */
+    private void enqueue(Command command) {
         for (Command head = commands.get(); ; head = commands.get()) {
             command.next(head);
             if (commands.compareAndSet(head, command)) {

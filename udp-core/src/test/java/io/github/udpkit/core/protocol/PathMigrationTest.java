@@ -190,4 +190,32 @@ class PathMigrationTest {
         assertEquals(0, m.pathMigrations(), context);
         assertTrue(sends.stream().noneMatch(CompletableFuture::isCompletedExceptionally), context);
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldNotMoveAGroupsConversationToAMemberThatAnswers() {
+        // A multicast member answers the sender's datagrams (acknowledgements) from its own
+        // address, naming the session the sender keeps for the group: that conversation must stay
+        // on the group, or the sender's next datagrams to the group start a new session that every
+        // member takes for a restart.
+        TestNet net = new TestNet(403);
+        Node sender = net.node(TestNet.config(5).build());
+        Node member = net.node(TestNet.config(6).build());
+        InetSocketAddress group = new InetSocketAddress("239.255.77.1", 7000);
+        net.dropRule = (from, to, bytes) -> {
+            if (to.equals(group)) {
+                net.inject(from, member.address, bytes.clone()); // the group's one member here
+            }
+            return false;
+        };
+        for (int i = 0; i < 40; i++) {
+            sender.engine.send(group, DeliveryMode.UNRELIABLE, numbered(i, 20), new CompletableFuture<>(), net.now);
+            net.runFor(20 * MS);
+        }
+        net.runFor(SECOND);
+        String context = net.describe() + " sender " + sender.engine.metrics() + " member " + member.engine.metrics();
+        assertInOrderOnce(numbers(member), 40, context);
+        assertEquals(0, sender.engine.metrics().pathChallenges(), context);
+        assertEquals(0, sender.engine.metrics().pathMigrations(), context);
+        assertEquals(0, member.engine.metrics().peerRestarts(), context);
+    }
 }
