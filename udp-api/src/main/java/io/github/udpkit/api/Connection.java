@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * new handle; the old one stays {@link ConnectionState#CLOSED}.
  *
  * @param <T> the payload type
- * @since 0.2.0
+ * @since 0.1.0
  */
 public interface Connection<T> {
 

@@ -8,7 +8,7 @@ import java.util.Objects;
  * first message with a reason ({@link EndpointListener#onConnectRequest}), which this exception
  * carries.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public class ConnectionRefusedException extends UdpException {
     private static final long serialVersionUID = 1L;

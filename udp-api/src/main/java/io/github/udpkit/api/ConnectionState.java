@@ -5,7 +5,7 @@ package io.github.udpkit.api;
  * skipped), then {@code OPEN}, then {@code CLOSED}. There is no closing state: closing sends the
  * peer a CLOSE and drops the conversation's state at once, so a connection is open or closed.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 public enum ConnectionState {
     /**

@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param bytesSent their bytes
  * @param datagramsReceived datagrams accepted from the peer (after checks)
  * @param bytesReceived their bytes
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record ConnectionStats(InetSocketAddress remote, Duration smoothedRtt, Duration rttVariation, double lossRate,
         long congestionWindow, long bytesInFlight, long retransmissions, long datagramsSent, long bytesSent,

@@ -20,7 +20,7 @@ public enum DisconnectReason {
      * The application refused the conversation: the peer refused ours (its reason is in the
      * failed sends' exceptions and the listener's detail), or ours refused the peer's.
      *
-     * @since 0.2.0
+     * @since 0.1.0
      */
     REFUSED
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param reason why, as a category
  * @param detail a one-line description, with the peer's own words where it gave any (its close or
  *     refusal reason)
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record Disconnection(DisconnectReason reason, String detail) {
 

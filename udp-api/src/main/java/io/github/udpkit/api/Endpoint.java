@@ -153,7 +153,7 @@ public interface Endpoint<T> extends AutoCloseable {
      * @param reason why, at most 200 bytes of UTF-8
      * @return whether there was a conversation with the peer
      * @throws IllegalArgumentException if the reason is longer than 200 bytes of UTF-8
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default boolean disconnect(InetSocketAddress peer, String reason) {
         return false;
@@ -173,7 +173,7 @@ public interface Endpoint<T> extends AutoCloseable {
      * @throws IllegalArgumentException if the address is unresolved or a multicast group
      * @throws IllegalStateException if the endpoint is RAW: it keeps no conversations
      * @throws EndpointClosedException if the endpoint is closed
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default CompletableFuture<Connection<T>> connect(InetSocketAddress peer, T firstMessage) {
         throw new IllegalStateException("endpoint " + localAddress() + " keeps no conversations");
@@ -184,7 +184,7 @@ public interface Endpoint<T> extends AutoCloseable {
      * {@link Connection#stats() statistics}. Empty for a RAW endpoint, which keeps no conversations.
      *
      * @return the open and connecting conversations, in no particular order
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default List<Connection<T>> connections() {
         return List.of();
@@ -195,7 +195,7 @@ public interface Endpoint<T> extends AutoCloseable {
      *
      * @param peer the peer's current address
      * @return its handle, or empty if there is none
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default Optional<Connection<T>> connection(InetSocketAddress peer) {
         return Optional.empty();

@@ -30,7 +30,7 @@ public interface EndpointListener {
      * @param peer the peer's address
      * @param firstMessage its first message's bytes, position to limit; valid during the call only
      * @return null to accept; else the reason to refuse, at most 200 bytes of UTF-8 (longer is cut)
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default String onConnectRequest(InetSocketAddress peer, ByteBuffer firstMessage) {
         return null;
@@ -73,7 +73,7 @@ public interface EndpointListener {
      * @param peer the peer's address
      * @param reason why
      * @param detail what happened, with the peer's own words where it gave any
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default void onPeerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
         onPeerDisconnected(peer, reason);
@@ -86,7 +86,7 @@ public interface EndpointListener {
      *
      * @param from the address the peer had
      * @param to the address it has now
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default void onPeerMigrated(InetSocketAddress from, InetSocketAddress to) {
     }
@@ -97,7 +97,7 @@ public interface EndpointListener {
      * send started. Keep the handle to send, read statistics and close.
      *
      * @param connection the conversation, {@link ConnectionState#OPEN}
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default void onConnected(Connection<?> connection) {
     }
@@ -111,7 +111,7 @@ public interface EndpointListener {
      * @param connection the conversation, now {@link ConnectionState#CLOSED}
      * @param reason why
      * @param detail what happened, with the peer's own words where it gave any
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default void onDisconnected(Connection<?> connection, DisconnectReason reason, String detail) {
     }
@@ -123,7 +123,7 @@ public interface EndpointListener {
      *
      * @param connection the conversation
      * @param from the address the peer had
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default void onMigrated(Connection<?> connection, InetSocketAddress from) {
     }

@@ -34,7 +34,7 @@ public interface Send<T> {
      * @param channel 0..255
      * @return this
      * @throws IllegalArgumentException for a channel outside 0..255, or any but 0 from a RAW endpoint
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default Send<T> channel(int channel) {
         if (channel != 0) {

@@ -181,7 +181,7 @@ public final class LossyProxy implements AutoCloseable {
      * How many times a client's traffic was moved to a new source port ({@link Builder#rebindAfter}).
      *
      * @return the count
-     * @since 0.2.0
+     * @since 0.1.0
      */
     public long rebinds() {
         lock.lock();
@@ -827,7 +827,7 @@ public final class LossyProxy implements AutoCloseable {
          *
          * @param datagrams at least 0; 0 (never) by default
          * @return this builder
-         * @since 0.2.0
+         * @since 0.1.0
          */
         public Builder rebindAfter(long datagrams) {
             checkArgument(datagrams >= 0, "rebindAfter must not be negative: %s", datagrams);

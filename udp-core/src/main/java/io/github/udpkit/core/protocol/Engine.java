@@ -207,7 +207,7 @@ public final class Engine {
      * @throws MessageTooLargeException if the payload exceeds the maximum message size
      * @throws IllegalArgumentException for RAW mode, an unresolved address or a channel outside 0..255
      * @throws NullPointerException for a null argument
-     * @since 0.2.0
+     * @since 0.1.0
      */
     public void send(InetSocketAddress peer, int channel, DeliveryMode mode, byte[] payload,
             CompletableFuture<Void> completion, long nowNanos) {
@@ -377,7 +377,7 @@ public final class Engine {
      * @param nowNanos the current time
      * @return whether there was a conversation with the peer
      * @throws IllegalArgumentException if the reason is longer than 200 bytes of UTF-8
-     * @since 0.2.0
+     * @since 0.1.0
      */
     public boolean disconnect(InetSocketAddress peer, String reason, long nowNanos) {
         checkNotNull(peer, "peer");
@@ -404,7 +404,7 @@ public final class Engine {
      * {@link #disconnect}) until the call returns.
      *
      * @return true during a callback of those calls
-     * @since 0.2.0
+     * @since 0.1.0
      */
     public boolean inCallback() {
         return busy;
@@ -450,7 +450,7 @@ public final class Engine {
      * nothing, so an {@link EngineOutput} callback may call it.
      *
      * @return one entry per peer, least recently active first
-     * @since 0.2.0
+     * @since 0.1.0
      */
     public List<ConnectionStats> connections() {
         List<ConnectionStats> all = new ArrayList<>(peers.size());
@@ -466,7 +466,7 @@ public final class Engine {
      *
      * @param peer the peer's current address
      * @return its snapshot, or null if the engine holds no conversation with it
-     * @since 0.2.0
+     * @since 0.1.0
      */
     public ConnectionStats connectionStats(InetSocketAddress peer) {
         for (Connection c : peers.values()) { // a walk, not a lookup: get() would reorder the access-ordered map

@@ -46,7 +46,7 @@ public interface EngineOutput {
      * @param mode the mode it was sent in
      * @param payload the message, as for the other {@code deliver}
      * @param nowNanos the time passed to the engine call that delivers it
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
         deliver(from, mode, payload, nowNanos);
@@ -70,7 +70,7 @@ public interface EngineOutput {
      * @param peer the peer
      * @param firstMessage its first message, position to limit; valid during the call only
      * @return null to accept; else the reason to refuse, at most 200 bytes of UTF-8 (longer is cut)
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default String refuse(InetSocketAddress peer, ByteBuffer firstMessage) {
         return null;
@@ -84,7 +84,7 @@ public interface EngineOutput {
      * @param peer the peer
      * @param reason why
      * @param detail a one-line description, with the peer's reason where it gave one
-     * @since 0.2.0
+     * @since 0.1.0
      */
     default void peerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
         peerDisconnected(peer, reason);
