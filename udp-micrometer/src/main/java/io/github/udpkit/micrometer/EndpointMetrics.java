@@ -29,8 +29,8 @@ import java.util.function.ToLongFunction;
  * so that several endpoints share a registry without sharing meters, plus the tags given here. The
  * meters read {@link Endpoint#stats()} when the registry is scraped, on the scraping thread; they
  * keep only a weak reference to the endpoint, as Micrometer's function meters do, and a closed
- * endpoint keeps reporting its final counts. The endpoint's API has no per-peer statistics yet, so
- * neither has this binder.
+ * endpoint keeps reporting its final counts. Each conversation's own figures are bound by
+ * {@link ConnectionMetrics}.
  *
  * @since 0.1.0
  */
