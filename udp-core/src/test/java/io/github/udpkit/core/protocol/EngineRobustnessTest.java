@@ -115,6 +115,30 @@ class EngineRobustnessTest {
     }
 
     @Test
+    void shouldDropAPacketNumberAbove2To53OnTheChecksumPathAsOnTheEncryptedOne() {
+        TestNet net = new TestNet(205);
+        Node b = net.node(TestNet.config(2).build());
+        InetSocketAddress sender = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        Datagram last = new Datagram(5, 0, io.github.udpkit.core.wire.WireFormat.MAX_PACKET_NUMBER,
+                List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, new byte[] {1})));
+        byte[] plain = last.encode();
+        // The same datagram one number further: the 8-byte varint 2^53, sealed with a valid CRC-32C.
+        io.github.udpkit.core.wire.Varint.write(ByteBuffer.wrap(plain), io.github.udpkit.core.wire.WireFormat
+                .FIXED_HEADER_LENGTH, io.github.udpkit.core.wire.WireFormat.MAX_PACKET_NUMBER + 1);
+        ByteBuffer beyond = ByteBuffer.allocate(plain.length + 4);
+        beyond.put(plain).flip();
+        PacketProtection.crc32c().seal(null, 5, 0, io.github.udpkit.core.wire.WireFormat.MAX_PACKET_NUMBER + 1,
+                beyond, io.github.udpkit.core.wire.WireWriter.headerLength(last.packetNumber()));
+        b.engine.receive(sender, beyond, 0);
+        assertEquals(1, b.engine.metrics().malformed());
+        assertEquals(0, b.engine.peerCount(), "no state, so nothing acknowledged");
+        assertEquals(0, b.delivered.size());
+
+        b.engine.receive(sender, ByteBuffer.wrap(sealed(last, PacketProtection.crc32c())), 0);
+        assertEquals(1, b.delivered.size(), "2^53 - 1 is the last number accepted");
+    }
+
+    @Test
     void shouldIgnoreAcknowledgementsAndClosesFromStrangers() {
         TestNet net = new TestNet(203);
         Node b = net.node(TestNet.config(2).protection(PacketProtection.none()).build());
