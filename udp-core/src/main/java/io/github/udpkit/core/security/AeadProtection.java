@@ -3,6 +3,7 @@ package io.github.udpkit.core.security;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.udpkit.core.protocol.PacketProtection;
+import io.github.udpkit.core.wire.WireFormat;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
@@ -61,8 +62,11 @@ public final class AeadProtection implements PacketProtection {
     /** Packet numbers per key generation, as a shift: generation = packet number {@code >>>} 22. */
     public static final int GENERATION_SHIFT = 22;
 
-    /** The largest packet number that can be sealed: the last of generation 2<sup>31</sup> − 1. */
-    public static final long MAX_PACKET_NUMBER = (1L << (31 + GENERATION_SHIFT)) - 1;
+    /**
+     * The largest packet number that can be sealed: the last of generation 2<sup>31</sup> − 1,
+     * which is the wire format's own bound, {@link WireFormat#MAX_PACKET_NUMBER}.
+     */
+    public static final long MAX_PACKET_NUMBER = WireFormat.MAX_PACKET_NUMBER;
 
     /** The default bound of the key cache: four directions each for 1,024 peers, the engine's default. */
     public static final int DEFAULT_MAX_CACHED_DIRECTIONS = 4096;

@@ -17,7 +17,7 @@ import java.util.List;
  *
  * @param sourceSession the sender's session id, not 0
  * @param destinationSession the receiver's session id as the sender knows it, 0 if unknown
- * @param packetNumber the packet number, 0..2<sup>62</sup>-1
+ * @param packetNumber the packet number, 0..2<sup>53</sup>-1
  * @param frames at least one frame; a {@link RetryFrame} only alone, a {@link TokenFrame} only
  *     first, a {@link PaddingFrame} only last
  * @since 0.1.0
@@ -27,8 +27,8 @@ public record Datagram(long sourceSession, long destinationSession, long packetN
     /** Validates the fields and copies the frame list. */
     public Datagram {
         checkArgument(sourceSession != 0, "sourceSession must not be 0");
-        checkArgument(packetNumber >= 0 && packetNumber <= Varint.MAX_VALUE,
-                "packetNumber must be in 0..2^62-1: %s", packetNumber);
+        checkArgument(packetNumber >= 0 && packetNumber <= WireFormat.MAX_PACKET_NUMBER,
+                "packetNumber must be in 0..2^53-1: %s", packetNumber);
         frames = List.copyOf(frames);
         checkArgument(!frames.isEmpty(), "a datagram needs at least one frame");
         for (int i = 0; i < frames.size(); i++) {

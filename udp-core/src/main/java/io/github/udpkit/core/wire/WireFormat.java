@@ -41,6 +41,12 @@ public final class WireFormat {
     public static final int MIN_HEADER_LENGTH = FIXED_HEADER_LENGTH + 1;
     /** The fixed header and an eight-byte packet number. */
     public static final int MAX_HEADER_LENGTH = FIXED_HEADER_LENGTH + 8;
+    /**
+     * The largest packet number, 2<sup>53</sup> - 1, whatever the protection: a datagram with a
+     * larger one is malformed. An AEAD's 2<sup>31</sup> key generations of 2<sup>22</sup> packets
+     * end there; the CRC-32C path keeps the same bound so that the wire format has one rule.
+     */
+    public static final long MAX_PACKET_NUMBER = (1L << 53) - 1;
 
     /** Frame type: PADDING, the rest of the body is zero bytes; makes a datagram big enough to answer. */
     public static final int FRAME_PADDING = 0x00;

@@ -16,6 +16,7 @@ import static io.github.udpkit.core.wire.WireFormat.MAGIC_1;
 import static io.github.udpkit.core.wire.WireFormat.MAX_ACK_RANGES;
 import static io.github.udpkit.api.Endpoint.MAX_DATAGRAM_PAYLOAD;
 import static io.github.udpkit.core.wire.WireFormat.MAX_MESSAGE_SIZE;
+import static io.github.udpkit.core.wire.WireFormat.MAX_PACKET_NUMBER;
 import static io.github.udpkit.core.wire.WireFormat.MAX_RECEIVE_WINDOW;
 import static io.github.udpkit.core.wire.WireFormat.MAX_TOKEN_LENGTH;
 import static io.github.udpkit.core.wire.WireFormat.VERSION;
@@ -67,11 +68,13 @@ public final class WireReader {
     public static final int BAD_PADDING = 12;
     /** A CLOSE frame's reason is longer than allowed or than the datagram. */
     public static final int BAD_CLOSE = 13;
+    /** The packet number is above {@link WireFormat#MAX_PACKET_NUMBER}. */
+    public static final int BAD_PACKET_NUMBER = 14;
 
     private static final String[] DESCRIPTIONS = {
         "ok", "truncated", "bad magic", "unsupported version", "reserved flags set", "zero source session",
         "non-minimal varint", "unknown frame type", "bad DATA frame", "bad ACK frame", "no frames",
-        "bad RETRY or TOKEN frame", "nonzero padding", "bad CLOSE frame"
+        "bad RETRY or TOKEN frame", "nonzero padding", "bad CLOSE frame", "packet number above 2^53 - 1"
     };
 
     private final AckRanges ackRanges = new AckRanges(MAX_ACK_RANGES + 1);
@@ -142,6 +145,9 @@ public final class WireReader {
         int status = readVarint(buffer, to);
         if (status != OK) {
             return status;
+        }
+        if (value > MAX_PACKET_NUMBER) {
+            return BAD_PACKET_NUMBER;
         }
         sourceSession = source;
         destinationSession = destination;

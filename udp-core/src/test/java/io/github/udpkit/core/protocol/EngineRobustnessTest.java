@@ -115,6 +115,77 @@ class EngineRobustnessTest {
     }
 
     @Test
+    void shouldDropAPacketNumberAbove2To53OnTheChecksumPathAsOnTheEncryptedOne() {
+        TestNet net = new TestNet(205);
+        Node b = net.node(TestNet.config(2).build());
+        InetSocketAddress sender = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        Datagram last = new Datagram(5, 0, io.github.udpkit.core.wire.WireFormat.MAX_PACKET_NUMBER,
+                List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, new byte[] {1})));
+        byte[] plain = last.encode();
+        // The same datagram one number further: the 8-byte varint 2^53, sealed with a valid CRC-32C.
+        io.github.udpkit.core.wire.Varint.write(ByteBuffer.wrap(plain), io.github.udpkit.core.wire.WireFormat
+                .FIXED_HEADER_LENGTH, io.github.udpkit.core.wire.WireFormat.MAX_PACKET_NUMBER + 1);
+        ByteBuffer beyond = ByteBuffer.allocate(plain.length + 4);
+        beyond.put(plain).flip();
+        PacketProtection.crc32c().seal(null, 5, 0, io.github.udpkit.core.wire.WireFormat.MAX_PACKET_NUMBER + 1,
+                beyond, io.github.udpkit.core.wire.WireWriter.headerLength(last.packetNumber()));
+        b.engine.receive(sender, beyond, 0);
+        assertEquals(1, b.engine.metrics().malformed());
+        assertEquals(0, b.engine.peerCount(), "no state, so nothing acknowledged");
+        assertEquals(0, b.delivered.size());
+
+        b.engine.receive(sender, ByteBuffer.wrap(sealed(last, PacketProtection.crc32c())), 0);
+        assertEquals(1, b.delivered.size(), "2^53 - 1 is the last number accepted");
+    }
+
+    @Test
+    void shouldDeliverEmptyMessagesInEveryFramedMode() {
+        TestNet net = new TestNet(206);
+        Node a = net.node(TestNet.config(1).build());
+        Node b = net.node(TestNet.config(2).build());
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (DeliveryMode mode : new DeliveryMode[] {DeliveryMode.UNRELIABLE, DeliveryMode.SEQUENCED,
+                DeliveryMode.RELIABLE_UNORDERED, DeliveryMode.RELIABLE}) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            a.engine.send(b.address, mode, new byte[0], f, net.now);
+            sent.add(f);
+        }
+        assertTrue(net.runUntil(() -> sent.stream().allMatch(CompletableFuture::isDone), 1000 * MS));
+        assertEquals(4, b.delivered.size());
+        b.delivered.forEach(d -> assertEquals(0, d.bytes().length, d.mode() + " arrives empty"));
+        sent.forEach(f -> assertTrue(!f.isCompletedExceptionally()));
+    }
+
+    @Test
+    void shouldTreatARepeatedDataFrameAsACopyAndIgnoreFramesAfterAClose() {
+        TestNet net = new TestNet(207);
+        Node b = net.node(TestNet.config(2).protection(PacketProtection.none()).build());
+        InetSocketAddress sender = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+        byte[] one = {1};
+        DataFrame reliable = DataFrame.whole(DeliveryMode.RELIABLE, 0, one);
+        DataFrame sequenced = DataFrame.whole(DeliveryMode.SEQUENCED, 0, one);
+        b.engine.receive(sender, ByteBuffer.wrap(new Datagram(5, 0, 0, List.of(reliable, reliable, sequenced,
+                sequenced, new PingFrame(), new PingFrame())).encode()), 0);
+        assertEquals(2, b.delivered.size(), "each message once");
+        assertEquals(2, b.engine.metrics().duplicatesDropped());
+
+        // Frames after a CLOSE must still be well formed: the datagram is validated whole first.
+        byte[] close = new Datagram(5, 0, 1, List.of(new io.github.udpkit.core.wire.CloseFrame(0))).encode();
+        byte[] closeThenGarbage = java.util.Arrays.copyOf(close, close.length + 1);
+        closeThenGarbage[close.length] = (byte) 0xff;
+        b.engine.receive(sender, ByteBuffer.wrap(closeThenGarbage), 0);
+        assertEquals(1, b.engine.metrics().malformed());
+        assertEquals(1, b.engine.peerCount(), "a malformed datagram closes nothing");
+
+        // Well formed, they are ignored: the CLOSE ends the conversation before them.
+        b.engine.receive(sender, ByteBuffer.wrap(new Datagram(5, 0, 2, List.of(
+                new io.github.udpkit.core.wire.CloseFrame(0), DataFrame.whole(DeliveryMode.RELIABLE, 1, one)))
+                .encode()), 0);
+        assertEquals(0, b.engine.peerCount());
+        assertEquals(2, b.delivered.size(), "nothing after the CLOSE is delivered");
+    }
+
+    @Test
     void shouldIgnoreAcknowledgementsAndClosesFromStrangers() {
         TestNet net = new TestNet(203);
         Node b = net.node(TestNet.config(2).protection(PacketProtection.none()).build());

@@ -110,4 +110,27 @@ class PlainDatagramFuzzTest {
         }
         assertTrue(valid >= 2, "valid seeds: " + valid);
     }
+
+    @Test
+    void shouldHaveASeedForEveryStatusTheReaderReturns() throws IOException, URISyntaxException {
+        URL url = PlainDatagramFuzzTest.class.getResource("PlainDatagramFuzzTestInputs/receiveDatagram");
+        assertNotNull(url);
+        java.util.Set<Integer> reached = new java.util.TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+            for (Path seed : files.toList()) {
+                byte[] input = Files.readAllBytes(seed);
+                WireReader reader = new WireReader();
+                ByteBuffer buffer = ByteBuffer.wrap(input);
+                int status = reader.readHeader(buffer, 0, input.length);
+                if (status == WireReader.OK) {
+                    status = reader.readFrames(buffer, reader.headerLength(), input.length, null);
+                }
+                reached.add(status);
+            }
+        }
+        for (int status = 0; WireReader.isStatus(status); status++) {
+            assertTrue(reached.contains(status), "no seed makes the reader return " + WireReader.describe(status)
+                    + ": fuzz it (README, Fuzzing) and keep what it finds");
+        }
+    }
 }

@@ -75,8 +75,9 @@ class EncryptedVectorsTest {
             }
         }
         assertEquals(new TreeSet<>(List.of("sealed=single-data/aes256gcm", "sealed=packed-pair/chacha20poly1305",
-                "sealed=ping-generation-1/aes256gcm", "derived=first-contact-aes256gcm",
-                "derived=generation-1-aes256gcm")), names);
+                "sealed=ping-generation-1/aes256gcm", "sealed=retry/aes256gcm",
+                "sealed=token-resend/chacha20poly1305", "derived=first-contact-aes256gcm",
+                "derived=generation-1-aes256gcm", "derived=key-fingerprint")), names);
     }
 
     @Test
@@ -86,6 +87,16 @@ class EncryptedVectorsTest {
         check(block("vector=packed-pair"), block("sealed=packed-pair/chacha20poly1305"),
                 AeadAlgorithm.CHACHA20_POLY1305);
         check(ping, block("sealed=ping-generation-1/aes256gcm"), AeadAlgorithm.AES_256_GCM);
+        check(block("vector=retry"), block("sealed=retry/aes256gcm"), AeadAlgorithm.AES_256_GCM);
+        check(block("vector=token-resend"), block("sealed=token-resend/chacha20poly1305"),
+                AeadAlgorithm.CHACHA20_POLY1305);
+    }
+
+    @Test
+    void shouldShowTheDocumentedFingerprintForTheDocumentedKeyFile() {
+        assertEquals(HexFormat.of().formatHex(block("derived=key-fingerprint")), PSK.fingerprint());
+        assertEquals(PSK, Key.fromBase64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="));
+        assertEquals("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", PSK.toBase64());
     }
 
     private static void check(byte[] plain, byte[] sealed, AeadAlgorithm algorithm) {

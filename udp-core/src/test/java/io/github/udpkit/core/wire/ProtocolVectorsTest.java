@@ -51,6 +51,13 @@ class ProtocolVectorsTest {
             Map.entry("channel-data", new Datagram(S, D, 3, List.of(new DataFrame(7, DeliveryMode.RELIABLE, 0, 2, 0, 0,
                     ascii("ok"))))));
 
+    /**
+     * The vectors also shown with their CRC-32C, as {@code NAME-crc32c}: between them, every frame
+     * type (DATA, ACK, PING, CLOSE, PADDING, RETRY, TOKEN).
+     */
+    private static final List<String> CHECKSUMMED =
+            List.of("single-data", "packed-pair", "ack-ranges", "ping-close", "opening-padded", "retry", "token-resend");
+
     private static Map<String, byte[]> vectors;
 
     private static byte[] ascii(String s) {
@@ -65,7 +72,7 @@ class ProtocolVectorsTest {
     @Test
     void shouldFindExactlyTheVectorsThisTestChecks() {
         java.util.Set<String> names = new java.util.TreeSet<>(EXPECTED.keySet());
-        names.add("single-data-crc32c");
+        CHECKSUMMED.forEach(name -> names.add(name + "-crc32c"));
         names.add("cookie-input"); // checked by AddressValidatorTest, with the retry vector
         names.add("dtls-client-hello"); // these two checked by DtlsVectorsTest
         names.add("dtls-hello-verify-request");
@@ -91,19 +98,39 @@ class ProtocolVectorsTest {
     }
 
     @Test
-    void shouldMatchTheChecksummedVectorWithTheDefaultProtection() {
-        byte[] plain = vectors.get("single-data");
-        byte[] sealed = vectors.get("single-data-crc32c");
-        ByteBuffer b = ByteBuffer.allocate(plain.length + 4);
-        b.put(plain).flip();
-        PacketProtection.crc32c().seal(null, S, 0, 0, b, 21);
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        assertArrayEquals(sealed, out);
-        ByteBuffer in = ByteBuffer.wrap(sealed.clone());
-        assertTrue(PacketProtection.crc32c().open(null, S, 0, 0, in, 21));
-        assertEquals(plain.length, in.limit());
-        in.put(25, (byte) 0x48); // "Hello": the check fails
-        assertFalse(PacketProtection.crc32c().open(null, S, 0, 0, in.limit(sealed.length), 21));
+    void shouldCoverEveryFrameTypeWithAChecksummedVector() {
+        java.util.Set<Class<?>> types = new java.util.HashSet<>();
+        CHECKSUMMED.forEach(name -> Datagram.decode(ByteBuffer.wrap(vectors.get(name))).frames()
+                .forEach(f -> types.add(f.getClass())));
+        assertEquals(java.util.Set.of(DataFrame.class, AckFrame.class, PingFrame.class, CloseFrame.class,
+                PaddingFrame.class, RetryFrame.class, TokenFrame.class), types);
+    }
+
+    @Test
+    void shouldMatchTheChecksummedVectorsWithTheDefaultProtection() {
+        for (String name : CHECKSUMMED) {
+            byte[] plain = vectors.get(name);
+            byte[] sealed = vectors.get(name + "-crc32c");
+            Datagram d = Datagram.decode(ByteBuffer.wrap(plain));
+            int headerLength = WireWriter.headerLength(d.packetNumber());
+            ByteBuffer b = ByteBuffer.allocate(plain.length + 4);
+            b.put(plain).flip();
+            PacketProtection.crc32c().seal(null, d.sourceSession(), d.destinationSession(), d.packetNumber(), b,
+                    headerLength);
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            assertArrayEquals(sealed, out, name);
+
+            ByteBuffer in = ByteBuffer.wrap(sealed.clone());
+            assertTrue(PacketProtection.crc32c().open(null, d.sourceSession(), d.destinationSession(),
+                    d.packetNumber(), in, headerLength), name);
+            assertEquals(plain.length, in.limit(), name + ": the check is removed");
+            for (int at : new int[] {0, headerLength - 1, headerLength, sealed.length - 1}) {
+                byte[] changed = sealed.clone();
+                changed[at] ^= 0x01; // header, body or the check itself: it fails
+                assertFalse(PacketProtection.crc32c().open(null, d.sourceSession(), d.destinationSession(),
+                        d.packetNumber(), ByteBuffer.wrap(changed), headerLength), name + ", byte " + at);
+            }
+        }
     }
 }

@@ -48,6 +48,19 @@ class WireReaderTest {
     }
 
     @Test
+    void shouldRejectAPacketNumberAbove2To53WhateverTheProtection() {
+        byte[] last = new Datagram(1, 0, WireFormat.MAX_PACKET_NUMBER, List.of(new PingFrame())).encode();
+        assertEquals(WireReader.OK, header(last));
+        byte[] beyond = last.clone();
+        Varint.write(ByteBuffer.wrap(beyond), WireFormat.FIXED_HEADER_LENGTH, WireFormat.MAX_PACKET_NUMBER + 1);
+        assertEquals(WireReader.BAD_PACKET_NUMBER, header(beyond));
+        Varint.write(ByteBuffer.wrap(beyond), WireFormat.FIXED_HEADER_LENGTH, Varint.MAX_VALUE);
+        assertEquals(WireReader.BAD_PACKET_NUMBER, header(beyond));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Datagram(1, 0, WireFormat.MAX_PACKET_NUMBER + 1, List.of(new PingFrame())));
+    }
+
+    @Test
     void shouldRejectForeignTextCheaply() {
         assertEquals(WireReader.BAD_MAGIC, header("HELLO SERVER".getBytes(StandardCharsets.UTF_8)));
         assertEquals(WireReader.TRUNCATED, header(new byte[] {(byte) 0xF5}));
