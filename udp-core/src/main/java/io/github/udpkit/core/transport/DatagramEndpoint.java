@@ -42,7 +42,6 @@ import java.lang.invoke.MethodType;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -50,18 +49,13 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
 import java.security.SecureRandom;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
@@ -207,8 +201,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * plain send: open at once; a {@link #connect}: connecting) or the peer's. I/O thread only.
      */
     private ConnectionState opening;
-    /** Groups joined, in join order; guarded by itself. */
-    private final Map<InetAddress, MembershipKey> memberships = new LinkedHashMap<>();
+    /** The multicast groups joined; safe from any thread. */
+    private final Memberships memberships;
 
     private DatagramEndpoint(EndpointSettings<T> settings, DatagramChannel channel, Selector selector)
             throws IOException {
@@ -217,6 +211,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.selector = selector;
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         this.key = channel.register(selector, SelectionKey.OP_READ);
+        this.memberships = new Memberships(channel, localAddress, settings.multicast().networkInterface());
         this.ioThread = new Thread(this::runLoop, "udpkit-io-" + localAddress.getPort());
         this.ioThread.setDaemon(true);
         this.permitsPerPeer = settings.protocol().maxQueuedMessages();
@@ -275,7 +270,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             DatagramEndpoint<T> endpoint = new DatagramEndpoint<>(settings, channel, selector);
             try {
                 for (InetAddress group : multicast.groups()) {
-                    endpoint.join(group);
+                    endpoint.memberships.join(group);
                 }
             } catch (RuntimeException e) {
                 closeQuietly(selector);
@@ -327,84 +322,21 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         Objects.requireNonNull(group, "group");
         ensureOpen();
         try {
-            join(group);
+            memberships.join(group);
         } catch (IOException e) {
             throw UdpIoException.of("join group " + group.getHostAddress(), localAddress, null, e);
-        }
-    }
-
-    private void join(InetAddress group) throws IOException {
-        checkArgument(group.isMulticastAddress(), "not a multicast address: %s", group.getHostAddress());
-        checkArgument(!(group instanceof Inet6Address) || localAddress.getAddress() instanceof Inet6Address,
-                "cannot join IPv6 group %s on the IPv4 socket %s", group.getHostAddress(), localAddress);
-        synchronized (memberships) {
-            if (memberships.containsKey(group)) {
-                return;
-            }
-            NetworkInterface nif = multicastInterface(group);
-            MembershipKey membership;
-            try {
-                membership = channel.join(group, nif);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("cannot join group " + group.getHostAddress() + " on " + localAddress
-                        + ": " + e.getMessage(), e);
-            }
-            memberships.put(group, membership);
-            LOG.debug("endpoint {} joined group {} on {}", localAddress, group.getHostAddress(), nif.getName());
         }
     }
 
     @Override
     public void leaveGroup(InetAddress group) {
         Objects.requireNonNull(group, "group");
-        synchronized (memberships) {
-            MembershipKey membership = memberships.remove(group);
-            if (membership != null) {
-                membership.drop();
-                LOG.debug("endpoint {} left group {}", localAddress, group.getHostAddress());
-            }
-        }
+        memberships.leave(group);
     }
 
     @Override
     public Set<InetAddress> groups() {
-        synchronized (memberships) {
-            return Collections.unmodifiableSet(new LinkedHashSet<>(memberships.keySet()));
-        }
-    }
-
-    /** The interface groups are joined on: the one chosen, else the first up one with multicast and the group's family. */
-    private NetworkInterface multicastInterface(InetAddress group) throws IOException {
-        NetworkInterface chosen = settings.multicast().networkInterface();
-        if (chosen != null) {
-            return chosen;
-        }
-        NetworkInterface fallback = null;
-        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nif.isUp() || !nif.supportsMulticast() || !hasFamily(nif, group)) {
-                continue;
-            }
-            if (!nif.isLoopback()) {
-                return nif;
-            }
-            if (fallback == null) {
-                fallback = nif;
-            }
-        }
-        if (fallback == null) {
-            throw new IOException("no network interface is up with multicast and an address for "
-                    + group.getHostAddress() + "; choose one with multicastInterface(name)");
-        }
-        return fallback;
-    }
-
-    private static boolean hasFamily(NetworkInterface nif, InetAddress group) {
-        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-            if (a.getClass() == group.getClass()) {
-                return true;
-            }
-        }
-        return false;
+        return memberships.groups();
     }
 
     @Override
