@@ -30,6 +30,8 @@ import io.github.udpkit.core.dtls.DtlsHost;
 import io.github.udpkit.core.internal.Counter;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.protocol.Engine;
+import io.github.udpkit.core.transport.Command.Cancellable;
+import io.github.udpkit.core.transport.Command.Task;
 import io.github.udpkit.core.protocol.EngineOutput;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
@@ -69,7 +71,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -127,7 +128,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * Commands for the I/O thread, newest first: a sender pushes with one compare-and-set and
      * allocates no queue node, and the I/O thread takes the whole stack with one swap per turn.
      */
-    private final AtomicReference<Command> commands = new AtomicReference<>();
+    private final CommandQueue commands = new CommandQueue();
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean sleeping = new AtomicBoolean();
@@ -1120,7 +1121,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** Runs the queued commands; the sends among them all take the turn's time, one clock read for the lot. */
     private boolean runCommands(long now) {
         boolean ran = false;
-        for (Command command = takeCommands(); command != null; ) {
+        for (Command command = commands.takeAll(); command != null; ) {
             Command next = command.next();
             command.next(null); // a caller may keep its future: it must not keep the later commands
             ran = true;
@@ -1310,7 +1311,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         sleeping.set(true);
         try {
-            if (commands.get() != null || closed.get()) {
+            if (!commands.isEmpty() || closed.get()) {
                 return;
             }
             long waitNanos = deadlineNanos == Engine.NO_DEADLINE ? 0 : deadlineNanos - now;
@@ -1733,43 +1734,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     // ---------------------------------------------------------------- helpers
 
-    /** A queued command that owes a caller an answer if it never runs. */
-    private interface Cancellable extends Command {
-        void cancel(UdpException reason);
-    }
-
-    /** A command on the stack of {@link #commands}, linked to the one pushed before it. */
-    private interface Command extends Runnable {
-        Command next();
-
-        void next(Command command);
-    }
-
-    /** Any other work for the I/O thread, as a command. */
-    private static class Task implements Command {
-        private final Runnable body;
-        private Command next;
-
-        Task(Runnable body) {
-            this.body = body;
-        }
-
-        @Override
-        public Command next() {
-            return next;
-        }
-
-        @Override
-        public void next(Command command) {
-            next = command;
-        }
-
-        @Override
-        public void run() {
-            body.run();
-        }
-    }
-
     private void runOnIoThread(Runnable runnable) {
         if (Thread.currentThread() == ioThread) {
             runnable.run();
@@ -1780,12 +1744,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     /** Queues a command for the I/O thread's next turn, even from the I/O thread itself. */
     private void enqueue(Command command) {
-        for (Command head = commands.get(); ; head = commands.get()) {
-            command.next(head);
-            if (commands.compareAndSet(head, command)) {
-                break;
-            }
-        }
+        commands.push(command);
         wakeIoThread();
         // The I/O thread takes what is left after it sees the closed flag; whichever side sees the
         // other's write answers the commands, so no caller waits on a command nobody will run.
@@ -1794,30 +1753,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
-    /** Takes every queued command, oldest first, as a list linked through {@link Command#next()}. */
-    private Command takeCommands() {
-        // A read first: the swap's write would take the line from the senders on every idle turn.
-        Command newestFirst = commands.get() == null ? null : commands.getAndSet(null);
-        Command oldestFirst = null;
-        while (newestFirst != null) {
-            Command next = newestFirst.next();
-            newestFirst.next(oldestFirst);
-            oldestFirst = newestFirst;
-            newestFirst = next;
-        }
-        return oldestFirst;
-    }
-
-    /** Fails every queued send with the endpoint closed; the other commands have nothing left to do. */
+    /** Fails every queued send with the endpoint closed. */
     private void cancelCommands() {
-        for (Command command = takeCommands(); command != null; ) {
-            Command next = command.next();
-            command.next(null);
-            if (command instanceof Cancellable c) {
-                c.cancel(closedException());
-            }
-            command = next;
-        }
+        commands.cancelAll(this::closedException);
     }
 
     private void wakeIoThread() {
