@@ -60,7 +60,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -108,8 +107,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final Object CLOSED = new Object();
     /** The one key is the channel's, and readiness is acted on by reading: the selection itself is not needed. */
     private static final Consumer<SelectionKey> IGNORE_KEY = key -> { };
-    /** How many impaired datagrams may be held back by a delay at once. */
-    private static final int MAX_DELAYED = 10_000;
     /**
      * Each sending platform thread's buffer for RAW sends; see {@link #sendBuffer}. A virtual
      * thread, which may live for one send, leaves the copy to the JDK instead.
@@ -162,13 +159,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final AdaptiveSpin spin;
     private final AddressFilter filter;
     private final RateLimiter rateLimiter; // null when there is no limit; I/O thread only
-    /** Impairs outgoing datagrams; null when none. Guarded by itself: RAW senders share it. */
-    private final Impairer outImpairer;
-    /** Impairs incoming datagrams; null when none. I/O thread only. */
-    private final Impairer inImpairer;
-    /** Impaired datagrams held back by a delay, due in time order. I/O thread only. */
-    private final PriorityQueue<Delayed> delayed = new PriorityQueue<>();
-    private long delayedOrder;
+    /** The impairments and the datagrams they hold back; null when none is configured. */
+    private final ImpairedPath impaired;
 
     // What callers' threads count (RAW sends) needs atomic adds; what only the I/O thread counts
     // (receipts, the engine's transmissions, framed sends) needs none.
@@ -219,10 +211,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.spin = new AdaptiveSpin(saturatedNanos(settings.idleSpin()));
         this.filter = settings.filter();
         this.rateLimiter = settings.rateLimit() == null ? null : settings.rateLimit().newLimiter();
-        Impairments impairments = settings.impairments();
-        long origin = System.nanoTime();
-        this.outImpairer = impairments.isNone() ? null : impairments.newImpairer(1, origin);
-        this.inImpairer = impairments.isNone() ? null : impairments.newImpairer(2, origin);
+        this.impaired = ImpairedPath.of(settings.impairments(), System.nanoTime());
         this.engine = settings.mode().isFramed()
                 ? new Engine(settings.protocol(), output, System.nanoTime())
                 : null;
@@ -957,17 +946,15 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private CompletableFuture<Void> sendRaw(byte[] bytes, InetSocketAddress to) {
-        if (outImpairer != null) {
-            synchronized (outImpairer) {
-                outImpairer.apply(ByteBuffer.wrap(bytes), System.nanoTime(), (copy, delayNanos) -> {
-                    if (delayNanos > 0) {
-                        byte[] held = toArray(copy);
-                        runOnIoThread(() -> holdBack(to, held, delayNanos, true));
-                    } else {
-                        sendNow(toArray(copy), to);
-                    }
-                });
-            }
+        if (impaired != null) {
+            impaired.outgoing(ByteBuffer.wrap(bytes), System.nanoTime(), (copy, delayNanos) -> {
+                if (delayNanos > 0) {
+                    byte[] held = toArray(copy);
+                    runOnIoThread(() -> impaired.holdBack(to, held, delayNanos, true));
+                } else {
+                    sendNow(toArray(copy), to);
+                }
+            });
             return CompletableFuture.completedFuture(null);
         }
         return sendNow(bytes, to);
@@ -1087,7 +1074,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         if (read) {
             now = System.nanoTime();
         }
-        if (releaseDelayed(now)) {
+        if (impaired != null && impaired.release(now, heldDatagrams)) {
             busy = true;
             now = System.nanoTime();
         }
@@ -1105,9 +1092,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         long next = dtlsDeadline - engineDeadline < 0 ? dtlsDeadline : engineDeadline;
         returnEarnedPermits();
-        Delayed held = delayed.peek();
-        if (held != null) {
-            next = Math.min(next, held.due);
+        if (impaired != null) {
+            next = impaired.nextDue(next);
         }
         afterIdle = !busy;
         if (busy) {
@@ -1152,13 +1138,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             buffer.flip();
             datagramsReceived.add(1);
             bytesReceived.add(buffer.remaining());
-            if (inImpairer != null) {
+            if (impaired != null) {
                 InetSocketAddress source = (InetSocketAddress) from;
-                inImpairer.apply(buffer, now, (copy, delayNanos) -> {
+                impaired.incoming(buffer, now, (copy, delayNanos) -> {
                     // A copy each: the engine may decrypt in place, and a duplicate needs the original.
                     byte[] bytes = toArray(copy);
                     if (delayNanos > 0) {
-                        holdBack(source, bytes, delayNanos, false);
+                        impaired.holdBack(source, bytes, delayNanos, false);
                     } else {
                         onDatagram(source, ByteBuffer.wrap(bytes), now);
                     }
@@ -1380,16 +1366,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         /** Puts a datagram on the wire, through the impairments if any. */
         void transmitWire(InetSocketAddress to, ByteBuffer datagram) {
-            if (outImpairer != null) {
-                synchronized (outImpairer) {
-                    outImpairer.apply(datagram, System.nanoTime(), (copy, delayNanos) -> {
-                        if (delayNanos > 0) {
-                            holdBack(to, toArray(copy), delayNanos, true);
-                        } else {
-                            transmitNow(to, copy.duplicate());
-                        }
-                    });
-                }
+            if (impaired != null) {
+                impaired.outgoing(datagram, System.nanoTime(), (copy, delayNanos) -> {
+                    if (delayNanos > 0) {
+                        impaired.holdBack(to, toArray(copy), delayNanos, true);
+                    } else {
+                        transmitNow(to, copy.duplicate());
+                    }
+                });
                 return;
             }
             transmitNow(to, datagram);
@@ -1690,41 +1674,22 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     // ---------------------------------------------------------------- impairments
 
-    /** A datagram an impairment delays; ordered by due time, then by arrival. */
-    private record Delayed(long due, long order, InetSocketAddress address, byte[] bytes, boolean outgoing)
-            implements Comparable<Delayed> {
+    /** Where the impairments' held-back datagrams go when due. I/O thread only. */
+    private final ImpairedPath.Release heldDatagrams = new ImpairedPath.Release() {
         @Override
-        public int compareTo(Delayed other) {
-            int byDue = Long.compare(due - other.due, 0);
-            return byDue != 0 ? byDue : Long.compare(order, other.order);
-        }
-    }
-
-    /** On the I/O thread: holds a datagram back; past the bound it is lost, as in a full router queue. */
-    private void holdBack(InetSocketAddress address, byte[] bytes, long delayNanos, boolean outgoing) {
-        if (delayed.size() >= MAX_DELAYED) {
-            return;
-        }
-        delayed.add(new Delayed(System.nanoTime() + delayNanos, delayedOrder++, address, bytes, outgoing));
-    }
-
-    private boolean releaseDelayed(long now) {
-        boolean released = false;
-        for (Delayed d; (d = delayed.peek()) != null && d.due - now <= 0; ) {
-            delayed.poll();
-            released = true;
-            if (d.outgoing) {
-                if (engine != null) {
-                    output.transmitNow(d.address, ByteBuffer.wrap(d.bytes));
-                } else {
-                    sendNow(d.bytes, d.address);
-                }
+        public void send(InetSocketAddress to, byte[] bytes) {
+            if (engine != null) {
+                output.transmitNow(to, ByteBuffer.wrap(bytes));
             } else {
-                onDatagram(d.address, ByteBuffer.wrap(d.bytes), now);
+                sendNow(bytes, to);
             }
         }
-        return released;
-    }
+
+        @Override
+        public void receive(InetSocketAddress from, byte[] bytes, long now) {
+            onDatagram(from, ByteBuffer.wrap(bytes), now);
+        }
+    };
 
     private static byte[] toArray(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
