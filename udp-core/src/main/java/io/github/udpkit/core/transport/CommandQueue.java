@@ -42,7 +42,7 @@ final class CommandQueue {
         return oldestFirst;
     }
 
-    /** Takes every queued command and fails the ones that owe an answer with the reason; the others have nothing left to do. */
+    /** Takes every queued command and fails those that owe an answer; the others have nothing left to do. */
     void cancelAll(Supplier<? extends UdpException> reason) {
         for (Command command = takeAll(); command != null; ) {
             Command next = command.next();

@@ -20,7 +20,6 @@ import io.github.udpkit.api.Message;
 import io.github.udpkit.api.MessageHandler;
 import io.github.udpkit.api.MessageTooLargeException;
 import io.github.udpkit.api.PeerIdentity;
-import io.github.udpkit.api.ConnectionStats;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
@@ -188,7 +187,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * conversation's start, move and end, so a handle follows its session. Written on the I/O
      * thread only.
      */
-    private final ConcurrentHashMap<InetSocketAddress, Handle> handles = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, ConnectionHandle<T>> handles = new ConcurrentHashMap<>();
     /**
      * What the engine call under way is, so that a conversation it starts is known as ours (a
      * plain send: open at once; a {@link #connect}: connecting) or the peer's. I/O thread only.
@@ -361,6 +360,16 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return new PendingSend(payload, null);
     }
 
+    /** A send on one connection; the handle has checked the payload and that it is open. */
+    Send<T> send(T payload, ConnectionHandle<T> connection) {
+        return new PendingSend(payload, connection);
+    }
+
+    /** The protocol engine; null in RAW mode. Touch it on the I/O thread only. */
+    Engine engine() {
+        return engine;
+    }
+
     @Override
     public Message<T> receive(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
@@ -420,14 +429,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return Boolean.TRUE.equals(onIoThread(() -> {
             if (engine.inCallback()) {
                 // From a handler or listener inside the engine: done as soon as its call returns.
-                Handle handle = handles.get(peer);
+                ConnectionHandle<T> handle = handles.get(peer);
                 return handle != null && handle.closeLater(reason);
             }
             return engine.disconnect(peer, reason, System.nanoTime());
         }, false, "disconnecting " + peer));
     }
 
-    private static void checkCloseReason(String reason) {
+    static void checkCloseReason(String reason) {
         Objects.requireNonNull(reason, "reason");
         checkArgument(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= WireFormat.MAX_CLOSE_REASON,
                 "reason must be at most %s bytes of UTF-8: %s", WireFormat.MAX_CLOSE_REASON, reason);
@@ -441,7 +450,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * @param what what the call does, for the exception if it does not finish
      * @throws UdpException if the I/O thread did not answer in time, or the wait was interrupted
      */
-    private <R> R onIoThread(Supplier<R> call, R ifClosed, String what) {
+    <R> R onIoThread(Supplier<R> call, R ifClosed, String what) {
         if (engine == null || closed.get()) {
             return ifClosed;
         }
@@ -503,7 +512,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         // engine has reported the conversation's start, and its end if the peer refused.
         CompletableFuture<Connection<T>> connected = new CompletableFuture<>();
         command.whenComplete((ignored, failure) -> {
-            Handle handle = handleOf(command.opened);
+            ConnectionHandle<T> handle = handleOf(command.opened);
             if (failure == null && handle != null) {
                 handle.accepted();
                 connected.complete(handle);
@@ -522,8 +531,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final String REFUSED_BY_PEER = "refused by peer: ";
 
     @SuppressWarnings("unchecked")
-    private Handle handleOf(Object handle) {
-        return (Handle) handle;
+    private ConnectionHandle<T> handleOf(Object handle) {
+        return (ConnectionHandle<T>) handle;
     }
 
     @Override
@@ -591,9 +600,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private DeliveryMode mode = settings.mode();
         private int channel;
         /** The connection this send is bound to, or null for a send addressed by {@code to}. */
-        private final Handle connection;
+        private final ConnectionHandle<T> connection;
 
-        PendingSend(T payload, Handle connection) {
+        PendingSend(T payload, ConnectionHandle<T> connection) {
             this.payload = payload;
             this.connection = connection;
         }
@@ -653,7 +662,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * @param connecting whether it opens a conversation for {@link #connect}
      */
     private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to,
-            Handle connection, boolean connecting) {
+            ConnectionHandle<T> connection, boolean connecting) {
         ensureOpen();
         if (mode.isReliable() && Addresses.isGroup(to.getAddress())) {
             throw new IllegalArgumentException(mode + " delivery to " + to.getAddress().getHostAddress()
@@ -679,7 +688,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, int channel, InetSocketAddress to,
-            Handle connection, boolean connecting) {
+            ConnectionHandle<T> connection, boolean connecting) {
         SendWindow window = acquirePermit(to);
         // One object is the caller's future, the engine's completion and the command: a send
         // allocates nothing else here (see FramedSend for how its permit comes back).
@@ -842,7 +851,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             endpoint.framedMessagesSent.add(1);
             InetSocketAddress target = to;
             if (connection != null) {
-                DatagramEndpoint<?>.Handle handle = (DatagramEndpoint<?>.Handle) connection;
+                ConnectionHandle<?> handle = (ConnectionHandle<?>) connection;
                 if (handle.state == ConnectionState.CLOSED) {
                     // Sent before the close and submitted after it: not to a new conversation.
                     completeExceptionally(new DeliveryException(handle.address, 0, Duration.ZERO,
@@ -1415,7 +1424,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             FlightEvents.peerConnected(flight, peer);
             // A send of ours started it (open at once, or connecting for connect()), else the
             // peer did, and it is connecting until its first message is accepted.
-            Handle handle = new Handle(peer, opening == null ? ConnectionState.CONNECTING : opening);
+            ConnectionHandle<T> handle = new ConnectionHandle<>(DatagramEndpoint.this, peer,
+                    opening == null ? ConnectionState.CONNECTING : opening);
             handles.put(peer, handle);
             try {
                 settings.listener().onPeerConnected(peer);
@@ -1437,7 +1447,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 refusal = null;
             }
             if (refusal == null) {
-                Handle handle = handles.get(peer);
+                ConnectionHandle<T> handle = handles.get(peer);
                 if (handle != null) {
                     handle.accepted();
                 }
@@ -1453,7 +1463,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             if (window != null && windows.putIfAbsent(to, window) == null) {
                 windows.remove(from, window);
             }
-            Handle handle = handles.remove(from);
+            ConnectionHandle<T> handle = handles.remove(from);
             if (handle != null) {
                 handle.address = to;
                 handles.put(to, handle);
@@ -1485,7 +1495,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 }
             }
             FlightEvents.peerDisconnected(flight, peer, reason);
-            Handle handle = handles.remove(peer);
+            ConnectionHandle<T> handle = handles.remove(peer);
             if (handle != null) {
                 handle.end = new Disconnection(reason, detail);
                 handle.state = ConnectionState.CLOSED;
@@ -1504,116 +1514,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
-    private void connected(Handle handle) {
+    void connected(ConnectionHandle<T> handle) {
         try {
             settings.listener().onConnected(handle);
         } catch (RuntimeException e) {
             reportError(e);
-        }
-    }
-
-    /**
-     * The handle of one conversation ({@link Connection}): its address follows the session's
-     * moves, its state the engine's reports. Its fields are written on the I/O thread only.
-     */
-    private final class Handle implements Connection<T> {
-        volatile InetSocketAddress address;
-        volatile ConnectionState state;
-        /** How it ended; set before {@link #state} becomes CLOSED. */
-        volatile Disconnection end;
-        /** Whether a close waits for the engine call under way to return; written on the I/O thread only. */
-        volatile boolean closing;
-        final CompletableFuture<Disconnection> closeFuture = new CompletableFuture<>();
-
-        Handle(InetSocketAddress address, ConnectionState state) {
-            this.address = address;
-            this.state = state;
-        }
-
-        /** On the I/O thread: the conversation was accepted (its first message, either way). */
-        void accepted() {
-            if (state == ConnectionState.CONNECTING) {
-                state = ConnectionState.OPEN;
-                connected(this);
-            }
-        }
-
-        void checkOpen() {
-            ensureOpen();
-            Disconnection ended = end;
-            checkState(ended == null, "the connection to %s is closed (%s: %s): connect again for a new conversation",
-                    address, ended == null ? null : ended.reason(), ended == null ? null : ended.detail());
-            checkState(!closing, "the connection to %s is closing", address);
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return address;
-        }
-
-        @Override
-        public ConnectionState state() {
-            return state;
-        }
-
-        @Override
-        public ConnectionStats stats() {
-            checkOpen();
-            ConnectionStats stats = onIoThread(() -> state == ConnectionState.CLOSED ? null
-                    : engine.connectionStats(address), null, "reading the stats of " + this);
-            checkState(stats != null, "the connection to %s is closed: its state is gone", address);
-            return stats;
-        }
-
-        @Override
-        public Send<T> send(T payload) {
-            Objects.requireNonNull(payload, "payload");
-            checkOpen();
-            return new PendingSend(payload, this);
-        }
-
-        @Override
-        public boolean close(String reason) {
-            checkCloseReason(reason);
-            return Boolean.TRUE.equals(onIoThread(() -> {
-                if (state == ConnectionState.CLOSED || closing) {
-                    return false;
-                }
-                if (engine.inCallback()) {
-                    return closeLater(reason);
-                }
-                return engine.disconnect(address, reason, System.nanoTime());
-            }, false, "closing " + this));
-        }
-
-        /**
-         * On the I/O thread, inside an engine call (a handler, a listener), where the engine may
-         * not close a conversation: closes it as soon as the call returns, on the loop's next
-         * command. What was sent to the peer before is transmitted first; sends after it throw.
-         *
-         * @return whether this call is the one that closes it
-         */
-        boolean closeLater(String reason) {
-            if (state == ConnectionState.CLOSED || closing) {
-                return false;
-            }
-            closing = true;
-            enqueue(new Task(() -> {
-                if (state != ConnectionState.CLOSED) {
-                    engine.disconnect(address, reason, System.nanoTime());
-                }
-            }));
-            return true;
-        }
-
-        @Override
-        public CompletableFuture<Disconnection> closed() {
-            return closeFuture;
-        }
-
-        @Override
-        public String toString() {
-            return "connection to " + address + " (" + state + ")";
         }
     }
 
@@ -1708,7 +1613,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     /** Queues a command for the I/O thread's next turn, even from the I/O thread itself. */
-    private void enqueue(Command command) {
+    void enqueue(Command command) {
         commands.push(command);
         wakeIoThread();
         // The I/O thread takes what is left after it sees the closed flag; whichever side sees the
@@ -1745,7 +1650,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return (Message<T>) message;
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed.get()) {
             throw closedException();
         }
