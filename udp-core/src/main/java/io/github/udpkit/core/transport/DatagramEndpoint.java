@@ -139,9 +139,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final DtlsHost dtls;
     private long dtlsDeadline = Long.MAX_VALUE;
     /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
-    private final ConcurrentHashMap<InetSocketAddress, SendWindow> windows = new ConcurrentHashMap<>();
-    /** Windows with permits earned on the I/O thread and not yet returned. I/O thread only. */
-    private final ArrayList<SendWindow> windowsToReturn = new ArrayList<>();
+    private final SendWindows windows;
     /** Sends the engine settled this turn, completed once their permits are back. I/O thread only. */
     private ArrayList<FramedSend> settledSends = new ArrayList<>();
     private ArrayList<FramedSend> spareSettledSends = new ArrayList<>();
@@ -207,6 +205,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.ioThread = new Thread(this::runLoop, "udpkit-io-" + localAddress.getPort());
         this.ioThread.setDaemon(true);
         this.permitsPerPeer = settings.protocol().maxQueuedMessages();
+        this.windows = new SendWindows(permitsPerPeer, settings.protocol().maxPeers());
         this.spin = new AdaptiveSpin(saturatedNanos(settings.idleSpin()));
         this.filter = settings.filter();
         this.rateLimiter = settings.rateLimit() == null ? null : settings.rateLimit().newLimiter();
@@ -689,7 +688,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, int channel, InetSocketAddress to,
             ConnectionHandle<T> connection, boolean connecting) {
-        SendWindow window = acquirePermit(to);
+        SendWindows.Window window = acquirePermit(to);
         // One object is the caller's future, the engine's completion and the command: a send
         // allocates nothing else here (see FramedSend for how its permit comes back).
         FramedSend command = new FramedSend(this, window, to, channel, mode, bytes);
@@ -699,14 +698,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return command;
     }
 
-    private SendWindow acquirePermit(InetSocketAddress to) {
-        SendWindow window = windows.get(to);
-        if (window == null) {
-            if (windows.size() > 2 * settings.protocol().maxPeers()) {
-                windows.values().removeIf(w -> w.permits.availablePermits() >= permitsPerPeer);
-            }
-            window = windows.computeIfAbsent(to, k -> new SendWindow(permitsPerPeer));
-        }
+    private SendWindows.Window acquirePermit(InetSocketAddress to) {
+        SendWindows.Window window = windows.windowOf(to);
         Semaphore permits = window.permits;
         if (permits.tryAcquire()) {
             return window;
@@ -738,32 +731,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return window;
     }
 
-    /** A peer's send window: one permit per framed message queued or unacknowledged. */
-    private static final class SendWindow {
-        final Semaphore permits;
-        /** Permits of completed sends not yet returned to {@link #permits}. I/O thread only. */
-        int earned;
-
-        SendWindow(int size) {
-            this.permits = new Semaphore(size);
-        }
-    }
-
-    /**
-     * Returns a settled send's permit. Off the I/O thread at once; on it, the permit is counted
-     * and {@link #returnEarnedPermits} returns the turn's permits in one release per window: the
-     * senders take permits one by one from the same semaphore, and a release per message would
-     * pull its cache line across cores twice per message, while an acknowledgement completes
-     * dozens at a time.
-     */
-    private void returnPermit(SendWindow window) {
-        if (Thread.currentThread() == ioThread) {
-            if (window.earned++ == 0) {
-                windowsToReturn.add(window);
-            }
-        } else {
-            window.permits.release();
-        }
+    /** Returns a settled send's permit, a turn's worth at once on the I/O thread (see {@link SendWindows#returnPermit}). */
+    private void returnPermit(SendWindows.Window window) {
+        windows.returnPermit(window, Thread.currentThread() == ioThread);
     }
 
     /**
@@ -771,13 +741,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * that earned them, so that a caller who sees its send complete finds its room.
      */
     private void returnEarnedPermits() {
-        for (int i = 0; i < windowsToReturn.size(); i++) {
-            SendWindow window = windowsToReturn.get(i);
-            int n = window.earned;
-            window.earned = 0;
-            window.permits.release(n);
-        }
-        windowsToReturn.clear();
+        windows.returnEarned();
         if (settledSends.isEmpty()) {
             return;
         }
@@ -803,7 +767,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final class FramedSend extends CompletableFuture<Void> implements Cancellable {
 
         private final DatagramEndpoint<?> endpoint;
-        private final SendWindow window;
+        private final SendWindows.Window window;
         private final InetSocketAddress to;
         /** The conversation it is bound to ({@link Connection#send}), whose address it goes to, or null. */
         private Object connection;
@@ -819,7 +783,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         /** How the engine settled it, applied by {@link #completeSettled}; I/O thread only. */
         private Throwable settledFailure;
 
-        FramedSend(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, int channel,
+        FramedSend(DatagramEndpoint<?> endpoint, SendWindows.Window window, InetSocketAddress to, int channel,
                    DeliveryMode mode, byte[] bytes) {
             this.endpoint = endpoint;
             this.window = window;
@@ -1457,12 +1421,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
-            // Sends to the new address draw on the same window; the permits of sends in flight to
-            // the old one are returned through their own entries, as before.
-            SendWindow window = windows.get(from);
-            if (window != null && windows.putIfAbsent(to, window) == null) {
-                windows.remove(from, window);
-            }
+            windows.migrated(from, to);
             ConnectionHandle<T> handle = handles.remove(from);
             if (handle != null) {
                 handle.address = to;
@@ -1485,15 +1444,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
-            SendWindow window = windows.get(peer);
-            if (window != null) {
-                // The engine has failed the peer's sends: their permits are back once returned.
-                window.permits.release(window.earned);
-                window.earned = 0; // the list entry, if any, now returns nothing
-                if (window.permits.availablePermits() >= permitsPerPeer) {
-                    windows.remove(peer, window);
-                }
-            }
+            windows.disconnected(peer);
             FlightEvents.peerDisconnected(flight, peer, reason);
             ConnectionHandle<T> handle = handles.remove(peer);
             if (handle != null) {
