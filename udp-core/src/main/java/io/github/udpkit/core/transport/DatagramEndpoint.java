@@ -37,9 +37,6 @@ import io.github.udpkit.core.security.RateLimiter;
 import io.github.udpkit.core.security.SignatureRejectedException;
 import io.github.udpkit.core.wire.WireFormat;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,7 +67,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -101,18 +97,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final int READ_BATCH = 64;
     /** How long close() waits for the I/O thread to send its goodbyes and release the socket. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** How long a RAW sender parks between attempts while the socket's send buffer is full. */
-    private static final long SEND_RETRY_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final Object CLOSED = new Object();
     /** The one key is the channel's, and readiness is acted on by reading: the selection itself is not needed. */
     private static final Consumer<SelectionKey> IGNORE_KEY = key -> { };
-    /**
-     * Each sending platform thread's buffer for RAW sends; see {@link #sendBuffer}. A virtual
-     * thread, which may live for one send, leaves the copy to the JDK instead.
-     */
-    private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(2048));
-    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private final EndpointSettings<T> settings;
     private final DatagramChannel channel;
@@ -161,8 +148,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     // What callers' threads count (RAW sends) needs atomic adds; what only the I/O thread counts
     // (receipts, the engine's transmissions, framed sends) needs none.
-    private final LongAdder rawDatagramsSent = new LongAdder();
-    private final LongAdder rawBytesSent = new LongAdder();
+    /** Writes RAW and unframed datagrams on the caller's thread, and counts them. */
+    private final RawSender rawSender;
     private final LongAdder rawMessagesSent = new LongAdder();
     /** The endpoint's JFR events; set when the I/O thread starts, and read by it alone. */
     private FlightEvents.Sampler flight;
@@ -206,6 +193,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.ioThread.setDaemon(true);
         this.permitsPerPeer = settings.protocol().maxQueuedMessages();
         this.windows = new SendWindows(permitsPerPeer, settings.protocol().maxPeers());
+        this.rawSender = new RawSender(channel, localAddress, settings.sendTimeout(),
+                saturatedNanos(settings.sendTimeout()), this::closedException);
         this.spin = new AdaptiveSpin(saturatedNanos(settings.idleSpin()));
         this.filter = settings.filter();
         this.rateLimiter = settings.rateLimit() == null ? null : settings.rateLimit().newLimiter();
@@ -555,8 +544,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
-                .datagramsSent(rawDatagramsSent.sum() + framedDatagramsSent.get())
-                .bytesSent(rawBytesSent.sum() + framedBytesSent.get())
+                .datagramsSent(rawSender.datagramsSent() + framedDatagramsSent.get())
+                .bytesSent(rawSender.bytesSent() + framedBytesSent.get())
                 .datagramsReceived(datagramsReceived.get())
                 .bytesReceived(bytesReceived.get())
                 .messagesSent(rawMessagesSent.sum() + framedMessagesSent.get())
@@ -934,67 +923,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private CompletableFuture<Void> sendNow(byte[] bytes, InetSocketAddress to) {
-        ByteBuffer buffer = isVirtual(Thread.currentThread()) ? ByteBuffer.wrap(bytes)
-                : sendBuffer(bytes.length).put(bytes).flip();
-        long waitStart = 0;
-        try {
-            while (true) {
-                int written = channel.send(buffer, to);
-                if (written > 0 || bytes.length == 0) {
-                    rawDatagramsSent.increment();
-                    rawBytesSent.add(written);
-                    return CompletableFuture.completedFuture(null);
-                }
-                // The socket's send buffer is full: wait for room, boundedly.
-                long now = System.nanoTime();
-                if (waitStart == 0) {
-                    waitStart = now;
-                } else if (now - waitStart > saturatedNanos(settings.sendTimeout())) {
-                    throw new BackPressureException("socket send buffer of " + localAddress + " stayed full for "
-                            + settings.sendTimeout().toMillis() + " ms sending to " + to);
-                }
-                LockSupport.parkNanos(SEND_RETRY_PARK_NANOS);
-            }
-        } catch (ClosedChannelException e) {
-            throw closedException();
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(UdpIoException.of("send", localAddress, to, e));
-        }
-    }
-
-    /**
-     * The calling thread's direct buffer for RAW sends, cleared, with room for {@code length}
-     * bytes. The socket reads only direct memory: given a heap buffer, the JDK copies it into a
-     * temporary direct buffer of its own on every send, and its cache of those costs more than
-     * this one buffer per thread, which grows to the largest datagram the thread has sent.
-     */
-    private static boolean isVirtual(Thread thread) {
-        if (IS_VIRTUAL == null) {
-            return false;
-        }
-        try {
-            return (boolean) IS_VIRTUAL.invokeExact(thread);
-        } catch (Throwable e) {
-            throw new AssertionError("Thread.isVirtual() threw", e);
-        }
-    }
-
-    /** {@code Thread.isVirtual()} where the JDK has it (21 and later), else null. */
-    private static MethodHandle isVirtualHandle() {
-        try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            return null; // before JDK 21 every thread is a platform thread
-        }
-    }
-
-    private static ByteBuffer sendBuffer(int length) {
-        ByteBuffer buffer = SEND_BUFFER.get();
-        if (buffer.capacity() < length) {
-            buffer = ByteBuffer.allocateDirect(Math.max(length, 2 * buffer.capacity()));
-            SEND_BUFFER.set(buffer);
-        }
-        return buffer.clear();
+        return rawSender.send(bytes, to);
     }
 
     // ---------------------------------------------------------------- the I/O thread
