@@ -20,7 +20,6 @@ import io.github.udpkit.api.Message;
 import io.github.udpkit.api.MessageHandler;
 import io.github.udpkit.api.MessageTooLargeException;
 import io.github.udpkit.api.PeerIdentity;
-import io.github.udpkit.api.ConnectionStats;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.api.Send;
 import io.github.udpkit.api.UdpException;
@@ -30,19 +29,17 @@ import io.github.udpkit.core.dtls.DtlsHost;
 import io.github.udpkit.core.internal.Counter;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.protocol.Engine;
+import io.github.udpkit.core.transport.Command.Cancellable;
+import io.github.udpkit.core.transport.Command.Task;
 import io.github.udpkit.core.protocol.EngineOutput;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
 import io.github.udpkit.core.security.SignatureRejectedException;
 import io.github.udpkit.core.wire.WireFormat;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -50,21 +47,15 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectionKey;
 import java.security.SecureRandom;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -75,9 +66,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -108,20 +97,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final int READ_BATCH = 64;
     /** How long close() waits for the I/O thread to send its goodbyes and release the socket. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** How long a RAW sender parks between attempts while the socket's send buffer is full. */
-    private static final long SEND_RETRY_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
     private static final Object CLOSED = new Object();
     /** The one key is the channel's, and readiness is acted on by reading: the selection itself is not needed. */
     private static final Consumer<SelectionKey> IGNORE_KEY = key -> { };
-    /** How many impaired datagrams may be held back by a delay at once. */
-    private static final int MAX_DELAYED = 10_000;
-    /**
-     * Each sending platform thread's buffer for RAW sends; see {@link #sendBuffer}. A virtual
-     * thread, which may live for one send, leaves the copy to the JDK instead.
-     */
-    private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(2048));
-    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private final EndpointSettings<T> settings;
     private final DatagramChannel channel;
@@ -133,7 +111,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * Commands for the I/O thread, newest first: a sender pushes with one compare-and-set and
      * allocates no queue node, and the I/O thread takes the whole stack with one swap per turn.
      */
-    private final AtomicReference<Command> commands = new AtomicReference<>();
+    private final CommandQueue commands = new CommandQueue();
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean sleeping = new AtomicBoolean();
@@ -148,9 +126,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final DtlsHost dtls;
     private long dtlsDeadline = Long.MAX_VALUE;
     /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
-    private final ConcurrentHashMap<InetSocketAddress, SendWindow> windows = new ConcurrentHashMap<>();
-    /** Windows with permits earned on the I/O thread and not yet returned. I/O thread only. */
-    private final ArrayList<SendWindow> windowsToReturn = new ArrayList<>();
+    private final SendWindows windows;
     /** Sends the engine settled this turn, completed once their permits are back. I/O thread only. */
     private ArrayList<FramedSend> settledSends = new ArrayList<>();
     private ArrayList<FramedSend> spareSettledSends = new ArrayList<>();
@@ -167,18 +143,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final AdaptiveSpin spin;
     private final AddressFilter filter;
     private final RateLimiter rateLimiter; // null when there is no limit; I/O thread only
-    /** Impairs outgoing datagrams; null when none. Guarded by itself: RAW senders share it. */
-    private final Impairer outImpairer;
-    /** Impairs incoming datagrams; null when none. I/O thread only. */
-    private final Impairer inImpairer;
-    /** Impaired datagrams held back by a delay, due in time order. I/O thread only. */
-    private final PriorityQueue<Delayed> delayed = new PriorityQueue<>();
-    private long delayedOrder;
+    /** The impairments and the datagrams they hold back; null when none is configured. */
+    private final ImpairedPath impaired;
 
     // What callers' threads count (RAW sends) needs atomic adds; what only the I/O thread counts
     // (receipts, the engine's transmissions, framed sends) needs none.
-    private final LongAdder rawDatagramsSent = new LongAdder();
-    private final LongAdder rawBytesSent = new LongAdder();
+    /** Writes RAW and unframed datagrams on the caller's thread, and counts them. */
+    private final RawSender rawSender;
     private final LongAdder rawMessagesSent = new LongAdder();
     /** The endpoint's JFR events; set when the I/O thread starts, and read by it alone. */
     private FlightEvents.Sampler flight;
@@ -201,14 +172,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * conversation's start, move and end, so a handle follows its session. Written on the I/O
      * thread only.
      */
-    private final ConcurrentHashMap<InetSocketAddress, Handle> handles = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetSocketAddress, ConnectionHandle<T>> handles = new ConcurrentHashMap<>();
     /**
      * What the engine call under way is, so that a conversation it starts is known as ours (a
      * plain send: open at once; a {@link #connect}: connecting) or the peer's. I/O thread only.
      */
     private ConnectionState opening;
-    /** Groups joined, in join order; guarded by itself. */
-    private final Map<InetAddress, MembershipKey> memberships = new LinkedHashMap<>();
+    /** The multicast groups joined; safe from any thread. */
+    private final Memberships memberships;
 
     private DatagramEndpoint(EndpointSettings<T> settings, DatagramChannel channel, Selector selector)
             throws IOException {
@@ -217,16 +188,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.selector = selector;
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         this.key = channel.register(selector, SelectionKey.OP_READ);
+        this.memberships = new Memberships(channel, localAddress, settings.multicast().networkInterface());
         this.ioThread = new Thread(this::runLoop, "udpkit-io-" + localAddress.getPort());
         this.ioThread.setDaemon(true);
         this.permitsPerPeer = settings.protocol().maxQueuedMessages();
+        this.windows = new SendWindows(permitsPerPeer, settings.protocol().maxPeers());
+        this.rawSender = new RawSender(channel, localAddress, settings.sendTimeout(),
+                saturatedNanos(settings.sendTimeout()), this::closedException);
         this.spin = new AdaptiveSpin(saturatedNanos(settings.idleSpin()));
         this.filter = settings.filter();
         this.rateLimiter = settings.rateLimit() == null ? null : settings.rateLimit().newLimiter();
-        Impairments impairments = settings.impairments();
-        long origin = System.nanoTime();
-        this.outImpairer = impairments.isNone() ? null : impairments.newImpairer(1, origin);
-        this.inImpairer = impairments.isNone() ? null : impairments.newImpairer(2, origin);
+        this.impaired = ImpairedPath.of(settings.impairments(), System.nanoTime());
         this.engine = settings.mode().isFramed()
                 ? new Engine(settings.protocol(), output, System.nanoTime())
                 : null;
@@ -275,7 +247,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             DatagramEndpoint<T> endpoint = new DatagramEndpoint<>(settings, channel, selector);
             try {
                 for (InetAddress group : multicast.groups()) {
-                    endpoint.join(group);
+                    endpoint.memberships.join(group);
                 }
             } catch (RuntimeException e) {
                 closeQuietly(selector);
@@ -327,84 +299,21 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         Objects.requireNonNull(group, "group");
         ensureOpen();
         try {
-            join(group);
+            memberships.join(group);
         } catch (IOException e) {
             throw UdpIoException.of("join group " + group.getHostAddress(), localAddress, null, e);
-        }
-    }
-
-    private void join(InetAddress group) throws IOException {
-        checkArgument(group.isMulticastAddress(), "not a multicast address: %s", group.getHostAddress());
-        checkArgument(!(group instanceof Inet6Address) || localAddress.getAddress() instanceof Inet6Address,
-                "cannot join IPv6 group %s on the IPv4 socket %s", group.getHostAddress(), localAddress);
-        synchronized (memberships) {
-            if (memberships.containsKey(group)) {
-                return;
-            }
-            NetworkInterface nif = multicastInterface(group);
-            MembershipKey membership;
-            try {
-                membership = channel.join(group, nif);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("cannot join group " + group.getHostAddress() + " on " + localAddress
-                        + ": " + e.getMessage(), e);
-            }
-            memberships.put(group, membership);
-            LOG.debug("endpoint {} joined group {} on {}", localAddress, group.getHostAddress(), nif.getName());
         }
     }
 
     @Override
     public void leaveGroup(InetAddress group) {
         Objects.requireNonNull(group, "group");
-        synchronized (memberships) {
-            MembershipKey membership = memberships.remove(group);
-            if (membership != null) {
-                membership.drop();
-                LOG.debug("endpoint {} left group {}", localAddress, group.getHostAddress());
-            }
-        }
+        memberships.leave(group);
     }
 
     @Override
     public Set<InetAddress> groups() {
-        synchronized (memberships) {
-            return Collections.unmodifiableSet(new LinkedHashSet<>(memberships.keySet()));
-        }
-    }
-
-    /** The interface groups are joined on: the one chosen, else the first up one with multicast and the group's family. */
-    private NetworkInterface multicastInterface(InetAddress group) throws IOException {
-        NetworkInterface chosen = settings.multicast().networkInterface();
-        if (chosen != null) {
-            return chosen;
-        }
-        NetworkInterface fallback = null;
-        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nif.isUp() || !nif.supportsMulticast() || !hasFamily(nif, group)) {
-                continue;
-            }
-            if (!nif.isLoopback()) {
-                return nif;
-            }
-            if (fallback == null) {
-                fallback = nif;
-            }
-        }
-        if (fallback == null) {
-            throw new IOException("no network interface is up with multicast and an address for "
-                    + group.getHostAddress() + "; choose one with multicastInterface(name)");
-        }
-        return fallback;
-    }
-
-    private static boolean hasFamily(NetworkInterface nif, InetAddress group) {
-        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-            if (a.getClass() == group.getClass()) {
-                return true;
-            }
-        }
-        return false;
+        return memberships.groups();
     }
 
     @Override
@@ -437,6 +346,16 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         Objects.requireNonNull(payload, "payload");
         ensureOpen();
         return new PendingSend(payload, null);
+    }
+
+    /** A send on one connection; the handle has checked the payload and that it is open. */
+    Send<T> send(T payload, ConnectionHandle<T> connection) {
+        return new PendingSend(payload, connection);
+    }
+
+    /** The protocol engine; null in RAW mode. Touch it on the I/O thread only. */
+    Engine engine() {
+        return engine;
     }
 
     @Override
@@ -498,14 +417,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return Boolean.TRUE.equals(onIoThread(() -> {
             if (engine.inCallback()) {
                 // From a handler or listener inside the engine: done as soon as its call returns.
-                Handle handle = handles.get(peer);
+                ConnectionHandle<T> handle = handles.get(peer);
                 return handle != null && handle.closeLater(reason);
             }
             return engine.disconnect(peer, reason, System.nanoTime());
         }, false, "disconnecting " + peer));
     }
 
-    private static void checkCloseReason(String reason) {
+    static void checkCloseReason(String reason) {
         Objects.requireNonNull(reason, "reason");
         checkArgument(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= WireFormat.MAX_CLOSE_REASON,
                 "reason must be at most %s bytes of UTF-8: %s", WireFormat.MAX_CLOSE_REASON, reason);
@@ -519,7 +438,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * @param what what the call does, for the exception if it does not finish
      * @throws UdpException if the I/O thread did not answer in time, or the wait was interrupted
      */
-    private <R> R onIoThread(Supplier<R> call, R ifClosed, String what) {
+    <R> R onIoThread(Supplier<R> call, R ifClosed, String what) {
         if (engine == null || closed.get()) {
             return ifClosed;
         }
@@ -581,7 +500,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         // engine has reported the conversation's start, and its end if the peer refused.
         CompletableFuture<Connection<T>> connected = new CompletableFuture<>();
         command.whenComplete((ignored, failure) -> {
-            Handle handle = handleOf(command.opened);
+            ConnectionHandle<T> handle = handleOf(command.opened);
             if (failure == null && handle != null) {
                 handle.accepted();
                 connected.complete(handle);
@@ -600,8 +519,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final String REFUSED_BY_PEER = "refused by peer: ";
 
     @SuppressWarnings("unchecked")
-    private Handle handleOf(Object handle) {
-        return (Handle) handle;
+    private ConnectionHandle<T> handleOf(Object handle) {
+        return (ConnectionHandle<T>) handle;
     }
 
     @Override
@@ -625,8 +544,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
-                .datagramsSent(rawDatagramsSent.sum() + framedDatagramsSent.get())
-                .bytesSent(rawBytesSent.sum() + framedBytesSent.get())
+                .datagramsSent(rawSender.datagramsSent() + framedDatagramsSent.get())
+                .bytesSent(rawSender.bytesSent() + framedBytesSent.get())
                 .datagramsReceived(datagramsReceived.get())
                 .bytesReceived(bytesReceived.get())
                 .messagesSent(rawMessagesSent.sum() + framedMessagesSent.get())
@@ -669,9 +588,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private DeliveryMode mode = settings.mode();
         private int channel;
         /** The connection this send is bound to, or null for a send addressed by {@code to}. */
-        private final Handle connection;
+        private final ConnectionHandle<T> connection;
 
-        PendingSend(T payload, Handle connection) {
+        PendingSend(T payload, ConnectionHandle<T> connection) {
             this.payload = payload;
             this.connection = connection;
         }
@@ -731,7 +650,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * @param connecting whether it opens a conversation for {@link #connect}
      */
     private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to,
-            Handle connection, boolean connecting) {
+            ConnectionHandle<T> connection, boolean connecting) {
         ensureOpen();
         if (mode.isReliable() && Addresses.isGroup(to.getAddress())) {
             throw new IllegalArgumentException(mode + " delivery to " + to.getAddress().getHostAddress()
@@ -757,8 +676,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, int channel, InetSocketAddress to,
-            Handle connection, boolean connecting) {
-        SendWindow window = acquirePermit(to);
+            ConnectionHandle<T> connection, boolean connecting) {
+        SendWindows.Window window = acquirePermit(to);
         // One object is the caller's future, the engine's completion and the command: a send
         // allocates nothing else here (see FramedSend for how its permit comes back).
         FramedSend command = new FramedSend(this, window, to, channel, mode, bytes);
@@ -768,14 +687,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return command;
     }
 
-    private SendWindow acquirePermit(InetSocketAddress to) {
-        SendWindow window = windows.get(to);
-        if (window == null) {
-            if (windows.size() > 2 * settings.protocol().maxPeers()) {
-                windows.values().removeIf(w -> w.permits.availablePermits() >= permitsPerPeer);
-            }
-            window = windows.computeIfAbsent(to, k -> new SendWindow(permitsPerPeer));
-        }
+    private SendWindows.Window acquirePermit(InetSocketAddress to) {
+        SendWindows.Window window = windows.windowOf(to);
         Semaphore permits = window.permits;
         if (permits.tryAcquire()) {
             return window;
@@ -807,32 +720,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return window;
     }
 
-    /** A peer's send window: one permit per framed message queued or unacknowledged. */
-    private static final class SendWindow {
-        final Semaphore permits;
-        /** Permits of completed sends not yet returned to {@link #permits}. I/O thread only. */
-        int earned;
-
-        SendWindow(int size) {
-            this.permits = new Semaphore(size);
-        }
-    }
-
-    /**
-     * Returns a settled send's permit. Off the I/O thread at once; on it, the permit is counted
-     * and {@link #returnEarnedPermits} returns the turn's permits in one release per window: the
-     * senders take permits one by one from the same semaphore, and a release per message would
-     * pull its cache line across cores twice per message, while an acknowledgement completes
-     * dozens at a time.
-     */
-    private void returnPermit(SendWindow window) {
-        if (Thread.currentThread() == ioThread) {
-            if (window.earned++ == 0) {
-                windowsToReturn.add(window);
-            }
-        } else {
-            window.permits.release();
-        }
+    /** Returns a settled send's permit, a turn's worth at once on the I/O thread (see {@link SendWindows#returnPermit}). */
+    private void returnPermit(SendWindows.Window window) {
+        windows.returnPermit(window, Thread.currentThread() == ioThread);
     }
 
     /**
@@ -840,13 +730,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * that earned them, so that a caller who sees its send complete finds its room.
      */
     private void returnEarnedPermits() {
-        for (int i = 0; i < windowsToReturn.size(); i++) {
-            SendWindow window = windowsToReturn.get(i);
-            int n = window.earned;
-            window.earned = 0;
-            window.permits.release(n);
-        }
-        windowsToReturn.clear();
+        windows.returnEarned();
         if (settledSends.isEmpty()) {
             return;
         }
@@ -872,7 +756,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final class FramedSend extends CompletableFuture<Void> implements Cancellable {
 
         private final DatagramEndpoint<?> endpoint;
-        private final SendWindow window;
+        private final SendWindows.Window window;
         private final InetSocketAddress to;
         /** The conversation it is bound to ({@link Connection#send}), whose address it goes to, or null. */
         private Object connection;
@@ -888,7 +772,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         /** How the engine settled it, applied by {@link #completeSettled}; I/O thread only. */
         private Throwable settledFailure;
 
-        FramedSend(DatagramEndpoint<?> endpoint, SendWindow window, InetSocketAddress to, int channel,
+        FramedSend(DatagramEndpoint<?> endpoint, SendWindows.Window window, InetSocketAddress to, int channel,
                    DeliveryMode mode, byte[] bytes) {
             this.endpoint = endpoint;
             this.window = window;
@@ -920,7 +804,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             endpoint.framedMessagesSent.add(1);
             InetSocketAddress target = to;
             if (connection != null) {
-                DatagramEndpoint<?>.Handle handle = (DatagramEndpoint<?>.Handle) connection;
+                ConnectionHandle<?> handle = (ConnectionHandle<?>) connection;
                 if (handle.state == ConnectionState.CLOSED) {
                     // Sent before the close and submitted after it: not to a new conversation.
                     completeExceptionally(new DeliveryException(handle.address, 0, Duration.ZERO,
@@ -1024,84 +908,22 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private CompletableFuture<Void> sendRaw(byte[] bytes, InetSocketAddress to) {
-        if (outImpairer != null) {
-            synchronized (outImpairer) {
-                outImpairer.apply(ByteBuffer.wrap(bytes), System.nanoTime(), (copy, delayNanos) -> {
-                    if (delayNanos > 0) {
-                        byte[] held = toArray(copy);
-                        runOnIoThread(() -> holdBack(to, held, delayNanos, true));
-                    } else {
-                        sendNow(toArray(copy), to);
-                    }
-                });
-            }
+        if (impaired != null) {
+            impaired.outgoing(ByteBuffer.wrap(bytes), System.nanoTime(), (copy, delayNanos) -> {
+                if (delayNanos > 0) {
+                    byte[] held = toArray(copy);
+                    runOnIoThread(() -> impaired.holdBack(to, held, delayNanos, true));
+                } else {
+                    sendNow(toArray(copy), to);
+                }
+            });
             return CompletableFuture.completedFuture(null);
         }
         return sendNow(bytes, to);
     }
 
     private CompletableFuture<Void> sendNow(byte[] bytes, InetSocketAddress to) {
-        ByteBuffer buffer = isVirtual(Thread.currentThread()) ? ByteBuffer.wrap(bytes)
-                : sendBuffer(bytes.length).put(bytes).flip();
-        long waitStart = 0;
-        try {
-            while (true) {
-                int written = channel.send(buffer, to);
-                if (written > 0 || bytes.length == 0) {
-                    rawDatagramsSent.increment();
-                    rawBytesSent.add(written);
-                    return CompletableFuture.completedFuture(null);
-                }
-                // The socket's send buffer is full: wait for room, boundedly.
-                long now = System.nanoTime();
-                if (waitStart == 0) {
-                    waitStart = now;
-                } else if (now - waitStart > saturatedNanos(settings.sendTimeout())) {
-                    throw new BackPressureException("socket send buffer of " + localAddress + " stayed full for "
-                            + settings.sendTimeout().toMillis() + " ms sending to " + to);
-                }
-                LockSupport.parkNanos(SEND_RETRY_PARK_NANOS);
-            }
-        } catch (ClosedChannelException e) {
-            throw closedException();
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(UdpIoException.of("send", localAddress, to, e));
-        }
-    }
-
-    /**
-     * The calling thread's direct buffer for RAW sends, cleared, with room for {@code length}
-     * bytes. The socket reads only direct memory: given a heap buffer, the JDK copies it into a
-     * temporary direct buffer of its own on every send, and its cache of those costs more than
-     * this one buffer per thread, which grows to the largest datagram the thread has sent.
-     */
-    private static boolean isVirtual(Thread thread) {
-        if (IS_VIRTUAL == null) {
-            return false;
-        }
-        try {
-            return (boolean) IS_VIRTUAL.invokeExact(thread);
-        } catch (Throwable e) {
-            throw new AssertionError("Thread.isVirtual() threw", e);
-        }
-    }
-
-    /** {@code Thread.isVirtual()} where the JDK has it (21 and later), else null. */
-    private static MethodHandle isVirtualHandle() {
-        try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            return null; // before JDK 21 every thread is a platform thread
-        }
-    }
-
-    private static ByteBuffer sendBuffer(int length) {
-        ByteBuffer buffer = SEND_BUFFER.get();
-        if (buffer.capacity() < length) {
-            buffer = ByteBuffer.allocateDirect(Math.max(length, 2 * buffer.capacity()));
-            SEND_BUFFER.set(buffer);
-        }
-        return buffer.clear();
+        return rawSender.send(bytes, to);
     }
 
     // ---------------------------------------------------------------- the I/O thread
@@ -1154,7 +976,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         if (read) {
             now = System.nanoTime();
         }
-        if (releaseDelayed(now)) {
+        if (impaired != null && impaired.release(now, heldDatagrams)) {
             busy = true;
             now = System.nanoTime();
         }
@@ -1172,9 +994,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         long next = dtlsDeadline - engineDeadline < 0 ? dtlsDeadline : engineDeadline;
         returnEarnedPermits();
-        Delayed held = delayed.peek();
-        if (held != null) {
-            next = Math.min(next, held.due);
+        if (impaired != null) {
+            next = impaired.nextDue(next);
         }
         afterIdle = !busy;
         if (busy) {
@@ -1188,7 +1009,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** Runs the queued commands; the sends among them all take the turn's time, one clock read for the lot. */
     private boolean runCommands(long now) {
         boolean ran = false;
-        for (Command command = takeCommands(); command != null; ) {
+        for (Command command = commands.takeAll(); command != null; ) {
             Command next = command.next();
             command.next(null); // a caller may keep its future: it must not keep the later commands
             ran = true;
@@ -1219,13 +1040,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             buffer.flip();
             datagramsReceived.add(1);
             bytesReceived.add(buffer.remaining());
-            if (inImpairer != null) {
+            if (impaired != null) {
                 InetSocketAddress source = (InetSocketAddress) from;
-                inImpairer.apply(buffer, now, (copy, delayNanos) -> {
+                impaired.incoming(buffer, now, (copy, delayNanos) -> {
                     // A copy each: the engine may decrypt in place, and a duplicate needs the original.
                     byte[] bytes = toArray(copy);
                     if (delayNanos > 0) {
-                        holdBack(source, bytes, delayNanos, false);
+                        impaired.holdBack(source, bytes, delayNanos, false);
                     } else {
                         onDatagram(source, ByteBuffer.wrap(bytes), now);
                     }
@@ -1378,7 +1199,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         sleeping.set(true);
         try {
-            if (commands.get() != null || closed.get()) {
+            if (!commands.isEmpty() || closed.get()) {
                 return;
             }
             long waitNanos = deadlineNanos == Engine.NO_DEADLINE ? 0 : deadlineNanos - now;
@@ -1447,16 +1268,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         /** Puts a datagram on the wire, through the impairments if any. */
         void transmitWire(InetSocketAddress to, ByteBuffer datagram) {
-            if (outImpairer != null) {
-                synchronized (outImpairer) {
-                    outImpairer.apply(datagram, System.nanoTime(), (copy, delayNanos) -> {
-                        if (delayNanos > 0) {
-                            holdBack(to, toArray(copy), delayNanos, true);
-                        } else {
-                            transmitNow(to, copy.duplicate());
-                        }
-                    });
-                }
+            if (impaired != null) {
+                impaired.outgoing(datagram, System.nanoTime(), (copy, delayNanos) -> {
+                    if (delayNanos > 0) {
+                        impaired.holdBack(to, toArray(copy), delayNanos, true);
+                    } else {
+                        transmitNow(to, copy.duplicate());
+                    }
+                });
                 return;
             }
             transmitNow(to, datagram);
@@ -1498,7 +1317,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             FlightEvents.peerConnected(flight, peer);
             // A send of ours started it (open at once, or connecting for connect()), else the
             // peer did, and it is connecting until its first message is accepted.
-            Handle handle = new Handle(peer, opening == null ? ConnectionState.CONNECTING : opening);
+            ConnectionHandle<T> handle = new ConnectionHandle<>(DatagramEndpoint.this, peer,
+                    opening == null ? ConnectionState.CONNECTING : opening);
             handles.put(peer, handle);
             try {
                 settings.listener().onPeerConnected(peer);
@@ -1520,7 +1340,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 refusal = null;
             }
             if (refusal == null) {
-                Handle handle = handles.get(peer);
+                ConnectionHandle<T> handle = handles.get(peer);
                 if (handle != null) {
                     handle.accepted();
                 }
@@ -1530,13 +1350,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
-            // Sends to the new address draw on the same window; the permits of sends in flight to
-            // the old one are returned through their own entries, as before.
-            SendWindow window = windows.get(from);
-            if (window != null && windows.putIfAbsent(to, window) == null) {
-                windows.remove(from, window);
-            }
-            Handle handle = handles.remove(from);
+            windows.migrated(from, to);
+            ConnectionHandle<T> handle = handles.remove(from);
             if (handle != null) {
                 handle.address = to;
                 handles.put(to, handle);
@@ -1558,17 +1373,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
-            SendWindow window = windows.get(peer);
-            if (window != null) {
-                // The engine has failed the peer's sends: their permits are back once returned.
-                window.permits.release(window.earned);
-                window.earned = 0; // the list entry, if any, now returns nothing
-                if (window.permits.availablePermits() >= permitsPerPeer) {
-                    windows.remove(peer, window);
-                }
-            }
+            windows.disconnected(peer);
             FlightEvents.peerDisconnected(flight, peer, reason);
-            Handle handle = handles.remove(peer);
+            ConnectionHandle<T> handle = handles.remove(peer);
             if (handle != null) {
                 handle.end = new Disconnection(reason, detail);
                 handle.state = ConnectionState.CLOSED;
@@ -1587,116 +1394,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
-    private void connected(Handle handle) {
+    void connected(ConnectionHandle<T> handle) {
         try {
             settings.listener().onConnected(handle);
         } catch (RuntimeException e) {
             reportError(e);
-        }
-    }
-
-    /**
-     * The handle of one conversation ({@link Connection}): its address follows the session's
-     * moves, its state the engine's reports. Its fields are written on the I/O thread only.
-     */
-    private final class Handle implements Connection<T> {
-        volatile InetSocketAddress address;
-        volatile ConnectionState state;
-        /** How it ended; set before {@link #state} becomes CLOSED. */
-        volatile Disconnection end;
-        /** Whether a close waits for the engine call under way to return; written on the I/O thread only. */
-        volatile boolean closing;
-        final CompletableFuture<Disconnection> closeFuture = new CompletableFuture<>();
-
-        Handle(InetSocketAddress address, ConnectionState state) {
-            this.address = address;
-            this.state = state;
-        }
-
-        /** On the I/O thread: the conversation was accepted (its first message, either way). */
-        void accepted() {
-            if (state == ConnectionState.CONNECTING) {
-                state = ConnectionState.OPEN;
-                connected(this);
-            }
-        }
-
-        void checkOpen() {
-            ensureOpen();
-            Disconnection ended = end;
-            checkState(ended == null, "the connection to %s is closed (%s: %s): connect again for a new conversation",
-                    address, ended == null ? null : ended.reason(), ended == null ? null : ended.detail());
-            checkState(!closing, "the connection to %s is closing", address);
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return address;
-        }
-
-        @Override
-        public ConnectionState state() {
-            return state;
-        }
-
-        @Override
-        public ConnectionStats stats() {
-            checkOpen();
-            ConnectionStats stats = onIoThread(() -> state == ConnectionState.CLOSED ? null
-                    : engine.connectionStats(address), null, "reading the stats of " + this);
-            checkState(stats != null, "the connection to %s is closed: its state is gone", address);
-            return stats;
-        }
-
-        @Override
-        public Send<T> send(T payload) {
-            Objects.requireNonNull(payload, "payload");
-            checkOpen();
-            return new PendingSend(payload, this);
-        }
-
-        @Override
-        public boolean close(String reason) {
-            checkCloseReason(reason);
-            return Boolean.TRUE.equals(onIoThread(() -> {
-                if (state == ConnectionState.CLOSED || closing) {
-                    return false;
-                }
-                if (engine.inCallback()) {
-                    return closeLater(reason);
-                }
-                return engine.disconnect(address, reason, System.nanoTime());
-            }, false, "closing " + this));
-        }
-
-        /**
-         * On the I/O thread, inside an engine call (a handler, a listener), where the engine may
-         * not close a conversation: closes it as soon as the call returns, on the loop's next
-         * command. What was sent to the peer before is transmitted first; sends after it throw.
-         *
-         * @return whether this call is the one that closes it
-         */
-        boolean closeLater(String reason) {
-            if (state == ConnectionState.CLOSED || closing) {
-                return false;
-            }
-            closing = true;
-            enqueue(new Task(() -> {
-                if (state != ConnectionState.CLOSED) {
-                    engine.disconnect(address, reason, System.nanoTime());
-                }
-            }));
-            return true;
-        }
-
-        @Override
-        public CompletableFuture<Disconnection> closed() {
-            return closeFuture;
-        }
-
-        @Override
-        public String toString() {
-            return "connection to " + address + " (" + state + ")";
         }
     }
 
@@ -1757,41 +1459,22 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     // ---------------------------------------------------------------- impairments
 
-    /** A datagram an impairment delays; ordered by due time, then by arrival. */
-    private record Delayed(long due, long order, InetSocketAddress address, byte[] bytes, boolean outgoing)
-            implements Comparable<Delayed> {
+    /** Where the impairments' held-back datagrams go when due. I/O thread only. */
+    private final ImpairedPath.Release heldDatagrams = new ImpairedPath.Release() {
         @Override
-        public int compareTo(Delayed other) {
-            int byDue = Long.compare(due - other.due, 0);
-            return byDue != 0 ? byDue : Long.compare(order, other.order);
-        }
-    }
-
-    /** On the I/O thread: holds a datagram back; past the bound it is lost, as in a full router queue. */
-    private void holdBack(InetSocketAddress address, byte[] bytes, long delayNanos, boolean outgoing) {
-        if (delayed.size() >= MAX_DELAYED) {
-            return;
-        }
-        delayed.add(new Delayed(System.nanoTime() + delayNanos, delayedOrder++, address, bytes, outgoing));
-    }
-
-    private boolean releaseDelayed(long now) {
-        boolean released = false;
-        for (Delayed d; (d = delayed.peek()) != null && d.due - now <= 0; ) {
-            delayed.poll();
-            released = true;
-            if (d.outgoing) {
-                if (engine != null) {
-                    output.transmitNow(d.address, ByteBuffer.wrap(d.bytes));
-                } else {
-                    sendNow(d.bytes, d.address);
-                }
+        public void send(InetSocketAddress to, byte[] bytes) {
+            if (engine != null) {
+                output.transmitNow(to, ByteBuffer.wrap(bytes));
             } else {
-                onDatagram(d.address, ByteBuffer.wrap(d.bytes), now);
+                sendNow(bytes, to);
             }
         }
-        return released;
-    }
+
+        @Override
+        public void receive(InetSocketAddress from, byte[] bytes, long now) {
+            onDatagram(from, ByteBuffer.wrap(bytes), now);
+        }
+    };
 
     private static byte[] toArray(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
@@ -1800,43 +1483,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** A queued command that owes a caller an answer if it never runs. */
-    private interface Cancellable extends Command {
-        void cancel(UdpException reason);
-    }
-
-    /** A command on the stack of {@link #commands}, linked to the one pushed before it. */
-    private interface Command extends Runnable {
-        Command next();
-
-        void next(Command command);
-    }
-
-    /** Any other work for the I/O thread, as a command. */
-    private static class Task implements Command {
-        private final Runnable body;
-        private Command next;
-
-        Task(Runnable body) {
-            this.body = body;
-        }
-
-        @Override
-        public Command next() {
-            return next;
-        }
-
-        @Override
-        public void next(Command command) {
-            next = command;
-        }
-
-        @Override
-        public void run() {
-            body.run();
-        }
-    }
 
     private void runOnIoThread(Runnable runnable) {
         if (Thread.currentThread() == ioThread) {
@@ -1847,13 +1493,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     /** Queues a command for the I/O thread's next turn, even from the I/O thread itself. */
-    private void enqueue(Command command) {
-        for (Command head = commands.get(); ; head = commands.get()) {
-            command.next(head);
-            if (commands.compareAndSet(head, command)) {
-                break;
-            }
-        }
+    void enqueue(Command command) {
+        commands.push(command);
         wakeIoThread();
         // The I/O thread takes what is left after it sees the closed flag; whichever side sees the
         // other's write answers the commands, so no caller waits on a command nobody will run.
@@ -1862,30 +1503,9 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
-    /** Takes every queued command, oldest first, as a list linked through {@link Command#next()}. */
-    private Command takeCommands() {
-        // A read first: the swap's write would take the line from the senders on every idle turn.
-        Command newestFirst = commands.get() == null ? null : commands.getAndSet(null);
-        Command oldestFirst = null;
-        while (newestFirst != null) {
-            Command next = newestFirst.next();
-            newestFirst.next(oldestFirst);
-            oldestFirst = newestFirst;
-            newestFirst = next;
-        }
-        return oldestFirst;
-    }
-
-    /** Fails every queued send with the endpoint closed; the other commands have nothing left to do. */
+    /** Fails every queued send with the endpoint closed. */
     private void cancelCommands() {
-        for (Command command = takeCommands(); command != null; ) {
-            Command next = command.next();
-            command.next(null);
-            if (command instanceof Cancellable c) {
-                c.cancel(closedException());
-            }
-            command = next;
-        }
+        commands.cancelAll(this::closedException);
     }
 
     private void wakeIoThread() {
@@ -1910,7 +1530,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return (Message<T>) message;
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed.get()) {
             throw closedException();
         }

@@ -1,0 +1,135 @@
+package io.github.udpkit.core.transport;
+
+import io.github.udpkit.api.BackPressureException;
+import io.github.udpkit.api.EndpointClosedException;
+import io.github.udpkit.api.UdpIoException;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * Writes RAW and unframed datagrams to an endpoint's channel on the caller's own thread (a
+ * datagram channel allows concurrent writers beside its one reader), so a RAW send costs one
+ * system call, and counts what it wrote.
+ */
+final class RawSender {
+
+    /** How long a RAW sender parks between attempts while the socket's send buffer is full. */
+    private static final long SEND_RETRY_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /**
+     * Each sending platform thread's buffer for RAW sends; see {@link #sendBuffer}. A virtual
+     * thread, which may live for one send, leaves the copy to the JDK instead.
+     */
+    private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(2048));
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+    private final DatagramChannel channel;
+    private final InetSocketAddress localAddress;
+    private final Duration sendTimeout;
+    private final long sendTimeoutNanos;
+    private final Supplier<EndpointClosedException> closed;
+    private final LongAdder datagramsSent = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+
+    RawSender(DatagramChannel channel, InetSocketAddress localAddress, Duration sendTimeout, long sendTimeoutNanos,
+            Supplier<EndpointClosedException> closed) {
+        this.channel = channel;
+        this.localAddress = localAddress;
+        this.sendTimeout = sendTimeout;
+        this.sendTimeoutNanos = sendTimeoutNanos;
+        this.closed = closed;
+    }
+
+    /**
+     * Any thread: writes the datagram, waiting boundedly while the socket's send buffer is full.
+     *
+     * @return a completed future, or one failed with the I/O error
+     * @throws BackPressureException if the send buffer stayed full for the send timeout
+     * @throws EndpointClosedException if the channel is closed
+     */
+    CompletableFuture<Void> send(byte[] bytes, InetSocketAddress to) {
+        ByteBuffer buffer = isVirtual(Thread.currentThread()) ? ByteBuffer.wrap(bytes)
+                : sendBuffer(bytes.length).put(bytes).flip();
+        long waitStart = 0;
+        try {
+            while (true) {
+                int written = channel.send(buffer, to);
+                if (written > 0 || bytes.length == 0) {
+                    datagramsSent.increment();
+                    bytesSent.add(written);
+                    return CompletableFuture.completedFuture(null);
+                }
+                // The socket's send buffer is full: wait for room, boundedly.
+                long now = System.nanoTime();
+                if (waitStart == 0) {
+                    waitStart = now;
+                } else if (now - waitStart > sendTimeoutNanos) {
+                    throw new BackPressureException("socket send buffer of " + localAddress + " stayed full for "
+                            + sendTimeout.toMillis() + " ms sending to " + to);
+                }
+                LockSupport.parkNanos(SEND_RETRY_PARK_NANOS);
+            }
+        } catch (ClosedChannelException e) {
+            throw closed.get();
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(UdpIoException.of("send", localAddress, to, e));
+        }
+    }
+
+    /** Datagrams written. */
+    long datagramsSent() {
+        return datagramsSent.sum();
+    }
+
+    /** Bytes written. */
+    long bytesSent() {
+        return bytesSent.sum();
+    }
+
+    private static boolean isVirtual(Thread thread) {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(thread);
+        } catch (Throwable e) {
+            throw new AssertionError("Thread.isVirtual() threw", e);
+        }
+    }
+
+    /** {@code Thread.isVirtual()} where the JDK has it (21 and later), else null. */
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return null; // before JDK 21 every thread is a platform thread
+        }
+    }
+
+    /**
+     * The calling thread's direct buffer for RAW sends, cleared, with room for {@code length}
+     * bytes. The socket reads only direct memory: given a heap buffer, the JDK copies it into a
+     * temporary direct buffer of its own on every send, and its cache of those costs more than
+     * this one buffer per thread, which grows to the largest datagram the thread has sent.
+     */
+    private static ByteBuffer sendBuffer(int length) {
+        ByteBuffer buffer = SEND_BUFFER.get();
+        if (buffer.capacity() < length) {
+            buffer = ByteBuffer.allocateDirect(Math.max(length, 2 * buffer.capacity()));
+            SEND_BUFFER.set(buffer);
+        }
+        return buffer.clear();
+    }
+}
