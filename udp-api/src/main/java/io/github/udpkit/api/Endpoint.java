@@ -43,6 +43,17 @@ public interface Endpoint<T> extends AutoCloseable {
     InetSocketAddress localAddress();
 
     /**
+     * The I/O transport this endpoint's socket runs on, for logs and benchmark reports:
+     * {@code "jdk"} for the JDK's {@code DatagramChannel}, one datagram a system call. Other
+     * transports name themselves (a batched one lists what it uses, such as GSO and GRO).
+     *
+     * @return the transport's name, never empty
+     */
+    default String transport() {
+        return "jdk";
+    }
+
+    /**
      * The peer this endpoint was opened with, that {@link Send#toPeer()} sends to.
      *
      * @return the connected peer, or empty
