@@ -3,6 +3,7 @@ package io.github.udpkit.bench;
 import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
+import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.benchkit.OneWay;
 import io.github.udpkit.benchkit.Scenario;
 import io.github.udpkit.benchkit.Scenarios;
@@ -13,6 +14,7 @@ import io.github.udpkit.testkit.LossyProxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * udpkit RELIABLE through udp-testkit's {@link LossyProxy}, which drops a share of the datagrams
@@ -86,6 +88,17 @@ final class LossyScenarios {
             // The engine keeps each message until it is acknowledged: a new array per send.
             return OneWay.sendEach(message -> sender.send(message.clone()).to(target), payloadBytes, round,
                     deadlineNanos, maxMessages);
+        }
+
+        @Override
+        public Optional<String> transport() {
+            return Optional.of(sender.transport());
+        }
+
+        @Override
+        public Optional<DatagramCount> datagramsSent() {
+            EndpointStats stats = sender.stats();
+            return Optional.of(new DatagramCount(stats.datagramsSent(), stats.bytesSent()));
         }
 
         @Override

@@ -46,7 +46,7 @@ final class NettyScenarios {
 
     static Scenario throughput(int payloadBytes) {
         return Scenario.throughput(KEY, MODE, Scenario.Wait.BLOCKING, payloadBytes,
-                counter -> new Stream(payloadBytes, counter));
+                counter -> new Stream(payloadBytes, counter)).withTransport("netty-nio");
     }
 
     private static final class Stream implements OneWay {

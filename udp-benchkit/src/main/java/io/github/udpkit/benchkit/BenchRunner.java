@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -130,12 +131,16 @@ public final class BenchRunner {
             opened = scenario.openOneWay(one);
         }
         long openMillis = (System.nanoTime() - openStart) / 1_000_000;
+        String transport = opened.transport().orElse(scenario.transport());
+        Double datagramBytes = null;
         try (OneWay stream = opened) {
             if (!plan.warmup().isZero()) {
                 progress.accept(label + ": warm-up");
                 guarded(stream, plan.warmup().toNanos(), watchdog,
                         () -> throughputRound(scenario, stream, counter, plan.warmup().toNanos()));
             }
+            // Counted from after the warm-up: a path MTU search that starts small is done by then.
+            Optional<OneWay.DatagramCount> before = stream.datagramsSent();
             for (int i = 0; i < rounds; i++) {
                 progress.accept(label + ": round " + (i + 1) + "/" + rounds);
                 double[] rateAndLoss = guarded(stream, plan.round().toNanos(), watchdog,
@@ -143,10 +148,15 @@ public final class BenchRunner {
                 rates[i] = rateAndLoss[0];
                 losses[i] = rateAndLoss[1];
             }
+            Optional<OneWay.DatagramCount> after = stream.datagramsSent();
+            if (before.isPresent() && after.isPresent()) {
+                double mean = after.get().meanBytesSince(before.get());
+                datagramBytes = Double.isNaN(mean) ? null : mean;
+            }
             progress.accept(label + ": closing");
         }
         return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), null, null, null, null, null,
-                null, null, openMillis);
+                null, null, openMillis, transport, datagramBytes);
     }
 
     /**
@@ -215,6 +225,7 @@ public final class BenchRunner {
         long openStart = System.nanoTime();
         RoundTrip opened = scenario.openRoundTrip();
         long openMillis = (System.nanoTime() - openStart) / 1_000_000;
+        String transport = opened.transport().orElse(scenario.transport());
         try (RoundTrip pair = opened) {
             if (!plan.warmup().isZero()) {
                 progress.accept(label + ": warm-up");
@@ -232,7 +243,7 @@ public final class BenchRunner {
             }
         }
         return new Result(scenario, rounds, Spread.of(rates), Spread.of(losses).median(), Spread.of(p50),
-                Spread.of(p99), Spread.of(p999), null, null, null, null, openMillis);
+                Spread.of(p99), Spread.of(p999), null, null, null, null, openMillis, transport, null);
     }
 
     /** Pings until the round's end; returns round trips per second, loss, and p50, p99, p99.9 in µs. */

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Writes results as JSON: an array with one self-contained record per scenario (its figures, its
- * ratio to the baseline, and the date, JDK and cores of the run), which {@code udp-bench/plot.py}
+ * ratio to the baseline, the transport it ran on, and the date, JDK and cores of the run), which {@code udp-bench/plot.py}
  * and other tools read. Written by hand to keep the CLI free of a JSON library; strings are escaped
  * per RFC 8259 and figures that do not exist are {@code null}.
  *
@@ -96,6 +96,9 @@ public final class JsonReport {
         f.string("jdk", env.jdk());
         f.number("cores", env.cores());
         f.string("os", env.os());
+        f.string("runtime", env.runtime());
+        f.string("transport", r.transport());
+        f.number("datagramBytes", r.datagramBytes() == null ? Double.NaN : r.datagramBytes(), 1);
         f.string("command", command);
         out.append('}');
     }

@@ -1,6 +1,9 @@
 package io.github.udpkit.benchkit;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * A one-way stream under test, open and ready: the benchmark's thread sends through it, and its
@@ -23,6 +26,56 @@ public interface OneWay extends AutoCloseable {
      * @throws Exception if the stream fails; the scenario is then reported as failed
      */
     long sendUntil(int round, long deadlineNanos, long maxMessages) throws Exception;
+
+    /**
+     * The transport the stream's sending side runs on, when it chose one as it opened (a udpkit
+     * endpoint's {@code Endpoint.transport()}); empty where the scenario's declared
+     * {@link Scenario#transport()} is the whole truth.
+     *
+     * @return the transport's name, or empty
+     */
+    default Optional<String> transport() {
+        return Optional.empty();
+    }
+
+    /**
+     * What the sending side has written to its socket since it opened, for streams that count
+     * it (udpkit's endpoint statistics): the run takes the difference over the measured rounds,
+     * and reports the mean datagram size, which shows how well a protocol packs messages and what
+     * datagram size its path MTU discovery reached.
+     *
+     * @return the counts, or empty where the stream does not know them
+     */
+    default Optional<DatagramCount> datagramsSent() {
+        return Optional.empty();
+    }
+
+    /**
+     * Datagrams written and their bytes (UDP payload), counted since a stream opened.
+     *
+     * @param datagrams datagrams written
+     * @param bytes their bytes
+     * @since 0.1.0
+     */
+    record DatagramCount(long datagrams, long bytes) {
+
+        /** Checks the counts are not negative. */
+        public DatagramCount {
+            checkArgument(datagrams >= 0 && bytes >= 0, "counts must not be negative: %s datagrams, %s bytes",
+                    datagrams, bytes);
+        }
+
+        /**
+         * The mean size of the datagrams written since an earlier count.
+         *
+         * @param earlier a count taken before this one, of the same stream
+         * @return bytes per datagram, or NaN if none was written in between
+         */
+        public double meanBytesSince(DatagramCount earlier) {
+            long n = datagrams - earlier.datagrams;
+            return n <= 0 ? Double.NaN : (bytes - earlier.bytes) / (double) n;
+        }
+    }
 
     /**
      * Releases the stream's sockets and threads.

@@ -23,15 +23,21 @@ import java.util.Objects;
  *     while the scenario ran, or {@code null} where the system does not say
  * @param openMillis how long opening the scenario took (sockets, threads, handshakes: not part of
  *     any figure), or {@code null} if it never opened
+ * @param transport the transport the row ran on: what its stream reported when it opened, else the
+ *     scenario's declared {@linkplain Scenario#transport() transport}
+ * @param datagramBytes the mean UDP payload of the datagrams the sending side wrote during the
+ *     measured rounds, or {@code null} where the stream does not count them
  * @since 0.1.0
  */
 public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, double lossRatio, Spread p50Micros,
                      Spread p99Micros, Spread p999Micros, Double ratioToBaseline, Double ratioToReference,
-                     String failure, Double otherCpuShare, Long openMillis) {
+                     String failure, Double otherCpuShare, Long openMillis, String transport,
+                     Double datagramBytes) {
 
-    /** Checks the scenario is given. */
+    /** Checks the scenario and transport are given. */
     public Result {
         Objects.requireNonNull(scenario, "scenario");
+        Objects.requireNonNull(transport, "transport");
     }
 
     /**
@@ -43,7 +49,7 @@ public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, do
      */
     public static Result failed(Scenario scenario, String failure) {
         return new Result(scenario, 0, null, Double.NaN, null, null, null, null, null, Objects.requireNonNull(failure),
-                null, null);
+                null, null, scenario.transport(), null);
     }
 
     /** Whether the scenario failed. */
@@ -80,7 +86,7 @@ public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, do
      */
     Result withRatioTo(Result baseline) {
         return new Result(scenario, rounds, messagesPerSecond, lossRatio, p50Micros, p99Micros, p999Micros,
-                ratioOver(baseline), ratioToReference, failure, otherCpuShare, openMillis);
+                ratioOver(baseline), ratioToReference, failure, otherCpuShare, openMillis, transport, datagramBytes);
     }
 
     /**
@@ -91,7 +97,7 @@ public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, do
      */
     Result withReferenceRatioTo(Result reference) {
         return new Result(scenario, rounds, messagesPerSecond, lossRatio, p50Micros, p99Micros, p999Micros,
-                ratioToBaseline, ratioOver(reference), failure, otherCpuShare, openMillis);
+                ratioToBaseline, ratioOver(reference), failure, otherCpuShare, openMillis, transport, datagramBytes);
     }
 
     /** This result's compared figure over another's, or {@code null} if either has none. */
@@ -111,6 +117,6 @@ public record Result(Scenario scenario, int rounds, Spread messagesPerSecond, do
      */
     Result withOtherCpuShare(Double share) {
         return new Result(scenario, rounds, messagesPerSecond, lossRatio, p50Micros, p99Micros, p999Micros,
-                ratioToBaseline, ratioToReference, failure, share, openMillis);
+                ratioToBaseline, ratioToReference, failure, share, openMillis, transport, datagramBytes);
     }
 }

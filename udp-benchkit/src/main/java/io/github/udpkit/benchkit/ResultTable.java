@@ -5,19 +5,22 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders results as a plain-text table for the terminal: one row per scenario with the median rate
- * and its range, loss, the ratio to the same run's baseline, and round-trip percentiles.
+ * Renders results as a plain-text table for the terminal: one row per scenario with the JDK and
+ * transport it ran on, the median rate and its range, loss, the ratio to the same run's baseline,
+ * round-trip percentiles, and the mean size of the datagrams sent where the stream counts them.
  *
  * @since 0.1.0
  */
 public final class ResultTable {
 
     private static final String[] HEADER = {
-        "scenario", "mode", "wait", "payload", "msgs/s median [min..max]", "loss", "vs baseline",
-        "p50 µs", "p99 µs", "p99.9 µs", "others' CPU",
+        "scenario", "mode", "wait", "payload", "JDK", "transport", "msgs/s median [min..max]", "loss", "vs baseline",
+        "p50 µs", "p99 µs", "p99.9 µs", "datagram B", "others' CPU",
     };
     /** Columns whose text is aligned to the right (numbers). */
-    private static final boolean[] RIGHT = {false, false, false, true, false, true, true, true, true, true, true};
+    private static final boolean[] RIGHT = {
+        false, false, false, true, false, false, false, true, true, true, true, true, true, true,
+    };
 
     /** Opening times from this long up are stated under the table: a scenario with many sockets or handshakes. */
     static final long SLOW_OPEN_MILLIS = 500;
@@ -38,7 +41,7 @@ public final class ResultTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (Result r : results) {
-            rows.add(row(r));
+            rows.add(row(r, environment));
         }
         int[] widths = new int[HEADER.length];
         for (String[] row : rows) {
@@ -88,6 +91,10 @@ public final class ResultTable {
         out.append("vs baseline: throughput = rate / the DatagramChannel rate at the same size (higher is better); "
                 + "round trip = p50 / the DatagramChannel p50 with the same wait, adaptive rows with the blocking "
                 + "one (lower is better).\n");
+        out.append("JDK: the runtime's feature version and distribution; transport: what the row's sockets ran on "
+                + "(udpkit rows: Endpoint.transport(), 'jdk' being the JDK's DatagramChannel).\n");
+        out.append("datagram B: the mean UDP payload of the datagrams the sender wrote during the measured rounds "
+                + "(udpkit rows): how many messages a datagram packed, and the size path MTU discovery reached.\n");
         out.append("others' CPU: the share of all cores that other processes used while the row ran (Linux); "
                 + "a busy machine makes every figure slower and noisier.\n");
         out.append("loss: sent but not received when the round's drain ended; lossless transports (TCP, RELIABLE, "
@@ -99,30 +106,33 @@ public final class ResultTable {
         return out.toString();
     }
 
-    private static String[] row(Result r) {
+    private static String[] row(Result r, BenchEnvironment environment) {
         Scenario s = r.scenario();
         String[] cells = new String[HEADER.length];
         cells[0] = s.kind().label();
         cells[1] = s.mode();
         cells[2] = s.waitMode().label();
         cells[3] = s.payloadBytes() + " B";
+        cells[4] = environment.runtime();
+        cells[5] = r.transport();
         if (r.isFailed()) {
-            cells[4] = "FAILED";
-            for (int i = 5; i < cells.length; i++) {
+            cells[6] = "FAILED";
+            for (int i = 7; i < cells.length; i++) {
                 cells[i] = "";
             }
             return cells;
         }
         Spread rate = r.messagesPerSecond();
-        cells[4] = String.format(Locale.ROOT, "%,.0f [%,.0f..%,.0f]", rate.median(), rate.min(), rate.max());
-        cells[5] = String.format(Locale.ROOT, "%.1f%%", r.lossRatio() * 100);
-        cells[6] = r.ratioToBaseline() == null ? "-"
+        cells[6] = String.format(Locale.ROOT, "%,.0f [%,.0f..%,.0f]", rate.median(), rate.min(), rate.max());
+        cells[7] = String.format(Locale.ROOT, "%.1f%%", r.lossRatio() * 100);
+        cells[8] = r.ratioToBaseline() == null ? "-"
                 : String.format(Locale.ROOT, "%.2fx%s", r.ratioToBaseline(),
                         s.kind() == Scenario.Kind.ROUND_TRIP ? " p50" : "");
-        cells[7] = micros(r.p50Micros());
-        cells[8] = micros(r.p99Micros());
-        cells[9] = micros(r.p999Micros());
-        cells[10] = r.otherCpuShare() == null ? "?" : String.format(Locale.ROOT, "%.0f%%", r.otherCpuShare() * 100);
+        cells[9] = micros(r.p50Micros());
+        cells[10] = micros(r.p99Micros());
+        cells[11] = micros(r.p999Micros());
+        cells[12] = r.datagramBytes() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.datagramBytes());
+        cells[13] = r.otherCpuShare() == null ? "?" : String.format(Locale.ROOT, "%.0f%%", r.otherCpuShare() * 100);
         return cells;
     }
 

@@ -3,6 +3,7 @@ package io.github.udpkit.benchkit;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * A request-response pair under test, open and ready: a client that sends a ping and waits for its
@@ -75,6 +76,17 @@ public interface RoundTrip extends AutoCloseable {
         public long pings() {
             return samples + lost;
         }
+    }
+
+    /**
+     * The transport the pair's client runs on, when it chose one as it opened (a udpkit
+     * endpoint's {@code Endpoint.transport()}); empty where the scenario's declared
+     * {@link Scenario#transport()} is the whole truth.
+     *
+     * @return the transport's name, or empty
+     */
+    default Optional<String> transport() {
+        return Optional.empty();
     }
 
     /**

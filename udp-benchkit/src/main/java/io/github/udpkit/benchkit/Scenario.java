@@ -19,6 +19,11 @@ import java.util.regex.Pattern;
 public final class Scenario {
 
     private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    /**
+     * The transport of every row that does not say otherwise: the JDK's {@code DatagramChannel},
+     * as {@link Endpoint#transport()} names it.
+     */
+    public static final String JDK_TRANSPORT = "jdk";
 
     /** What a scenario measures. */
     public enum Kind {
@@ -127,6 +132,8 @@ public final class Scenario {
     private final int maxDatagramBytes;
     /** The key of the row this one is also compared with, or null. */
     private final String referenceKey;
+    /** The transport the row runs on unless its opened stream says otherwise; see {@link #transport()}. */
+    private final String transport;
     private final OneWayFactory oneWay;
     private final FanOutFactory fanOut;
     private final int receivers;
@@ -149,6 +156,7 @@ public final class Scenario {
         this.lossless = false;
         this.maxDatagramBytes = 0;
         this.referenceKey = null;
+        this.transport = JDK_TRANSPORT;
         this.oneWay = oneWay;
         this.fanOut = fanOut;
         this.receivers = receivers;
@@ -156,7 +164,8 @@ public final class Scenario {
     }
 
     /** A copy of {@code s} with the given report settings; what is measured and how stays the same. */
-    private Scenario(Scenario s, boolean baseline, boolean lossless, int maxDatagramBytes, String referenceKey) {
+    private Scenario(Scenario s, boolean baseline, boolean lossless, int maxDatagramBytes, String referenceKey,
+                     String transport) {
         this.key = s.key;
         this.kind = s.kind;
         this.mode = s.mode;
@@ -166,6 +175,7 @@ public final class Scenario {
         this.lossless = lossless;
         this.maxDatagramBytes = maxDatagramBytes;
         this.referenceKey = referenceKey;
+        this.transport = transport;
         this.oneWay = s.oneWay;
         this.fanOut = s.fanOut;
         this.receivers = s.receivers;
@@ -232,7 +242,7 @@ public final class Scenario {
     public Scenario asBaseline() {
         checkState(kind == Kind.THROUGHPUT || wait.baselineWait() == wait,
                 "a round-trip baseline waits blocking or busy-spin, not %s: %s", wait.label(), id());
-        return new Scenario(this, true, lossless, maxDatagramBytes, referenceKey);
+        return new Scenario(this, true, lossless, maxDatagramBytes, referenceKey, transport);
     }
 
     /**
@@ -243,7 +253,7 @@ public final class Scenario {
      * @return a lossless copy
      */
     public Scenario asLossless() {
-        return new Scenario(this, baseline, true, maxDatagramBytes, referenceKey);
+        return new Scenario(this, baseline, true, maxDatagramBytes, referenceKey, transport);
     }
 
     /**
@@ -256,7 +266,7 @@ public final class Scenario {
     public Scenario withMaxDatagramBytes(int bytes) {
         checkArgument(bytes >= 1 && bytes <= Endpoint.MAX_DATAGRAM_PAYLOAD, "maxDatagramBytes must be in 1..%s: %s",
                 Endpoint.MAX_DATAGRAM_PAYLOAD, bytes);
-        return new Scenario(this, baseline, lossless, bytes, referenceKey);
+        return new Scenario(this, baseline, lossless, bytes, referenceKey, transport);
     }
 
     /**
@@ -273,7 +283,27 @@ public final class Scenario {
         Objects.requireNonNull(key, "key");
         checkArgument(KEY.matcher(key).matches(), "reference key must be lower-case letters, digits and dashes: %s", key);
         checkArgument(!key.equals(this.key), "a row cannot be its own reference: %s", key);
-        return new Scenario(this, baseline, lossless, maxDatagramBytes, key);
+        return new Scenario(this, baseline, lossless, maxDatagramBytes, key, transport);
+    }
+
+    /**
+     * This scenario on another transport than the JDK's {@code DatagramChannel}, as the report
+     * names it ({@code "tcp"}, {@code "aeron"}, {@code "netty-nio"}). A row whose stream learns its
+     * transport only when it opens (a udpkit endpoint, which chooses one) reports that instead
+     * ({@link OneWay#transport()}); this is what a row that failed to open shows.
+     *
+     * @param name the transport's name, lower-case letters, digits and dashes
+     * @return a copy that names it
+     */
+    public Scenario withTransport(String name) {
+        Objects.requireNonNull(name, "name");
+        checkArgument(KEY.matcher(name).matches(), "transport must be lower-case letters, digits and dashes: %s", name);
+        return new Scenario(this, baseline, lossless, maxDatagramBytes, referenceKey, name);
+    }
+
+    /** The transport the row runs on, as declared ({@link #withTransport}); {@value #JDK_TRANSPORT} unless it says otherwise. */
+    public String transport() {
+        return transport;
     }
 
     /**

@@ -18,6 +18,7 @@ final class TcpScenarios {
 
     static final String KEY = "tcp";
     static final String MODE = "TCP";
+    static final String TRANSPORT = "tcp";
 
     /** Bytes of the length prefix in front of every message. */
     private static final int PREFIX = Integer.BYTES;
@@ -29,13 +30,14 @@ final class TcpScenarios {
 
     static Scenario throughput(int payloadBytes) {
         return Scenario.throughput(KEY, MODE, Scenario.Wait.BLOCKING, payloadBytes,
-                counter -> new Stream(payloadBytes, counter)).asLossless();
+                counter -> new Stream(payloadBytes, counter)).asLossless().withTransport(TRANSPORT);
     }
 
     /** A round trip that blocks or busy-spins; plain sockets have no adaptive wait. */
     static Scenario roundTrip(Scenario.Wait wait, int payloadBytes) {
         checkArgument(wait != Scenario.Wait.ADAPTIVE, "TCP round trips block or busy-spin, not %s", wait.label());
-        return Scenario.roundTrip(KEY, MODE, wait, payloadBytes, () -> new Ping(wait, payloadBytes));
+        return Scenario.roundTrip(KEY, MODE, wait, payloadBytes, () -> new Ping(wait, payloadBytes))
+                .withTransport(TRANSPORT);
     }
 
     /** A connected pair on loopback: the client end and the server end the listener accepted. */

@@ -53,7 +53,7 @@ class BenchCommandTest {
             Map<?, ?> record = assertInstanceOf(Map.class, o);
             for (String field : List.of("scenario", "mode", "wait", "payloadBytes", "messagesPerSecond", "p50Micros",
                     "p99Micros", "p999Micros", "ratioToBaseline", "date", "jdk", "cores", "lossRatio", "id", "receivers",
-                    "reference", "ratioToReference", "openMillis")) {
+                    "reference", "ratioToReference", "openMillis", "runtime", "transport", "datagramBytes")) {
                 assertTrue(record.containsKey(field), () -> "missing " + field + " in " + record);
             }
             assertEquals(64.0, record.get("payloadBytes"));
@@ -65,6 +65,8 @@ class BenchCommandTest {
             assertNull(record.get("reference"), "neither row names a reference");
             assertTrue((Double) record.get("openMillis") >= 0, record::toString);
             assertEquals((double) Runtime.getRuntime().availableProcessors(), record.get("cores"));
+            assertEquals(BenchEnvironment.current().runtime(), record.get("runtime"));
+            assertEquals(Scenario.JDK_TRANSPORT, record.get("transport"), "both rows run on the JDK's DatagramChannel today");
             Instant.parse((String) record.get("date"));
         }
         Map<?, ?> udpkit = (Map<?, ?>) records.get(1);
@@ -72,18 +74,26 @@ class BenchCommandTest {
         assertEquals("udpkit-raw.throughput.64", udpkit.get("id"));
         assertTrue(udpkit.containsKey("maxDatagramBytes"), udpkit::toString);
         assertNull(udpkit.get("maxDatagramBytes"), "RAW sends each message as it is");
+        assertEquals(64.0, udpkit.get("datagramBytes"), "RAW's datagrams are its messages, counted by its stats");
+        assertNull(((Map<?, ?>) records.get(0)).get("datagramBytes"), "the raw channel does not count its datagrams");
+        String runtime = BenchEnvironment.current().runtime();
+        assertTrue(table.lines().filter(l -> l.startsWith("throughput"))
+                .allMatch(l -> l.contains(runtime) && l.contains(" jdk ")), () -> "every row states JDK and transport: " + table);
     }
 
     @Test
     void shouldRecordTheDatagramSizeOfAFramedRowInTheJson() {
         Scenario reliable = Scenarios.standard().stream().filter(s -> s.id().equals("udpkit-reliable.throughput.1200"))
                 .findFirst().orElseThrow();
-        Result result = new Result(reliable, 1, new Spread(1, 1, 1), 0, null, null, null, null, null, null, 0.25, 3L);
-        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", 2, "os");
+        Result result = new Result(reliable, 1, new Spread(1, 1, 1), 0, null, null, null, null, null, null, 0.25, 3L,
+                "jdk", 1400.0);
+        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", "17 OpenJDK", 2, "os");
         List<?> records = (List<?>) MiniJson.parse(JsonReport.toJson(List.of(result), env, BenchPlan.quick().build(),
                 "bench"));
         assertEquals(1472.0, ((Map<?, ?>) records.get(0)).get("maxDatagramBytes"));
         assertEquals(0.25, ((Map<?, ?>) records.get(0)).get("otherCpuShare"));
+        assertEquals(1400.0, ((Map<?, ?>) records.get(0)).get("datagramBytes"));
+        assertEquals("17 OpenJDK", ((Map<?, ?>) records.get(0)).get("runtime"));
         assertTrue(ResultTable.render(List.of(result), env, List.of()).lines()
                 .anyMatch(l -> l.startsWith("throughput") && l.endsWith("25%")), "the table states others' CPU");
         assertTrue(Scenarios.notes().stream().anyMatch(n -> n.contains("maxDatagramSize 1472")), Scenarios.notes()::toString);
@@ -93,8 +103,8 @@ class BenchCommandTest {
     void shouldStateTheRatioToTheReferenceRowInTheTableAndTheJson() {
         Scenario encrypted = Scenarios.standard().stream()
                 .filter(s -> s.id().equals("udpkit-reliable-aead.throughput.1200")).findFirst().orElseThrow();
-        Result result = new Result(encrypted, 1, new Spread(8, 8, 8), 0, null, null, null, 0.5, 0.8, null, null, 2_500L);
-        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", 2, "os");
+        Result result = new Result(encrypted, 1, new Spread(8, 8, 8), 0, null, null, null, 0.5, 0.8, null, null, 2_500L, "jdk", null);
+        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", "17 OpenJDK", 2, "os");
 
         String table = ResultTable.render(List.of(result), env, List.of());
         assertTrue(table.contains("vs reference: udpkit RELIABLE, AES-GCM 1200 B is 0.80x the rate of "
@@ -149,8 +159,8 @@ class BenchCommandTest {
         Scenario adaptive = Scenarios.standard().stream().filter(s -> s.id().equals("udpkit-raw.rtt-adaptive.64"))
                 .findFirst().orElseThrow();
         Result result = new Result(adaptive, 1, new Spread(9, 9, 9), 0, new Spread(20, 20, 20),
-                new Spread(30, 30, 30), new Spread(40, 40, 40), 0.4, null, null, null, 1L);
-        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", 2, "os");
+                new Spread(30, 30, 30), new Spread(40, 40, 40), 0.4, null, null, null, 1L, "jdk", null);
+        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk", "17 OpenJDK", 2, "os");
 
         String table = ResultTable.render(List.of(result), env, Scenarios.notes());
         assertTrue(table.lines().anyMatch(l -> l.startsWith("round-trip") && l.contains("udpkit RAW")
@@ -197,7 +207,7 @@ class BenchCommandTest {
         Scenario s = Scenario.throughput("broken", "Broken", Scenario.Wait.BLOCKING, 64, c -> {
             throw new IllegalStateException("nope");
         });
-        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk \"x\"", 2, "os");
+        BenchEnvironment env = new BenchEnvironment(Instant.EPOCH, "jdk \"x\"", "25 Temurin", 2, "os");
         List<Result> results = List.of(Result.failed(s, "it \"broke\"\n badly"));
         String table = ResultTable.render(results, env, List.of("a note"));
         assertTrue(table.contains("FAILED broken.throughput.64: it \"broke\""), table);
@@ -207,6 +217,10 @@ class BenchCommandTest {
         Map<?, ?> record = (Map<?, ?>) records.get(0);
         assertEquals("it \"broke\"\n badly", record.get("failure"));
         assertEquals("jdk \"x\"", record.get("jdk"));
+        assertEquals("25 Temurin", record.get("runtime"));
+        assertEquals("jdk", record.get("transport"), "a row that failed to open shows its declared transport");
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("throughput") && l.contains("25 Temurin")
+                && l.contains("jdk") && l.contains("FAILED")), table);
         assertNull(record.get("messagesPerSecond"));
         assertNull(record.get("ratioToBaseline"));
     }
