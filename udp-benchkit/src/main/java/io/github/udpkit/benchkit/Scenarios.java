@@ -1,6 +1,7 @@
 package io.github.udpkit.benchkit;
 
 import io.github.udpkit.api.DeliveryMode;
+import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.protocol.EngineConfig;
 import java.util.ArrayList;
@@ -26,6 +27,11 @@ public final class Scenarios {
      * fragmentation (1,500 less 20 bytes of IPv4 and 8 of UDP header), what a real LAN carries.
      */
     public static final int LAN_DATAGRAM_BYTES = 1_472;
+    /**
+     * The ceiling of the path MTU search in the "path MTU" rows: the largest UDP payload, which
+     * loopback (MTU 64 KiB) carries; the search finds it in a few round trips.
+     */
+    public static final int PATH_MTU_CEILING = Endpoint.MAX_DATAGRAM_PAYLOAD;
     /** Messages up to this size travel whole in the engine's default datagrams, and run on its defaults. */
     static final int DEFAULT_DATAGRAM_MESSAGE_LIMIT = 1_024;
 
@@ -66,6 +72,18 @@ public final class Scenarios {
     }
 
     /**
+     * The protocol settings of the "path MTU" rows: path MTU discovery on (RFC 8899, through
+     * {@code EndpointBuilder.protocol}), searching up to {@link #PATH_MTU_CEILING}; everything else
+     * the engine's defaults. Paths start at 1,200 bytes, so messages are still cut into fragments
+     * that fit 1,200-byte datagrams, and packed into datagrams as large as the search found.
+     *
+     * @return the settings
+     */
+    public static EngineConfig pathMtuConfig() {
+        return EngineConfig.builder().maxDatagramSize(PATH_MTU_CEILING).pathMtuDiscovery(true).build();
+    }
+
+    /**
      * Every standard scenario, baselines first within each kind: one-way throughput at each size
      * (baseline, udpkit modes on their default adaptive wait with RAW also blocking at once and
      * RELIABLE also encrypted, TCP, and at 64 bytes the chat fan-out), then round trips (the
@@ -87,6 +105,7 @@ public final class Scenarios {
                 if (mode == DeliveryMode.RELIABLE) {
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.AES_GCM));
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.DTLS));
+                    all.add(UdpkitScenarios.pathMtuThroughput(mode, payload));
                 }
             }
             all.add(TcpScenarios.throughput(payload));
@@ -143,6 +162,12 @@ public final class Scenarios {
                         + "included) at 64 B; at 1,200 B with maxDatagramSize " + LAN_DATAGRAM_BYTES
                         + " (Ethernet MTU 1,500 less IPv4 and UDP headers), so each message travels whole "
                         + "(JSON: maxDatagramBytes).",
+                "'udpkit RELIABLE, path MTU': the RELIABLE row with path MTU discovery on (EngineConfig."
+                        + "pathMtuDiscovery, maxDatagramSize " + PATH_MTU_CEILING + " as the search's ceiling): paths "
+                        + "start at 1,200 bytes and probe upward, on loopback to the ceiling, and messages are packed "
+                        + "into datagrams that large (still cut into fragments that fit 1,200 bytes, so 1,200 B "
+                        + "messages travel as two fragments); 'datagram B' is the mean size the sender reached. Its "
+                        + "'vs reference' ratio is to the plain RELIABLE row.",
                 "'udpkit RELIABLE, AES-GCM': the RELIABLE row with encryption(key), both endpoints sharing a random "
                         + "256-bit key made when the row opens; every datagram sealed with AES-256-GCM under keys "
                         + "derived with HKDF per session and direction (header authenticated, frames encrypted, "

@@ -6,11 +6,13 @@ import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
+import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.core.EndpointBuilder;
 import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.dtls.CertificateBuilder;
+import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.dtls.DtlsConfig;
 import io.github.udpkit.core.dtls.GeneratedCertificate;
 import io.github.udpkit.core.security.Key;
@@ -19,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * udpkit's endpoints as an application uses them: {@code Udp.endpoint(Codecs.bytes())}, a send per
@@ -138,7 +141,8 @@ final class UdpkitScenarios {
         String key = key(mode) + protection.keySuffix;
         Scenario s = Scenario.throughput(defaultWait ? key : key + "-" + wait.label(),
                 label(mode) + protection.labelSuffix + (defaultWait ? "" : ", " + builderCall(wait)),
-                wait, payloadBytes, counter -> new Stream(mode, wait, payloadBytes, protection, counter));
+                wait, payloadBytes, counter -> new Stream(mode, wait, payloadBytes, Scenarios.engineConfig(payloadBytes),
+                        protection, counter));
         if (mode.isFramed()) {
             s = s.withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize());
         }
@@ -147,6 +151,24 @@ final class UdpkitScenarios {
         } else if (protection != Protection.PLAIN) {
             s = s.withReference(key(mode));
         }
+        return mode.isReliable() ? s.asLossless() : s;
+    }
+
+    /**
+     * The throughput row of a framed mode with path MTU discovery on ({@link Scenarios#pathMtuConfig()}):
+     * on loopback the search climbs from 1,200 bytes to the largest UDP payload, and messages are
+     * packed into datagrams that large. It names the row of the same mode on the size's usual
+     * settings as its reference, so the run says what the larger datagrams buy; the mean size of
+     * the datagrams sent is in the report ({@code datagramBytes}).
+     */
+    static Scenario pathMtuThroughput(DeliveryMode mode, int payloadBytes) {
+        checkArgument(mode.isFramed(), "%s sends no frames to pack: path MTU discovery needs a framed mode", mode);
+        EngineConfig config = Scenarios.pathMtuConfig();
+        Scenario s = Scenario.throughput(key(mode) + "-pmtu", label(mode) + ", path MTU", Scenario.Wait.ADAPTIVE,
+                payloadBytes, counter -> new Stream(mode, Scenario.Wait.ADAPTIVE, payloadBytes, config,
+                        Protection.PLAIN, counter))
+                .withMaxDatagramBytes(config.maxDatagramSize())
+                .withReference(key(mode));
         return mode.isReliable() ? s.asLossless() : s;
     }
 
@@ -174,7 +196,7 @@ final class UdpkitScenarios {
     }
 
     /** Opens an endpoint; {@code key} or {@code dtls}, if not null, secures its datagrams. */
-    private static Endpoint<byte[]> open(DeliveryMode mode, Scenario.Wait wait, int payloadBytes, Key key,
+    private static Endpoint<byte[]> open(DeliveryMode mode, Scenario.Wait wait, EngineConfig config, Key key,
                                          DtlsConfig dtls) {
         EndpointBuilder<byte[]> builder = Udp.endpoint(Codecs.bytes())
                 .bind(Loopback.anyPort())
@@ -182,7 +204,7 @@ final class UdpkitScenarios {
                 .receiveBufferSize(Loopback.SOCKET_BUFFER_BYTES)
                 .sendBufferSize(Loopback.SOCKET_BUFFER_BYTES);
         if (mode.isFramed()) {
-            builder.protocol(Scenarios.engineConfig(payloadBytes));
+            builder.protocol(config);
         }
         if (key != null) {
             builder.encryption(key);
@@ -199,12 +221,12 @@ final class UdpkitScenarios {
     }
 
     /** Opens a pair of endpoints sharing a key (or none), closing the first if the second cannot open. */
-    private static List<Endpoint<byte[]>> openPair(DeliveryMode mode, Scenario.Wait wait, int payloadBytes,
+    private static List<Endpoint<byte[]>> openPair(DeliveryMode mode, Scenario.Wait wait, EngineConfig config,
                                                    Secrets secrets) throws IOException {
         Endpoint<byte[]> first = null;
         try {
-            first = open(mode, wait, payloadBytes, secrets.key(), secrets.receiver());
-            return List.of(first, open(mode, wait, payloadBytes, secrets.key(), secrets.sender()));
+            first = open(mode, wait, config, secrets.key(), secrets.receiver());
+            return List.of(first, open(mode, wait, config, secrets.key(), secrets.sender()));
         } catch (RuntimeException e) {
             Loopback.closeAll(first);
             throw e;
@@ -219,12 +241,11 @@ final class UdpkitScenarios {
         private final Endpoint<byte[]> sender;
         private final InetSocketAddress target;
 
-        Stream(DeliveryMode mode, Scenario.Wait wait, int payloadBytes, Protection protection, SequenceCounter counter)
-                throws Exception {
+        Stream(DeliveryMode mode, Scenario.Wait wait, int payloadBytes, EngineConfig config, Protection protection,
+               SequenceCounter counter) throws Exception {
             this.mode = mode;
             this.payloadBytes = payloadBytes;
-            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes,
-                    protection.newSecrets(Scenarios.engineConfig(payloadBytes).maxDatagramSize()));
+            List<Endpoint<byte[]>> pair = openPair(mode, wait, config, protection.newSecrets(config.maxDatagramSize()));
             this.receiver = pair.get(0);
             this.sender = pair.get(1);
             this.target = receiver.localAddress();
@@ -238,6 +259,17 @@ final class UdpkitScenarios {
             boolean reuse = mode == DeliveryMode.RAW;
             return OneWay.sendEach(message -> sender.send(reuse ? message : message.clone()).to(target),
                     payloadBytes, round, deadlineNanos, maxMessages);
+        }
+
+        @Override
+        public Optional<String> transport() {
+            return Optional.of(sender.transport());
+        }
+
+        @Override
+        public Optional<DatagramCount> datagramsSent() {
+            EndpointStats stats = sender.stats();
+            return Optional.of(new DatagramCount(stats.datagramsSent(), stats.bytesSent()));
         }
 
         @Override
@@ -259,7 +291,7 @@ final class UdpkitScenarios {
 
         ReceivePing(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) throws Exception {
             this.mode = mode;
-            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes, Secrets.NONE);
+            List<Endpoint<byte[]>> pair = openPair(mode, wait, Scenarios.engineConfig(payloadBytes), Secrets.NONE);
             this.client = pair.get(0);
             this.server = pair.get(1);
             this.serverAddress = server.localAddress();
@@ -291,6 +323,11 @@ final class UdpkitScenarios {
         }
 
         @Override
+        public Optional<String> transport() {
+            return Optional.of(client.transport());
+        }
+
+        @Override
         public void close() throws IOException {
             Loopback.closeAll(client, server);
         }
@@ -319,7 +356,7 @@ final class UdpkitScenarios {
         HandlerPing(DeliveryMode mode, Scenario.Wait wait, int payloadBytes) throws Exception {
             this.mode = mode;
             this.payloadBytes = payloadBytes;
-            List<Endpoint<byte[]>> pair = openPair(mode, wait, payloadBytes, Secrets.NONE);
+            List<Endpoint<byte[]>> pair = openPair(mode, wait, Scenarios.engineConfig(payloadBytes), Secrets.NONE);
             this.client = pair.get(0);
             this.server = pair.get(1);
             this.serverAddress = server.localAddress();
@@ -420,6 +457,11 @@ final class UdpkitScenarios {
             byte[] message = new byte[payloadBytes];
             Stamp.put(message, 0, sequence);
             client.send(message).to(serverAddress);
+        }
+
+        @Override
+        public Optional<String> transport() {
+            return Optional.of(client.transport());
         }
 
         @Override

@@ -44,8 +44,8 @@ class BenchPlanTest {
     void shouldFindEveryNamedReferenceRightAfterItsPlainRow() {
         List<Scenario> all = Scenarios.standard();
         List<Scenario> referring = all.stream().filter(s -> s.referenceKey().isPresent()).toList();
-        assertEquals(7, referring.size(), "the AES-GCM and DTLS RELIABLE rows, the pure-blocking RAW rows and the "
-                + "signed chat row: " + referring);
+        assertEquals(9, referring.size(), "the AES-GCM, DTLS and path MTU RELIABLE rows, the pure-blocking RAW rows "
+                + "and the signed chat row: " + referring);
         for (Scenario s : referring) {
             int at = all.indexOf(s);
             // Right after its reference, or after other rows compared with the same reference.
@@ -66,9 +66,9 @@ class BenchPlanTest {
                 assertEquals(Scenario.Wait.BLOCKING, s.waitMode());
                 assertEquals(Scenario.Wait.ADAPTIVE, before.waitMode(), "compared with RAW on the default wait");
             } else {
-                assertTrue(s.mode().equals("udpkit RELIABLE, AES-GCM") || s.mode().equals("udpkit RELIABLE, DTLS"),
-                        s.mode());
-                assertEquals(before.waitMode(), s.waitMode(), "security is the only difference");
+                assertTrue(s.mode().equals("udpkit RELIABLE, AES-GCM") || s.mode().equals("udpkit RELIABLE, DTLS")
+                        || s.mode().equals("udpkit RELIABLE, path MTU"), s.mode());
+                assertEquals(before.waitMode(), s.waitMode(), "security or datagram size is the only difference");
                 assertTrue(s.isLossless(), "RELIABLE drains until every message arrived");
             }
         }
@@ -194,11 +194,25 @@ class BenchPlanTest {
         for (Scenario s : Scenarios.standard()) {
             boolean framed = s.key().startsWith("udpkit-") && !s.key().startsWith("udpkit-raw");
             assertEquals(framed, s.maxDatagramBytes().isPresent(), s::toString);
-            if (framed) {
+            if (s.key().endsWith("-pmtu")) {
+                assertEquals(Scenarios.PATH_MTU_CEILING, s.maxDatagramBytes().getAsInt(), "the search's ceiling: " + s);
+            } else if (framed) {
                 assertEquals(s.payloadBytes() == 1_200 ? 1_472 : 1_200, s.maxDatagramBytes().getAsInt(), s::toString);
             }
         }
         assertThrows(IllegalArgumentException.class, () -> Scenarios.standard().get(0).withMaxDatagramBytes(0));
+    }
+
+    @Test
+    void shouldRunThePathMtuRowsWithDiscoveryOnUpToTheLargestUdpPayload() {
+        EngineConfig config = Scenarios.pathMtuConfig();
+        assertTrue(config.pathMtuDiscovery());
+        assertEquals(65_507, config.maxDatagramSize());
+        List<String> ids = BenchPlan.quick().filter("udpkit-reliable-pmtu").build()
+                .select(Scenarios.standard()).stream().map(Scenario::id).toList();
+        assertEquals(List.of("baseline.throughput.64", "udpkit-reliable.throughput.64", "udpkit-reliable-pmtu.throughput.64",
+                "baseline.throughput.1200", "udpkit-reliable.throughput.1200", "udpkit-reliable-pmtu.throughput.1200"), ids,
+                "each path MTU row runs with the plain RELIABLE row it is compared with");
     }
 
     @Test

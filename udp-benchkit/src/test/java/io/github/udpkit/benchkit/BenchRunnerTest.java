@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.core.protocol.EngineConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Timeout;
 /** Runs the real scenarios with tiny rounds: they must measure something, never how much. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BenchRunnerTest {
+
+    /** The engine's default datagram size, which a path MTU search starts at. */
+    private static final int DEFAULT_DATAGRAM_BYTES = EngineConfig.defaults().maxDatagramSize();
 
     private static final BenchPlan TINY = BenchPlan.quick()
             .warmup(Duration.ofMillis(20)).round(Duration.ofMillis(40)).rounds(2).build();
@@ -74,6 +78,30 @@ class BenchRunnerTest {
         assertNull(plain.ratioToReference(), "the plain row names no reference");
         assertEquals(encrypted.messagesPerSecond().median() / plain.messagesPerSecond().median(),
                 encrypted.ratioToReference(), 1e-9, "the encrypted rate over the plain rate of the same run");
+    }
+
+    @Test
+    void shouldPackThePathMtuRowIntoDatagramsLargerThanItsStartingSize() {
+        // A warm-up long enough for the search's first probe (1,472 bytes) to be acknowledged on a
+        // busy machine; the search takes a round trip and an ACK delay per step, milliseconds in all.
+        BenchPlan plan = BenchPlan.quick().warmup(Duration.ofSeconds(1)).round(Duration.ofMillis(100)).rounds(2).build();
+        List<Result> results = new BenchRunner(plan, line -> { })
+                .run(pick("udpkit-reliable.throughput.64", "udpkit-reliable-pmtu.throughput.64"));
+
+        for (Result r : results) {
+            assertNull(r.failure(), () -> r.scenario() + " failed: " + r.failure());
+            assertEquals(0.0, r.lossRatio(), r::toString);
+            assertNotNull(r.datagramBytes(), () -> "udpkit counts what it sends: " + r);
+            assertEquals(Scenario.JDK_TRANSPORT, r.transport(), "udpkit endpoints run on the JDK's channel today");
+        }
+        Result plain = results.get(0);
+        Result pathMtu = results.get(1);
+        assertTrue(plain.datagramBytes() <= DEFAULT_DATAGRAM_BYTES,
+                () -> "the plain row's datagrams stay within the default size: " + plain);
+        assertTrue(pathMtu.datagramBytes() > DEFAULT_DATAGRAM_BYTES,
+                () -> "the path MTU row packs into datagrams larger than 1,200 bytes: " + pathMtu);
+        assertEquals(pathMtu.messagesPerSecond().median() / plain.messagesPerSecond().median(),
+                pathMtu.ratioToReference(), 1e-9, "compared with the plain RELIABLE row of the same run");
     }
 
     @Test
