@@ -3,9 +3,11 @@ package io.github.udpkit.bench;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.aeron.driver.Configuration;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.FrameDescriptor;
 import io.github.udpkit.benchkit.OneWay;
 import io.github.udpkit.benchkit.RoundTrip;
 import io.github.udpkit.benchkit.Scenario;
@@ -33,7 +35,24 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class AeronScenarios {
 
     static final String KEY = "aeron";
-    static final String MODE = "Aeron (SHARED driver)";
+    static final String MODE = "Aeron, SHARED driver";
+    static final String TRANSPORT = "aeron";
+    /** The key of the row whose MTU is raised to udpkit's datagram size. */
+    static final String MTU_KEY = "aeron-mtu";
+    /** Aeron's largest MTU ({@code Configuration.MAX_UDP_PAYLOAD_LENGTH}); an MTU is a multiple of {@value #FRAME_ALIGNMENT}. */
+    static final int MAX_MTU = Configuration.MAX_UDP_PAYLOAD_LENGTH;
+    /** Aeron aligns frames, and so its MTU, to this many bytes ({@code FrameDescriptor.FRAME_ALIGNMENT}). */
+    static final int FRAME_ALIGNMENT = FrameDescriptor.FRAME_ALIGNMENT;
+    /**
+     * The socket buffers of the raised-MTU row: udpkit's (Linux caps them at net.core.rmem_max and
+     * wmem_max). Aeron's default, the system's (about 208 KiB), holds three datagrams of 64 KiB.
+     */
+    private static final int MTU_SOCKET_BUFFER_BYTES = 4 << 20;
+    /**
+     * The receiver window of the raised-MTU row: Aeron's default (128 KiB) is two datagrams of
+     * 64 KiB; it must not exceed the receive buffer, which Aeron checks when the driver starts.
+     */
+    private static final int MTU_WINDOW_BYTES = 2 << 20;
 
     private static final int STREAM = 1001;
     private static final int PONG_STREAM = 1002;
@@ -44,13 +63,46 @@ final class AeronScenarios {
     private AeronScenarios() {
     }
 
+    /** Aeron on its defaults: datagrams of at most 1,408 bytes, the system's socket buffers. */
     static Scenario throughput(int payloadBytes) {
         return Scenario.throughput(KEY, MODE, Scenario.Wait.BUSY_SPIN, payloadBytes,
-                counter -> new Stream(payloadBytes, counter)).asLossless();
+                counter -> new Stream(payloadBytes, 0, counter)).asLossless().withTransport(TRANSPORT)
+                .withMaxDatagramBytes(Configuration.MTU_LENGTH_DEFAULT);
+    }
+
+    /**
+     * Aeron with its MTU raised to the datagram size udpkit's path MTU rows reach, so that it may
+     * pack as many messages into a datagram as udpkit does; its socket buffers and receiver window
+     * are raised with it, as a 64 KiB MTU needs. It names the default Aeron row as its reference.
+     *
+     * @param payloadBytes the message size
+     * @param udpkitDatagramBytes the largest datagram udpkit sends in the same comparison
+     * @return the row, named "Aeron, SHARED driver, mtu N"
+     */
+    static Scenario throughputMtu(int payloadBytes, int udpkitDatagramBytes) {
+        int mtu = mtuFor(udpkitDatagramBytes);
+        return Scenario.throughput(MTU_KEY, MODE + ", mtu " + mtu, Scenario.Wait.BUSY_SPIN, payloadBytes,
+                counter -> new Stream(payloadBytes, mtu, counter)).asLossless().withTransport(TRANSPORT)
+                .withMaxDatagramBytes(mtu).withReference(KEY);
+    }
+
+    /**
+     * The Aeron MTU closest to a datagram size that Aeron accepts: rounded down to a multiple of
+     * {@value #FRAME_ALIGNMENT}, at most {@link #MAX_MTU} (udpkit's 65,507 becomes 65,504).
+     *
+     * @param datagramBytes a datagram size, at least {@value #FRAME_ALIGNMENT}
+     * @return the MTU
+     */
+    static int mtuFor(int datagramBytes) {
+        if (datagramBytes < FRAME_ALIGNMENT) {
+            throw new IllegalArgumentException("datagramBytes must be at least " + FRAME_ALIGNMENT + ": " + datagramBytes);
+        }
+        return Math.min(MAX_MTU, datagramBytes) / FRAME_ALIGNMENT * FRAME_ALIGNMENT;
     }
 
     static Scenario roundTrip(int payloadBytes) {
-        return Scenario.roundTrip(KEY, MODE, Scenario.Wait.BUSY_SPIN, payloadBytes, () -> new Ping(payloadBytes));
+        return Scenario.roundTrip(KEY, MODE, Scenario.Wait.BUSY_SPIN, payloadBytes, () -> new Ping(payloadBytes))
+                .withTransport(TRANSPORT);
     }
 
     /** An embedded driver and a client connected to it. */
@@ -58,7 +110,11 @@ final class AeronScenarios {
         private final MediaDriver driver;
         private final Aeron aeron;
 
-        Embedded() throws IOException {
+        /**
+         * @param mtu the MTU of every publication, with socket buffers and window to match, or 0
+         *     for Aeron's defaults
+         */
+        Embedded(int mtu) throws IOException {
             if (!Object.class.getModule().isExported("jdk.internal.misc", AeronScenarios.class.getModule())) {
                 throw new IOException("Aeron needs the JVM option --add-exports java.base/jdk.internal.misc=ALL-UNNAMED"
                         + " (java -jar udp-bench.jar sets it)");
@@ -67,6 +123,12 @@ final class AeronScenarios {
                     .threadingMode(ThreadingMode.SHARED)
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true);
+            if (mtu != 0) {
+                context.mtuLength(mtu)
+                        .socketRcvbufLength(MTU_SOCKET_BUFFER_BYTES)
+                        .socketSndbufLength(MTU_SOCKET_BUFFER_BYTES)
+                        .initialWindowLength(MTU_WINDOW_BYTES);
+            }
             this.driver = MediaDriver.launchEmbedded(context);
             Aeron client = null;
             try {
@@ -185,9 +247,9 @@ final class AeronScenarios {
         private final Publication publication;
         private volatile boolean closed;
 
-        Stream(int payloadBytes, SequenceCounter counter) throws IOException {
+        Stream(int payloadBytes, int mtu, SequenceCounter counter) throws IOException {
             this.payloadBytes = payloadBytes;
-            this.embedded = new Embedded();
+            this.embedded = new Embedded(mtu);
             try {
                 Subscription subscription = embedded.subscribe(STREAM);
                 this.publication = embedded.publish(subscription, STREAM);
@@ -243,7 +305,7 @@ final class AeronScenarios {
         Ping(int payloadBytes) throws IOException {
             this.payloadBytes = payloadBytes;
             this.out = new UnsafeBuffer(ByteBuffer.allocateDirect(payloadBytes));
-            this.embedded = new Embedded();
+            this.embedded = new Embedded(0);
             try {
                 Subscription pingSubscription = embedded.subscribe(STREAM);
                 this.pings = embedded.publish(pingSubscription, STREAM);

@@ -67,6 +67,7 @@ public final class Compare implements Callable<Integer> {
             if (s.kind() == Scenario.Kind.THROUGHPUT && s.key().equals("tcp")) {
                 all.add(LossyScenarios.reliableThroughput(LOSS, s.payloadBytes()));
                 all.add(AeronScenarios.throughput(s.payloadBytes()));
+                all.add(AeronScenarios.throughputMtu(s.payloadBytes(), Scenarios.PATH_MTU_CEILING));
                 all.add(NettyScenarios.throughput(s.payloadBytes()));
             }
         }
@@ -81,6 +82,11 @@ public final class Compare implements Callable<Integer> {
      */
     static List<String> notes() {
         List<String> notes = new ArrayList<>(Scenarios.notes());
+        notes.add("'Aeron, SHARED driver, mtu " + AeronScenarios.mtuFor(Scenarios.PATH_MTU_CEILING) + "': the same "
+                + "with its MTU raised to the datagram size udpkit's path MTU rows search up to (" + Scenarios.PATH_MTU_CEILING
+                + " rounded down to Aeron's 32-byte frame alignment; its largest), socket buffers of 4 MiB and a "
+                + "receiver window of 2 MiB, so both pack into datagrams as large; compare 'datagram B' of the "
+                + "udpkit path MTU rows, what udpkit reached.");
         notes.add("Aeron: embedded media driver, SHARED threading, its default MTU (1,408-byte datagrams, which it "
                 + "packs small messages into), the back-off idle strategy on every thread: poll, spin, yield, then "
                 + "park for 1 µs doubling to 1 ms, and poll again. Its rows say 'busy-spin' as no thread blocks on a "
