@@ -108,7 +108,16 @@ def colour_of(mode):
 
 
 def label_of(record):
-    return '%s %s B' % (record['mode'], record['payloadBytes'])
+    """The row's mode and size, and its transport when a udpkit row ran on another than the JDK's channel."""
+    transport = record.get('transport')
+    on = ' [%s]' % transport if record['mode'].startswith('udpkit') and transport not in (None, 'jdk') else ''
+    return '%s %s B%s' % (record['mode'], record['payloadBytes'], on)
+
+
+def datagram_of(record):
+    """The mean datagram size the sender reached, for the rows that report it (udpkit's)."""
+    size = record.get('datagramBytes')
+    return '  DGRAM {:,} B'.format(int(round(size))) if size else ''
 
 
 def fmt_rate(value):
@@ -138,8 +147,9 @@ def render(records, note=None):
     latency = [r for r in records if r.get('scenario') == 'round-trip' and not r.get('failure')]
     failed = [r for r in records if r.get('failure')]
 
-    throughput_values = ['%.2fX  %s  LOSS %.1f%%' % (r.get('ratioToBaseline') or 0, fmt_rate(r.get('messagesPerSecond')),
-                                                      100 * (r.get('lossRatio') or 0)) for r in throughput]
+    throughput_values = ['%.2fX  %s  LOSS %.1f%%%s' % (r.get('ratioToBaseline') or 0, fmt_rate(r.get('messagesPerSecond')),
+                                                        100 * (r.get('lossRatio') or 0), datagram_of(r))
+                         for r in throughput]
     latency_values = ['%s / %s / %s  (%sX P50)' % (
         fmt_us(r.get('p50Micros')), fmt_us(r.get('p99Micros')), fmt_us(r.get('p999Micros')),
         '-' if r.get('ratioToBaseline') is None else '%.2f' % r['ratioToBaseline']) for r in latency]
@@ -151,12 +161,21 @@ def render(records, note=None):
     plot_w = 800
     width = plot_x + plot_w + 12 + value_w + 30
     first = records[0] if records else {}
-    footer = ['%s  JDK %s  %s CORES  %s' % (first.get('date', '?'), first.get('jdk', '?'), first.get('cores', '?'),
-                                           first.get('os', '?')),
+    footer = ['%s  JDK %s  %s CORES  %s' % (first.get('date', '?'), first.get('runtime') or first.get('jdk', '?'),
+                                           first.get('cores', '?'), first.get('os', '?')),
               'COMMAND: %s' % first.get('command', '?')]
-    sizes = sorted({(r['payloadBytes'], r['maxDatagramBytes']) for r in records if r.get('maxDatagramBytes')})
+    transports = {}
+    for r in records:
+        transports.setdefault(r.get('transport') or 'jdk', set()).add(r['mode'].split(',')[0])
+    footer.append('TRANSPORTS: ' + '; '.join('%s: %s' % (t, ', '.join(sorted(m))) for t, m in sorted(transports.items())))
+    framed = [r for r in records if r.get('maxDatagramBytes') and r['mode'].startswith('udpkit')]
+    sizes = sorted({(r['payloadBytes'], r['maxDatagramBytes']) for r in framed if 'path MTU' not in r['mode']})
     if sizes:
         footer.append('UDPKIT FRAMED MODES: ' + ', '.join('%s B MESSAGES IN DATAGRAMS OF AT MOST %s B' % s for s in sizes))
+    ceilings = sorted({r['maxDatagramBytes'] for r in framed if 'path MTU' in r['mode']})
+    if ceilings:
+        footer.append('PATH MTU ROWS: DISCOVERY SEARCHES UP TO %s B; DGRAM = MEAN DATAGRAM SIZE SENT'
+                      % ', '.join(str(c) for c in ceilings))
     shares = sorted(r['otherCpuShare'] for r in records if r.get('otherCpuShare') is not None)
     if shares:
         footer.append("OTHER PROCESSES' CPU WHILE THE ROWS RAN: MEDIAN %.0f%%, MAX %.0f%% OF ALL CORES"
@@ -178,8 +197,12 @@ def render(records, note=None):
 
     # Throughput: one bar per row, length = ratio to the baseline of the same payload size.
     max_ratio = max([r['ratioToBaseline'] or 0 for r in throughput] + [1.0]) * 1.05
+    # Grid lines every 1x, or every 2x, 5x, 10x... when the bars run long (Aeron with a 64 KiB MTU
+    # reaches 30x), so that the axis labels never overlap.
+    tick = next(t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if plot_w * t / max_ratio >= 5 * ADVANCE
+                or t == 1000)
     top = y
-    for step in range(0, int(max_ratio) + 1):
+    for step in range(0, int(max_ratio) + 1, tick):
         x = plot_x + plot_w * step / max_ratio
         c.rect(x, top - 4, 1, len(throughput) * row_h + 4, GRID)
     one = plot_x + plot_w / max_ratio
@@ -190,7 +213,7 @@ def render(records, note=None):
         c.text(plot_x + plot_w + 12, y + 6, throughput_values[i])
         y += row_h
     c.rect(one, top - 8, 2, len(throughput) * row_h + 8, BASE)
-    for step in range(0, int(max_ratio) + 1):
+    for step in range(0, int(max_ratio) + 1, tick):
         x = plot_x + plot_w * step / max_ratio
         c.text(x - ADVANCE / 2, y + 4, '%dX' % step, BASE)
     y += LINE + 30
