@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cost.</b> Derived keys and their JCA ciphers are kept in a least-recently-used cache of
  * {@code maxCachedDirections} directions, so a datagram costs one cipher initialisation and the
- * AEAD itself, in place, and no key derivation. Datagrams in heap buffers are sealed and opened in
- * place; direct buffers go through one scratch array. Thread-safe: an instance may be shared by
+ * AEAD itself, in place, and no key derivation. Datagrams in heap buffers are sealed in place and
+ * opened in place, or from 4 KiB up into a scratch array and copied back (the JDK's GCM opens
+ * large datagrams faster so); direct buffers go through one scratch array. Thread-safe: an instance may be shared by
  * engines on several threads, though each endpoint normally has its own.
  *
  * @since 0.1.0
@@ -73,6 +74,13 @@ public final class AeadProtection implements PacketProtection {
 
     /** The largest key cache allowed: four directions each for the engine's largest peer table. */
     public static final int MAX_CACHED_DIRECTIONS = 4 << 20;
+
+    /**
+     * Sealed bodies from this size up are opened into a scratch array rather than in place. Below
+     * it the two cost the same (0.42 µs for 1,200 bytes, JDK 17 and 25); at 8 KiB and up, in place
+     * costs twice as much on JDK 25, as its GCM then decrypts through a temporary copy.
+     */
+    static final int OPEN_INTO_SCRATCH_BYTES = 4096;
 
     /** The least time between two warnings of one kind. */
     static final long WARNING_INTERVAL_NANOS = 10_000_000_000L;
@@ -286,7 +294,19 @@ public final class AeadProtection implements PacketProtection {
             return false;
         }
         int n;
-        if (datagram.hasArray()) {
+        if (datagram.hasArray() && sealedLength >= OPEN_INTO_SCRATCH_BYTES) {
+            // Large datagrams (path MTU discovery packs up to 64 KiB) open into a scratch array and
+            // the plaintext is copied back: the JDK's GCM decrypts in place 2.5 times slower than
+            // into another array on JDK 25 (10.8 against 4.3 µs for 64 KiB; the copy costs 0.7 µs).
+            // Nothing is written to the datagram unless it authenticates.
+            byte[] array = datagram.array();
+            int offset = datagram.arrayOffset() + start;
+            byte[] s = scratch(sealedLength);
+            n = opener.open(packetNumber, array, offset, headerLength, array, offset + headerLength, sealedLength, s, 0);
+            if (n >= 0) {
+                System.arraycopy(s, 0, array, offset + headerLength, n);
+            }
+        } else if (datagram.hasArray()) {
             n = opener.openInPlace(packetNumber, datagram.array(), datagram.arrayOffset() + start, headerLength,
                     sealedLength);
         } else {

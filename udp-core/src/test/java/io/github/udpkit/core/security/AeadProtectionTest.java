@@ -87,6 +87,44 @@ class AeadProtectionTest {
 
     @ParameterizedTest
     @EnumSource(AeadAlgorithm.class)
+    void shouldOpenALargeDatagramThroughScratchToTheSameBytesAsInPlace(AeadAlgorithm algorithm) {
+        // Datagrams this large (path MTU discovery on loopback) open into a scratch array: the
+        // plaintext must be what opening in place gives, and a forgery must leave the datagram as it came.
+        Random random = new Random(13);
+        for (int length : new int[] {1_000, AeadProtection.OPEN_INTO_SCRATCH_BYTES,
+                60_000}) {
+            long pn = length;
+            char[] text = new char[length];
+            for (int i = 0; i < length; i++) {
+                text[i] = (char) ('a' + random.nextInt(26));
+            }
+            ByteBuffer b = plain(S, D, pn, new String(text), false);
+            byte[] plaintext = bytes(b);
+            int header = WireWriter.headerLength(pn);
+            AeadProtection.of(KEY, algorithm).seal(FROM, S, D, pn, b, header);
+            byte[] sealed = bytes(b);
+
+            ByteBuffer in = ByteBuffer.allocate(sealed.length + 5).position(5);
+            in.put(sealed).flip().position(5); // an array offset, as a slice of a receive buffer has
+            assertTrue(AeadProtection.of(KEY, algorithm).open(FROM, S, D, pn, in.slice(), header), "length " + length);
+            assertArrayEquals(plaintext, Arrays.copyOfRange(in.array(), 5, 5 + plaintext.length), "length " + length);
+
+            byte[] inPlace = sealed.clone();
+            AeadOpener opener = SessionKeys.direction(KEY, S, D, algorithm).atGeneration(0).newOpener();
+            int n = opener.openInPlace(pn, inPlace, 0, header, sealed.length - header);
+            assertEquals(plaintext.length - header, n);
+            assertArrayEquals(plaintext, Arrays.copyOf(inPlace, plaintext.length), "the same bytes as in place");
+
+            byte[] forged = sealed.clone();
+            forged[forged.length / 2] ^= 1;
+            ByteBuffer f = ByteBuffer.wrap(forged.clone());
+            assertFalse(AeadProtection.of(KEY, algorithm).open(FROM, S, D, pn, f, header));
+            assertArrayEquals(forged, bytes(f), "a forgery releases no plaintext: the datagram is left as it came");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadAlgorithm.class)
     void shouldRefuseAnotherKeyAlgorithmDirectionSessionOrPacketNumber(AeadAlgorithm algorithm) {
         byte[] sealed = seal(AeadProtection.of(KEY, algorithm), S, D, 5, "hello");
         assertTrue(open(AeadProtection.of(KEY, algorithm), S, D, 5, sealed));
