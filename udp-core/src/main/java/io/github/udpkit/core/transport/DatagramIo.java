@@ -95,6 +95,16 @@ interface DatagramIo extends Closeable {
     void wakeup();
 
     /**
+     * Datagrams that arrived joined into one buffer by the kernel (UDP GRO) and were split here:
+     * a diagnostic, and the tests' proof that the splitting ran.
+     *
+     * @return the count since the transport opened; 0 for a transport without GRO
+     */
+    default long coalescedDatagrams() {
+        return 0;
+    }
+
+    /**
      * The JDK channel under this transport, for multicast memberships; {@code null} when the
      * transport has none.
      *

@@ -1,6 +1,7 @@
 package io.github.udpkit.core.transport;
 
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * Chooses and opens an endpoint's transport. On JDK 17 to 21 it is always the JDK's
@@ -21,8 +22,13 @@ final class DatagramIoFactory {
      * @param settings the endpoint's settings
      * @return the bound transport
      * @throws IOException if the socket cannot be opened, configured or bound
+     * @throws IllegalArgumentException if {@code udpkit.transport} names no transport
      */
     static DatagramIo open(EndpointSettings<?> settings) throws IOException {
+        String property = System.getProperty(TRANSPORT_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        if (!property.equals("auto") && !property.equals("jdk")) {
+            throw new IllegalArgumentException(TRANSPORT_PROPERTY + " must be jdk or auto: " + property);
+        }
         return JdkDatagramIo.open(settings);
     }
 }
