@@ -1,6 +1,6 @@
 package io.github.udpkit.core.transport;
 
-import io.github.udpkit.core.internal.LinuxUdp;
+import io.github.udpkit.core.internal.linux.LinuxUdpSocket;
 import java.io.IOException;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -65,6 +65,6 @@ final class DatagramIoFactory {
         if (settings.dtls() != null) {
             return "DTLS, not yet tried on the batched transport";
         }
-        return LinuxUdp.unavailableReason();
+        return LinuxUdpSocket.unavailableReason();
     }
 }

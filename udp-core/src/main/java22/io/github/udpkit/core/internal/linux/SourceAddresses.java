@@ -1,4 +1,4 @@
-package io.github.udpkit.core.internal;
+package io.github.udpkit.core.internal.linux;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;

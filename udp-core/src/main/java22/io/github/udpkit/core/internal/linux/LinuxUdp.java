@@ -1,4 +1,4 @@
-package io.github.udpkit.core.internal;
+package io.github.udpkit.core.internal.linux;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;

@@ -1,13 +1,11 @@
-package io.github.udpkit.core.transport;
+package io.github.udpkit.core.internal.linux;
 
-import static io.github.udpkit.core.internal.LinuxUdp.*;
+import static io.github.udpkit.core.internal.linux.LinuxUdp.*;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.github.udpkit.core.internal.LinuxUdp;
-import io.github.udpkit.core.internal.SourceAddresses;
 import io.github.udpkit.core.internal.ThrottledLog;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -17,24 +15,30 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batched Linux transport (JDK 22+, through the FFM API): a socket of its own, read with
+ * A UDP socket for batched I/O on Linux (JDK 22+, through the FFM API): a socket of its own, read with
  * {@code recvmmsg} and {@code UDP_GRO} (the kernel hands over runs of datagrams from one peer as
  * one buffer, split here by the segment size it reports), written at the end of each turn with
  * one {@code sendmmsg} in which each run of equal-sized datagrams to one peer is a single
  * {@code UDP_SEGMENT} (GSO) message, and waited on with {@code poll} on the socket and an
  * {@code eventfd} for wake-ups. A GSO send the kernel refuses ({@code EIO}, {@code EINVAL}) is
  * sent again as separate datagrams. Native memory is allocated once, bounded, and freed on close.
+ *
+ * <p>udp-core's batched transport runs on it, and udp-benchkit measures it bare (the module
+ * exports this package to udp-benchkit only: it is not API). The multi-release jar's base
+ * version of this class, for JDK 17 to 21, opens nothing. Threads: {@link #sendNow} and
+ * {@link #wakeup} from any thread, the rest from one.
  */
-final class LinuxFfmDatagramIo implements DatagramIo {
+public final class LinuxUdpSocket implements AutoCloseable {
+    // The instance methods do what io.github.udpkit.core.transport.DatagramIo's of the same names
+    // promise; that interface's javadoc is their contract.
 
-    private static final Logger LOG = LoggerFactory.getLogger(LinuxFfmDatagramIo.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LinuxUdpSocket.class);
     /** Messages one recvmmsg reads; each may be a GRO run of up to 64 KiB. */
     private static final int RECEIVE_BATCH = 16;
     private static final int RECEIVE_SLOT = 65_536;
@@ -93,7 +97,7 @@ final class LinuxFfmDatagramIo implements DatagramIo {
     private final MemorySegment pollFds;
     private final MemorySegment eventValue;
 
-    private LinuxFfmDatagramIo(int fd, int eventFd, int family, boolean gro, boolean gso) throws IOException {
+    private LinuxUdpSocket(int fd, int eventFd, int family, boolean gro, boolean gso) throws IOException {
         this.fd = fd;
         this.eventFd = eventFd;
         this.family = family;
@@ -132,13 +136,33 @@ final class LinuxFfmDatagramIo implements DatagramIo {
     }
 
     /**
-     * Creates, configures and binds the socket as the settings describe: dual-stack IPv6 where the
-     * JDK would make one (the wildcard address), else the bind address's family.
+     * Why this class cannot run here, or {@code null} when it can.
      *
-     * @throws IOException with errno's text when a system call fails
+     * @return the reason, or null
      */
-    static LinuxFfmDatagramIo open(EndpointSettings<?> settings) throws IOException {
-        InetSocketAddress bind = settings.bindAddress();
+    public static String unavailableReason() {
+        return LinuxUdp.unavailableReason();
+    }
+
+    /**
+     * Creates, configures and binds a socket: dual-stack IPv6 where the JDK would make one (the
+     * wildcard address), else the bind address's family.
+     *
+     * @param bind the local address, possibly the wildcard and port 0
+     * @param reuseAddress {@code SO_REUSEADDR}
+     * @param receiveBufferSize {@code SO_RCVBUF}, or 0 for the system's default
+     * @param sendBufferSize {@code SO_SNDBUF}, or 0 for the system's default
+     * @param broadcast {@code SO_BROADCAST}
+     * @return the bound socket
+     * @throws IOException with errno's text when a system call fails
+     * @throws UnsupportedOperationException when {@link #unavailableReason()} says why not
+     */
+    public static LinuxUdpSocket open(InetSocketAddress bind, boolean reuseAddress, int receiveBufferSize,
+            int sendBufferSize, boolean broadcast) throws IOException {
+        String unavailable = LinuxUdp.unavailableReason();
+        if (unavailable != null) {
+            throw new UnsupportedOperationException(unavailable);
+        }
         InetAddress address = bind.getAddress();
         boolean wildcard = address == null || address.isAnyLocalAddress();
         int family = wildcard || address instanceof Inet6Address ? AF_INET6 : AF_INET;
@@ -155,16 +179,16 @@ final class LinuxFfmDatagramIo implements DatagramIo {
             if (family == AF_INET6) {
                 LinuxUdp.setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0, "IPV6_V6ONLY");
             }
-            if (settings.reuseAddress()) {
+            if (reuseAddress) {
                 LinuxUdp.setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
             }
-            if (settings.receiveBufferSize() > 0) {
-                LinuxUdp.setIntOption(fd, SOL_SOCKET, SO_RCVBUF, settings.receiveBufferSize(), "SO_RCVBUF");
+            if (receiveBufferSize > 0) {
+                LinuxUdp.setIntOption(fd, SOL_SOCKET, SO_RCVBUF, receiveBufferSize, "SO_RCVBUF");
             }
-            if (settings.sendBufferSize() > 0) {
-                LinuxUdp.setIntOption(fd, SOL_SOCKET, SO_SNDBUF, settings.sendBufferSize(), "SO_SNDBUF");
+            if (sendBufferSize > 0) {
+                LinuxUdp.setIntOption(fd, SOL_SOCKET, SO_SNDBUF, sendBufferSize, "SO_SNDBUF");
             }
-            if (settings.broadcast()) {
+            if (broadcast) {
                 LinuxUdp.setIntOption(fd, SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST");
             }
             boolean gro = optional(fd, UDP_GRO, 1);
@@ -183,7 +207,7 @@ final class LinuxFfmDatagramIo implements DatagramIo {
             if (eventFd < 0) {
                 throw LinuxUdp.error("eventfd", LinuxUdp.errno());
             }
-            return new LinuxFfmDatagramIo(fd, eventFd, family, gro, gso);
+            return new LinuxUdpSocket(fd, eventFd, family, gro, gso);
         } catch (IOException | RuntimeException e) {
             LinuxUdp.close(fd);
             if (eventFd >= 0) {
@@ -204,19 +228,16 @@ final class LinuxFfmDatagramIo implements DatagramIo {
         }
     }
 
-    @Override
     public String name() {
         return name;
     }
 
-    @Override
     public InetSocketAddress localAddress() {
         return localAddress;
     }
 
     // ------------------------------------------------------------------ receive
 
-    @Override
     public InetSocketAddress receive(ByteBuffer buffer) throws IOException {
         if (message >= received && !readBatch()) {
             return null;
@@ -296,7 +317,6 @@ final class LinuxFfmDatagramIo implements DatagramIo {
 
     // ------------------------------------------------------------------ send
 
-    @Override
     public boolean queue(ByteBuffer datagram, InetSocketAddress to) throws IOException {
         int length = datagram.remaining();
         if (queued == SEND_BATCH || queuedBytes + length > SEND_AREA) {
@@ -311,7 +331,6 @@ final class LinuxFfmDatagramIo implements DatagramIo {
         return true;
     }
 
-    @Override
     public void flush() throws IOException {
         if (queued == 0) {
             return;
@@ -434,7 +453,6 @@ final class LinuxFfmDatagramIo implements DatagramIo {
         return slot;
     }
 
-    @Override
     public int sendNow(ByteBuffer datagram, InetSocketAddress to) throws IOException {
         SendScratch scratch = SCRATCH.get();
         int length = datagram.remaining();
@@ -491,24 +509,21 @@ final class LinuxFfmDatagramIo implements DatagramIo {
 
     private static final ThreadLocal<SendScratch> SCRATCH = ThreadLocal.withInitial(SendScratch::new);
 
-    @Override
     public long coalescedDatagrams() {
         return coalesced;
     }
 
     /** Datagrams lost at flush to a full send buffer or an error. */
-    long sendDrops() {
+    public long sendDrops() {
         return sendDrops;
     }
 
     // ------------------------------------------------------------------ waiting
 
-    @Override
     public void readInterest(boolean on) {
         pollFds.set(JAVA_SHORT, 4, on ? POLLIN : 0);
     }
 
-    @Override
     public void await(long timeoutMillis) throws IOException {
         if (message < received && pollFds.get(JAVA_SHORT, 4) != 0) {
             return; // datagrams of the last batch are still waiting to be read
@@ -528,7 +543,6 @@ final class LinuxFfmDatagramIo implements DatagramIo {
         }
     }
 
-    @Override
     public void wakeup() {
         // Under the lock: a descriptor closed and reused meanwhile must not get the 8 bytes.
         ReentrantReadWriteLock.ReadLock lock = closing.readLock();
@@ -551,18 +565,12 @@ final class LinuxFfmDatagramIo implements DatagramIo {
         return one;
     }
 
-    @Override
-    public DatagramChannel channel() {
-        return null;
-    }
-
     private void ensureOpen() throws ClosedChannelException {
         if (closed) {
             throw new ClosedChannelException();
         }
     }
 
-    @Override
     public void close() {
         ReentrantReadWriteLock.WriteLock lock = closing.writeLock();
         lock.lock();
@@ -584,7 +592,6 @@ final class LinuxFfmDatagramIo implements DatagramIo {
         }
     }
 
-    @Override
     public String toString() {
         return name + " on " + localAddress;
     }
