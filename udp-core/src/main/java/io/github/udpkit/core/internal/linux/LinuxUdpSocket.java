@@ -43,52 +43,101 @@ public final class LinuxUdpSocket implements AutoCloseable {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** The socket's transport name. @return the name */
+    /**
+     * The socket's transport name.
+     *
+     * @return the name
+     */
     public String name() {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** The bound address. @return the address */
+    /**
+     * The bound address.
+     *
+     * @return the address
+     */
     public InetSocketAddress localAddress() {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** The next datagram. @param buffer where it goes @return its source or null @throws IOException never here */
+    /**
+     * The next datagram.
+     *
+     * @param buffer where it goes
+     * @return its source, or null
+     * @throws IOException never here
+     */
     public InetSocketAddress receive(ByteBuffer buffer) throws IOException {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** Queues a datagram. @param datagram the bytes @param to where @return whether kept @throws IOException never here */
+    /**
+     * Queues a datagram.
+     *
+     * @param datagram the bytes
+     * @param to the destination
+     * @return whether it was kept
+     * @throws IOException never here
+     */
     public boolean queue(ByteBuffer datagram, InetSocketAddress to) throws IOException {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** Sends what is queued. @throws IOException never here */
+    /**
+     * Sends what is queued.
+     *
+     * @throws IOException never here
+     */
     public void flush() throws IOException {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** Sends one datagram now. @param datagram the bytes @param to where @return bytes sent @throws IOException never here */
+    /**
+     * Sends one datagram now.
+     *
+     * @param datagram the bytes
+     * @param to the destination
+     * @return the bytes sent
+     * @throws IOException never here
+     */
     public int sendNow(ByteBuffer datagram, InetSocketAddress to) throws IOException {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** Datagrams split after GRO. @return the count */
+    /**
+     * Datagrams split after GRO.
+     *
+     * @return the count
+     */
     public long coalescedDatagrams() {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** Datagrams lost at flush. @return the count */
+    /**
+     * Datagrams lost at flush.
+     *
+     * @return the count
+     */
     public long sendDrops() {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** Whether to wake for reading. @param on whether */
+    /**
+     * Whether to wake for reading.
+     *
+     * @param on whether
+     */
     public void readInterest(boolean on) {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }
 
-    /** Waits. @param timeoutMillis 0 for ever, negative not at all @throws IOException never here */
+    /**
+     * Waits.
+     *
+     * @param timeoutMillis 0 for ever, negative not at all
+     * @throws IOException never here
+     */
     public void await(long timeoutMillis) throws IOException {
         throw new UnsupportedOperationException(NEEDS_JDK_22);
     }

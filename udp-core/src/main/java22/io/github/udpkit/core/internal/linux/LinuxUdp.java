@@ -62,6 +62,7 @@ public final class LinuxUdp {
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int EINVAL = 22;
+    public static final int EMSGSIZE = 90;
     public static final int EAFNOSUPPORT = 97;
     /** The most segments one GSO send may carry (the kernel's UDP_MAX_SEGMENTS, 64 before Linux 6.7). */
     public static final int MAX_GSO_SEGMENTS = 64;

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * one buffer, split here by the segment size it reports), written at the end of each turn with
  * one {@code sendmmsg} in which each run of equal-sized datagrams to one peer is a single
  * {@code UDP_SEGMENT} (GSO) message, and waited on with {@code poll} on the socket and an
- * {@code eventfd} for wake-ups. A GSO send the kernel refuses ({@code EIO}, {@code EINVAL}) is
+ * {@code eventfd} for wake-ups. A GSO send the kernel refuses ({@code EIO}, {@code EINVAL},
+ * {@code EMSGSIZE}: a device without checksum offload, a segment larger than the path's MTU) is
  * sent again as separate datagrams. Native memory is allocated once, bounded, and freed on close.
  *
  * <p>udp-core's batched transport runs on it, and udp-benchkit measures it bare (the module
@@ -352,7 +353,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
                 }
                 int errno = LinuxUdp.errno();
                 boolean gsoMessage = firstOfMessage[1] - first > 1;
-                if (gsoMessage && (errno == EIO || errno == EINVAL)) {
+                if (gsoMessage && (errno == EIO || errno == EINVAL || errno == EMSGSIZE)) {
                     useGso = false; // this run again, one datagram a message
                     throttledLog.debug(System.nanoTime(), "{}: the kernel refused GSO ({}); sent separately",
                             localAddress, LinuxUdp.error("sendmmsg", errno).getMessage());
@@ -410,7 +411,7 @@ public final class LinuxUdpSocket implements AutoCloseable {
             }
             long base = count * MMSGHDR.byteSize();
             MemorySegment iov = sendIovecs.asSlice(count * IOVEC.byteSize(), IOVEC.byteSize());
-            iov.set(ADDRESS, IOV_BASE, sendData.asSlice(offsets[i], Math.max(payload, 1)));
+            iov.set(ADDRESS, IOV_BASE, sendData.asSlice(offsets[i], payload));
             iov.set(JAVA_LONG, IOV_LEN, payload);
             int slot = destinationSlot(to);
             sendVector.set(ADDRESS, base + MSG_NAME, destinationNames.asSlice((long) slot * SOCKADDR_SIZE, SOCKADDR_SIZE));
