@@ -243,8 +243,8 @@ public final class LinuxUdpSocket implements AutoCloseable {
         if (message >= received && !readBatch()) {
             return null;
         }
-        MemorySegment header = receiveVector.asSlice(message * MMSGHDR.byteSize(), MMSGHDR.byteSize());
-        int total = header.get(JAVA_INT, MMSG_LEN);
+        // Offsets into the batch's structures rather than slices of them: nothing allocated per datagram.
+        int total = receiveVector.get(JAVA_INT, message * MMSGHDR.byteSize() + MMSG_LEN);
         int length = segmentSize > 0 ? Math.min(segmentSize, total - segmentOffset) : total;
         int start = message * RECEIVE_SLOT + segmentOffset;
         int room = Math.min(length, buffer.remaining());
@@ -300,12 +300,13 @@ public final class LinuxUdpSocket implements AutoCloseable {
             return;
         }
         long base = message * MMSGHDR.byteSize();
-        messageSource = sources.of(receiveNames.asSlice((long) message * SOCKADDR_SIZE, SOCKADDR_SIZE));
-        long controlLength = receiveVector.get(JAVA_LONG, base + MSG_CONTROLLEN);
-        MemorySegment control = receiveControl.asSlice((long) message * CONTROL_SIZE, CONTROL_SIZE);
-        for (long at = 0; at + CMSG_DATA <= controlLength; ) {
+        messageSource = sources.of(receiveNames, (long) message * SOCKADDR_SIZE);
+        long controlLength = Math.min(receiveVector.get(JAVA_LONG, base + MSG_CONTROLLEN), CONTROL_SIZE);
+        MemorySegment control = receiveControl;
+        long start = (long) message * CONTROL_SIZE;
+        for (long at = start; at + CMSG_DATA <= start + controlLength; ) {
             long length = control.get(JAVA_LONG, at + CMSG_LEN);
-            if (length < CMSG_DATA || at + length > controlLength) {
+            if (length < CMSG_DATA || at + length > start + controlLength) {
                 break;
             }
             if (control.get(JAVA_INT, at + CMSG_LEVEL) == SOL_UDP && control.get(JAVA_INT, at + CMSG_TYPE) == UDP_GRO
@@ -376,9 +377,9 @@ public final class LinuxUdpSocket implements AutoCloseable {
                 first = firstOfMessage[1];
             }
         } finally {
+            java.util.Arrays.fill(destinations, 0, queued, null); // no peer address kept past its datagram
             queued = 0;
             queuedBytes = 0;
-            java.util.Arrays.fill(destinations, null);
         }
     }
 

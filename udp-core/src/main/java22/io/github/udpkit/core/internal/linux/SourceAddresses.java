@@ -26,23 +26,24 @@ public final class SourceAddresses {
     /**
      * The address a sockaddr_in or sockaddr_in6 holds.
      *
-     * @param sockaddr the structure as the kernel wrote it
+     * @param names where the kernel wrote the structure
+     * @param offset the structure's offset in {@code names}
      * @return the address, from the cache when seen before
      * @throws UnknownHostException never for the families the kernel writes here
      */
-    public InetSocketAddress of(MemorySegment sockaddr) throws UnknownHostException {
-        int family = sockaddr.get(JAVA_SHORT, 0);
+    public InetSocketAddress of(MemorySegment names, long offset) throws UnknownHostException {
+        int family = names.get(JAVA_SHORT, offset);
         long h;
         long l;
         long t;
         if (family == LinuxUdp.AF_INET) {
             h = 0;
-            l = Integer.toUnsignedLong(sockaddr.get(JAVA_INT, 4));
-            t = Integer.toUnsignedLong(sockaddr.get(JAVA_INT, 0)); // family and port
+            l = Integer.toUnsignedLong(names.get(JAVA_INT, offset + 4));
+            t = Integer.toUnsignedLong(names.get(JAVA_INT, offset)); // family and port
         } else {
-            h = sockaddr.get(JAVA_LONG, 8);
-            l = sockaddr.get(JAVA_LONG, 16);
-            t = Integer.toUnsignedLong(sockaddr.get(JAVA_INT, 0)) | (long) sockaddr.get(JAVA_INT, 24) << 32;
+            h = names.get(JAVA_LONG, offset + 8);
+            l = names.get(JAVA_LONG, offset + 16);
+            t = Integer.toUnsignedLong(names.get(JAVA_INT, offset)) | (long) names.get(JAVA_INT, offset + 24) << 32;
         }
         long mix = (h * 0x9E3779B97F4A7C15L) ^ (l * 0xC2B2AE3D27D4EB4FL) ^ (t * 0x165667B19E3779F9L);
         int slot = (int) (mix >>> 56) & (SLOTS - 1);
@@ -50,7 +51,7 @@ public final class SourceAddresses {
         if (cached != null && high[slot] == h && low[slot] == l && tail[slot] == t) {
             return cached;
         }
-        InetSocketAddress address = LinuxUdp.decode(sockaddr);
+        InetSocketAddress address = LinuxUdp.decode(names.asSlice(offset, LinuxUdp.SOCKADDR_SIZE)); // a miss only
         high[slot] = h;
         low[slot] = l;
         tail[slot] = t;
