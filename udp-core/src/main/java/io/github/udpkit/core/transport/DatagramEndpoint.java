@@ -64,11 +64,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@link Endpoint} on the JDK's {@link DatagramChannel}: the thin driver of DESIGN.md.
+ * An {@link Endpoint} on a UDP socket: the thin driver of DESIGN.md, on the JDK's
+ * {@code DatagramChannel} or, where it runs, the batched Linux transport ({@link DatagramIo}).
  *
- * <p>One I/O thread owns the channel's receive side and all protocol state: the framed modes'
+ * <p>One I/O thread owns the socket's receive side and all protocol state: the framed modes'
  * {@link Engine} is fed datagrams, sends and the time on that thread only, so it needs no locks.
- * {@code RAW} sends go straight from the caller's thread to the socket (a datagram channel allows
+ * {@code RAW} sends go straight from the caller's thread to the socket (every transport allows
  * one reader and concurrent writers), so they cost what a plain socket send costs. Framed sends
  * take a permit of their peer's send window, then queue a command for the I/O thread. Received
  * messages go to the handler on the I/O thread, or to a bounded inbox that {@link #receive} reads.
