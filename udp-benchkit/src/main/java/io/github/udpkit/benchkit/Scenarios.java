@@ -96,6 +96,7 @@ public final class Scenarios {
         List<Scenario> all = new ArrayList<>();
         for (int payload : THROUGHPUT_PAYLOADS) {
             all.add(DatagramChannelScenarios.throughput(payload));
+            all.add(GsoScenarios.throughput(payload));
             for (DeliveryMode mode : UDPKIT_THROUGHPUT_MODES) {
                 all.add(UdpkitScenarios.throughput(mode, payload));
                 if (mode == DeliveryMode.RAW) {
@@ -138,6 +139,12 @@ public final class Scenarios {
      */
     public static List<String> notes() {
         return List.of(
+                "'" + GsoScenarios.MODE + "': the limit, raw datagrams through udp-core's batched Linux socket "
+                        + "(JDK 22+, FFM): the sender hands " + GsoScenarios.FLUSH_EVERY + " at a time to one sendmmsg, "
+                        + "equal-sized runs as one UDP_SEGMENT (GSO) message; the receiver reads with recvmmsg and "
+                        + "UDP_GRO and counts each datagram. On JDK 17 to 21 the row says it needs JDK 22+. udpkit's "
+                        + "own rows run on the same batched transport where it is available (-Dudpkit.transport=jdk "
+                        + "keeps them on the JDK's DatagramChannel).",
                 "wait 'blocking': the receiving threads sleep in the system call as soon as they are idle; for udpkit "
                         + "the endpoints are built idleSpin(Duration.ZERO), so their I/O threads sleep in the selector "
                         + "at once, as the baseline's threads block in receive().",

@@ -77,6 +77,11 @@ final class TransportOptions {
     @Mixin
     private DtlsOptions dtls;
 
+    @Option(names = "--transport", paramLabel = "NAME",
+            description = "The socket's I/O: auto (the default: batched sendmmsg/recvmmsg with GSO/GRO on Linux "
+                    + "with JDK 22+, else the JDK's) or jdk (the JDK's DatagramChannel, one datagram a system call).")
+    private String transport = "auto";
+
     @Option(names = "--stats", description = "On exit, print to standard error what was sent, received, "
             + "retransmitted and dropped, and the round-trip time.")
     private boolean stats;
@@ -112,6 +117,9 @@ final class TransportOptions {
             }
         }
         dtls.check(command.commandLine());
+        if (!transport.equals("auto") && !transport.equals("jdk")) {
+            throw usage("--transport must be auto or jdk: " + transport);
+        }
         if (seed != null && !impaired()) {
             throw usage("--seed " + seed + " seeds the impairments: add --loss, --duplicate or --delay");
         }
@@ -189,6 +197,7 @@ final class TransportOptions {
     <T> EndpointBuilder<T> configure(EndpointBuilder<T> builder) {
         resolve();
         builder.mode(mode());
+        builder.batchedIo(transport.equals("auto"));
         if (impairments != null) {
             builder.impairments(impairments);
         }

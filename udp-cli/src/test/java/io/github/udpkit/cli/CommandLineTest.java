@@ -91,6 +91,7 @@ class CommandLineTest {
                         "probability must be in 0..1 (0%..100%): 150%"),
                 Arguments.of(new String[] {"client", "--duplicate", "lots", "localhost:1"}, "'lots' is not a probability"),
                 Arguments.of(new String[] {"listen", "--seed", "7"}, "--seed 7 seeds the impairments"),
+                Arguments.of(new String[] {"listen", "--transport", "epoll"}, "--transport must be auto or jdk: epoll"),
                 Arguments.of(new String[] {"listen", "--seed", "x", "--loss", "0.1"}, "'x'"),
                 Arguments.of(new String[] {"echo-server", "--delay", "2h", "--port", "0"}, "--delay must be at most 60m"),
                 Arguments.of(new String[] {"send", "--timeout", "0s", "localhost:1", "hi"}, "must be positive"),

@@ -69,6 +69,7 @@ public final class EndpointBuilder<T> {
     private Duration sendTimeout = Duration.ofSeconds(10);
     private boolean failFast;
     private boolean busySpin;
+    private boolean batchedIo = true;
     private Duration idleSpin = DEFAULT_IDLE_SPIN;
     private EndpointListener listener = new EndpointListener() { };
     private EngineConfig protocol = EngineConfig.defaults();
@@ -263,6 +264,24 @@ public final class EndpointBuilder<T> {
      */
     public EndpointBuilder<T> busySpin() {
         this.busySpin = true;
+        return this;
+    }
+
+    /**
+     * Whether the endpoint may run on the batched Linux transport: on JDK 22 and later, on Linux
+     * (x86-64, aarch64), with native access enabled, an endpoint reads with {@code recvmmsg} and
+     * {@code UDP_GRO} and writes with {@code sendmmsg} and {@code UDP_SEGMENT} (GSO), many
+     * datagrams a system call, instead of the JDK's {@code DatagramChannel}, one a call. On by
+     * default; elsewhere, and for multicast and DTLS endpoints, the JDK's channel is used anyway.
+     * The system property {@code udpkit.transport=jdk} turns it off for every endpoint.
+     * {@link io.github.udpkit.api.Endpoint#transport()} says which the endpoint got.
+     *
+     * @param allowed false to keep the endpoint on the JDK's {@code DatagramChannel}
+     * @return this
+     * @since 0.1.0
+     */
+    public EndpointBuilder<T> batchedIo(boolean allowed) {
+        this.batchedIo = allowed;
         return this;
     }
 
@@ -666,6 +685,7 @@ public final class EndpointBuilder<T> {
         }
         return DatagramEndpoint.open(new EndpointSettings<>(wireCodec, bindAddress, peer, mode, receiveBufferSize,
                 sendBufferSize, broadcast, receiveQueueCapacity, maxSize, sendTimeout, failFast, busySpin, idleSpin,
-                listener, engineConfig, filter, rateLimit, impairments, multicast, reuse, unframedHandler, dtls));
+                listener, engineConfig, filter, rateLimit, impairments, multicast, reuse, unframedHandler, dtls,
+                batchedIo));
     }
 }

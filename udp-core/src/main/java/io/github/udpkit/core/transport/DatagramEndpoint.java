@@ -37,19 +37,11 @@ import io.github.udpkit.core.security.RateLimiter;
 import io.github.udpkit.core.security.SignatureRejectedException;
 import io.github.udpkit.core.wire.WireFormat;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ProtocolFamily;
-import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
 import java.security.SecureRandom;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,17 +59,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@link Endpoint} on the JDK's {@link DatagramChannel}: the thin driver of DESIGN.md.
+ * An {@link Endpoint} on a UDP socket: the thin driver of DESIGN.md, on the JDK's
+ * {@code DatagramChannel} or, where it runs, the batched Linux transport ({@link DatagramIo}).
  *
- * <p>One I/O thread owns the channel's receive side and all protocol state: the framed modes'
+ * <p>One I/O thread owns the socket's receive side and all protocol state: the framed modes'
  * {@link Engine} is fed datagrams, sends and the time on that thread only, so it needs no locks.
- * {@code RAW} sends go straight from the caller's thread to the socket (a datagram channel allows
+ * {@code RAW} sends go straight from the caller's thread to the socket (every transport allows
  * one reader and concurrent writers), so they cost what a plain socket send costs. Framed sends
  * take a permit of their peer's send window, then queue a command for the I/O thread. Received
  * messages go to the handler on the I/O thread, or to a bounded inbox that {@link #receive} reads.
@@ -98,13 +90,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** How long close() waits for the I/O thread to send its goodbyes and release the socket. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Object CLOSED = new Object();
-    /** The one key is the channel's, and readiness is acted on by reading: the selection itself is not needed. */
-    private static final Consumer<SelectionKey> IGNORE_KEY = key -> { };
 
     private final EndpointSettings<T> settings;
-    private final DatagramChannel channel;
-    private final Selector selector;
-    private final SelectionKey key;
+    /** The socket: the JDK's channel, or a batched transport where one is available. */
+    private final DatagramIo io;
     private final InetSocketAddress localAddress;
     private final Thread ioThread;
     /**
@@ -181,19 +170,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** The multicast groups joined; safe from any thread. */
     private final Memberships memberships;
 
-    private DatagramEndpoint(EndpointSettings<T> settings, DatagramChannel channel, Selector selector)
-            throws IOException {
+    private DatagramEndpoint(EndpointSettings<T> settings, DatagramIo io) throws IOException {
         this.settings = settings;
-        this.channel = channel;
-        this.selector = selector;
-        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
-        this.key = channel.register(selector, SelectionKey.OP_READ);
-        this.memberships = new Memberships(channel, localAddress, settings.multicast().networkInterface());
+        this.io = io;
+        this.localAddress = io.localAddress();
+        this.memberships = new Memberships(io.channel(), io.name(), localAddress,
+                settings.multicast().networkInterface());
         this.ioThread = new Thread(this::runLoop, "udpkit-io-" + localAddress.getPort());
         this.ioThread.setDaemon(true);
         this.permitsPerPeer = settings.protocol().maxQueuedMessages();
         this.windows = new SendWindows(permitsPerPeer, settings.protocol().maxPeers());
-        this.rawSender = new RawSender(channel, localAddress, settings.sendTimeout(),
+        this.rawSender = new RawSender(io, localAddress, settings.sendTimeout(),
                 saturatedNanos(settings.sendTimeout()), this::closedException);
         this.spin = new AdaptiveSpin(saturatedNanos(settings.idleSpin()));
         this.filter = settings.filter();
@@ -215,81 +202,25 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * @throws UdpIoException if the socket cannot be opened or bound
      */
     public static <T> DatagramEndpoint<T> open(EndpointSettings<T> settings) {
-        DatagramChannel channel = null;
-        Selector selector = null;
+        DatagramIo io = null;
         try {
-            channel = openChannel(settings.bindAddress(), settings.multicast());
-            if (settings.reuseAddress()) {
-                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            }
-            if (settings.receiveBufferSize() > 0) {
-                channel.setOption(StandardSocketOptions.SO_RCVBUF, settings.receiveBufferSize());
-            }
-            if (settings.sendBufferSize() > 0) {
-                channel.setOption(StandardSocketOptions.SO_SNDBUF, settings.sendBufferSize());
-            }
-            if (settings.broadcast()) {
-                channel.setOption(StandardSocketOptions.SO_BROADCAST, true);
-            }
-            EndpointSettings.Multicast multicast = settings.multicast();
-            if (multicast.networkInterface() != null) {
-                channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, multicast.networkInterface());
-            }
-            if (multicast.ttl() >= 0) {
-                channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, multicast.ttl());
-            }
-            if (multicast.loopback() != null) {
-                channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, multicast.loopback());
-            }
-            channel.bind(settings.bindAddress());
-            channel.configureBlocking(false);
-            selector = Selector.open();
-            DatagramEndpoint<T> endpoint = new DatagramEndpoint<>(settings, channel, selector);
+            io = DatagramIoFactory.open(settings);
+            DatagramEndpoint<T> endpoint = new DatagramEndpoint<>(settings, io);
             try {
-                for (InetAddress group : multicast.groups()) {
+                for (InetAddress group : settings.multicast().groups()) {
                     endpoint.memberships.join(group);
                 }
             } catch (RuntimeException e) {
-                closeQuietly(selector);
-                closeQuietly(channel);
+                closeQuietly(io);
                 throw e;
             }
             endpoint.ioThread.start();
-            LOG.debug("endpoint open on {} in {} mode", endpoint.localAddress, settings.mode());
+            LOG.debug("endpoint open on {} in {} mode, transport {}", endpoint.localAddress, settings.mode(), io.name());
             return endpoint;
         } catch (IOException e) {
-            closeQuietly(selector);
-            closeQuietly(channel);
+            closeQuietly(io);
             throw UdpIoException.of("bind", settings.bindAddress(), null, e);
         }
-    }
-
-    private static DatagramChannel openChannel(InetSocketAddress bind, EndpointSettings.Multicast multicast)
-            throws IOException {
-        List<InetAddress> groups = multicast.groups();
-        if (!groups.isEmpty()) {
-            // A multicast socket speaks its group's family: joining an IPv4 group on an IPv6 socket
-            // is not portable, and the builder has checked that the bind address agrees.
-            return DatagramChannel.open(familyOf(groups.get(0)));
-        }
-        InetAddress address = bind.getAddress();
-        boolean multicastOptions = multicast.networkInterface() != null || multicast.ttl() >= 0
-                || multicast.loopback() != null;
-        if (multicastOptions && address != null && !(address instanceof Inet6Address)) {
-            // 0.0.0.0 with multicast options: an IPv4 socket, whose IP_MULTICAST_* options apply as set.
-            return DatagramChannel.open(StandardProtocolFamily.INET);
-        }
-        if (address == null || address.isAnyLocalAddress() && address instanceof Inet6Address) {
-            return DatagramChannel.open(); // dual-stack where the system has IPv6
-        }
-        if (address.isAnyLocalAddress()) {
-            return DatagramChannel.open(); // 0.0.0.0 given as such: the dual-stack socket serves IPv4 too
-        }
-        return DatagramChannel.open(familyOf(address));
-    }
-
-    private static ProtocolFamily familyOf(InetAddress address) {
-        return address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     }
 
     // ---------------------------------------------------------------- multicast
@@ -324,6 +255,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 MAX_DATAGRAM_PAYLOAD, datagram.length);
         ensureOpen();
         return sendRaw(datagram, destination);
+    }
+
+    @Override
+    public String transport() {
+        return io.name();
     }
 
     @Override
@@ -572,7 +508,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             awaitIoThread();
             return;
         }
-        selector.wakeup();
+        io.wakeup();
         awaitIoThread();
     }
 
@@ -994,6 +930,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         long next = dtlsDeadline - engineDeadline < 0 ? dtlsDeadline : engineDeadline;
         returnEarnedPermits();
+        // What this turn queued leaves now, in as few system calls as the transport can make it.
+        io.flush();
         if (impaired != null) {
             next = impaired.nextDue(next);
         }
@@ -1033,7 +971,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         for (int i = 0; i < READ_BATCH; i++) {
             buffer.clear();
-            SocketAddress from = channel.receive(buffer);
+            InetSocketAddress from = io.receive(buffer);
             if (from == null) {
                 return i > 0;
             }
@@ -1041,7 +979,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             datagramsReceived.add(1);
             bytesReceived.add(buffer.remaining());
             if (impaired != null) {
-                InetSocketAddress source = (InetSocketAddress) from;
+                InetSocketAddress source = from;
                 impaired.incoming(buffer, now, (copy, delayNanos) -> {
                     // A copy each: the engine may decrypt in place, and a duplicate needs the original.
                     byte[] bytes = toArray(copy);
@@ -1052,7 +990,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                     }
                 });
             } else {
-                onDatagram((InetSocketAddress) from, buffer, now);
+                onDatagram(from, buffer, now);
             }
             if (i == 0 && afterIdle && engine != null) {
                 // After a quiet spell the first datagram is likely one whose answer someone waits
@@ -1060,6 +998,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 // read that finds the socket empty. Under load the loop never idles, so datagrams
                 // stay packed as they were.
                 engine.update(now);
+                io.flush();
             }
             if (readPaused) {
                 return true;
@@ -1176,14 +1115,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private void pauseReading() {
         readPaused = true;
-        key.interestOps(0);
+        io.readInterest(false);
     }
 
     /** Called on the I/O thread: reading resumes once the application has taken half the inbox. */
     private void resumeReadingIfDrained() {
         if (readPaused && (handler != null || inbox.size() <= settings.receiveQueueCapacity() / 2)) {
             readPaused = false;
-            key.interestOps(SelectionKey.OP_READ);
+            io.readInterest(true);
         }
     }
 
@@ -1203,13 +1142,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 return;
             }
             long waitNanos = deadlineNanos == Engine.NO_DEADLINE ? 0 : deadlineNanos - now;
-            // With an action the selector keeps no selected-key set: nothing to add to, nothing to clear.
             if (deadlineNanos != Engine.NO_DEADLINE && waitNanos <= 0) {
-                selector.selectNow(IGNORE_KEY);
+                io.await(-1);
             } else {
-                // select(0) waits for ever; round up so a deadline is never missed by a millisecond.
-                selector.select(IGNORE_KEY,
-                        waitNanos == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+                // await(0) waits for ever; round up so a deadline is never missed by a millisecond.
+                io.await(waitNanos == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
             }
         } finally {
             sleeping.set(false);
@@ -1233,8 +1170,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             }
         }
         returnEarnedPermits();
-        closeQuietly(selector);
-        closeQuietly(channel);
+        try {
+            io.flush(); // the goodbyes queued above
+        } catch (IOException e) {
+            LOG.debug("endpoint {}: goodbyes not sent: {}", localAddress, e.toString());
+        }
+        closeQuietly(io);
         inbox.add(CLOSED);
         FlightEvents.closed(flight);
         LOG.debug("endpoint {} closed", localAddress);
@@ -1284,7 +1225,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         private void transmitNow(InetSocketAddress to, ByteBuffer datagram) {
             int length = datagram.remaining();
             try {
-                if (channel.send(datagram, to) == 0 && length > 0) {
+                if (!io.queue(datagram, to)) {
                     // A full socket buffer loses the datagram, as the network may: the engine
                     // retransmits what was reliable, and its congestion window backs off.
                     throttledLog.debug(System.nanoTime(), "endpoint {}: socket send buffer full, datagram to {} dropped",
@@ -1510,7 +1451,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private void wakeIoThread() {
         if (sleeping.get() && sleeping.compareAndSet(true, false)) {
-            selector.wakeup();
+            io.wakeup();
         }
     }
 
@@ -1558,7 +1499,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         if (ioThread.isAlive()) {
             LOG.warn("endpoint {}: I/O thread did not stop within {} ms; closing the socket under it",
                     localAddress, TimeUnit.NANOSECONDS.toMillis(CLOSE_WAIT_NANOS));
-            closeQuietly(channel);
+            closeQuietly(io);
         }
     }
 

@@ -41,6 +41,8 @@ import java.util.Objects;
  * @param unframedHandler where a framed endpoint hands datagrams that are not udpkit frames, or
  *     {@code null} to count them as malformed and drop them
  * @param dtls the DTLS settings of an endpoint secured with DTLS 1.2, or {@code null} for none
+ * @param batchedIo whether the endpoint may run on the batched Linux transport (JDK 22+) where
+ *     it is available; false keeps it on the JDK's {@code DatagramChannel}
  * @param <T> the payload type
  * @since 0.1.0
  */
@@ -66,7 +68,8 @@ public record EndpointSettings<T>(
         Multicast multicast,
         boolean reuseAddress,
         UnframedHandler unframedHandler,
-        DtlsConfig dtls) {
+        DtlsConfig dtls,
+        boolean batchedIo) {
 
     /** Checks that the required components are present. */
     public EndpointSettings {

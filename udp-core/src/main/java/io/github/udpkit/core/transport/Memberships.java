@@ -1,6 +1,7 @@
 package io.github.udpkit.core.transport;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -26,15 +27,18 @@ final class Memberships {
     /** Logged under the endpoint's name, where users look for what their endpoint did. */
     private static final Logger LOG = LoggerFactory.getLogger(DatagramEndpoint.class);
 
+    /** The socket's channel, or null on a transport that has none (and so cannot join groups). */
     private final DatagramChannel channel;
+    private final String transport;
     private final InetSocketAddress localAddress;
     /** The interface chosen in the settings, or null to pick one per group. */
     private final NetworkInterface chosen;
     /** Groups joined, in join order; guarded by this. */
     private final Map<InetAddress, MembershipKey> joined = new LinkedHashMap<>();
 
-    Memberships(DatagramChannel channel, InetSocketAddress localAddress, NetworkInterface chosen) {
+    Memberships(DatagramChannel channel, String transport, InetSocketAddress localAddress, NetworkInterface chosen) {
         this.channel = channel;
+        this.transport = transport;
         this.localAddress = localAddress;
         this.chosen = chosen;
     }
@@ -44,6 +48,11 @@ final class Memberships {
         checkArgument(group.isMulticastAddress(), "not a multicast address: %s", group.getHostAddress());
         checkArgument(!(group instanceof Inet6Address) || localAddress.getAddress() instanceof Inet6Address,
                 "cannot join IPv6 group %s on the IPv4 socket %s", group.getHostAddress(), localAddress);
+        // The batched transport is chosen only for endpoints that configure no multicast; one that
+        // joins later must say so when it is built.
+        checkState(channel != null, "endpoint %s runs on the %s transport, which cannot join group %s: "
+                + "name the groups in the builder, or turn batched I/O off with batchedIo(false)",
+                localAddress, transport, group.getHostAddress());
         synchronized (this) {
             if (joined.containsKey(group)) {
                 return;

@@ -10,7 +10,6 @@ import java.lang.invoke.MethodType;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * Writes RAW and unframed datagrams to an endpoint's channel on the caller's own thread (a
- * datagram channel allows concurrent writers beside its one reader), so a RAW send costs one
+ * Writes RAW and unframed datagrams to an endpoint's socket on the caller's own thread (every
+ * transport allows concurrent writers beside its one reader), so a RAW send costs one
  * system call, and counts what it wrote.
  */
 final class RawSender {
@@ -35,7 +34,7 @@ final class RawSender {
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(2048));
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
-    private final DatagramChannel channel;
+    private final DatagramIo io;
     private final InetSocketAddress localAddress;
     private final Duration sendTimeout;
     private final long sendTimeoutNanos;
@@ -43,9 +42,9 @@ final class RawSender {
     private final LongAdder datagramsSent = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
 
-    RawSender(DatagramChannel channel, InetSocketAddress localAddress, Duration sendTimeout, long sendTimeoutNanos,
+    RawSender(DatagramIo io, InetSocketAddress localAddress, Duration sendTimeout, long sendTimeoutNanos,
             Supplier<EndpointClosedException> closed) {
-        this.channel = channel;
+        this.io = io;
         this.localAddress = localAddress;
         this.sendTimeout = sendTimeout;
         this.sendTimeoutNanos = sendTimeoutNanos;
@@ -65,7 +64,7 @@ final class RawSender {
         long waitStart = 0;
         try {
             while (true) {
-                int written = channel.send(buffer, to);
+                int written = io.sendNow(buffer, to);
                 if (written > 0 || bytes.length == 0) {
                     datagramsSent.increment();
                     bytesSent.add(written);
