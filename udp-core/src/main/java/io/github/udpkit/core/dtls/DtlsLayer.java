@@ -54,6 +54,11 @@ public final class DtlsLayer implements RecordLayer {
     }
 
     @Override
+    public boolean connects() {
+        return config.isClient();
+    }
+
+    @Override
     public Session connect(InetSocketAddress server, long now, Output out) {
         checkState(config.isClient(), "a DTLS server does not connect: %s", server);
         return DtlsSession.client(config.newEngine(server), server, config, counters, now, out);

@@ -1260,7 +1260,11 @@ final class Connection {
         failed.sort(Comparator.comparingLong(m -> m.order));
         for (OutMessage m : failed) {
             RuntimeException e;
-            if (reason == DisconnectReason.CLOSED_LOCALLY) {
+            if (records != null && records.session.failure() != null) {
+                // Nothing was ever sent: the handshake failed, and its failure names the peer and the alert.
+                metrics.deliveryFailures.increment();
+                e = records.session.failure();
+            } else if (reason == DisconnectReason.CLOSED_LOCALLY) {
                 e = new EndpointClosedException(detail + " before the message to " + address
                         + " was " + (m.reliable() ? "acknowledged" : "sent"));
             } else {

@@ -236,6 +236,8 @@ public final class Engine {
      * @param nowNanos the current time
      * @throws MessageTooLargeException if the payload exceeds the maximum message size
      * @throws IllegalArgumentException for RAW mode, an unresolved address or a channel outside 0..255
+     * @throws IllegalStateException over a record layer that only accepts (a DTLS server), for a
+     *     peer that has no connection
      * @throws NullPointerException for a null argument
      * @since 0.1.0
      */
@@ -262,6 +264,8 @@ public final class Engine {
         long now = advanceClock(nowNanos);
         Connection p = lookup(peer);
         if (p == null) {
+            checkState(records == null || records.connects(),
+                    "no DTLS association with %s: a DTLS server answers the clients that connected to it", peer);
             p = admit(peer, now);
             if (p == null) {
                 metrics.backPressureRefusals.increment();
@@ -290,7 +294,9 @@ public final class Engine {
      * deliver messages and report peer events. Transmits nothing (call {@link #update} after)
      * except, with {@linkplain EngineConfig#addressValidation() address validation} on, the
      * stateless RETRY that answers a datagram from an address not yet validated: answering at
-     * once is what keeps the engine from holding anything for it.
+     * once is what keeps the engine from holding anything for it. Over a {@link RecordLayer} the
+     * handshake's answers (a HelloVerifyRequest, the next flight) also go out at once, as the
+     * handshake they belong to is not the engine's to pack.
      *
      * @param from the sender
      * @param datagram the bytes, position to limit; valid during the call only. The engine may

@@ -75,6 +75,13 @@ public interface RecordLayer {
     boolean opensHandshake(ByteBuffer datagram);
 
     /**
+     * Whether this side starts handshakes ({@link #connect}): a client does, a server only accepts.
+     *
+     * @return true for a client
+     */
+    boolean connects();
+
+    /**
      * Starts a client's handshake with a server.
      *
      * @param server its address

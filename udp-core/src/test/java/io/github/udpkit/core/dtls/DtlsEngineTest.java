@@ -54,7 +54,7 @@ class DtlsEngineTest {
                 client.failures.get(0).getMessage());
         ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> engine(client).sends.get(0).get());
-        assertTrue(failed.getCause().getMessage().contains("timed out"), failed.getCause().toString());
+        assertEquals(client.failures.get(0), failed.getCause(), "the send fails with the handshake's failure");
         assertEquals(List.of("4433 UNREACHABLE: " + client.failures.get(0).getMessage()), engine(client).disconnects);
         assertEquals(0, engine.peerCount());
         assertEquals(Engine.NO_DEADLINE, engine.update(net.now), "nothing left to wake for");
@@ -94,7 +94,9 @@ class DtlsEngineTest {
                 + engine(server).disconnects);
         assertEquals(0, engine(server).engine.peerCount());
         assertEquals(0, server.host.sessions());
-        assertTrue(engine(client).sends.get(0).isCompletedExceptionally());
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> engine(client).sends.get(0).get());
+        assertEquals(failure, failed.getCause(), "the waiting send fails with the handshake's failure");
     }
 
     /**
@@ -173,5 +175,15 @@ class DtlsEngineTest {
         net.runFor(100 * MS);
         assertEquals(List.of("hello"), n[0].delivered);
         assertEquals(5, n[0].host.replaysDropped());
+    }
+
+    @Test
+    void aServerSendingToAPeerThatNeverConnected_isToldAtOnce() {
+        DtlsTestNet net = new DtlsTestNet(7, Kind.ENGINE);
+        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> server.send(new InetSocketAddress("10.0.0.2", 5000), "unasked"));
+        assertTrue(e.getMessage().contains("10.0.0.2:5000"), e.getMessage());
+        assertEquals(0, engine(server).engine.peerCount(), "nothing kept for it");
     }
 }
