@@ -588,7 +588,8 @@ public final class EndpointBuilder<T> {
      * record within {@link DtlsConfig#maxDatagramSize()}. In the framed modes each udpkit datagram
      * (header and frames) is the plaintext of one DTLS record, with all the mode's guarantees; the
      * engine's datagram size shrinks by the record's 37 bytes and its own checksum is dropped,
-     * DTLS authenticating every record. A client starts the handshake with its
+     * DTLS authenticating every record, and the protocol engine owns the DTLS sessions as it owns
+     * the rest of each connection. A client starts the handshake with its
      * first send, and the sends wait for it; a failed handshake fails them with a
      * {@link io.github.udpkit.api.HandshakeException} naming the peer and the alert, and is
      * reported once to {@link EndpointListener#onHandshakeFailed}. Each received message carries

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** RAW endpoints over DTLS on real loopback sockets, udpkit at both ends. */
+/** Endpoints over DTLS on real loopback sockets, udpkit at both ends: RAW, and the framed modes whose engine owns DTLS. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DtlsEndpointTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -115,6 +115,61 @@ class DtlsEndpointTest {
             Object heard = serverEvents.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertInstanceOf(HandshakeException.class, heard, "the server hears the client's alert");
             assertEquals(0, failures.size(), "reported once");
+        }
+    }
+
+    /** A server that records its peer events in order, as strings or the failure itself. */
+    private static Endpoint<String> reliableServer(LinkedBlockingQueue<Object> events) {
+        return Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                .dtls(DtlsConfig.server().certificate(List.of(SERVER.certificate()), SERVER.privateKey()).build())
+                .listener(new EndpointListener() {
+                    @Override
+                    public void onPeerConnected(InetSocketAddress peer) {
+                        events.add("connected");
+                    }
+
+                    @Override
+                    public void onPeerAuthenticated(InetSocketAddress peer, PeerIdentity identity) {
+                        events.add("authenticated " + identity.subject().orElse("anonymous"));
+                    }
+
+                    @Override
+                    public void onHandshakeFailed(HandshakeException failure) {
+                        events.add(failure);
+                    }
+                }).open();
+    }
+
+    @Test
+    void reliableMode_theServerMeetsAPeer_onlyOnceItsHandshakeCompleted() throws Exception {
+        LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        try (Endpoint<String> server = reliableServer(events);
+             Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                     .dtls(client().build()).open()) {
+            client.send("hello").to(server.localAddress()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals("hello", server.receive(WAIT).payload());
+            assertEquals("connected", events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals("authenticated anonymous", events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    void reliableMode_aFailedHandshake_failsTheSendsWithTheAlert_andTheServerNeverMeetsThePeer() throws Exception {
+        LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        GeneratedCertificate other = CertificateBuilder.forName("localhost").build();
+        try (Endpoint<String> server = reliableServer(events);
+             Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                     .dtls(DtlsConfig.client().trust(List.of(other.certificate())).serverName("localhost").build())
+                     .open()) {
+            CompletableFuture<Void> a = client.send("a").to(server.localAddress());
+            ExecutionException e = assertThrows(ExecutionException.class, () -> a.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            HandshakeException failure = assertInstanceOf(HandshakeException.class, e.getCause());
+            assertEquals(server.localAddress(), failure.peer());
+            assertTrue(failure.alert().isPresent(), failure.getMessage());
+            assertInstanceOf(HandshakeException.class, events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS),
+                    "the server hears the client's alert, once");
+            assertEquals(null, events.poll(200, TimeUnit.MILLISECONDS), "and never met the peer");
+            assertEquals(0, server.stats().peers());
         }
     }
 

@@ -579,6 +579,8 @@ public final class DtlsConfig {
          * Sets how long an established association may go without a datagram either way before
          * it is closed (with close_notify) and its state dropped: peers that vanish without
          * closing must not hold a place in {@link #maxSessions} for ever.
+         * This is the RAW mode's; in the framed modes the association is the connection's, and ends
+         * with it at the engine's idle timeout ({@code EngineConfig.Builder.idleTimeout}).
          *
          * @param timeout 1 second to 1 day
          * @return this

@@ -7,8 +7,6 @@ import io.github.udpkit.api.BackPressureException;
 import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.PeerIdentity;
 import io.github.udpkit.core.Addresses;
-import io.github.udpkit.core.protocol.AddressValidator;
-import io.github.udpkit.core.security.RateLimiter;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -22,18 +20,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The DTLS side of one endpoint, sans I/O: it routes datagrams to a {@link DtlsSession} per peer
- * address, admits new clients, and runs every session's timers.
- *
- * <p>Admission (a server): a ClientHello from an address without a session is answered, before
- * any {@code SSLEngine} exists, with a HelloVerifyRequest whose cookie is an HMAC of the client's
- * address, port and random under a secret that rotates (every 10 seconds per 10 seconds of handshake
- * deadline: a cookie outlives the handshake it admits) with {@link AddressValidator}, the cookie of
- * udpkit's own address validation. The answer is never larger than the
- * ClientHello, and nothing is remembered. Only a ClientHello that echoes a valid cookie creates a
- * session, and only within the limits: at most {@link DtlsConfig#maxHandshakes()} handshakes at
- * once, {@link DtlsConfig#maxSessions()} sessions, and a per-source handshake rate. A ClientHello
- * offering only DTLS 1.0 is refused with a protocol_version alert, smaller than it too.
+ * The DTLS side of a RAW endpoint, sans I/O: it routes datagrams to a {@link DtlsSession} per peer
+ * address, admits new clients, and runs every session's timers. A RAW endpoint has no protocol
+ * engine, so this thin host stands where the engine's connections stand in the framed modes
+ * (there the engine holds each {@link DtlsSession} in the peer's connection, through
+ * {@link DtlsLayer}); both admit clients with the same {@link DtlsAdmission}.
  *
  * <p>Not thread-safe: one thread owns it.
  *
@@ -95,26 +86,11 @@ public final class DtlsHost {
 
     /** How many payloads may wait for one peer's handshake. */
     public static final int MAX_PENDING_PER_PEER = 256;
-    /** The time bucket of {@link AddressValidator}: its secret rotates this often on the clock it is given. */
-    private static final long COOKIE_BUCKET_SECONDS = 10;
-    private static final int HELLO_VERIFY_LENGTH = DtlsRecords.HEADER + DtlsRecords.HANDSHAKE_HEADER + 3
-            + AddressValidator.TOKEN_LENGTH;
 
     private final DtlsConfig config;
     private final Output out;
-    private final AddressValidator cookies;
-    /**
-     * How much slower than the engine's clock the cookies' clock runs. A client retransmits its
-     * ClientHello with the cookie it was given for as long as its handshake lasts, and ignores a
-     * second HelloVerifyRequest; its cookie must live at least the handshake deadline, where the
-     * engine's cookies live 10 to 20 seconds.
-     */
-    private final long cookieClockDivisor;
-    private final RateLimiter handshakeRate;
+    private final DtlsAdmission admission;
     private final Map<InetSocketAddress, Peer> peers = new HashMap<>();
-    private final byte[] cookie = new byte[AddressValidator.TOKEN_LENGTH];
-    private final ByteBuffer reply = ByteBuffer.allocate(64);
-    private int handshaking;
     /** No peer's deadline is earlier: {@link #update} has nothing to do before it. */
     private long earliest = NO_DEADLINE;
     private final long idleNanos;
@@ -131,11 +107,8 @@ public final class DtlsHost {
     public DtlsHost(DtlsConfig config, Output out, Consumer<byte[]> secrets) {
         this.config = Objects.requireNonNull(config, "config");
         this.out = Objects.requireNonNull(out, "out");
-        this.cookies = new AddressValidator(Objects.requireNonNull(secrets, "secrets"));
+        this.admission = new DtlsAdmission(config, counters, Objects.requireNonNull(secrets, "secrets"));
         this.idleNanos = config.idleTimeout().toNanos();
-        this.cookieClockDivisor = config.handshakeTimeout().toSeconds() / COOKIE_BUCKET_SECONDS + 1;
-        this.handshakeRate = RateLimiter.builder().ratePerSecond(config.handshakesPerSecond())
-                .burst(config.handshakeBurst()).maxSources(Math.max(1024, config.maxHandshakes())).build();
     }
 
     /** One peer's session and what waits for its handshake. */
@@ -173,16 +146,17 @@ public final class DtlsHost {
      */
     public void receive(InetSocketAddress from, ByteBuffer datagram, long now) {
         Peer peer = peers.get(from);
-        if (peer != null && !config.isClient() && isInitialClientHello(datagram)
+        if (peer != null && !config.isClient() && DtlsAdmission.isInitialClientHello(datagram)
                 && peer.session.state() != DtlsSession.State.HANDSHAKING) {
-            peer = null; // a client that restarted from the same port: admit it afresh
+            admit(from, datagram, peer, now); // a client that restarted from the same port: admit it afresh
+            return;
         }
         if (peer == null) {
             if (config.isClient()) {
                 counters.unexpected.increment(); // a client talks only to the servers it connected to
                 return;
             }
-            admit(from, datagram, now);
+            admit(from, datagram, null, now);
             return;
         }
         DtlsSession session = peer.session;
@@ -207,7 +181,9 @@ public final class DtlsHost {
         if (peer != null) {
             remove(peer);
         }
-        peer = add(server);
+        peer = new Peer(server);
+        peer.handshaking = true;
+        peers.put(server, peer);
         peer.session = DtlsSession.client(config.newEngine(server), server, config, counters, now, peer);
         settle(peer, now);
     }
@@ -325,9 +301,6 @@ public final class DtlsHost {
                     + Addresses.format(peer.address) + " completed", null));
             it.remove();
         }
-        handshaking = 0;
-        counters.handshaking.set(0);
-        counters.sessions.set(0);
     }
 
     /** After anything happened to a session: events, queued payloads, bookkeeping. */
@@ -338,9 +311,7 @@ public final class DtlsHost {
             case ESTABLISHED -> {
                 if (peer.handshaking || !peer.pending.isEmpty()) {
                     if (peer.handshaking) {
-                        endHandshake(peer);
-                        counters.handshakesCompleted.increment();
-                        counters.handshakeNanosTotal.add(session.handshakeNanos());
+                        peer.handshaking = false;
                         peer.lastActivity = now;
                         peer.deadline = now + idleNanos;
                         out.established(peer.address, session.identity());
@@ -354,7 +325,6 @@ public final class DtlsHost {
                 }
             }
             case FAILED -> {
-                counters.handshakesFailed.increment();
                 remove(peer);
                 HandshakeException failure = session.failure();
                 failPending(peer, failure);
@@ -379,31 +349,9 @@ public final class DtlsHost {
         }
     }
 
-    private Peer add(InetSocketAddress address) {
-        Peer peer = new Peer(address);
-        peers.put(address, peer);
-        peer.handshaking = true;
-        handshaking++;
-        counters.handshaking.set(handshaking);
-        counters.sessions.set(peers.size());
-        counters.handshakesStarted.increment();
-        return peer;
-    }
-
-    private void endHandshake(Peer peer) {
-        if (peer.handshaking) {
-            peer.handshaking = false;
-            handshaking--;
-            counters.handshaking.set(handshaking);
-        }
-    }
-
     private void remove(Peer peer) {
-        endHandshake(peer);
-        if (peers.get(peer.address) == peer) {
-            peers.remove(peer.address);
-            counters.sessions.set(peers.size());
-        }
+        peer.handshaking = false;
+        peers.remove(peer.address, peer);
         peer.deadline = NO_DEADLINE;
     }
 
@@ -417,115 +365,24 @@ public final class DtlsHost {
 
     // ---------------------------------------------------------------- admission
 
-    private static boolean isInitialClientHello(ByteBuffer datagram) {
-        int offset = datagram.position();
-        int length = DtlsRecords.recordLength(datagram, offset);
-        return length > 0 && DtlsRecords.type(datagram, offset) == DtlsRecords.HANDSHAKE
-                && DtlsRecords.epoch(datagram, offset) == 0
-                && DtlsRecords.handshakeType(datagram, offset, length) == DtlsRecords.CLIENT_HELLO;
-    }
-
-    private void admit(InetSocketAddress from, ByteBuffer datagram, long now) {
-        int offset = datagram.position();
-        int length = DtlsRecords.recordLength(datagram, offset);
-        if (length < 0 || DtlsRecords.type(datagram, offset) != DtlsRecords.HANDSHAKE
-                || DtlsRecords.epoch(datagram, offset) != 0
-                || DtlsRecords.handshakeType(datagram, offset, length) != DtlsRecords.CLIENT_HELLO
-                || !DtlsRecords.unfragmented(datagram, offset, length)) {
-            counters.unexpected.increment(); // not the start of a handshake: nothing to answer, nothing to keep
+    private void admit(InetSocketAddress from, ByteBuffer datagram, Peer replaced, long now) {
+        Peer peer = new Peer(from);
+        DtlsSession session = admission.accept(from, datagram, true, now, out::transmit, peer);
+        if (session == null) {
             return;
         }
-        // ClientHello body: client_version(2) random(32) session_id<0..32> cookie<0..255> ...
-        int body = offset + DtlsRecords.HEADER + DtlsRecords.HANDSHAKE_HEADER;
-        int end = offset + length;
-        if (end - body < 2 + 32 + 1) {
-            counters.unexpected.increment();
-            return;
+        if (replaced != null) {
+            // A client that restarted from the same port proved its address again: the old
+            // association goes, without an alert of its epoch to confuse the new handshake.
+            replaced.session.abandon();
+            remove(replaced);
+            failPending(replaced, new HandshakeException(from, null, "DTLS peer " + Addresses.format(from)
+                    + " started a new handshake", null));
         }
-        int clientVersion = datagram.getShort(body) & 0xFFFF;
-        long random = datagram.getLong(body + 2);
-        int sessionIdLength = datagram.get(body + 34) & 0xFF;
-        int cookieAt = body + 35 + sessionIdLength;
-        if (sessionIdLength > 32 || cookieAt >= end) {
-            counters.unexpected.increment();
-            return;
-        }
-        int cookieLength = datagram.get(cookieAt) & 0xFF;
-        if (cookieAt + 1 + cookieLength > end) {
-            counters.unexpected.increment();
-            return;
-        }
-        long sequence = DtlsRecords.sequence(datagram, offset);
-        if (clientVersion != DtlsRecords.DTLS_1_2 && (clientVersion & 0xFF00) == 0xFE00 && clientVersion > DtlsRecords.DTLS_1_2) {
-            // DTLS versions count down: 0xFEFF is 1.0. A client that offers nothing newer is refused.
-            counters.refused.increment();
-            sendAlert(from, sequence, 70, length);
-            return;
-        }
-        if (cookieLength == 0
-                || !cookies.isValid(from, random, datagram, cookieAt + 1, cookieLength, now / cookieClockDivisor)) {
-            sendHelloVerify(from, random, sequence, datagram.remaining(), now);
-            return;
-        }
-        if (handshaking >= config.maxHandshakes() || peers.size() >= config.maxSessions()
-                || !handshakeRate.tryAcquire(from.getAddress(), now)) {
-            counters.refused.increment(); // the client retransmits, and may find room then
-            return;
-        }
-        Peer peer = add(from);
-        ByteBuffer hello = datagram.duplicate().limit(offset + length).position(offset);
-        peer.session = DtlsSession.server(config.newEngine(from), from, config, counters, hello, now, peer);
-        int rest = offset + length;
-        if (rest < datagram.limit() && peer.session.state() == DtlsSession.State.HANDSHAKING) {
-            peer.session.receive(datagram.duplicate().position(rest), now, peer);
-        }
+        peer.session = session;
+        peer.handshaking = true;
+        peers.put(from, peer);
         settle(peer, now);
-    }
-
-    /**
-     * RFC 6347 §4.2.1: version DTLS 1.0, the ClientHello's record sequence number, message_seq 0;
-     * sent twice, both copies together never more bytes than the ClientHello.
-     */
-    private void sendHelloVerify(InetSocketAddress to, long random, long sequence, int received, long now) {
-        if (HELLO_VERIFY_LENGTH > received) {
-            counters.unexpected.increment(); // never more bytes to an unvalidated address than it sent
-            return;
-        }
-        cookies.token(to, random, now / cookieClockDivisor, cookie, 0);
-        int bodyLength = 3 + cookie.length;
-        ByteBuffer r = reply.clear();
-        r.put(DtlsRecords.HANDSHAKE).putShort((short) DtlsRecords.DTLS_1_0).putShort((short) 0);
-        r.putShort((short) (sequence >>> 32)).putInt((int) sequence);
-        r.putShort((short) (DtlsRecords.HANDSHAKE_HEADER + bodyLength));
-        r.put(DtlsRecords.HELLO_VERIFY_REQUEST);
-        putInt24(r, bodyLength);
-        r.putShort((short) 0);
-        putInt24(r, 0);
-        putInt24(r, bodyLength);
-        r.putShort((short) DtlsRecords.DTLS_1_0).put((byte) cookie.length).put(cookie);
-        r.flip();
-        counters.cookiesSent.increment();
-        out.transmit(to, r);
-        // A second copy while both fit in what the client sent: on a lossy path the client's timer,
-        // which alone drives this stateless exchange, then fires less often.
-        if (2 * HELLO_VERIFY_LENGTH <= received) {
-            out.transmit(to, r.rewind());
-        }
-    }
-
-    private void sendAlert(InetSocketAddress to, long sequence, int description, int received) {
-        if (DtlsRecords.HEADER + 2 > received) {
-            return;
-        }
-        ByteBuffer r = reply.clear();
-        r.put(DtlsRecords.ALERT).putShort((short) DtlsRecords.DTLS_1_0).putShort((short) 0);
-        r.putShort((short) (sequence >>> 32)).putInt((int) sequence).putShort((short) 2);
-        r.put((byte) 2).put((byte) description).flip();
-        out.transmit(to, r);
-    }
-
-    private static void putInt24(ByteBuffer b, int value) {
-        b.put((byte) (value >>> 16)).put((byte) (value >>> 8)).put((byte) value);
     }
 
     // ---------------------------------------------------------------- inspection

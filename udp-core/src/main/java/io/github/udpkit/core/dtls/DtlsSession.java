@@ -7,6 +7,7 @@ import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.MessageTooLargeException;
 import io.github.udpkit.api.PeerIdentity;
 import io.github.udpkit.core.Addresses;
+import io.github.udpkit.core.protocol.RecordLayer;
 import io.github.udpkit.core.security.ReplayWindow;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -38,22 +39,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  *
  * @since 0.1.0
  */
-public final class DtlsSession {
-    /** Where a session's datagrams and application payloads go. */
-    public interface Output {
-        /**
-         * Sends a datagram to the session's peer.
-         *
-         * @param datagram its bytes; valid only during the call
-         */
-        void transmit(ByteBuffer datagram);
-
-        /**
-         * Hands over one decrypted application record.
-         *
-         * @param payload its plaintext; valid only during the call
-         */
-        void deliver(ByteBuffer payload);
+public final class DtlsSession implements RecordLayer.Session {
+    /** Where a session's datagrams and application payloads go: the record layer's, by a shorter name. */
+    public interface Output extends RecordLayer.Output {
     }
 
     /** Where a session is in its life. */
@@ -124,6 +112,55 @@ public final class DtlsSession {
         this.started = now;
         this.handshakeDeadline = now + config.handshakeTimeout().toNanos();
         this.rto = config.initialRetransmit().toNanos();
+        counters.handshakesStarted.increment();
+        counters.handshaking.add(1);
+        counters.sessions.add(1);
+    }
+
+    /**
+     * Every change of state goes through here, so that the counts of handshakes under way and of
+     * sessions kept follow the sessions themselves, whoever holds them (an engine's connection or
+     * the RAW host).
+     */
+    private void moveTo(State next) {
+        if (state == next) {
+            return;
+        }
+        if (state == State.HANDSHAKING) {
+            counters.handshaking.add(-1);
+            if (next == State.ESTABLISHED) {
+                counters.handshakesCompleted.increment();
+                counters.handshakeNanosTotal.add(established - started);
+            } else if (next == State.FAILED) {
+                counters.handshakesFailed.increment();
+            }
+        }
+        if (next == State.FAILED || next == State.CLOSED) {
+            counters.sessions.add(-1);
+        }
+        state = next;
+    }
+
+    /**
+     * Forgets the association without a word to the peer: it started a new handshake from the
+     * same address, and an alert of the old epoch would only confuse it.
+     */
+    void abandon() {
+        if (state == State.HANDSHAKING || state == State.ESTABLISHED) {
+            retransmitting = false;
+            flight.clear();
+            moveTo(State.CLOSED);
+        }
+    }
+
+    @Override
+    public boolean isHandshaking() {
+        return state == State.HANDSHAKING;
+    }
+
+    @Override
+    public boolean isEstablished() {
+        return state == State.ESTABLISHED;
     }
 
     /**
@@ -138,7 +175,7 @@ public final class DtlsSession {
      * @return the session
      */
     static DtlsSession client(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, DtlsCounters counters,
-                              long now, Output out) {
+                              long now, RecordLayer.Output out) {
         DtlsSession session = new DtlsSession(engine, peer, config, counters, now);
         if (session.begin(now, out)) {
             session.drive(now, out);
@@ -155,7 +192,7 @@ public final class DtlsSession {
      * the client, and the numbering of both sides agrees for the rest of the handshake.
      */
     static DtlsSession server(SSLEngine engine, InetSocketAddress peer, DtlsConfig config, DtlsCounters counters,
-                              ByteBuffer clientHello, long now, Output out) {
+                              ByteBuffer clientHello, long now, RecordLayer.Output out) {
         DtlsSession session = new DtlsSession(engine, peer, config, counters, now);
         if (!session.begin(now, out)) {
             return session;
@@ -170,7 +207,7 @@ public final class DtlsSession {
         return session;
     }
 
-    private boolean begin(long now, Output out) {
+    private boolean begin(long now, RecordLayer.Output out) {
         try {
             engine.beginHandshake();
             return true;
@@ -188,7 +225,8 @@ public final class DtlsSession {
      * @param now the current time in nanoseconds
      * @param out where answers and decrypted payloads go
      */
-    public void receive(ByteBuffer datagram, long now, Output out) {
+    @Override
+    public void receive(ByteBuffer datagram, long now, RecordLayer.Output out) {
         int offset = datagram.position();
         peerRepeated = false;
         while (offset < datagram.limit() && (state == State.HANDSHAKING || state == State.ESTABLISHED)) {
@@ -210,7 +248,7 @@ public final class DtlsSession {
      * §4.2.4), so it goes again now rather than at this side's own timer. At most once per half
      * an initial interval, so that duplicated datagrams cannot start a storm.
      */
-    private void resendOnRepeat(long now, Output out) {
+    private void resendOnRepeat(long now, RecordLayer.Output out) {
         boolean keeping = state == State.HANDSHAKING || now - keepFlightUntil < 0;
         // A repeat that follows our flight closely crossed it, or is a duplicate: no loss shown.
         if (!flight.isEmpty() && keeping && now - lastSent >= config.initialRetransmit().toNanos() / 2) {
@@ -218,7 +256,7 @@ public final class DtlsSession {
         }
     }
 
-    private void receiveRecord(ByteBuffer datagram, int offset, int length, long now, Output out) {
+    private void receiveRecord(ByteBuffer datagram, int offset, int length, long now, RecordLayer.Output out) {
         byte type = DtlsRecords.type(datagram, offset);
         int epoch = DtlsRecords.epoch(datagram, offset);
         if (type == DtlsRecords.APPLICATION_DATA) {
@@ -251,7 +289,7 @@ public final class DtlsSession {
             }
             unwrap(datagram, offset, length, now, out);
             if (engine.isInboundDone() && state == State.ESTABLISHED) {
-                state = State.CLOSED;
+                moveTo(State.CLOSED);
             }
             drive(now, out);
             return;
@@ -283,7 +321,8 @@ public final class DtlsSession {
      * @throws IllegalStateException if the session is not established
      * @throws MessageTooLargeException if the payload does not fit one record within the datagram size
      */
-    public void send(ByteBuffer payload, long now, Output out) {
+    @Override
+    public void send(ByteBuffer payload, long now, RecordLayer.Output out) {
         checkState(state == State.ESTABLISHED, "DTLS session with %s is %s, not established", peer, state);
         int size = payload.remaining();
         int limit = maxPayload();
@@ -324,7 +363,8 @@ public final class DtlsSession {
      * @param out where retransmissions go
      * @return the next time this session wants to be called, or {@link io.github.udpkit.core.protocol.Engine#NO_DEADLINE}
      */
-    public long update(long now, Output out) {
+    @Override
+    public long update(long now, RecordLayer.Output out) {
         if (state != State.HANDSHAKING) {
             return NO_DEADLINE;
         }
@@ -332,7 +372,7 @@ public final class DtlsSession {
             String alert = receivedAlert;
             failure = new HandshakeException(peer, null, "DTLS handshake with " + Addresses.format(peer) + " timed out after "
                     + config.handshakeTimeout().toMillis() + " ms" + (alert == null ? " (no answer)" : ""), null);
-            state = State.FAILED;
+            moveTo(State.FAILED);
             engine.closeOutbound();
             return NO_DEADLINE;
         }
@@ -367,13 +407,14 @@ public final class DtlsSession {
      * @param now the current time
      * @param out where the alert goes
      */
-    public void close(long now, Output out) {
+    @Override
+    public void close(long now, RecordLayer.Output out) {
         if (state == State.ESTABLISHED) {
             engine.closeOutbound();
             wrapPending(out);
         }
         if (state == State.HANDSHAKING || state == State.ESTABLISHED) {
-            state = State.CLOSED;
+            moveTo(State.CLOSED);
         }
     }
 
@@ -384,7 +425,7 @@ public final class DtlsSession {
      * seconds of doubled timers. Spaced, the copies do not fall into the same burst of loss. A
      * finished side, which runs no timer, sends both copies at once.
      */
-    private void resendFlight(long now, Output out) {
+    private void resendFlight(long now, RecordLayer.Output out) {
         sendFlight(out);
         lastSent = now;
         if (state == State.HANDSHAKING) {
@@ -395,7 +436,7 @@ public final class DtlsSession {
         }
     }
 
-    private void sendFlight(Output out) {
+    private void sendFlight(RecordLayer.Output out) {
         for (byte[] datagram : flight) {
             counters.retransmissions.increment();
             out.transmit(ByteBuffer.wrap(datagram));
@@ -403,7 +444,7 @@ public final class DtlsSession {
     }
 
     /** Unwraps one record; returns the plaintext bytes produced, or -1 if the session failed. */
-    private int unwrap(ByteBuffer datagram, int offset, int length, long now, Output out) {
+    private int unwrap(ByteBuffer datagram, int offset, int length, long now, RecordLayer.Output out) {
         // A view of the one record, not a copy: the engine reads it and consumes exactly it.
         ByteBuffer record = datagram.duplicate().limit(offset + length).position(offset);
         appIn.clear();
@@ -422,7 +463,7 @@ public final class DtlsSession {
     }
 
     /** Lets the engine run until it waits for the peer, then sends what it wrote, packed. */
-    private void drive(long now, Output out) {
+    private void drive(long now, RecordLayer.Output out) {
         try {
             run(now, out);
         } finally {
@@ -435,7 +476,7 @@ public final class DtlsSession {
      * allows (the JDK writes one message a datagram; a flight of four then costs one datagram,
      * so a lossy path loses it a quarter as often), sends them, and keeps them as the flight.
      */
-    private void flush(Output out) {
+    private void flush(RecordLayer.Output out) {
         if (unsent.isEmpty()) {
             return;
         }
@@ -459,7 +500,7 @@ public final class DtlsSession {
         unsent.clear();
     }
 
-    private void run(long now, Output out) {
+    private void run(long now, RecordLayer.Output out) {
         for (int step = 0; step < MAX_STEPS && state == State.HANDSHAKING; step++) {
             SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
             try {
@@ -493,7 +534,7 @@ public final class DtlsSession {
         }
     }
 
-    private void wrapHandshake(long now, Output out) throws SSLException {
+    private void wrapHandshake(long now, RecordLayer.Output out) throws SSLException {
         netOut.clear();
         SSLEngineResult result = engine.wrap(EMPTY, netOut);
         if (result.bytesProduced() == 0) {
@@ -540,8 +581,8 @@ public final class DtlsSession {
             // an anonymous client: no certificate was asked for
         }
         identity = new PeerIdentity(chain, engine.getSession().getCipherSuite());
-        state = State.ESTABLISHED;
         established = now;
+        moveTo(State.ESTABLISHED);
         retransmitting = false;
         // A side that finished by sending keeps its last flight, in case the peer never saw it.
         if (flightOpen) {
@@ -551,14 +592,14 @@ public final class DtlsSession {
         }
     }
 
-    private void fail(SSLException e, long now, Output out) {
+    private void fail(SSLException e, long now, RecordLayer.Output out) {
         if (state == State.FAILED) {
             return;
         }
         flush(out); // what the engine wrote before it failed goes first, the alert after it
         engine.closeOutbound();
         wrapPending(out);
-        state = State.FAILED;
+        moveTo(State.FAILED);
         retransmitting = false;
         flight.clear();
         String alert = receivedAlert != null ? receivedAlert : sentAlert;
@@ -574,7 +615,7 @@ public final class DtlsSession {
     }
 
     /** Sends what a closing engine still has to say (an alert), noting a plaintext alert's name. */
-    private void wrapPending(Output out) {
+    private void wrapPending(RecordLayer.Output out) {
         for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
             netOut.clear();
             try {
@@ -615,6 +656,7 @@ public final class DtlsSession {
      *
      * @return it, once established; null before
      */
+    @Override
     public PeerIdentity identity() {
         return identity;
     }
@@ -624,6 +666,7 @@ public final class DtlsSession {
      *
      * @return the failure, or null if it has not failed
      */
+    @Override
     public HandshakeException failure() {
         return failure;
     }

@@ -122,6 +122,11 @@ final class Connection {
     /** Whether the application kept this conversation: at once for one we opened, on its first message for one the peer opened. */
     boolean accepted;
     long lastReceiveAt;
+    /**
+     * The peer's record-layer session (DTLS) and the path of its records, when the engine has a
+     * record layer: this connection's protection. Null otherwise.
+     */
+    RecordPath records;
     long lastSendAt;
     /** A session that sent us a datagram addressed to a session we no longer have: tell it ours. */
     long announceTo;
@@ -455,6 +460,15 @@ final class Connection {
      * @return the connection's next deadline; {@link Engine#NO_DEADLINE} when dropped
      */
     long update(long now) {
+        if (records != null && !records.session.isEstablished()) {
+            // Before the handshake completes only its timers run, and nothing of ours goes out:
+            // what waits is sent when it completes (the engine marks the connection ready then).
+            long deadline = records.session.update(now, records);
+            if (!records.session.isHandshaking()) {
+                engine.afterRecords(this, now);
+            }
+            return removed || engine.isClosed() ? NO_DEADLINE : deadline;
+        }
         runTimers(now);
         if (!removed && !engine.isClosed()) {
             flush(now);
@@ -522,7 +536,7 @@ final class Connection {
         }
         nextPacketNumber++;
         pathChallengeAt = now;
-        int challengeSize = builder.send(from, at);
+        int challengeSize = builder.send(from, at, records);
         pathBytesOut += challengeSize;
         datagramsSent++;
         bytesSent += challengeSize;
@@ -1133,7 +1147,7 @@ final class Connection {
         if ((carriesData || ping) && (destination == 0 || !carriesData)) {
             at = builder.padForRetry(at);
         }
-        int size = builder.send(address, at);
+        int size = builder.send(address, at, records);
         datagramsSent++;
         bytesSent += size;
         if (carriesData) {
@@ -1176,7 +1190,7 @@ final class Connection {
         if (end > at) {
             at = WireWriter.writePadding(builder.buffer(), at, end);
         }
-        int size = builder.send(address, at);
+        int size = builder.send(address, at, records);
         datagramsSent++;
         bytesSent += size;
         nextPacketNumber = pn + 1;
@@ -1210,7 +1224,7 @@ final class Connection {
             }
         }
         at = WireWriter.writeClose(builder.buffer(), at, code, reason);
-        bytesSent += builder.send(address, at);
+        bytesSent += builder.send(address, at, records);
         datagramsSent++;
     }
 
@@ -1246,7 +1260,11 @@ final class Connection {
         failed.sort(Comparator.comparingLong(m -> m.order));
         for (OutMessage m : failed) {
             RuntimeException e;
-            if (reason == DisconnectReason.CLOSED_LOCALLY) {
+            if (records != null && records.session.failure() != null) {
+                // Nothing was ever sent: the handshake failed, and its failure names the peer and the alert.
+                metrics.deliveryFailures.increment();
+                e = records.session.failure();
+            } else if (reason == DisconnectReason.CLOSED_LOCALLY) {
                 e = new EndpointClosedException(detail + " before the message to " + address
                         + " was " + (m.reliable() ? "acknowledged" : "sent"));
             } else {

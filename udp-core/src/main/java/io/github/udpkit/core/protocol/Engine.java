@@ -10,7 +10,9 @@ import io.github.udpkit.api.DeliveryException;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.EndpointClosedException;
+import io.github.udpkit.api.HandshakeException;
 import io.github.udpkit.api.MessageTooLargeException;
+import io.github.udpkit.api.PeerIdentity;
 import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.wire.AckRanges;
@@ -133,6 +135,8 @@ public final class Engine {
     private long sendOrder;
     private boolean closed;
     private boolean busy;
+    /** The security protocol every datagram on the wire is a record of (DTLS), or null. */
+    final RecordLayer records;
 
     /**
      * Creates an engine with no peers.
@@ -142,7 +146,33 @@ public final class Engine {
      * @param nowNanos the current time
      */
     public Engine(EngineConfig config, EngineOutput output, long nowNanos) {
+        this(config, output, nowNanos, null);
+    }
+
+    /**
+     * Creates an engine with no peers whose datagrams ride in the records of a security protocol
+     * with a handshake of its own (DTLS 1.2). The engine owns that protocol as it owns the rest:
+     * a datagram from an address it holds no connection for goes to the layer's admission (a
+     * stateless cookie, limits); each connection holds its peer's session as its protection and
+     * transmits nothing before the handshake completes; the handshake's timers run from the
+     * engine's deadlines; {@link EngineOutput#peerAuthenticated} and
+     * {@link EngineOutput#handshakeFailed} report how it ended. Records are bound to the peer's
+     * address, so connections do not migrate.
+     *
+     * @param config the settings; its datagrams must fit the layer's records
+     * @param output where records, messages and events go
+     * @param nowNanos the current time
+     * @param records the record layer, or null for none
+     * @throws IllegalArgumentException if the engine's datagrams do not fit one record
+     * @since 0.1.0
+     */
+    public Engine(EngineConfig config, EngineOutput output, long nowNanos, RecordLayer records) {
         this.config = checkNotNull(config, "config");
+        this.records = records;
+        checkArgument(records == null || config.maxDatagramSize() + records.overhead() <= records.maxDatagramSize(),
+                "maxDatagramSize %s and a record's %s bytes must fit the record layer's datagrams of %s bytes",
+                config.maxDatagramSize(), records == null ? 0 : records.overhead(),
+                records == null ? 0 : records.maxDatagramSize());
         this.output = checkNotNull(output, "output");
         this.protection = config.protection();
         this.lastNow = nowNanos;
@@ -206,6 +236,8 @@ public final class Engine {
      * @param nowNanos the current time
      * @throws MessageTooLargeException if the payload exceeds the maximum message size
      * @throws IllegalArgumentException for RAW mode, an unresolved address or a channel outside 0..255
+     * @throws IllegalStateException over a record layer that only accepts (a DTLS server), for a
+     *     peer that has no connection
      * @throws NullPointerException for a null argument
      * @since 0.1.0
      */
@@ -232,6 +264,8 @@ public final class Engine {
         long now = advanceClock(nowNanos);
         Connection p = lookup(peer);
         if (p == null) {
+            checkState(records == null || records.connects(),
+                    "no DTLS association with %s: a DTLS server answers the clients that connected to it", peer);
             p = admit(peer, now);
             if (p == null) {
                 metrics.backPressureRefusals.increment();
@@ -239,9 +273,13 @@ public final class Engine {
                         + config.maxPeers() + ") and no idle peer to evict; message to " + peer + " refused"));
                 return;
             }
+            if (records != null) {
+                connectRecords(p, now);
+            }
             if (closed || p.removed) {
-                completion.completeExceptionally(new EndpointClosedException("engine closed; message to " + peer
-                        + " not sent"));
+                completion.completeExceptionally(p.removed && p.records != null && p.records.session.failure() != null
+                        ? p.records.session.failure()
+                        : new EndpointClosedException("engine closed; message to " + peer + " not sent"));
                 return;
             }
         }
@@ -256,7 +294,9 @@ public final class Engine {
      * deliver messages and report peer events. Transmits nothing (call {@link #update} after)
      * except, with {@linkplain EngineConfig#addressValidation() address validation} on, the
      * stateless RETRY that answers a datagram from an address not yet validated: answering at
-     * once is what keeps the engine from holding anything for it.
+     * once is what keeps the engine from holding anything for it. Over a {@link RecordLayer} the
+     * handshake's answers (a HelloVerifyRequest, the next flight) also go out at once, as the
+     * handshake they belong to is not the engine's to pack.
      *
      * @param from the sender
      * @param datagram the bytes, position to limit; valid during the call only. The engine may
@@ -277,7 +317,11 @@ public final class Engine {
         busy = true;
         try {
             datagram.order(ByteOrder.BIG_ENDIAN);
-            process(from, datagram, position, limit, now);
+            if (records != null) {
+                receiveRecords(from, datagram, now);
+            } else {
+                process(from, datagram, position, limit, now);
+            }
         } finally {
             busy = false;
             datagram.order(order);
@@ -494,6 +538,11 @@ public final class Engine {
         return lastNow;
     }
 
+    /** The latest time the engine was given. */
+    long now() {
+        return lastNow;
+    }
+
     long newSessionId() {
         long id;
         do {
@@ -517,6 +566,12 @@ public final class Engine {
         long packetNumber = reader.packetNumber();
         int headerLength = reader.headerLength();
         Connection peer = route(from, destination, source);
+        if (records != null && peer != null && !peer.address.equals(from)) {
+            // Out of the session of the peer at this address, naming another's: records bind to
+            // their address, and one authenticated peer must not steer another's connection.
+            metrics.staleSessionDropped.increment();
+            return;
+        }
         // Arrived on another path than the connection's: a migration, if it is the peer's session.
         boolean otherPath = peer != null && !peer.address.equals(from);
         if (otherPath && peer.remoteSession != 0 && peer.remoteSession != source) {
@@ -559,7 +614,7 @@ public final class Engine {
             return;
         }
         boolean elicits = reader.ackEliciting();
-        if (peer == null && elicits && validator != null && !hasValidCookie(from, source, b, now)) {
+        if (peer == null && elicits && validator != null && records == null && !hasValidCookie(from, source, b, now)) {
             // No state, not even a refusal: a RETRY at most, never larger than what it answers.
             answerUnvalidated(from, source, limit - position, now);
             return;
@@ -569,7 +624,7 @@ public final class Engine {
             // current one, so answer (rate-limited) with a PING from it.
             metrics.staleSessionDropped.increment();
             if (peer == null) {
-                if (!elicits) {
+                if (!elicits || records != null) {
                     return;
                 }
                 peer = admit(from, now);
@@ -582,7 +637,7 @@ public final class Engine {
             return;
         }
         if (peer == null) {
-            if (!elicits) {
+            if (!elicits || records != null) { // over records, connections come only from handshakes
                 metrics.staleSessionDropped.increment();
                 return;
             }
@@ -674,6 +729,116 @@ public final class Engine {
         return challenge;
     }
 
+    // ------------------------------------------------------------------------------- record layer
+
+    /**
+     * A datagram of an engine over a {@link RecordLayer}: records for the session of the connection
+     * at its address, or, from an address without one (or a client that restarted its handshake
+     * from the same port), for the layer's stateless admission. Records bind to the address: one
+     * from another address is never a migration, whatever session it would name inside.
+     */
+    private void receiveRecords(InetSocketAddress from, ByteBuffer datagram, long now) {
+        Connection c = lookup(from);
+        if (c != null && c.records != null
+                && (c.records.session.isHandshaking() || !records.opensHandshake(datagram))) {
+            c.records.session.receive(datagram, now, c.records);
+            if (!c.removed) {
+                afterRecords(c, now);
+                markReady(c);
+            }
+            return;
+        }
+        RecordPath path = new RecordPath(this, from, null);
+        RecordLayer.Session session = records.accept(from, datagram, true, now, output::transmit, path);
+        if (session == null) {
+            return; // answered statelessly, refused or dropped: nothing kept
+        }
+        if (c != null) {
+            // A client that restarted from the same port and proved its address again.
+            records.abandon(c.records.session);
+            drop(c, DisconnectReason.CLOSED_BY_PEER, "peer started a new DTLS handshake", now);
+            if (closed) {
+                return;
+            }
+        }
+        Connection admitted = admit(from, now, false);
+        if (admitted == null || admitted.removed || closed) {
+            records.abandon(session);
+            return;
+        }
+        admitted.records = path.bind(session);
+        afterRecords(admitted, now);
+    }
+
+    /** A client's first send to a server: its handshake starts with the connection. */
+    private void connectRecords(Connection c, long now) {
+        RecordPath path = new RecordPath(this, c.address, null);
+        c.records = path.bind(records.connect(c.address, now, path));
+        c.records.announced = true; // admit() reported it: the send that made it is ours
+        afterRecords(c, now);
+    }
+
+    /**
+     * What a session's handshake came to, reported once: established (the peer announced, if a
+     * server's, and authenticated), failed (the connection dropped, its sends failed, the failure
+     * reported), or closed by the peer's close_notify.
+     */
+    void afterRecords(Connection c, long now) {
+        RecordPath path = c.records;
+        RecordLayer.Session session = path.session;
+        if (session.isEstablished()) {
+            if (!path.authenticated) {
+                path.authenticated = true;
+                c.lastReceiveAt = now; // the handshake's records were the peer's traffic: idle from here
+                if (!path.announced) {
+                    path.announced = true;
+                    output.peerConnected(c.address);
+                }
+                output.peerAuthenticated(c.address, session.identity());
+            }
+        } else if (!session.isHandshaking()) {
+            HandshakeException failure = session.failure();
+            drop(c, failure != null ? DisconnectReason.UNREACHABLE : DisconnectReason.CLOSED_BY_PEER,
+                    failure != null ? failure.getMessage() : "DTLS association closed by the peer (close_notify)", now);
+        }
+    }
+
+    /** A record's plaintext: one of the peer's udpkit datagrams, processed as any arriving datagram. */
+    void receivePlaintext(InetSocketAddress from, ByteBuffer plaintext) {
+        int position = plaintext.position();
+        int limit = plaintext.limit();
+        ByteOrder order = plaintext.order();
+        plaintext.order(ByteOrder.BIG_ENDIAN);
+        try {
+            process(from, plaintext, position, limit, lastNow);
+        } finally {
+            plaintext.order(order);
+            plaintext.limit(limit);
+            plaintext.position(position);
+        }
+    }
+
+    /**
+     * Who the peer at an address proved to be, for the application with each of its messages.
+     *
+     * @param peer the peer's address
+     * @return its identity, or null without a record layer or before its handshake completed
+     * @since 0.1.0
+     */
+    public PeerIdentity identity(InetSocketAddress peer) {
+        Connection c = lastPeer;
+        if (c == null || c.removed || !c.address.equals(peer)) {
+            c = null;
+            for (Connection each : peers.values()) { // a walk, not get(): that would reorder the peer table
+                if (each.address.equals(peer)) {
+                    c = each;
+                    break;
+                }
+            }
+        }
+        return c == null || c.records == null ? null : c.records.session.identity();
+    }
+
     // ------------------------------------------------------------------------- address validation
 
     /** Whether the datagram just read carries a TOKEN that is a valid cookie for its sender; counts one that is not. */
@@ -741,6 +906,11 @@ public final class Engine {
 
     /** Creates state for a new peer, evicting the least recently active idle peer if the table is full. */
     private Connection admit(InetSocketAddress address, long now) {
+        return admit(address, now, true);
+    }
+
+    /** {@link #admit(InetSocketAddress, long)}, reporting the peer now or, for a server's record-layer peer, later. */
+    private Connection admit(InetSocketAddress address, long now, boolean announce) {
         if (peers.size() >= config.maxPeers()) {
             Connection victim = null;
             for (Connection p : peers.values()) {
@@ -766,7 +936,9 @@ public final class Engine {
         lastPeer = peer;
         markReady(peer);
         metrics.peers.set(peers.size());
-        output.peerConnected(address);
+        if (announce) {
+            output.peerConnected(address);
+        }
         return peer;
     }
 
@@ -816,6 +988,17 @@ public final class Engine {
         metrics.peers.set(peers.size());
         peer.onDropped(reason, detail, now);
         LOG.debug("dropped peer {}: {}", peer.address, detail);
+        RecordPath path = peer.records;
+        if (path != null) {
+            path.session.close(now, path); // close_notify, if it was established
+            HandshakeException failure = path.takeFailure();
+            if (failure != null) {
+                output.handshakeFailed(failure);
+            }
+            if (!path.announced) {
+                return; // a server's peer that never proved itself was never reported
+            }
+        }
         output.peerDisconnected(peer.address, reason, detail);
     }
 }

@@ -47,6 +47,7 @@ public final class EngineMetrics {
     final Counter persistentCongestion = new Counter();
     final Counter mtuProbes = new Counter();
     final Counter mtuBlackHoles = new Counter();
+    final Counter recordsWithheld = new Counter();
 
     EngineMetrics() {
     }
@@ -151,6 +152,17 @@ public final class EngineMetrics {
      */
     public long mtuBlackHoles() {
         return mtuBlackHoles.get();
+    }
+
+    /**
+     * Datagrams the engine built for a peer whose record-layer (DTLS) handshake had not completed:
+     * not sent; what was reliable goes again once it completes.
+     *
+     * @return the count
+     * @since 0.1.0
+     */
+    public long recordsWithheld() {
+        return recordsWithheld.get();
     }
 
     /** Times a loss reduced a peer's congestion window (at most once per round trip). */

@@ -2,6 +2,8 @@ package io.github.udpkit.core.protocol;
 
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
+import io.github.udpkit.api.HandshakeException;
+import io.github.udpkit.api.PeerIdentity;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -108,5 +110,26 @@ public interface EngineOutput {
      * @param to the address it has now
      */
     default void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
+    }
+
+    /**
+     * The peer proved who it is: its {@link RecordLayer} handshake (DTLS) completed. Only an engine
+     * with a record layer reports it; a server's engine reports {@link #peerConnected} just before.
+     *
+     * @param peer the peer
+     * @param identity its verified certificate chain and the cipher suite
+     * @since 0.1.0
+     */
+    default void peerAuthenticated(InetSocketAddress peer, PeerIdentity identity) {
+    }
+
+    /**
+     * A {@link RecordLayer} handshake failed or timed out; reported once per failed handshake, before
+     * the peer's {@link #peerDisconnected} if it was announced.
+     *
+     * @param failure names the peer and the TLS alert
+     * @since 0.1.0
+     */
+    default void handshakeFailed(HandshakeException failure) {
     }
 }

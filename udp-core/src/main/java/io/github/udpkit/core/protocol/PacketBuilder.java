@@ -87,13 +87,28 @@ final class PacketBuilder {
      * @return its size on the wire
      */
     int send(InetSocketAddress to, int end) {
+        return send(to, end, null);
+    }
+
+    /**
+     * Seals the datagram that ends at {@code end}, counts it, and hands it to the output, inside a
+     * record of the connection's session when it has one.
+     *
+     * @param records the connection's record path, or null to send the datagram as it is
+     * @return its size (before the record's overhead)
+     */
+    int send(InetSocketAddress to, int end, RecordPath records) {
         out.limit(end);
         out.position(0);
         protection.seal(to, source, destination, packetNumber, out, headerLength);
         int size = out.remaining();
         metrics.datagramsSent.increment();
         metrics.bytesSent.add(size);
-        output.transmit(to, out);
+        if (records != null) {
+            records.seal(out);
+        } else {
+            output.transmit(to, out);
+        }
         return size;
     }
 }

@@ -26,6 +26,7 @@ import io.github.udpkit.api.UdpException;
 import io.github.udpkit.api.UdpIoException;
 import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.dtls.DtlsHost;
+import io.github.udpkit.core.dtls.DtlsLayer;
 import io.github.udpkit.core.internal.Counter;
 import io.github.udpkit.core.internal.ThrottledLog;
 import io.github.udpkit.core.protocol.Engine;
@@ -113,6 +114,11 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final Output output = new Output();
     /** The DTLS associations of a RAW endpoint secured with DTLS, confined to the I/O thread; else null. */
     private final DtlsHost dtls;
+    /**
+     * The record layer of a framed endpoint secured with DTLS, which its engine owns (admission,
+     * sessions, timers); kept here only to read its counters. Else null.
+     */
+    private final DtlsLayer dtlsLayer;
     private long dtlsDeadline = Long.MAX_VALUE;
     /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
     private final SendWindows windows;
@@ -186,11 +192,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         this.filter = settings.filter();
         this.rateLimiter = settings.rateLimit() == null ? null : settings.rateLimit().newLimiter();
         this.impaired = ImpairedPath.of(settings.impairments(), System.nanoTime());
-        this.engine = settings.mode().isFramed()
-                ? new Engine(settings.protocol(), output, System.nanoTime())
-                : null;
         SecureRandom random = new SecureRandom();
-        this.dtls = settings.dtls() == null ? null : new DtlsHost(settings.dtls(), new DtlsOutput(), random::nextBytes);
+        boolean framed = settings.mode().isFramed();
+        this.dtlsLayer = framed && settings.dtls() != null ? new DtlsLayer(settings.dtls(), random::nextBytes) : null;
+        this.engine = framed ? new Engine(settings.protocol(), output, System.nanoTime(), dtlsLayer) : null;
+        this.dtls = !framed && settings.dtls() != null
+                ? new DtlsHost(settings.dtls(), new DtlsOutput(), random::nextBytes) : null;
     }
 
     /**
@@ -471,12 +478,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         if (dtls != null) {
             // Read off the I/O thread: plain counters, possibly a moment stale, never torn into nonsense.
-            // Over DTLS the engine protects nothing itself: replays and forgeries are DTLS's to count.
-            stats.replaysDropped(dtls.replaysDropped()).authFailures(dtls.authFailures());
-            if (engine == null) {
-                stats.retransmissions(dtls.retransmissions()).malformed(dtls.unexpected()).peers(dtls.sessions());
-            }
+            stats.replaysDropped(dtls.replaysDropped()).authFailures(dtls.authFailures())
+                    .retransmissions(dtls.retransmissions()).malformed(dtls.unexpected()).peers(dtls.sessions());
             engineFiltered += dtls.refused();
+        }
+        if (dtlsLayer != null) {
+            // Over DTLS the engine protects nothing itself: replays and forgeries are DTLS's to count.
+            stats.replaysDropped(dtlsLayer.replaysDropped()).authFailures(dtlsLayer.authFailures());
+            engineFiltered += dtlsLayer.refused();
         }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
@@ -1185,26 +1194,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final class Output implements EngineOutput {
         @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
-            if (dtls != null) {
-                sealInDtls(to, datagram);
-            } else {
-                transmitWire(to, datagram);
-            }
-        }
-
-        /**
-         * Framed modes over DTLS: each of the engine's datagrams is the plaintext of one DTLS
-         * record. Before the handshake with the peer completes, a client's datagrams wait for it
-         * (a bounded queue) and a server's are dropped; either way the engine retransmits what is
-         * reliable, as it does after any loss.
-         */
-        private void sealInDtls(InetSocketAddress to, ByteBuffer datagram) {
-            long now = System.nanoTime();
-            try {
-                dtls.send(to, datagram, null, now);
-            } catch (IllegalStateException | BackPressureException e) {
-                throttledLog.debug(now, "endpoint {}: datagram to {} dropped: {}", localAddress, to, e.getMessage());
-            }
+            transmitWire(to, datagram); // over DTLS the engine sealed it in its record already
         }
 
         /** Puts a datagram on the wire, through the impairments if any. */
@@ -1243,14 +1233,25 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
-            DatagramEndpoint.this.deliver(from, 0, mode, payload, nowNanos, dtls == null ? null : dtls.identity(from));
+            DatagramEndpoint.this.deliver(from, 0, mode, payload, nowNanos,
+                    dtlsLayer == null ? null : engine.identity(from));
         }
 
         @Override
         public void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload,
                 long nowNanos) {
             DatagramEndpoint.this.deliver(from, channel, mode, payload, nowNanos,
-                    dtls == null ? null : dtls.identity(from));
+                    dtlsLayer == null ? null : engine.identity(from));
+        }
+
+        @Override
+        public void peerAuthenticated(InetSocketAddress peer, PeerIdentity identity) {
+            authenticated(peer, identity);
+        }
+
+        @Override
+        public void handshakeFailed(HandshakeException failure) {
+            DatagramEndpoint.this.handshakeFailed(failure);
         }
 
         @Override
@@ -1343,7 +1344,30 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
     }
 
-    /** Where the DTLS host's datagrams, records and events go; called on the I/O thread. */
+    /** A DTLS handshake completed, in the engine or the RAW host: the application hears who the peer is. */
+    private void authenticated(InetSocketAddress peer, PeerIdentity identity) {
+        LOG.debug("endpoint {}: DTLS with {} established: {}", localAddress, peer, identity);
+        try {
+            settings.listener().onPeerAuthenticated(peer, identity);
+        } catch (RuntimeException e) {
+            reportError(e);
+        }
+    }
+
+    /** A DTLS handshake failed, in the engine or the RAW host: reported once, naming the peer and the alert. */
+    private void handshakeFailed(HandshakeException failure) {
+        LOG.debug("endpoint {}: {}", localAddress, failure.getMessage());
+        try {
+            settings.listener().onHandshakeFailed(failure);
+        } catch (RuntimeException e) {
+            reportError(e);
+        }
+    }
+
+    /**
+     * Where a RAW endpoint's DTLS host sends datagrams, records and events; called on the I/O
+     * thread. (The framed modes' DTLS is their engine's, and reports through its output.)
+     */
     private final class DtlsOutput implements DtlsHost.Output {
         @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
@@ -1352,31 +1376,17 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void deliver(InetSocketAddress from, ByteBuffer payload, PeerIdentity identity) {
-            if (engine != null) {
-                engine.receive(from, payload, System.nanoTime()); // a udpkit datagram, out of its DTLS record
-            } else {
-                DatagramEndpoint.this.deliver(from, 0, DeliveryMode.RAW, payload, System.nanoTime(), identity);
-            }
+            DatagramEndpoint.this.deliver(from, 0, DeliveryMode.RAW, payload, System.nanoTime(), identity);
         }
 
         @Override
         public void established(InetSocketAddress peer, PeerIdentity identity) {
-            LOG.debug("endpoint {}: DTLS with {} established: {}", localAddress, peer, identity);
-            try {
-                settings.listener().onPeerAuthenticated(peer, identity);
-            } catch (RuntimeException e) {
-                reportError(e);
-            }
+            authenticated(peer, identity);
         }
 
         @Override
         public void failed(HandshakeException failure) {
-            LOG.debug("endpoint {}: {}", localAddress, failure.getMessage());
-            try {
-                settings.listener().onHandshakeFailed(failure);
-            } catch (RuntimeException e) {
-                reportError(e);
-            }
+            handshakeFailed(failure);
         }
 
         @Override
