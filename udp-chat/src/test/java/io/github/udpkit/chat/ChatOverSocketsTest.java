@@ -82,23 +82,25 @@ class ChatOverSocketsTest {
              LossyProxy relay = LossyProxy.builder(server.localAddress()).rebindAfter(6).start()) {
             EventRecorder ra = new EventRecorder();
             EventRecorder rb = new EventRecorder();
-            try (ChatClient a = client(server, "alice", ra);
-                 ChatClient b = member(relay.address(), "bob", rb, eb -> { })) {
+            try (ChatClient a = client(server, "alice", ra)) {
+                // Bob starts only once alice is in: the room's order, and alice's "+bob", depend on it.
                 a.joined().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                b.joined().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                ra.await("+bob", WAIT);
-                for (int i = 1; i <= 10; i++) {
-                    b.say("line " + i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                try (ChatClient b = member(relay.address(), "bob", rb, eb -> { })) {
+                    b.joined().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    ra.await("+bob", WAIT);
+                    for (int i = 1; i <= 10; i++) {
+                        b.say("line " + i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                    ra.await("message bob: line 10", WAIT);
+                    assertEquals(1, relay.rebinds(), "the relay moved bob to a new port");
+                    assertFrom(ra, "bob", "line 1", "line 2", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8",
+                            "line 9", "line 10");
+                    assertTrue(rb.seen().stream().noneMatch(e -> e.contains("not joined")), () -> rb.seen().toString());
+                    assertEquals(List.of("alice", "bob"), server.membersOf("lobby"));
+                    assertTrue(ra.seen().stream().noneMatch(e -> e.startsWith("-bob")), "bob never left");
+                    a.say("hello bob").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    rb.await("message alice: hello bob", WAIT); // and the room reaches bob at his new port
                 }
-                ra.await("message bob: line 10", WAIT);
-                assertEquals(1, relay.rebinds(), "the relay moved bob to a new port");
-                assertFrom(ra, "bob", "line 1", "line 2", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8",
-                        "line 9", "line 10");
-                assertTrue(rb.seen().stream().noneMatch(e -> e.contains("not joined")), () -> rb.seen().toString());
-                assertEquals(List.of("alice", "bob"), server.membersOf("lobby"));
-                assertTrue(ra.seen().stream().noneMatch(e -> e.startsWith("-bob")), "bob never left");
-                a.say("hello bob").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                rb.await("message alice: hello bob", WAIT); // and the room reaches bob at his new port
             }
         }
     }
