@@ -489,8 +489,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         }
         // Datagram counts are the socket's (RAW sends included); message counts are the application's.
         return stats
-                .datagramsSent(rawSender.datagramsSent() + framedDatagramsSent.get())
-                .bytesSent(rawSender.bytesSent() + framedBytesSent.get())
+                .datagramsSent(rawSender.datagramsSent() + framedDatagramsSent.get() - io.droppedAtFlush())
+                .bytesSent(rawSender.bytesSent() + framedBytesSent.get() - io.bytesDroppedAtFlush())
                 .datagramsReceived(datagramsReceived.get())
                 .bytesReceived(bytesReceived.get())
                 .messagesSent(rawMessagesSent.sum() + framedMessagesSent.get())

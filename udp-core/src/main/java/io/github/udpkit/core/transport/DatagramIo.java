@@ -105,6 +105,26 @@ interface DatagramIo extends Closeable {
     }
 
     /**
+     * Datagrams that {@link #queue} accepted and {@link #flush()} then lost (a full send buffer, an
+     * error for their destination): the endpoint counted them as sent when it queued them, and
+     * takes them back out of its stats.
+     *
+     * @return the count since the transport opened; 0 for a transport that sends at queue time
+     */
+    default long droppedAtFlush() {
+        return 0;
+    }
+
+    /**
+     * The bytes of the datagrams {@link #droppedAtFlush()} counts.
+     *
+     * @return the count since the transport opened
+     */
+    default long bytesDroppedAtFlush() {
+        return 0;
+    }
+
+    /**
      * The JDK channel under this transport, for multicast memberships; {@code null} when the
      * transport has none.
      *

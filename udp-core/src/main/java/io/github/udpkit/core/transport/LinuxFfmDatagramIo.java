@@ -81,6 +81,16 @@ final class LinuxFfmDatagramIo implements DatagramIo {
     }
 
     @Override
+    public long droppedAtFlush() {
+        return socket.sendDrops();
+    }
+
+    @Override
+    public long bytesDroppedAtFlush() {
+        return socket.sendDroppedBytes();
+    }
+
+    @Override
     public DatagramChannel channel() {
         return null;
     }

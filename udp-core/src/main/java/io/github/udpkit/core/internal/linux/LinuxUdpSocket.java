@@ -124,6 +124,15 @@ public final class LinuxUdpSocket implements AutoCloseable {
     }
 
     /**
+     * The bytes of the datagrams lost at flush.
+     *
+     * @return the count
+     */
+    public long sendDroppedBytes() {
+        throw new UnsupportedOperationException(NEEDS_JDK_22);
+    }
+
+    /**
      * Whether to wake for reading.
      *
      * @param on whether

@@ -90,7 +90,8 @@ public final class LinuxUdpSocket implements AutoCloseable {
     private final int[] firstOfMessage = new int[SEND_BATCH + 1];
     private int queued;
     private int queuedBytes;
-    private long sendDrops;
+    private volatile long sendDrops; // written by the I/O thread only, read by stats
+    private volatile long sendDroppedBytes;
     private final MemorySegment destinationNames;
     private final InetSocketAddress[] destinationKeys = new InetSocketAddress[DESTINATION_SLOTS];
     private final int[] destinationLengths = new int[DESTINATION_SLOTS];
@@ -365,13 +366,13 @@ public final class LinuxUdpSocket implements AutoCloseable {
                 }
                 if (errno == EAGAIN) {
                     // The send buffer is full: what is left is lost, as the network may lose it.
-                    sendDrops += queued - first;
+                    drop(first, queued);
                     throttledLog.debug(System.nanoTime(), "{}: socket send buffer full, {} datagrams dropped",
                             localAddress, queued - first);
                     return;
                 }
                 // This message cannot go (no route, too large, not permitted): drop it and go on.
-                sendDrops += firstOfMessage[1] - first;
+                drop(first, firstOfMessage[1]);
                 throttledLog.debug(System.nanoTime(), "{}: send to {} dropped: {}", localAddress, destinations[first],
                         LinuxUdp.error("sendmmsg", errno).getMessage());
                 first = firstOfMessage[1];
@@ -518,6 +519,25 @@ public final class LinuxUdpSocket implements AutoCloseable {
     /** Datagrams lost at flush to a full send buffer or an error. */
     public long sendDrops() {
         return sendDrops;
+    }
+
+    /**
+     * The bytes of the datagrams {@link #sendDrops()} counts.
+     *
+     * @return the count since the socket opened
+     */
+    public long sendDroppedBytes() {
+        return sendDroppedBytes;
+    }
+
+    /** Counts the queued datagrams {@code from} (inclusive) to {@code to} (exclusive) as dropped. */
+    private void drop(int from, int to) {
+        long bytes = 0;
+        for (int i = from; i < to; i++) {
+            bytes += lengths[i];
+        }
+        sendDrops += to - from;
+        sendDroppedBytes += bytes;
     }
 
     // ------------------------------------------------------------------ waiting
