@@ -6,10 +6,15 @@
  * engine directly), the endpoint settings and impairments of the socket driver, security (keys,
  * identities, filters, signatures), DTLS and discovery. Not exported: {@code io.github.udpkit.core.wire},
  * the engine's allocation-free reader and writer, whose contract is {@code docs/PROTOCOL.md} and
- * which no exported signature names; and {@code io.github.udpkit.core.internal}.
+ * which no exported signature names; and {@code io.github.udpkit.core.internal}. The simulated
+ * network, {@code io.github.udpkit.core.simulation}, is exported to udp-testkit alone, which
+ * publishes it as {@code SimulatedNetwork}.
  *
  * @since 0.1.0
  */
+// udp-testkit, the target of a qualified export below, is built after this module, so javac cannot
+// find it here and would warn ("module not found"): that is expected, and -Werror must not fail on it.
+@SuppressWarnings("module")
 module io.github.udpkit.core {
     requires transitive io.github.udpkit.api;
     requires com.google.common;
@@ -23,4 +28,7 @@ module io.github.udpkit.core {
     exports io.github.udpkit.core.protocol;
     exports io.github.udpkit.core.security;
     exports io.github.udpkit.core.transport;
+    // The simulated network: one implementation, which udp-core's engine tests drive and
+    // udp-testkit publishes behind its SimulatedNetwork facade. Not API, so udp-testkit alone reads it.
+    exports io.github.udpkit.core.simulation to io.github.udpkit.testkit;
 }
