@@ -47,6 +47,13 @@ class SimulatedNetworkTest {
 
     /** One datagram as a node saw it. */
     record Arrival(InetSocketAddress from, byte[] bytes, long nanos) {
+        /** The arrival of what is left in {@code datagram}, copied. */
+        static Arrival of(InetSocketAddress from, ByteBuffer datagram, long nanos) {
+            byte[] bytes = new byte[datagram.remaining()];
+            datagram.get(bytes);
+            return new Arrival(from, bytes, nanos);
+        }
+
         int number() {
             return ByteBuffer.wrap(bytes).getInt();
         }
@@ -64,9 +71,7 @@ class SimulatedNetworkTest {
 
         @Override
         public void receive(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
-            byte[] bytes = new byte[datagram.remaining()];
-            datagram.get(bytes);
-            arrivals.add(new Arrival(from, bytes, nowNanos));
+            arrivals.add(Arrival.of(from, datagram, nowNanos));
         }
 
         @Override
@@ -103,9 +108,7 @@ class SimulatedNetworkTest {
 
         @Override
         public void receive(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
-            byte[] bytes = new byte[datagram.remaining()];
-            datagram.get(bytes);
-            arrivals.add(new Arrival(from, bytes, nowNanos));
+            arrivals.add(Arrival.of(from, datagram, nowNanos));
         }
 
         @Override
