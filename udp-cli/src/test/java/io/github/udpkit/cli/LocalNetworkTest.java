@@ -3,6 +3,7 @@ package io.github.udpkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.api.testing.Proc;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.api.testing.Proc;
 import io.github.udpkit.testkit.NetworkNamespace;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,7 +100,7 @@ final class SeedNamespace implements AutoCloseable {
     }
 
     private Proc start(String name, ProcessBuilder pb) throws IOException {
-        Proc p = new Proc(name, pb.start());
+        Proc p = Proc.start(name, pb, WAIT_SECONDS);
         started.add(p);
         return p;
     }

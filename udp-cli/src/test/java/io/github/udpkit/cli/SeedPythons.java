@@ -1,12 +1,12 @@
 package io.github.udpkit.cli;
 
+import io.github.udpkit.api.testing.Proc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Finds a Python interpreter for the one seed program that needs more than the default python3. */
@@ -32,20 +32,10 @@ final class SeedPythons {
         }
         for (String python : candidates) {
             TRIED.add(python);
-            try {
-                Process p = new ProcessBuilder(python, "-c",
-                        "import sys, cryptography.fernet; sys.exit(0 if sys.version_info >= (3, 12) else 1)")
-                        .redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                if (p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return python;
-                }
-                p.destroyForcibly();
-            } catch (IOException e) {
-                // not installed under that name
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
+            String cannot = Proc.cannotRun(20, python, "-c",
+                    "import sys, cryptography.fernet; sys.exit(0 if sys.version_info >= (3, 12) else 1)");
+            if (cannot == null) {
+                return python;
             }
         }
         return null;

@@ -1,31 +1,20 @@
 package io.github.udpkit.testkit;
 
-import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
-
-import com.google.common.math.LongMath;
 import io.github.udpkit.api.Endpoint;
-import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineConfig;
+import io.github.udpkit.core.simulation.SimulationFailure;
+import io.github.udpkit.core.simulation.VirtualNetwork;
 import io.github.udpkit.core.transport.Impairer;
 import io.github.udpkit.core.transport.Impairments;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A network of {@link SimNode nodes} under virtual time, for testing protocol code against loss,
@@ -50,6 +39,9 @@ import java.util.function.Function;
  *
  * <p>Not thread-safe: drive it, and the nodes it owns, from the test's thread.
  *
+ * <p>A facade: the network itself is udp-core's, in a package exported to this module alone, so
+ * that udp-core's own engine tests (which cannot depend on this module) run on the same one.
+ *
  * <pre>{@code
  * SimulatedNetwork net = SimulatedNetwork.builder()
  *         .seed(seed)
@@ -65,54 +57,16 @@ import java.util.function.Function;
 public final class SimulatedNetwork {
 
     /** The default bound on events (arrivals and node updates) in one run call. */
-    public static final long DEFAULT_MAX_EVENTS_PER_RUN = 10_000_000L;
+    public static final long DEFAULT_MAX_EVENTS_PER_RUN = VirtualNetwork.DEFAULT_MAX_EVENTS_PER_RUN;
     /** The default bound on datagrams in flight; more are dropped, as a full router queue would. */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 1_000_000;
+    public static final int DEFAULT_MAX_IN_FLIGHT = VirtualNetwork.DEFAULT_MAX_IN_FLIGHT;
     /** The port of the addresses {@link #nextAddress()} hands out. */
-    public static final int DEFAULT_PORT = 40_000;
+    public static final int DEFAULT_PORT = VirtualNetwork.DEFAULT_PORT;
 
-    private static final int HOSTS_PER_SUBNET = 250;
-    // Keeps engine seeds apart from link salts derived from the same addresses.
-    private static final long ENGINE_SALT = 0x5EED_E461_4E00_0001L;
+    private final VirtualNetwork network;
 
-    private final long seed;
-    private final long originNanos;
-    private final long maxEventsPerRun;
-    private final int maxInFlight;
-    private final SplittableRandom random;
-    private Impairments defaultImpairments;
-    private final Map<Link, Impairments> linkImpairments = new HashMap<>();
-    private final Map<Link, Impairer> impairers = new HashMap<>();
-    private Impairer.Counters retiredCounters = Impairer.Counters.ZERO;
-    private final Map<InetSocketAddress, Port> ports = new LinkedHashMap<>();
-    private final PriorityQueue<InFlight> inFlight = new PriorityQueue<>();
-    private final TreeSet<Port> timers = new TreeSet<>(
-            Comparator.comparingLong((Port p) -> p.deadline).thenComparingInt(p -> p.id));
-    private long now;
-    private long sequence;
-    private int nextPortId;
-    private int nextHost;
-    private boolean running;
-    // Where the datagram being impaired goes; the sink is one object, not a lambda per send.
-    private InetSocketAddress sendingFrom;
-    private InetSocketAddress sendingTo;
-    private final Impairer.Sink enqueue = this::enqueue;
-
-    private long events;
-    private long sent;
-    private long delivered;
-    private long undeliverable;
-    private long overflowDropped;
-
-    private SimulatedNetwork(Builder b) {
-        this.seed = b.seed;
-        this.originNanos = b.originNanos;
-        this.now = b.originNanos;
-        this.maxEventsPerRun = b.maxEventsPerRun;
-        this.maxInFlight = b.maxInFlight;
-        this.defaultImpairments = b.defaultImpairments;
-        // A stream of its own, so tests drawing from it do not shift the links' fates.
-        this.random = new SplittableRandom(seed).split();
+    private SimulatedNetwork(VirtualNetwork network) {
+        this.network = network;
     }
 
     /**
@@ -140,7 +94,7 @@ public final class SimulatedNetwork {
      * @return the seed
      */
     public long seed() {
-        return seed;
+        return network.seed();
     }
 
     /**
@@ -149,7 +103,7 @@ public final class SimulatedNetwork {
      * @return nanoseconds
      */
     public long originNanos() {
-        return originNanos;
+        return network.originNanos();
     }
 
     /**
@@ -158,7 +112,7 @@ public final class SimulatedNetwork {
      * @return nanoseconds, on the clock that started at {@link #originNanos()}
      */
     public long nowNanos() {
-        return now;
+        return network.nowNanos();
     }
 
     /**
@@ -167,7 +121,7 @@ public final class SimulatedNetwork {
      * @return a duration
      */
     public Duration elapsed() {
-        return Duration.ofNanos(now - originNanos);
+        return network.elapsed();
     }
 
     /**
@@ -177,7 +131,7 @@ public final class SimulatedNetwork {
      * @return the network's test random stream (the same object on every call)
      */
     public SplittableRandom random() {
-        return random;
+        return network.random();
     }
 
     /**
@@ -186,15 +140,7 @@ public final class SimulatedNetwork {
      * @return an address not handed out before by this network
      */
     public InetSocketAddress nextAddress() {
-        int n = nextHost;
-        checkState(n < HOSTS_PER_SUBNET * 256, "out of simulated addresses after %s", n);
-        nextHost++;
-        byte[] ip = {127, 0, (byte) (n / HOSTS_PER_SUBNET), (byte) (2 + n % HOSTS_PER_SUBNET)};
-        try {
-            return new InetSocketAddress(InetAddress.getByAddress(ip), DEFAULT_PORT);
-        } catch (UnknownHostException e) {
-            throw new AssertionError("a 4-byte address is always valid", e);
-        }
+        return network.nextAddress();
     }
 
     /**
@@ -206,10 +152,7 @@ public final class SimulatedNetwork {
      */
     public Port attach(InetSocketAddress address, SimNode node) {
         Objects.requireNonNull(node, "node");
-        Port port = newPort(address);
-        port.node = node;
-        register(port);
-        return port;
+        return new Port(this, network.attach(address, adapt(node)));
     }
 
     /**
@@ -222,11 +165,29 @@ public final class SimulatedNetwork {
      */
     public <N extends SimNode> N attachNew(InetSocketAddress address, Function<? super Port, N> factory) {
         Objects.requireNonNull(factory, "factory");
-        Port port = newPort(address);
-        N node = Objects.requireNonNull(factory.apply(port), "factory returned null");
-        port.node = node;
-        register(port);
+        Object[] made = new Object[1];
+        network.attachNew(address, port -> {
+            N node = Objects.requireNonNull(factory.apply(new Port(this, port)), "factory returned null");
+            made[0] = node;
+            return adapt(node);
+        });
+        @SuppressWarnings("unchecked") // what the factory returned, an N
+        N node = (N) made[0];
         return node;
+    }
+
+    private static VirtualNetwork.Node adapt(SimNode node) {
+        return new VirtualNetwork.Node() {
+            @Override
+            public void receive(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
+                node.receive(from, datagram, nowNanos);
+            }
+
+            @Override
+            public long update(long nowNanos) {
+                return node.update(nowNanos);
+            }
+        };
     }
 
     /**
@@ -252,21 +213,8 @@ public final class SimulatedNetwork {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
         EngineConfig seeded = config.seed().isPresent() ? config
-                : config.toBuilder().seed(mix(seed ^ ENGINE_SALT ^ addressBits(address))).build();
+                : config.toBuilder().seed(network.engineSeed(address)).build();
         return attachNew(address, port -> new SimPeer(port, seeded, SimPeer.DEFAULT_MAX_RECORDED));
-    }
-
-    private Port newPort(InetSocketAddress address) {
-        Objects.requireNonNull(address, "address");
-        checkArgument(!address.isUnresolved(), "address must be resolved: %s", address);
-        checkArgument(!ports.containsKey(address), "a node is already attached at %s", address);
-        return new Port(this, nextPortId++, address);
-    }
-
-    private void register(Port port) {
-        checkArgument(!ports.containsKey(port.address), "a node is already attached at %s", port.address);
-        ports.put(port.address, port);
-        schedule(port, now);
     }
 
     /**
@@ -279,10 +227,7 @@ public final class SimulatedNetwork {
      * @param impairments what the link does
      */
     public void impair(InetSocketAddress from, InetSocketAddress to, Impairments impairments) {
-        Objects.requireNonNull(impairments, "impairments");
-        Link link = new Link(Objects.requireNonNull(from, "from"), Objects.requireNonNull(to, "to"));
-        linkImpairments.put(link, impairments);
-        retire(link);
+        network.impair(from, to, impairments);
     }
 
     /**
@@ -294,8 +239,7 @@ public final class SimulatedNetwork {
      * @param impairments what the link does, each way
      */
     public void impairBoth(InetSocketAddress a, InetSocketAddress b, Impairments impairments) {
-        impair(a, b, impairments);
-        impair(b, a, impairments);
+        network.impairBoth(a, b, impairments);
     }
 
     /**
@@ -305,12 +249,7 @@ public final class SimulatedNetwork {
      * @param impairments what links do by default
      */
     public void defaultImpairments(Impairments impairments) {
-        this.defaultImpairments = Objects.requireNonNull(impairments, "impairments");
-        for (Link link : new ArrayList<>(impairers.keySet())) {
-            if (!linkImpairments.containsKey(link)) {
-                retire(link);
-            }
-        }
+        network.defaultImpairments(impairments);
     }
 
     /**
@@ -319,40 +258,41 @@ public final class SimulatedNetwork {
      * @return the default impairments
      */
     public Impairments defaultImpairments() {
-        return defaultImpairments;
+        return network.defaultImpairments();
     }
 
-    private void retire(Link link) {
-        Impairer old = impairers.remove(link);
-        if (old != null) {
-            retiredCounters = retiredCounters.plus(old.counters());
-        }
+    /**
+     * Puts a bottleneck in every direction, as at a congested router: datagrams leave it one after
+     * another at {@code bytesPerSecond}, wait in a first-in first-out queue of {@code queue}
+     * datagrams while it is busy, and are dropped when that is full (drop-tail). The impairments
+     * apply after it.
+     *
+     * @param bytesPerSecond the rate, 0 for no bottleneck
+     * @param queue how many datagrams wait behind the one being sent, not negative
+     */
+    public void bottleneck(long bytesPerSecond, int queue) {
+        network.bottleneck(bytesPerSecond, queue);
     }
 
-    private Impairer impairer(InetSocketAddress from, InetSocketAddress to) {
-        Link link = new Link(from, to);
-        Impairer impairer = impairers.get(link);
-        if (impairer == null) {
-            Impairments model = linkImpairments.getOrDefault(link, defaultImpairments);
-            long salt = mix(mix(seed ^ addressBits(from)) ^ addressBits(to));
-            impairer = model.newImpairer(salt, originNanos);
-            impairers.put(link, impairer);
-        }
-        return impairer;
+    /**
+     * The datagrams the bottleneck dropped because its queue was full.
+     *
+     * @return a count
+     */
+    public long bottleneckDropped() {
+        return network.bottleneckDropped();
     }
 
-    private static long addressBits(InetSocketAddress address) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : address.getAddress().getAddress()) {
-            h = (h ^ (b & 0xFF)) * 0x100000001b3L;
-        }
-        return (h ^ address.getPort()) * 0x100000001b3L;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-        return z ^ (z >>> 33);
+    /**
+     * Sends a datagram as if from any address, attached or not: an attacker's copy, a forgery. It
+     * takes the same way as a node's datagram from that address.
+     *
+     * @param from the address it claims to come from
+     * @param to where it goes
+     * @param datagram the bytes between position and limit, which the network copies
+     */
+    public void inject(InetSocketAddress from, InetSocketAddress to, ByteBuffer datagram) {
+        network.inject(from, to, datagram);
     }
 
     /**
@@ -361,11 +301,7 @@ public final class SimulatedNetwork {
      * @return the counters
      */
     public Impairer.Counters counters() {
-        Impairer.Counters sum = retiredCounters;
-        for (Impairer impairer : impairers.values()) {
-            sum = sum.plus(impairer.counters());
-        }
-        return sum;
+        return network.counters();
     }
 
     /**
@@ -376,8 +312,7 @@ public final class SimulatedNetwork {
      * @return the counters, zero when nothing was sent that way
      */
     public Impairer.Counters counters(InetSocketAddress from, InetSocketAddress to) {
-        Impairer impairer = impairers.get(new Link(from, to));
-        return impairer == null ? Impairer.Counters.ZERO : impairer.counters();
+        return network.counters(from, to);
     }
 
     /**
@@ -391,8 +326,7 @@ public final class SimulatedNetwork {
      * @throws SimulationException if a node failed or the run exceeded its bound on events
      */
     public boolean runUntil(BooleanSupplier condition, Duration virtualLimit) {
-        Objects.requireNonNull(condition, "condition");
-        return run(condition, limit(virtualLimit));
+        return run(() -> network.runUntil(condition, virtualLimit));
     }
 
     /**
@@ -403,7 +337,10 @@ public final class SimulatedNetwork {
      * @throws SimulationException if a node failed or the run exceeded its bound on events
      */
     public void advance(Duration duration) {
-        run(() -> false, limit(duration));
+        run(() -> {
+            network.advance(duration);
+            return true;
+        });
     }
 
     /**
@@ -416,127 +353,17 @@ public final class SimulatedNetwork {
      * @throws SimulationException if a node failed or the run exceeded its bound on events
      */
     public boolean runUntilIdle(Duration virtualLimit) {
-        long limit = limit(virtualLimit);
-        return run(() -> inFlight.isEmpty() && timers.isEmpty(), limit);
+        return run(() -> network.runUntilIdle(virtualLimit));
     }
 
-    private long limit(Duration virtualLimit) {
-        Objects.requireNonNull(virtualLimit, "virtualLimit");
-        checkArgument(!virtualLimit.isNegative(), "virtual limit must not be negative: %s", virtualLimit);
-        long nanos = virtualLimit.compareTo(Duration.ofNanos(Engine.NO_DEADLINE)) >= 0 ? Engine.NO_DEADLINE
-                : virtualLimit.toNanos();
-        return LongMath.saturatedAdd(now, nanos);
-    }
-
-    private boolean run(BooleanSupplier condition, long limit) {
-        checkState(!running, "the network is already running: do not run it from inside a node");
-        running = true;
+    /** Runs, and says a failed run in this module's exception, with the hint to replay it. */
+    private static boolean run(Supplier<Boolean> run) {
         try {
-            // Tests may have called into nodes between runs (e.g. queued a send): let every node
-            // flush and state its deadline before deciding anything.
-            for (Port port : new ArrayList<>(ports.values())) {
-                if (!port.closed) {
-                    update(port);
-                }
-            }
-            long runEvents = 0;
-            while (!condition.getAsBoolean()) {
-                InFlight datagram = inFlight.peek();
-                Port timer = timers.isEmpty() ? null : timers.first();
-                boolean arrival = datagram != null && (timer == null || datagram.arrival <= timer.deadline);
-                long next = arrival ? datagram.arrival : timer == null ? Engine.NO_DEADLINE : timer.deadline;
-                if (next > limit || next == Engine.NO_DEADLINE) {
-                    if (limit != Engine.NO_DEADLINE) {
-                        now = Math.max(now, limit);
-                    }
-                    return false;
-                }
-                if (++runEvents > maxEventsPerRun) {
-                    throw new SimulationException("run exceeded " + maxEventsPerRun
-                            + " events (a livelock? a node that keeps asking to be updated at once?)", seed, now, null);
-                }
-                events++;
-                now = Math.max(now, next);
-                if (arrival) {
-                    inFlight.poll();
-                    arrive(datagram);
-                } else {
-                    update(timer);
-                }
-            }
-            return true;
-        } finally {
-            running = false;
+            return run.get();
+        } catch (SimulationFailure e) {
+            throw new SimulationException(e.problem(), e.seed(), e.virtualTimeNanos(),
+                    e.getCause());
         }
-    }
-
-    private void arrive(InFlight datagram) {
-        Port port = ports.get(datagram.to);
-        if (port == null) {
-            undeliverable++;
-            return;
-        }
-        delivered++;
-        try {
-            port.node.receive(datagram.from, ByteBuffer.wrap(datagram.bytes), now);
-        } catch (RuntimeException | AssertionError e) {
-            throw new SimulationException("node at " + port.address + " failed receiving from " + datagram.from,
-                    seed, now, e);
-        }
-        if (!port.closed && port.deadline > now) {
-            schedule(port, now);
-        }
-    }
-
-    private void update(Port port) {
-        unschedule(port);
-        long deadline;
-        try {
-            deadline = port.node.update(now);
-        } catch (RuntimeException | AssertionError e) {
-            throw new SimulationException("node at " + port.address + " failed in update", seed, now, e);
-        }
-        if (!port.closed) {
-            schedule(port, deadline);
-        }
-    }
-
-    private void schedule(Port port, long deadline) {
-        unschedule(port);
-        port.deadline = deadline;
-        if (deadline != Engine.NO_DEADLINE) {
-            timers.add(port);
-        }
-    }
-
-    private void unschedule(Port port) {
-        if (port.deadline != Engine.NO_DEADLINE) {
-            timers.remove(port);
-            port.deadline = Engine.NO_DEADLINE;
-        }
-    }
-
-    private void send(Port from, InetSocketAddress to, ByteBuffer datagram) {
-        sent++;
-        sendingFrom = from.address;
-        sendingTo = to;
-        impairer(from.address, to).apply(datagram, now, enqueue);
-        datagram.position(datagram.limit());
-    }
-
-    private void enqueue(ByteBuffer copy, long delayNanos) {
-        if (inFlight.size() >= maxInFlight) {
-            overflowDropped++;
-            return;
-        }
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        inFlight.add(new InFlight(LongMath.saturatedAdd(now, delayNanos), sequence++, sendingFrom, sendingTo, bytes));
-    }
-
-    private void detach(Port port) {
-        unschedule(port);
-        ports.remove(port.address, port);
     }
 
     /**
@@ -545,7 +372,7 @@ public final class SimulatedNetwork {
      * @return a count
      */
     public long events() {
-        return events;
+        return network.events();
     }
 
     /**
@@ -554,7 +381,7 @@ public final class SimulatedNetwork {
      * @return a count
      */
     public long sent() {
-        return sent;
+        return network.sent();
     }
 
     /**
@@ -563,7 +390,7 @@ public final class SimulatedNetwork {
      * @return a count
      */
     public long delivered() {
-        return delivered;
+        return network.delivered();
     }
 
     /**
@@ -572,7 +399,7 @@ public final class SimulatedNetwork {
      * @return a count
      */
     public long undeliverable() {
-        return undeliverable;
+        return network.undeliverable();
     }
 
     /**
@@ -581,7 +408,7 @@ public final class SimulatedNetwork {
      * @return a count
      */
     public long overflowDropped() {
-        return overflowDropped;
+        return network.overflowDropped();
     }
 
     /**
@@ -590,7 +417,7 @@ public final class SimulatedNetwork {
      * @return a count
      */
     public int inFlight() {
-        return inFlight.size();
+        return network.inFlight();
     }
 
     /**
@@ -599,39 +426,13 @@ public final class SimulatedNetwork {
      * @return a snapshot
      */
     public List<InetSocketAddress> addresses() {
-        return List.copyOf(ports.keySet());
+        return network.addresses();
     }
 
     /** Shows the seed, the virtual time and the traffic so far. */
     @Override
     public String toString() {
-        return "SimulatedNetwork[seed " + seed + ", t+" + elapsed() + ", nodes " + ports.size() + ", sent " + sent
-                + ", delivered " + delivered + ", in flight " + inFlight.size() + ", " + defaultImpairments + "]";
-    }
-
-    private record Link(InetSocketAddress from, InetSocketAddress to) {
-    }
-
-    private static final class InFlight implements Comparable<InFlight> {
-        final long arrival;
-        final long sequence;
-        final InetSocketAddress from;
-        final InetSocketAddress to;
-        final byte[] bytes;
-
-        InFlight(long arrival, long sequence, InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
-            this.arrival = arrival;
-            this.sequence = sequence;
-            this.from = from;
-            this.to = to;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int compareTo(InFlight o) {
-            int c = Long.compare(arrival, o.arrival);
-            return c != 0 ? c : Long.compare(sequence, o.sequence);
-        }
+        return network.toString().replaceFirst("^VirtualNetwork", "SimulatedNetwork");
     }
 
     /**
@@ -641,16 +442,11 @@ public final class SimulatedNetwork {
      */
     public static final class Port {
         private final SimulatedNetwork network;
-        private final int id;
-        private final InetSocketAddress address;
-        private SimNode node;
-        private long deadline = Engine.NO_DEADLINE;
-        private boolean closed;
+        private final VirtualNetwork.Port port;
 
-        private Port(SimulatedNetwork network, int id, InetSocketAddress address) {
+        private Port(SimulatedNetwork network, VirtualNetwork.Port port) {
             this.network = network;
-            this.id = id;
-            this.address = address;
+            this.port = port;
         }
 
         /**
@@ -659,7 +455,7 @@ public final class SimulatedNetwork {
          * @return the address
          */
         public InetSocketAddress address() {
-            return address;
+            return port.address();
         }
 
         /**
@@ -680,13 +476,7 @@ public final class SimulatedNetwork {
          * @param datagram the datagram, at most {@value Endpoint#MAX_DATAGRAM_PAYLOAD} bytes
          */
         public void send(InetSocketAddress to, ByteBuffer datagram) {
-            Objects.requireNonNull(to, "to");
-            Objects.requireNonNull(datagram, "datagram");
-            checkState(!closed, "port %s is closed", address);
-            checkArgument(!to.isUnresolved(), "destination must be resolved: %s", to);
-            checkArgument(datagram.remaining() <= Endpoint.MAX_DATAGRAM_PAYLOAD, "datagram larger than %s bytes: %s",
-                    Endpoint.MAX_DATAGRAM_PAYLOAD, datagram.remaining());
-            network.send(this, to, datagram);
+            port.send(to, datagram);
         }
 
         /**
@@ -694,9 +484,17 @@ public final class SimulatedNetwork {
          * the test called into the node while the network was not running.
          */
         public void wake() {
-            if (!closed && deadline > network.now) {
-                network.schedule(this, network.now);
-            }
+            port.wake();
+        }
+
+        /**
+         * Moves the node to another address, as a NAT rebinding does: its datagrams come from there
+         * from now on, datagrams to there reach it, and datagrams to its old address go nowhere.
+         *
+         * @param newAddress a resolved address no other node is attached at
+         */
+        public void rebind(InetSocketAddress newAddress) {
+            port.rebind(newAddress);
         }
 
         /**
@@ -705,7 +503,7 @@ public final class SimulatedNetwork {
          * @return false after {@link #close()}
          */
         public boolean isOpen() {
-            return !closed;
+            return port.isOpen();
         }
 
         /**
@@ -713,16 +511,13 @@ public final class SimulatedNetwork {
          * Idempotent.
          */
         public void close() {
-            if (!closed) {
-                closed = true;
-                network.detach(this);
-            }
+            port.close();
         }
 
         /** Shows the address and whether the port is open. */
         @Override
         public String toString() {
-            return "Port[" + address + (closed ? ", closed]" : "]");
+            return port.toString();
         }
     }
 
@@ -732,11 +527,7 @@ public final class SimulatedNetwork {
      * @since 0.1.0
      */
     public static final class Builder {
-        private long seed;
-        private long originNanos;
-        private long maxEventsPerRun = DEFAULT_MAX_EVENTS_PER_RUN;
-        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-        private Impairments defaultImpairments = Impairments.none();
+        private final VirtualNetwork.Builder builder = VirtualNetwork.builder();
 
         private Builder() {
         }
@@ -748,7 +539,7 @@ public final class SimulatedNetwork {
          * @return this builder
          */
         public Builder seed(long seed) {
-            this.seed = seed;
+            builder.seed(seed);
             return this;
         }
 
@@ -759,8 +550,7 @@ public final class SimulatedNetwork {
          * @return this builder
          */
         public Builder originNanos(long originNanos) {
-            checkArgument(originNanos >= 0, "origin must not be negative: %s", originNanos);
-            this.originNanos = originNanos;
+            builder.originNanos(originNanos);
             return this;
         }
 
@@ -771,7 +561,7 @@ public final class SimulatedNetwork {
          * @return this builder
          */
         public Builder defaultImpairments(Impairments impairments) {
-            this.defaultImpairments = Objects.requireNonNull(impairments, "impairments");
+            builder.defaultImpairments(impairments);
             return this;
         }
 
@@ -782,8 +572,7 @@ public final class SimulatedNetwork {
          * @return this builder
          */
         public Builder maxEventsPerRun(long maxEventsPerRun) {
-            checkArgument(maxEventsPerRun > 0, "maxEventsPerRun must be positive: %s", maxEventsPerRun);
-            this.maxEventsPerRun = maxEventsPerRun;
+            builder.maxEventsPerRun(maxEventsPerRun);
             return this;
         }
 
@@ -794,8 +583,7 @@ public final class SimulatedNetwork {
          * @return this builder
          */
         public Builder maxInFlight(int maxInFlight) {
-            checkArgument(maxInFlight > 0, "maxInFlight must be positive: %s", maxInFlight);
-            this.maxInFlight = maxInFlight;
+            builder.maxInFlight(maxInFlight);
             return this;
         }
 
@@ -805,7 +593,7 @@ public final class SimulatedNetwork {
          * @return a new network, at its origin, with no node
          */
         public SimulatedNetwork build() {
-            return new SimulatedNetwork(this);
+            return new SimulatedNetwork(builder.build());
         }
     }
 }

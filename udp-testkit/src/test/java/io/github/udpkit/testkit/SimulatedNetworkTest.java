@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.transport.Impairer;
 import io.github.udpkit.core.transport.Impairments;
@@ -46,6 +47,13 @@ class SimulatedNetworkTest {
 
     /** One datagram as a node saw it. */
     record Arrival(InetSocketAddress from, byte[] bytes, long nanos) {
+        /** The arrival of what is left in {@code datagram}, copied. */
+        static Arrival of(InetSocketAddress from, ByteBuffer datagram, long nanos) {
+            byte[] bytes = new byte[datagram.remaining()];
+            datagram.get(bytes);
+            return new Arrival(from, bytes, nanos);
+        }
+
         int number() {
             return ByteBuffer.wrap(bytes).getInt();
         }
@@ -63,9 +71,7 @@ class SimulatedNetworkTest {
 
         @Override
         public void receive(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
-            byte[] bytes = new byte[datagram.remaining()];
-            datagram.get(bytes);
-            arrivals.add(new Arrival(from, bytes, nowNanos));
+            arrivals.add(Arrival.of(from, datagram, nowNanos));
         }
 
         @Override
@@ -102,9 +108,7 @@ class SimulatedNetworkTest {
 
         @Override
         public void receive(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
-            byte[] bytes = new byte[datagram.remaining()];
-            datagram.get(bytes);
-            arrivals.add(new Arrival(from, bytes, nowNanos));
+            arrivals.add(Arrival.of(from, datagram, nowNanos));
         }
 
         @Override
@@ -516,5 +520,53 @@ class SimulatedNetworkTest {
                 () -> net.runUntilIdle(Duration.ofSeconds(1)));
         assertInstanceOf(IllegalStateException.class, e.getCause());
         assertEquals("the network is already running: do not run it from inside a node", e.getCause().getMessage());
+    }
+
+    @Test
+    void shouldQueueAndDropTailAtABottleneck(@SimulationSeed long seed) {
+        SimulatedNetwork net = SimulatedNetwork.withSeed(seed);
+        Collector a = net.attachNew(net.nextAddress(), Collector::new);
+        Collector b = net.attachNew(net.nextAddress(), Collector::new);
+        net.bottleneck(1_000_000, 2); // 1,000 bytes a millisecond; one being sent, two waiting
+        for (int i = 0; i < 5; i++) {
+            a.port.send(b.port.address(), ByteBuffer.allocate(1000).putInt(0, i));
+        }
+        assertTrue(net.runUntilIdle(Duration.ofSeconds(1)), net.toString());
+        assertEquals(List.of(0, 1, 2), b.numbers(), "three fit, the rest were dropped at the tail");
+        assertEquals(2, net.bottleneckDropped());
+        assertEquals(List.of(MS, 2 * MS, 3 * MS), b.arrivals.stream().map(Arrival::nanos).toList(),
+                "they leave one after another at the bottleneck's rate");
+    }
+
+    @Test
+    void shouldCarryAForgedDatagramFromAnyAddress(@SimulationSeed long seed) {
+        SimulatedNetwork net = SimulatedNetwork.withSeed(seed);
+        Collector b = net.attachNew(net.nextAddress(), Collector::new);
+        InetSocketAddress forger = net.nextAddress();
+        net.inject(forger, b.port.address(), ByteBuffer.allocate(4).putInt(0, 7));
+        assertTrue(net.runUntilIdle(Duration.ofSeconds(1)));
+        assertEquals(List.of(forger), b.arrivals.stream().map(Arrival::from).toList());
+        assertEquals(List.of(7), b.numbers());
+        assertEquals(0, net.sent(), "an injected datagram is not a node's");
+        assertThrows(IllegalArgumentException.class, () -> net.inject(forger, b.port.address(),
+                ByteBuffer.allocate(Endpoint.MAX_DATAGRAM_PAYLOAD + 1)));
+    }
+
+    @Test
+    void shouldMoveANodeToItsNewAddressWhenItIsRebound(@SimulationSeed long seed) {
+        SimulatedNetwork net = SimulatedNetwork.withSeed(seed);
+        Collector a = net.attachNew(net.nextAddress(), Collector::new);
+        Collector b = net.attachNew(net.nextAddress(), Collector::new);
+        InetSocketAddress before = a.port.address();
+        InetSocketAddress after = net.nextAddress();
+        a.port.rebind(after);
+        a.send(b.port.address(), 1);
+        b.send(before, 2);
+        b.send(after, 3);
+        assertTrue(net.runUntilIdle(Duration.ofSeconds(1)));
+        assertEquals(after, b.arrivals.get(0).from(), "a's datagrams come from its new address");
+        assertEquals(List.of(3), a.numbers(), "and reach it only there");
+        assertEquals(1, net.undeliverable());
+        assertThrows(IllegalArgumentException.class, () -> a.port.rebind(b.port.address()));
     }
 }

@@ -104,9 +104,8 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     private DtlsOptions dtls;
 
-    @Option(names = "--key-file", paramLabel = "FILE",
-            description = "Encrypt and authenticate with the shared key in FILE, the chat server's key.")
-    private Path keyFile;
+    @Mixin
+    private ChatKeyOptions key;
 
     @Option(names = "--identity", paramLabel = "FILE",
             description = "Sign what you say with the Ed25519 identity in FILE ('udpkit keygen --identity --out FILE'): "
@@ -168,7 +167,7 @@ public final class ChatCommand implements Callable<Integer> {
             err.flush();
         }
         if (plain) {
-            if (keyFile != null || room != null || identityFile != null || knownKeysFile != null || dtls.given()) {
+            if (key.given() || room != null || identityFile != null || knownKeysFile != null || dtls.given()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--plain sends plain text: "
                         + "--key-file, --room, --identity, --known-keys and --dtls need udpkit's chat protocol");
             }
@@ -193,13 +192,9 @@ public final class ChatCommand implements Callable<Integer> {
         if (knownKeys != null) {
             builder.knownKeys(TrustStore.trustOnFirstUse(knownKeys));
         }
-        if (keyFile != null) {
-            if (dtls.given()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--dtls secures the traffic itself: drop --key-file");
-            }
-            // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
-            Key key = Key.readFrom(keyFile);
-            builder.transport(endpoint -> endpoint.encryption(key));
+        Key shared = key.read(dtls);
+        if (shared != null) {
+            builder.transport(endpoint -> endpoint.encryption(shared));
         }
         try {
             HostAndPort hp = HostAndPort.fromString(server);

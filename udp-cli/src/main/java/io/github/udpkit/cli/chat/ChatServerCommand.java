@@ -20,7 +20,6 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -74,10 +73,8 @@ public final class ChatServerCommand implements Callable<Integer> {
             description = "Drop a member silent this long; clients ping at a third of it (default: ${DEFAULT-VALUE}).")
     private Duration idleTimeout;
 
-    @Option(names = "--key-file", paramLabel = "FILE",
-            description = "Encrypt and authenticate every datagram with the shared key in FILE (from 'udpkit keygen'); "
-                    + "clients need the same key.")
-    private Path keyFile;
+    @Mixin
+    private ChatKeyOptions keyOptions;
 
     @Option(names = "--plain",
             description = "Also serve programs that send plain text datagrams (the Python tutorials' chat client, "
@@ -159,11 +156,7 @@ public final class ChatServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        // A missing or malformed key file throws IllegalArgumentException naming it: one line, exit 2.
-        Key key = keyFile == null ? null : Key.readFrom(keyFile);
-        if (key != null && dtls.given()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--dtls secures the traffic itself: drop --key-file");
-        }
+        Key key = keyOptions.read(dtls);
         if (plain && dtls.given()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--plain serves plain-text programs, which cannot speak DTLS: choose --plain or --dtls");

@@ -1,14 +1,14 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Delivery;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Delivery;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,17 +31,17 @@ class ChannelsTest {
 
     @Test
     void shouldKeepTwoHundredFiftySixChannelsEachInOrderUnderLoss() {
-        TestNet net = new TestNet(601);
+        EngineNet net = new EngineNet(601);
         net.loss = 0.1;
         net.jitter = 4 * MS;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (int round = 0; round < 8; round++) {
             for (int channel = 0; channel < 256; channel++) {
                 CompletableFuture<Void> f = new CompletableFuture<>();
                 DeliveryMode mode = channel % 2 == 0 ? DeliveryMode.RELIABLE : DeliveryMode.RELIABLE_UNORDERED;
-                a.engine.send(b.address, channel, mode, numbered(channel * 1000 + round, 20), f, net.now);
+                a.engine.send(b.address, channel, mode, numbered(channel * 1000 + round, 20), f, net.now());
                 sends.add(f);
             }
             net.runFor(3 * MS);
@@ -67,8 +67,8 @@ class ChannelsTest {
 
     @Test
     void shouldRefuseAChannelOutsideZeroToTwoHundredFiftyFive() {
-        TestNet net = new TestNet(602);
-        Node a = net.node(TestNet.config(1).build());
+        EngineNet net = new EngineNet(602);
+        Node a = net.node(EngineNet.config(1).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> a.engine.send(a.address, 256, DeliveryMode.RELIABLE, new byte[1], new CompletableFuture<>(), 0));
         assertTrue(e.getMessage().contains("channel must be in 0..255: 256"), e.getMessage());
@@ -98,23 +98,23 @@ class ChannelsTest {
      * delivery, of the measured flow.
      */
     private static Delays delays(Layout layout, long seed) {
-        TestNet net = new TestNet(seed);
+        EngineNet net = new EngineNet(seed);
         net.loss = 0.1;
         net.latency = 10 * MS;
-        Node a = net.node(TestNet.config(seed + 1).build());
-        Node b = net.node(TestNet.config(seed + 2).build());
+        Node a = net.node(EngineNet.config(seed + 1).build());
+        Node b = net.node(EngineNet.config(seed + 2).build());
         int messages = 3_000;
         long[] sentAt = new long[messages];
         int measuredChannel = layout == Layout.SHARED_CHANNEL ? 0 : 1;
         for (int i = 0; i < messages; i++) {
-            sentAt[i] = net.now;
+            sentAt[i] = net.now();
             a.engine.send(b.address, measuredChannel, DeliveryMode.RELIABLE, numbered(i, 60), new CompletableFuture<>(),
-                    net.now);
+                    net.now());
             net.runFor(5 * MS);
             if (layout != Layout.ALONE) {
                 int other = layout == Layout.SHARED_CHANNEL ? 0 : 2;
                 a.engine.send(b.address, other, DeliveryMode.RELIABLE, numbered(1_000_000 + i, 60),
-                        new CompletableFuture<>(), net.now);
+                        new CompletableFuture<>(), net.now());
             }
             net.runFor(5 * MS);
         }

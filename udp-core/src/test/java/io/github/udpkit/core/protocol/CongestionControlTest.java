@@ -1,7 +1,7 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -129,10 +129,10 @@ class CongestionControlTest {
     }
 
     private static long congestionEvents(double lossTolerance) {
-        TestNet net = new TestNet(71);
+        EngineNet net = new EngineNet(71);
         net.loss = 0.05;
-        Node a = net.node(TestNet.config(1).lossTolerance(lossTolerance).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).lossTolerance(lossTolerance).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> futures = sendAll(net, a, b, 2000);
         assertTrue(net.runUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), 600_000 * MS),
                 net.describe());
@@ -149,34 +149,34 @@ class CongestionControlTest {
     @ParameterizedTest(name = "queue of {0} datagrams: at most {1} of datagrams dropped there")
     @CsvSource({"50, 0.02", "8, 0.02", "1, 0.25"})
     void shouldNotFloodABottleneck(int queue, double maxDropped) {
-        TestNet net = new TestNet(72 + queue);
+        EngineNet net = new EngineNet(72 + queue);
         net.latency = 10 * MS;
         net.loss = 0.05;
         net.bottleneckBytesPerSecond = 1_000_000;
         net.bottleneckQueue = queue;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> futures = sendAll(net, a, b, 3000);
         assertTrue(net.runUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), 600_000 * MS),
                 net.describe());
         futures.forEach(CompletableFuture::join);
         assertDeliveredInOrder(b, 3000, net);
-        double dropped = (double) net.bottleneckDrops / (net.bottleneckDrops + net.bottleneckPassed);
+        double dropped = (double) net.bottleneckDrops() / (net.bottleneckDrops() + net.bottleneckPassed());
         assertTrue(dropped < maxDropped, "dropped at the bottleneck: " + dropped + ", " + a.engine.metrics());
         assertTrue(a.engine.metrics().congestionEvents() > 0, "the bottleneck was met: " + a.engine.metrics());
     }
 
-    private static List<CompletableFuture<Void>> sendAll(TestNet net, Node a, Node b, int count) {
+    private static List<CompletableFuture<Void>> sendAll(EngineNet net, Node a, Node b, int count) {
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 1000), f, net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 1000), f, net.now());
             futures.add(f);
         }
         return futures;
     }
 
-    private static void assertDeliveredInOrder(Node b, int count, TestNet net) {
+    private static void assertDeliveredInOrder(Node b, int count, EngineNet net) {
         assertEquals(count, b.delivered.size(), net.describe());
         for (int i = 0; i < count; i++) {
             assertArrayEquals(numbered(i, 1000), b.delivered.get(i).bytes(), net.describe());

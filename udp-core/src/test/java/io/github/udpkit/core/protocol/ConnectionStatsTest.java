@@ -1,13 +1,13 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.ConnectionStats;
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +21,11 @@ class ConnectionStatsTest {
 
     @Test
     void shouldReportTheTrafficRoundTripAndLossOfEachConversation() {
-        TestNet net = new TestNet(501);
+        EngineNet net = new EngineNet(501);
         net.loss = 0.1;
         net.latency = 10 * MS;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         long[] fromA = new long[2];
         net.dropRule = (from, to, bytes) -> {
             if (from.equals(a.address)) {
@@ -37,7 +37,7 @@ class ConnectionStatsTest {
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 200), f, net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 200), f, net.now());
             sends.add(f);
         }
         assertTrue(net.runUntil(() -> sends.stream().allMatch(CompletableFuture::isDone), 120_000 * MS));

@@ -1,15 +1,16 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,15 @@ class DeadlineQueueTest {
 
     @Test
     void shouldAgreeWithASortedReferenceUnderRandomOperations() {
-        Engine engine = new Engine(TestNet.config(1).build(), new TestNet(1).new Node(address(0)), 0);
+        Engine engine = new Engine(EngineNet.config(1).build(), new EngineOutput() {
+            @Override
+            public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            }
+
+            @Override
+            public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
+            }
+        }, 0);
         SplittableRandom random = new SplittableRandom(20_261_207);
         List<Connection> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -94,13 +103,13 @@ class DeadlineQueueTest {
 
     @Test
     void shouldRunOnlyTheConnectionsWithWorkWhenThousandsAreIdle() {
-        TestNet net = new TestNet(7);
-        EngineConfig config = TestNet.config(3).keepAliveInterval(Duration.ZERO).idleTimeout(Duration.ofHours(1))
+        EngineNet net = new EngineNet(7);
+        EngineConfig config = EngineNet.config(3).keepAliveInterval(Duration.ZERO).idleTimeout(Duration.ofHours(1))
                 .maxPeers(5_000).build();
         Node a = net.node(config);
-        Node b = net.node(TestNet.config(4).build());
+        Node b = net.node(EngineNet.config(4).build());
         for (int i = 0; i < 2_000; i++) { // connections to addresses that never answer
-            a.engine.send(address(i + 1), DeliveryMode.UNRELIABLE, new byte[8], new CompletableFuture<>(), net.now);
+            a.engine.send(address(i + 1), DeliveryMode.UNRELIABLE, new byte[8], new CompletableFuture<>(), net.now());
         }
         net.runFor(10 * MS);
         assertEquals(2_000, a.engine.peerCount());
@@ -108,9 +117,9 @@ class DeadlineQueueTest {
         int maxTurn = 0;
         for (int i = 0; i < 200; i++) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 100), f, net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 100), f, net.now());
             fs.add(f);
-            a.engine.update(net.now);
+            a.engine.update(net.now());
             maxTurn = Math.max(maxTurn, a.engine.lastTurnSize);
             net.runFor(MS);
         }

@@ -1,15 +1,15 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Delivery;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Delivery;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import io.github.udpkit.core.security.AeadAlgorithm;
 import io.github.udpkit.core.security.AeadProtection;
 import io.github.udpkit.core.security.Key;
@@ -44,7 +44,7 @@ class EncryptedEngineTest {
         31, 32});
 
     static EngineConfig.Builder encrypted(long seed, AeadAlgorithm algorithm) {
-        return TestNet.config(seed).protection(AeadProtection.of(KEY, algorithm));
+        return EngineNet.config(seed).protection(AeadProtection.of(KEY, algorithm));
     }
 
     /** The header of a datagram as sent: sessions and packet number. */
@@ -61,7 +61,7 @@ class EncryptedEngineTest {
     @ParameterizedTest
     @EnumSource(AeadAlgorithm.class)
     void shouldDeliverEveryFramedModeEncryptedUnderLossDuplicationAndReordering(AeadAlgorithm algorithm) {
-        TestNet net = new TestNet(algorithm.ordinal() + 301);
+        EngineNet net = new EngineNet(algorithm.ordinal() + 301);
         net.loss = 0.1;
         net.duplicate = 0.05;
         net.jitter = 3 * MS;
@@ -74,7 +74,7 @@ class EncryptedEngineTest {
                     DeliveryMode.SEQUENCED, DeliveryMode.UNRELIABLE)) {
                 int number = mode.ordinal() * 1000 + i;
                 CompletableFuture<Void> f = new CompletableFuture<>();
-                a.engine.send(b.address, mode, numbered(number, i % 10 == 0 ? 3000 : 40 + i), f, net.now);
+                a.engine.send(b.address, mode, numbered(number, i % 10 == 0 ? 3000 : 40 + i), f, net.now());
                 if (mode.isReliable()) {
                     reliable.add(f);
                 }
@@ -109,7 +109,7 @@ class EncryptedEngineTest {
 
     @Test
     void shouldNeverUseAPacketNumberTwiceUnderOneSourceSession() {
-        TestNet net = new TestNet(311);
+        EngineNet net = new EngineNet(311);
         net.loss = 0.2;
         net.jitter = 2 * MS;
         List<byte[]> wire = new ArrayList<>();
@@ -127,18 +127,18 @@ class EncryptedEngineTest {
             for (Node to : List.of(b, c)) { // a holds one peer: each switch evicts the other
                 for (int i = 0; i < 20; i++) {
                     CompletableFuture<Void> f = new CompletableFuture<>();
-                    a.engine.send(to.address, DeliveryMode.RELIABLE, numbered(i, 700), f, net.now);
+                    a.engine.send(to.address, DeliveryMode.RELIABLE, numbered(i, 700), f, net.now());
                     sends.add(f);
                 }
                 assertTrue(net.runUntil(() -> sends.stream().allMatch(CompletableFuture::isDone), 30_000 * MS),
                         net.describe());
                 b.engine.send(a.address, DeliveryMode.UNRELIABLE, numbered(round, 10), new CompletableFuture<>(),
-                        net.now);
+                        net.now());
             }
             net.restart(b, encrypted(40 + round, AeadAlgorithm.AES_256_GCM).build()); // b restarts: new sessions
             net.runFor(3_000 * MS); // and a idles out
         }
-        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(99, 10), new CompletableFuture<>(), net.now);
+        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(99, 10), new CompletableFuture<>(), net.now());
         net.runFor(3_000 * MS);
 
         Map<String, byte[]> seen = new HashMap<>();
@@ -164,7 +164,7 @@ class EncryptedEngineTest {
      * Records copies of a's datagrams as they leave (copies: the receiver decrypts the
      * datagram it is given in place).
      */
-    private static List<byte[]> capture(TestNet net, Node a) {
+    private static List<byte[]> capture(EngineNet net, Node a) {
         List<byte[]> captured = new ArrayList<>();
         net.dropRule = (from, to, bytes) -> {
             if (from.equals(a.address)) {
@@ -181,7 +181,7 @@ class EncryptedEngineTest {
 
     @Test
     void shouldRefuseEverySingleBitFlipOfAnEncryptedDatagram() {
-        TestNet net = new TestNet(321);
+        EngineNet net = new EngineNet(321);
         Node a = net.node(encrypted(6, AeadAlgorithm.AES_256_GCM).build());
         Node b = net.node(encrypted(7, AeadAlgorithm.AES_256_GCM).build());
         List<byte[]> captured = new ArrayList<>();
@@ -190,15 +190,15 @@ class EncryptedEngineTest {
             return true; // nothing arrives: the test feeds b itself
         };
         a.engine.send(b.address, DeliveryMode.RELIABLE, "first contact".getBytes(StandardCharsets.UTF_8),
-                new CompletableFuture<>(), net.now);
-        a.engine.update(net.now);
+                new CompletableFuture<>(), net.now());
+        a.engine.update(net.now());
         byte[] firstContact = captured.get(captured.size() - 1);
         assertEquals(0, Header.of(firstContact).destination());
         flipEveryBit(net, b, a, firstContact);
 
         // Now a conversation with known sessions, and a datagram of it.
         net.dropRule = (from, to, bytes) -> false;
-        b.engine.receive(a.address, ByteBuffer.wrap(firstContact.clone()), net.now);
+        b.engine.receive(a.address, ByteBuffer.wrap(firstContact.clone()), net.now());
         net.runFor(100 * MS);
         List<byte[]> later = new ArrayList<>();
         net.dropRule = (from, to, bytes) -> {
@@ -209,58 +209,58 @@ class EncryptedEngineTest {
             return false;
         };
         a.engine.send(b.address, DeliveryMode.UNRELIABLE, "known sessions".getBytes(StandardCharsets.UTF_8),
-                new CompletableFuture<>(), net.now);
-        a.engine.update(net.now);
+                new CompletableFuture<>(), net.now());
+        a.engine.update(net.now());
         byte[] inSession = later.get(later.size() - 1);
         assertNotEquals(0, Header.of(inSession).destination());
         flipEveryBit(net, b, a, inSession);
     }
 
-    private static void flipEveryBit(TestNet net, Node b, Node a, byte[] valid) {
+    private static void flipEveryBit(EngineNet net, Node b, Node a, byte[] valid) {
         int delivered = b.delivered.size();
         EngineMetrics m = b.engine.metrics();
         for (int bit = 0; bit < valid.length * 8; bit++) {
             byte[] flipped = valid.clone();
             flipped[bit / 8] ^= (byte) (1 << (bit % 8));
             long before = rejected(m);
-            b.engine.receive(a.address, ByteBuffer.wrap(flipped), net.now);
+            b.engine.receive(a.address, ByteBuffer.wrap(flipped), net.now());
             assertEquals(before + 1, rejected(m), "bit " + bit + " of " + valid.length + " bytes: " + m);
             assertEquals(delivered, b.delivered.size(), "bit " + bit + " delivered something");
         }
-        b.engine.receive(a.address, ByteBuffer.wrap(valid.clone()), net.now);
+        b.engine.receive(a.address, ByteBuffer.wrap(valid.clone()), net.now());
         assertEquals(delivered + 1, b.delivered.size(), "the genuine datagram still opens after " + valid.length * 8
                 + " forgeries");
     }
 
     @Test
     void shouldRefuseReplaysInsideAndBeyondTheWindow() {
-        TestNet net = new TestNet(331);
+        EngineNet net = new EngineNet(331);
         Node a = net.node(encrypted(8, AeadAlgorithm.CHACHA20_POLY1305).build());
         Node b = net.node(encrypted(9, AeadAlgorithm.CHACHA20_POLY1305).build());
         List<byte[]> captured = capture(net, a);
-        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(1, 64), new CompletableFuture<>(), net.now);
+        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(1, 64), new CompletableFuture<>(), net.now());
         net.runFor(50 * MS);
-        a.engine.send(b.address, DeliveryMode.UNRELIABLE, numbered(2, 64), new CompletableFuture<>(), net.now);
+        a.engine.send(b.address, DeliveryMode.UNRELIABLE, numbered(2, 64), new CompletableFuture<>(), net.now());
         net.runFor(50 * MS);
         assertEquals(2, b.delivered.size());
         byte[] recorded = captured.get(captured.size() - 1);
         EngineMetrics m = b.engine.metrics();
 
-        b.engine.receive(a.address, ByteBuffer.wrap(recorded.clone()), net.now);
+        b.engine.receive(a.address, ByteBuffer.wrap(recorded.clone()), net.now());
         assertEquals(1, m.replaysDropped(), "inside the window");
         assertEquals(2, b.delivered.size());
 
         // Push the recorded packet number more than 1,024 packets below the newest.
         for (int i = 0; i < 1100; i++) {
             a.engine.send(b.address, DeliveryMode.UNRELIABLE, numbered(1000 + i, 1000), new CompletableFuture<>(),
-                    net.now);
+                    net.now());
             net.runFor(MS / 10);
         }
         net.runFor(500 * MS);
         assertEquals(1102, b.delivered.size(), net.describe());
         assertTrue(Header.of(captured.get(captured.size() - 1)).packetNumber()
                 - Header.of(recorded).packetNumber() > 1024);
-        b.engine.receive(a.address, ByteBuffer.wrap(recorded.clone()), net.now);
+        b.engine.receive(a.address, ByteBuffer.wrap(recorded.clone()), net.now());
         assertEquals(2, m.replaysDropped(), "beyond the window");
         assertEquals(1102, b.delivered.size());
         assertEquals(0, m.authFailures());
@@ -268,12 +268,12 @@ class EncryptedEngineTest {
 
     @Test
     void shouldNotMoveTheWindowForAForgedHighPacketNumber() {
-        TestNet net = new TestNet(341);
+        EngineNet net = new EngineNet(341);
         Node a = net.node(encrypted(10, AeadAlgorithm.AES_256_GCM).build());
         Node b = net.node(encrypted(11, AeadAlgorithm.AES_256_GCM).build());
         List<byte[]> captured = capture(net, a);
         for (int i = 0; i < 5; i++) {
-            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 64), new CompletableFuture<>(), net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 64), new CompletableFuture<>(), net.now());
             net.runFor(20 * MS);
         }
         assertEquals(5, b.delivered.size());
@@ -289,12 +289,12 @@ class EncryptedEngineTest {
             random.nextBytes(body);
             forged.put(at, body);
             forged.limit(at + body.length);
-            b.engine.receive(a.address, forged, net.now);
+            b.engine.receive(a.address, forged, net.now());
         }
         assertEquals(3, m.authFailures());
         assertEquals(1, m.malformed(), "above 2^53 - 1: malformed before any cryptography");
         for (int i = 5; i < 10; i++) {
-            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 64), new CompletableFuture<>(), net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 64), new CompletableFuture<>(), net.now());
             net.runFor(20 * MS);
         }
         assertEquals(10, b.delivered.size(), "genuine datagrams after the forgeries are accepted");
@@ -303,12 +303,12 @@ class EncryptedEngineTest {
 
     @Test
     void shouldDeliverNothingAndKeepNoStateUnderAWrongKey() {
-        TestNet net = new TestNet(351);
-        Node a = net.node(TestNet.config(12).protection(AeadProtection.of(Key.generate())).build());
+        EngineNet net = new EngineNet(351);
+        Node a = net.node(EngineNet.config(12).protection(AeadProtection.of(Key.generate())).build());
         Node b = net.node(encrypted(13, AeadAlgorithm.AES_256_GCM).build());
         for (int i = 0; i < 5; i++) {
-            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 64), new CompletableFuture<>(), net.now);
-            a.engine.send(b.address, DeliveryMode.UNRELIABLE, numbered(i, 64), new CompletableFuture<>(), net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 64), new CompletableFuture<>(), net.now());
+            a.engine.send(b.address, DeliveryMode.UNRELIABLE, numbered(i, 64), new CompletableFuture<>(), net.now());
         }
         net.runFor(3_000 * MS);
         assertEquals(List.of(), b.delivered);
@@ -322,14 +322,14 @@ class EncryptedEngineTest {
 
     @Test
     void shouldRefuseAFirstContactDatagramReplayedAfterTheReceiverForgotTheSender() {
-        TestNet net = new TestNet(361);
+        EngineNet net = new EngineNet(361);
         EngineConfig quick = encrypted(14, AeadAlgorithm.AES_256_GCM).idleTimeout(Duration.ofSeconds(1))
                 .keepAliveInterval(Duration.ZERO).build();
         Node a = net.node(quick);
         Node b = net.node(encrypted(15, AeadAlgorithm.AES_256_GCM).idleTimeout(Duration.ofSeconds(1))
                 .keepAliveInterval(Duration.ZERO).build());
         List<byte[]> captured = capture(net, a);
-        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(7, 64), new CompletableFuture<>(), net.now);
+        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(7, 64), new CompletableFuture<>(), net.now());
         net.runFor(100 * MS);
         assertEquals(1, b.delivered.size());
         byte[] first = captured.get(0);
@@ -337,7 +337,7 @@ class EncryptedEngineTest {
         net.runFor(2_000 * MS);
         assertEquals(0, b.engine.peerCount(), "b forgot a");
 
-        b.engine.receive(a.address, ByteBuffer.wrap(first.clone()), net.now);
+        b.engine.receive(a.address, ByteBuffer.wrap(first.clone()), net.now());
         assertEquals(1, b.delivered.size(), "the captured first datagram delivers nothing again");
         assertEquals(1, b.engine.metrics().authFailures());
         assertEquals(0, b.engine.peerCount());

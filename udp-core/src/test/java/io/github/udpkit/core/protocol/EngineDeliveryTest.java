@@ -1,14 +1,14 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Delivery;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Delivery;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,12 +25,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EngineDeliveryTest {
     private static final long SECOND = 1000 * MS;
 
-    private static List<CompletableFuture<Void>> sendAll(TestNet net, Node from, Node to, DeliveryMode mode, int count,
+    private static List<CompletableFuture<Void>> sendAll(EngineNet net, Node from, Node to, DeliveryMode mode, int count,
             int size) {
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            from.engine.send(to.address, mode, numbered(i, size), f, net.now);
+            from.engine.send(to.address, mode, numbered(i, size), f, net.now());
             futures.add(f);
         }
         return futures;
@@ -40,14 +40,14 @@ class EngineDeliveryTest {
         return futures.stream().allMatch(CompletableFuture::isDone);
     }
 
-    private static void assertAllSucceeded(List<CompletableFuture<Void>> futures, TestNet net) {
+    private static void assertAllSucceeded(List<CompletableFuture<Void>> futures, EngineNet net) {
         for (int i = 0; i < futures.size(); i++) {
             CompletableFuture<Void> f = futures.get(i);
             assertTrue(f.isDone() && !f.isCompletedExceptionally(), "message " + i + " not acknowledged; " + net.describe());
         }
     }
 
-    private static void assertExactlyOnceInOrder(List<Delivery> delivered, int count, int size, TestNet net) {
+    private static void assertExactlyOnceInOrder(List<Delivery> delivered, int count, int size, EngineNet net) {
         assertEquals(count, delivered.size(), "delivered count; " + net.describe());
         for (int i = 0; i < count; i++) {
             assertArrayEquals(numbered(i, size), delivered.get(i).bytes(), "message " + i + "; " + net.describe());
@@ -57,10 +57,10 @@ class EngineDeliveryTest {
     @ParameterizedTest(name = "loss {0}%")
     @ValueSource(ints = {0, 10, 20, 30})
     void shouldDeliverReliableExactlyOnceInOrderUnderLoss(int lossPercent) {
-        TestNet net = new TestNet(1000 + lossPercent);
+        EngineNet net = new EngineNet(1000 + lossPercent);
         net.loss = lossPercent / 100.0;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> futures = sendAll(net, a, b, DeliveryMode.RELIABLE, 3000, 64);
         assertTrue(net.runUntil(() -> allDone(futures), 600 * SECOND), "not done; " + net.describe());
         assertAllSucceeded(futures, net);
@@ -73,12 +73,12 @@ class EngineDeliveryTest {
 
     @Test
     void shouldDeliverReliableExactlyOnceInOrderUnderDuplicationAndReordering() {
-        TestNet net = new TestNet(77);
+        EngineNet net = new EngineNet(77);
         net.loss = 0.05;
         net.duplicate = 0.10;
         net.jitter = 20 * MS; // with 1 ms base latency: heavy reordering
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> futures = sendAll(net, a, b, DeliveryMode.RELIABLE, 3000, 100);
         assertTrue(net.runUntil(() -> allDone(futures), 600 * SECOND), net.describe());
         assertAllSucceeded(futures, net);
@@ -88,12 +88,12 @@ class EngineDeliveryTest {
 
     @Test
     void shouldDeliverReliableUnorderedExactlyOnce() {
-        TestNet net = new TestNet(5);
+        EngineNet net = new EngineNet(5);
         net.loss = 0.2;
         net.duplicate = 0.1;
         net.jitter = 10 * MS;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> futures = sendAll(net, a, b, DeliveryMode.RELIABLE_UNORDERED, 3000, 40);
         assertTrue(net.runUntil(() -> allDone(futures), 600 * SECOND), net.describe());
         assertAllSucceeded(futures, net);
@@ -112,14 +112,14 @@ class EngineDeliveryTest {
 
     @Test
     void shouldNeverDeliverAnOlderSequencedMessageAfterANewerOne() {
-        TestNet net = new TestNet(9);
+        EngineNet net = new EngineNet(9);
         net.loss = 0.1;
         net.duplicate = 0.1;
         net.jitter = 10 * MS;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         for (int i = 0; i < 2000; i++) {
-            a.engine.send(b.address, DeliveryMode.SEQUENCED, numbered(i, 32), new CompletableFuture<>(), net.now);
+            a.engine.send(b.address, DeliveryMode.SEQUENCED, numbered(i, 32), new CompletableFuture<>(), net.now());
             if (i % 20 == 19) {
                 net.runFor(2 * MS); // spread sends over time so that datagrams overtake each other
             }
@@ -141,12 +141,14 @@ class EngineDeliveryTest {
 
     @Test
     void shouldDeliverUnreliableMessagesAndCompleteThemWhenTransmitted() {
-        TestNet net = new TestNet(11);
+        EngineNet net = new EngineNet(11);
         net.loss = 0.3;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> futures = sendAll(net, a, b, DeliveryMode.UNRELIABLE, 500, 50);
-        net.runFor(SECOND);
+        // Unreliable datagrams wait for the congestion window too, which 30 % loss keeps small: how
+        // long 500 take depends on which datagrams the network loses, so the bound is generous.
+        assertTrue(net.runUntil(() -> allDone(futures), 30 * SECOND), net.describe());
         assertAllSucceeded(futures, net);
         assertTrue(b.delivered.size() > 200 && b.delivered.size() < 500,
                 "about 70% should arrive: " + b.delivered.size() + "; " + net.describe());
@@ -159,11 +161,11 @@ class EngineDeliveryTest {
 
     @Test
     void shouldReassembleOneMebibyteMessagesUnderLoss() {
-        TestNet net = new TestNet(21);
+        EngineNet net = new EngineNet(21);
         net.loss = 0.1;
         net.jitter = 2 * MS;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         Random content = new Random(21);
         List<byte[]> messages = new ArrayList<>();
         List<CompletableFuture<Void>> futures = new ArrayList<>();
@@ -172,7 +174,7 @@ class EngineDeliveryTest {
             content.nextBytes(m);
             messages.add(m);
             CompletableFuture<Void> f = new CompletableFuture<>();
-            a.engine.send(b.address, DeliveryMode.RELIABLE, m, f, net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, m, f, net.now());
             futures.add(f);
         }
         assertTrue(net.runUntil(() -> allDone(futures), 600 * SECOND), net.describe());
@@ -185,12 +187,12 @@ class EngineDeliveryTest {
 
     @Test
     void shouldReassembleLargeUnreliableMessagesWhenNothingIsLost() {
-        TestNet net = new TestNet(22);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(22);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         byte[] m = numbered(7, 50_000);
-        a.engine.send(b.address, DeliveryMode.UNRELIABLE, m, new CompletableFuture<>(), net.now);
-        a.engine.send(b.address, DeliveryMode.SEQUENCED, numbered(8, 30_000), new CompletableFuture<>(), net.now);
+        a.engine.send(b.address, DeliveryMode.UNRELIABLE, m, new CompletableFuture<>(), net.now());
+        a.engine.send(b.address, DeliveryMode.SEQUENCED, numbered(8, 30_000), new CompletableFuture<>(), net.now());
         net.runFor(SECOND);
         assertEquals(2, b.delivered.size());
         assertArrayEquals(m, b.delivered.get(0).bytes());
@@ -199,12 +201,12 @@ class EngineDeliveryTest {
 
     @Test
     void shouldDropPartialUnreliableMessagesWhenTheyExpire() {
-        TestNet net = new TestNet(23);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(23);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         int[] count = {0};
         net.dropRule = (from, to, bytes) -> from.equals(a.address) && bytes.length > 1000 && count[0]++ == 1;
-        a.engine.send(b.address, DeliveryMode.UNRELIABLE, numbered(1, 5000), new CompletableFuture<>(), net.now);
+        a.engine.send(b.address, DeliveryMode.UNRELIABLE, numbered(1, 5000), new CompletableFuture<>(), net.now());
         net.runFor(10 * SECOND);
         assertEquals(0, b.delivered.size(), "a message missing a fragment is never delivered");
         assertEquals(1, b.engine.metrics().reassemblyDrops(), "its partial reassembly expires");
@@ -212,10 +214,10 @@ class EngineDeliveryTest {
 
     @Test
     void shouldCarryBothDirectionsAndPiggybackAcks() {
-        TestNet net = new TestNet(31);
+        EngineNet net = new EngineNet(31);
         net.loss = 0.1;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> ab = sendAll(net, a, b, DeliveryMode.RELIABLE, 1000, 64);
         List<CompletableFuture<Void>> ba = sendAll(net, b, a, DeliveryMode.RELIABLE, 1000, 64);
         assertTrue(net.runUntil(() -> allDone(ab) && allDone(ba), 600 * SECOND), net.describe());
@@ -225,9 +227,9 @@ class EngineDeliveryTest {
 
     @Test
     void shouldPackSmallMessagesIntoFewDatagrams() {
-        TestNet net = new TestNet(41);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(41);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> futures = sendAll(net, a, b, DeliveryMode.RELIABLE, 1000, 64);
         assertTrue(net.runUntil(() -> allDone(futures), 60 * SECOND));
         assertExactlyOnceInOrder(b.delivered, 1000, 64, net);
@@ -240,11 +242,11 @@ class EngineDeliveryTest {
 
     @Test
     void shouldRespectTheReceiversWindow() {
-        TestNet net = new TestNet(51);
+        EngineNet net = new EngineNet(51);
         net.loss = 0.2;
         net.jitter = 5 * MS;
-        Node a = net.node(TestNet.config(1).receiveWindow(16).build());
-        Node b = net.node(TestNet.config(2).receiveWindow(16).build());
+        Node a = net.node(EngineNet.config(1).receiveWindow(16).build());
+        Node b = net.node(EngineNet.config(2).receiveWindow(16).build());
         List<CompletableFuture<Void>> futures = sendAll(net, a, b, DeliveryMode.RELIABLE, 500, 64);
         assertTrue(net.runUntil(() -> allDone(futures), 600 * SECOND), net.describe());
         assertExactlyOnceInOrder(b.delivered, 500, 64, net);
@@ -253,9 +255,9 @@ class EngineDeliveryTest {
 
     @Test
     void shouldNotSendMoreThanTheInitialWindowBeforeAnyAcknowledgement() {
-        TestNet net = new TestNet(61);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(61);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         net.dropRule = (from, to, bytes) -> true; // nothing ever arrives: no ACK opens the window
         sendAll(net, a, b, DeliveryMode.RELIABLE, 200, 1000);
         net.runFor(500 * MS); // below the initial RTO of 1 s

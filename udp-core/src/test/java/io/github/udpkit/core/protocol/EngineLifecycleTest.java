@@ -1,7 +1,7 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +15,7 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.EndpointClosedException;
 import io.github.udpkit.api.MessageTooLargeException;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -37,17 +37,17 @@ class EngineLifecycleTest {
         return e.getCause();
     }
 
-    private static CompletableFuture<Void> send(TestNet net, Node from, Node to, DeliveryMode mode, int n) {
+    private static CompletableFuture<Void> send(EngineNet net, Node from, Node to, DeliveryMode mode, int n) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        from.engine.send(to.address, mode, numbered(n, 64), f, net.now);
+        from.engine.send(to.address, mode, numbered(n, 64), f, net.now());
         return f;
     }
 
     @Test
     void shouldFailWithDeliveryExceptionWhenRetriesRunOut() {
-        TestNet net = new TestNet(101);
-        Node a = net.node(TestNet.config(1).maxTransmissions(5).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(101);
+        Node a = net.node(EngineNet.config(1).maxTransmissions(5).build());
+        Node b = net.node(EngineNet.config(2).build());
         net.dropRule = (from, to, bytes) -> true; // b never hears anything
         CompletableFuture<Void> f = send(net, a, b, DeliveryMode.RELIABLE, 1);
         CompletableFuture<Void> queuedBehind = send(net, a, b, DeliveryMode.RELIABLE_UNORDERED, 2);
@@ -65,32 +65,32 @@ class EngineLifecycleTest {
 
     @Test
     void shouldFailWhenTheDeliveryDeadlinePasses() {
-        TestNet net = new TestNet(102);
-        Node a = net.node(TestNet.config(1).deliveryDeadline(Duration.ofMillis(300)).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(102);
+        Node a = net.node(EngineNet.config(1).deliveryDeadline(Duration.ofMillis(300)).build());
+        Node b = net.node(EngineNet.config(2).build());
         net.dropRule = (from, to, bytes) -> true;
         CompletableFuture<Void> f = send(net, a, b, DeliveryMode.RELIABLE, 1);
-        long start = net.now;
+        long start = net.now();
         assertTrue(net.runUntil(f::isDone, 10 * SECOND));
         DeliveryException e = assertInstanceOf(DeliveryException.class, failure(f));
         assertTrue(e.getMessage().contains("deadline"), e.getMessage());
-        assertEquals(300 * MS, net.now - start, "fails exactly at the deadline");
+        assertEquals(300 * MS, net.now() - start, "fails exactly at the deadline");
         assertEquals(1, e.attempts(), "the initial RTO of 1 s never expired");
         assertEquals(Duration.ofMillis(300), e.elapsed());
     }
 
     @Test
     void shouldRecoverAfterABlackoutShorterThanTheRetries() {
-        TestNet net = new TestNet(103);
+        EngineNet net = new EngineNet(103);
         net.loss = 0.05;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
             futures.add(send(net, a, b, DeliveryMode.RELIABLE, i));
         }
         long blackoutStart = 20 * MS;
-        net.dropRule = (from, to, bytes) -> net.now >= blackoutStart && net.now < blackoutStart + 2 * SECOND;
+        net.dropRule = (from, to, bytes) -> net.now() >= blackoutStart && net.now() < blackoutStart + 2 * SECOND;
         assertTrue(net.runUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), 120 * SECOND));
         assertTrue(futures.stream().noneMatch(CompletableFuture::isCompletedExceptionally), net.describe());
         assertEquals(600, b.delivered.size());
@@ -101,11 +101,11 @@ class EngineLifecycleTest {
 
     @Test
     void shouldTimeOutASilentPeer() {
-        TestNet net = new TestNet(104);
-        EngineConfig config = TestNet.config(1).keepAliveInterval(Duration.ofSeconds(1))
+        EngineNet net = new EngineNet(104);
+        EngineConfig config = EngineNet.config(1).keepAliveInterval(Duration.ofSeconds(1))
                 .idleTimeout(Duration.ofSeconds(3)).build();
         Node a = net.node(config);
-        Node b = net.node(TestNet.config(2).keepAliveInterval(Duration.ZERO).build());
+        Node b = net.node(EngineNet.config(2).keepAliveInterval(Duration.ZERO).build());
         send(net, a, b, DeliveryMode.RELIABLE, 1);
         net.runFor(100 * MS);
         assertEquals(1, b.delivered.size());
@@ -114,13 +114,13 @@ class EngineLifecycleTest {
         assertEquals(List.of(DisconnectReason.TIMED_OUT), a.disconnects);
         // b's only datagram, its ACK, left 5 ms (the ACK delay) after the message arrived at 1 ms,
         // and reached a at 7 ms; a gives up exactly 3 s later, despite its own keep-alives.
-        assertEquals(3 * SECOND + 7 * MS, net.now);
+        assertEquals(3 * SECOND + 7 * MS, net.now());
     }
 
     @Test
     void shouldKeepAQuietConversationAliveWithPings() {
-        TestNet net = new TestNet(105);
-        EngineConfig.Builder config = TestNet.config(1).keepAliveInterval(Duration.ofSeconds(1))
+        EngineNet net = new EngineNet(105);
+        EngineConfig.Builder config = EngineNet.config(1).keepAliveInterval(Duration.ofSeconds(1))
                 .idleTimeout(Duration.ofSeconds(3));
         Node a = net.node(config.build());
         Node b = net.node(config.seed(2).build());
@@ -134,35 +134,35 @@ class EngineLifecycleTest {
 
     @Test
     void shouldCloseLocallyAndTellThePeer() {
-        TestNet net = new TestNet(106);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(106);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         send(net, a, b, DeliveryMode.RELIABLE, 1);
         net.runFor(100 * MS);
         net.dropRule = (from, to, bytes) -> from.equals(b.address); // b's ACKs are lost from now on
         CompletableFuture<Void> pending = send(net, a, b, DeliveryMode.RELIABLE, 2);
         net.runFor(10 * MS);
-        a.engine.close(net.now);
+        a.engine.close(net.now());
         assertInstanceOf(EndpointClosedException.class, failure(pending));
         assertEquals(List.of(DisconnectReason.CLOSED_LOCALLY), a.disconnects);
-        a.engine.close(net.now); // idempotent
+        a.engine.close(net.now()); // idempotent
         assertEquals(1, a.disconnects.size());
         net.runFor(100 * MS);
         assertEquals(List.of(DisconnectReason.CLOSED_BY_PEER), b.disconnects);
         assertEquals(a.address, b.disconnected.get(0));
         CompletableFuture<Void> late = send(net, a, b, DeliveryMode.RELIABLE, 3);
         assertInstanceOf(EndpointClosedException.class, failure(late));
-        assertEquals(Engine.NO_DEADLINE, a.engine.update(net.now));
+        assertEquals(Engine.NO_DEADLINE, a.engine.update(net.now()));
     }
 
     @Test
     void shouldAcknowledgeWhatArrivedInTheGoodbye() {
-        TestNet net = new TestNet(115);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(115);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         CompletableFuture<Void> last = send(net, a, b, DeliveryMode.RELIABLE, 1);
         assertTrue(net.runUntil(() -> b.delivered.size() == 1, 100 * MS));
-        b.engine.close(net.now); // before its delayed ACK went out
+        b.engine.close(net.now()); // before its delayed ACK went out
         net.runFor(200 * MS);
         assertTrue(last.isDone() && !last.isCompletedExceptionally(),
                 "the CLOSE carried the ACK, so the sender knows its message arrived: " + last);
@@ -171,9 +171,9 @@ class EngineLifecycleTest {
 
     @Test
     void shouldRefuseSendsBeyondTheQueueWithBackPressure() {
-        TestNet net = new TestNet(107);
-        Node a = net.node(TestNet.config(1).maxQueuedMessages(10).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(107);
+        Node a = net.node(EngineNet.config(1).maxQueuedMessages(10).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> accepted = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             accepted.add(send(net, a, b, DeliveryMode.RELIABLE, i));
@@ -193,24 +193,24 @@ class EngineLifecycleTest {
 
     @Test
     void shouldRefuseBytesBeyondTheQueueWithBackPressure() {
-        TestNet net = new TestNet(108);
-        Node a = net.node(TestNet.config(1).maxMessageSize(1000).maxQueuedBytes(2500).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(108);
+        Node a = net.node(EngineNet.config(1).maxMessageSize(1000).maxQueuedBytes(2500).build());
+        Node b = net.node(EngineNet.config(2).build());
         for (int i = 0; i < 2; i++) {
-            a.engine.send(b.address, DeliveryMode.RELIABLE, new byte[1000], new CompletableFuture<>(), net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, new byte[1000], new CompletableFuture<>(), net.now());
         }
         CompletableFuture<Void> f = new CompletableFuture<>();
-        a.engine.send(b.address, DeliveryMode.RELIABLE, new byte[1000], f, net.now);
+        a.engine.send(b.address, DeliveryMode.RELIABLE, new byte[1000], f, net.now());
         assertInstanceOf(BackPressureException.class, failure(f));
     }
 
     @Test
     void shouldEvictTheLeastRecentlyActiveIdlePeer() {
-        TestNet net = new TestNet(109);
-        Node server = net.node(TestNet.config(1).maxPeers(2).build());
-        Node c1 = net.node(TestNet.config(2).build());
-        Node c2 = net.node(TestNet.config(3).build());
-        Node c3 = net.node(TestNet.config(4).build());
+        EngineNet net = new EngineNet(109);
+        Node server = net.node(EngineNet.config(1).maxPeers(2).build());
+        Node c1 = net.node(EngineNet.config(2).build());
+        Node c2 = net.node(EngineNet.config(3).build());
+        Node c3 = net.node(EngineNet.config(4).build());
         send(net, c1, server, DeliveryMode.RELIABLE, 1);
         net.runFor(50 * MS);
         send(net, c2, server, DeliveryMode.RELIABLE, 2);
@@ -228,10 +228,10 @@ class EngineLifecycleTest {
 
     @Test
     void shouldRefuseANewPeerWhenEveryPeerIsBusy() {
-        TestNet net = new TestNet(110);
-        Node a = net.node(TestNet.config(1).maxPeers(1).build());
-        Node b = net.node(TestNet.config(2).build());
-        Node c = net.node(TestNet.config(3).build());
+        EngineNet net = new EngineNet(110);
+        Node a = net.node(EngineNet.config(1).maxPeers(1).build());
+        Node b = net.node(EngineNet.config(2).build());
+        Node c = net.node(EngineNet.config(3).build());
         net.dropRule = (from, to, bytes) -> true;
         CompletableFuture<Void> toB = send(net, a, b, DeliveryMode.RELIABLE, 1); // b stays busy: never acked
         CompletableFuture<Void> toC = send(net, a, c, DeliveryMode.RELIABLE, 2);
@@ -243,16 +243,16 @@ class EngineLifecycleTest {
 
     @Test
     void shouldResumeDeliveryToAPeerThatRestarted() {
-        TestNet net = new TestNet(111);
+        EngineNet net = new EngineNet(111);
         net.loss = 0.05;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> first = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             first.add(send(net, a, b, DeliveryMode.RELIABLE, i));
         }
         assertTrue(net.runUntil(() -> first.stream().allMatch(CompletableFuture::isDone), 30 * SECOND));
-        net.restart(b, TestNet.config(3).build()); // b's process restarts with a new engine, same address
+        net.restart(b, EngineNet.config(3).build()); // b's process restarts with a new engine, same address
         b.delivered.clear();
         List<CompletableFuture<Void>> second = new ArrayList<>();
         for (int i = 100; i < 300; i++) {
@@ -271,10 +271,10 @@ class EngineLifecycleTest {
 
     @Test
     void shouldStartAFreshConversationAfterEvictingAPeer() {
-        TestNet net = new TestNet(112);
-        Node server = net.node(TestNet.config(1).maxPeers(1).build());
-        Node c1 = net.node(TestNet.config(2).build());
-        Node c2 = net.node(TestNet.config(3).build());
+        EngineNet net = new EngineNet(112);
+        Node server = net.node(EngineNet.config(1).maxPeers(1).build());
+        Node c1 = net.node(EngineNet.config(2).build());
+        Node c2 = net.node(EngineNet.config(3).build());
         for (int i = 0; i < 5; i++) {
             send(net, c1, server, DeliveryMode.RELIABLE, i);
         }
@@ -294,9 +294,9 @@ class EngineLifecycleTest {
 
     @Test
     void shouldRejectCallerMistakesAtOnce() {
-        TestNet net = new TestNet(113);
-        Node a = net.node(TestNet.config(1).maxMessageSize(1000).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(113);
+        Node a = net.node(EngineNet.config(1).maxMessageSize(1000).build());
+        Node b = net.node(EngineNet.config(2).build());
         CompletableFuture<Void> f = new CompletableFuture<>();
         IllegalArgumentException raw = assertThrows(IllegalArgumentException.class,
                 () -> a.engine.send(b.address, DeliveryMode.RAW, new byte[1], f, 0));
@@ -332,7 +332,7 @@ class EngineLifecycleTest {
             public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
             }
         };
-        self[0] = new Engine(TestNet.config(1).build(), output, 0);
+        self[0] = new Engine(EngineNet.config(1).build(), output, 0);
         self[0].send(new InetSocketAddress("127.0.0.1", 9), DeliveryMode.UNRELIABLE, new byte[1],
                 new CompletableFuture<>(), 0);
         self[0].update(0);
@@ -341,9 +341,9 @@ class EngineLifecycleTest {
 
     @Test
     void shouldLetCallbacksSendAndClose() {
-        TestNet net = new TestNet(114);
-        Node a = net.node(TestNet.config(1).build());
-        Node echo = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(114);
+        Node a = net.node(EngineNet.config(1).build());
+        Node echo = net.node(EngineNet.config(2).build());
         // Replace b's engine with one whose output echoes every message back.
         EngineOutput echoing = new EngineOutput() {
             @Override
@@ -361,7 +361,7 @@ class EngineLifecycleTest {
                 }
             }
         };
-        echo.engine = new Engine(TestNet.config(2).build(), echoing, net.now);
+        echo.engine = new Engine(EngineNet.config(2).build(), echoing, net.now());
         for (int i = 0; i < 100; i++) {
             send(net, a, echo, DeliveryMode.RELIABLE, i);
         }

@@ -1,12 +1,12 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import io.github.udpkit.core.wire.DataFrame;
 import io.github.udpkit.core.wire.Datagram;
 import io.github.udpkit.core.wire.PingFrame;
@@ -41,9 +41,9 @@ class EngineRobustnessTest {
 
     @Test
     void shouldCountAndDropMalformedCorruptedAndDuplicatedDatagrams() {
-        TestNet net = new TestNet(201);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(201);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<byte[]> captured = new ArrayList<>();
         net.dropRule = (from, to, bytes) -> {
             if (from.equals(a.address)) {
@@ -51,31 +51,31 @@ class EngineRobustnessTest {
             }
             return false;
         };
-        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(1, 64), new CompletableFuture<>(), net.now);
+        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(1, 64), new CompletableFuture<>(), net.now());
         net.runFor(50 * MS);
         assertEquals(1, b.delivered.size());
         EngineMetrics m = b.engine.metrics();
         long received = m.datagramsReceived();
 
         Engine engine = b.engine;
-        engine.receive(a.address, ByteBuffer.wrap("HELLO".getBytes(StandardCharsets.UTF_8)), net.now);
+        engine.receive(a.address, ByteBuffer.wrap("HELLO".getBytes(StandardCharsets.UTF_8)), net.now());
         byte[] valid = captured.get(0);
-        engine.receive(a.address, ByteBuffer.wrap(valid, 0, 10), net.now);            // truncated header
+        engine.receive(a.address, ByteBuffer.wrap(valid, 0, 10), net.now());            // truncated header
         byte[] future = valid.clone();
         future[2] = 9;
-        engine.receive(a.address, ByteBuffer.wrap(future), net.now);                   // unknown version
+        engine.receive(a.address, ByteBuffer.wrap(future), net.now());                   // unknown version
         assertEquals(3, m.malformed());
 
         byte[] corrupted = valid.clone();
         corrupted[20] = 0x30; // a packet number not seen yet, so the datagram reaches the CRC check
-        engine.receive(a.address, ByteBuffer.wrap(corrupted), net.now);                // fails the CRC
+        engine.receive(a.address, ByteBuffer.wrap(corrupted), net.now());                // fails the CRC
         assertEquals(1, m.authFailures());
 
-        engine.receive(a.address, ByteBuffer.wrap(valid), net.now);                    // network duplicate
+        engine.receive(a.address, ByteBuffer.wrap(valid), net.now());                    // network duplicate
         assertEquals(1, m.duplicatesDropped());
         byte[] corruptedDuplicate = valid.clone();
         corruptedDuplicate[40] ^= 0x01;
-        engine.receive(a.address, ByteBuffer.wrap(corruptedDuplicate), net.now);       // a seen number: dropped unread
+        engine.receive(a.address, ByteBuffer.wrap(corruptedDuplicate), net.now());       // a seen number: dropped unread
         assertEquals(2, m.duplicatesDropped());
 
         byte[] body = java.util.Arrays.copyOf(valid, valid.length - 4);               // strip the CRC
@@ -85,22 +85,22 @@ class EngineRobustnessTest {
         resealed.put(body).flip();
         PacketProtection.crc32c().seal(a.address, 0, 0, 0, resealed, 21);
         assertEquals(valid.length, resealed.limit());
-        engine.receive(a.address, resealed, net.now);
+        engine.receive(a.address, resealed, net.now());
         assertEquals(3 + 1, m.malformed(), "a frame type nobody knows");
 
         assertEquals(received + 7, m.datagramsReceived(), "every datagram is counted in");
         assertEquals(1, b.delivered.size(), "nothing bad was delivered");
         net.dropRule = (from, to, bytes) -> false;
         CompletableFuture<Void> after = new CompletableFuture<>();
-        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(2, 64), after, net.now);
+        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(2, 64), after, net.now());
         assertTrue(net.runUntil(after::isDone, 1000 * MS));
         assertEquals(2, b.delivered.size(), "the conversation goes on");
     }
 
     @Test
     void shouldRestoreTheCallersBufferAfterReceive() {
-        TestNet net = new TestNet(202);
-        Node b = net.node(TestNet.config(2).protection(PacketProtection.none()).build());
+        EngineNet net = new EngineNet(202);
+        Node b = net.node(EngineNet.config(2).protection(PacketProtection.none()).build());
         byte[] d = new Datagram(5, 0, 0, List.of(DataFrame.whole(DeliveryMode.UNRELIABLE, 0, new byte[] {1, 2})))
                 .encode();
         ByteBuffer framed = ByteBuffer.allocate(d.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -116,8 +116,8 @@ class EngineRobustnessTest {
 
     @Test
     void shouldDropAPacketNumberAbove2To53OnTheChecksumPathAsOnTheEncryptedOne() {
-        TestNet net = new TestNet(205);
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(205);
+        Node b = net.node(EngineNet.config(2).build());
         InetSocketAddress sender = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
         Datagram last = new Datagram(5, 0, io.github.udpkit.core.wire.WireFormat.MAX_PACKET_NUMBER,
                 List.of(DataFrame.whole(DeliveryMode.RELIABLE, 0, new byte[] {1})));
@@ -140,14 +140,14 @@ class EngineRobustnessTest {
 
     @Test
     void shouldDeliverEmptyMessagesInEveryFramedMode() {
-        TestNet net = new TestNet(206);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(206);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (DeliveryMode mode : new DeliveryMode[] {DeliveryMode.UNRELIABLE, DeliveryMode.SEQUENCED,
                 DeliveryMode.RELIABLE_UNORDERED, DeliveryMode.RELIABLE}) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            a.engine.send(b.address, mode, new byte[0], f, net.now);
+            a.engine.send(b.address, mode, new byte[0], f, net.now());
             sent.add(f);
         }
         assertTrue(net.runUntil(() -> sent.stream().allMatch(CompletableFuture::isDone), 1000 * MS));
@@ -158,8 +158,8 @@ class EngineRobustnessTest {
 
     @Test
     void shouldTreatARepeatedDataFrameAsACopyAndIgnoreFramesAfterAClose() {
-        TestNet net = new TestNet(207);
-        Node b = net.node(TestNet.config(2).protection(PacketProtection.none()).build());
+        EngineNet net = new EngineNet(207);
+        Node b = net.node(EngineNet.config(2).protection(PacketProtection.none()).build());
         InetSocketAddress sender = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
         byte[] one = {1};
         DataFrame reliable = DataFrame.whole(DeliveryMode.RELIABLE, 0, one);
@@ -187,8 +187,8 @@ class EngineRobustnessTest {
 
     @Test
     void shouldIgnoreAcknowledgementsAndClosesFromStrangers() {
-        TestNet net = new TestNet(203);
-        Node b = net.node(TestNet.config(2).protection(PacketProtection.none()).build());
+        EngineNet net = new EngineNet(203);
+        Node b = net.node(EngineNet.config(2).protection(PacketProtection.none()).build());
         InetSocketAddress stranger = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
         byte[] close = new Datagram(5, 0, 0, List.of(new io.github.udpkit.core.wire.CloseFrame(0))).encode();
         b.engine.receive(stranger, ByteBuffer.wrap(close), 0);
@@ -201,12 +201,12 @@ class EngineRobustnessTest {
 
     @Test
     void shouldRefuseMessagesLargerThanTheReceiverAllows() {
-        TestNet net = new TestNet(204);
-        Node a = net.node(TestNet.config(1).maxMessageSize(100_000).deliveryDeadline(java.time.Duration.ofSeconds(2))
+        EngineNet net = new EngineNet(204);
+        Node a = net.node(EngineNet.config(1).maxMessageSize(100_000).deliveryDeadline(java.time.Duration.ofSeconds(2))
                 .build());
-        Node b = net.node(TestNet.config(2).maxMessageSize(10_000).build());
+        Node b = net.node(EngineNet.config(2).maxMessageSize(10_000).build());
         CompletableFuture<Void> f = new CompletableFuture<>();
-        a.engine.send(b.address, DeliveryMode.RELIABLE, new byte[50_000], f, net.now);
+        a.engine.send(b.address, DeliveryMode.RELIABLE, new byte[50_000], f, net.now());
         assertTrue(net.runUntil(f::isDone, 10_000 * MS));
         assertTrue(f.isCompletedExceptionally(), "never acknowledged, so it fails at the deadline");
         assertTrue(b.engine.metrics().oversized() > 0);
@@ -217,28 +217,28 @@ class EngineRobustnessTest {
     void shouldNeverThrowWhateverArrives(@ForAll @Size(max = 200) List<@Size(max = 300) byte[]> garbage,
             @ForAll long seed) {
         // Without protection, garbage with a valid header reaches the frame parser and the state machines.
-        TestNet net = new TestNet(seed);
-        Node a = net.node(TestNet.config(1).protection(PacketProtection.none()).build());
-        Node b = net.node(TestNet.config(2).protection(PacketProtection.none()).build());
+        EngineNet net = new EngineNet(seed);
+        Node a = net.node(EngineNet.config(1).protection(PacketProtection.none()).build());
+        Node b = net.node(EngineNet.config(2).protection(PacketProtection.none()).build());
         List<byte[]> valid = new ArrayList<>();
         net.dropRule = (from, to, bytes) -> valid.add(bytes) && false;
         for (int i = 0; i < 30; i++) {
             a.engine.send(b.address, DeliveryMode.values()[1 + i % 4], numbered(i, i * 97 % 3000), new CompletableFuture<>(),
-                    net.now);
+                    net.now());
         }
         net.runFor(20 * MS);
         long before = b.engine.metrics().datagramsReceived();
         Random random = new Random(seed);
         for (byte[] g : garbage) {
-            b.engine.receive(a.address, ByteBuffer.wrap(g), net.now);
+            b.engine.receive(a.address, ByteBuffer.wrap(g), net.now());
             byte[] mutated = valid.get(random.nextInt(valid.size())).clone();
             for (int k = random.nextInt(4); k >= 0; k--) {
                 mutated[random.nextInt(mutated.length)] = (byte) random.nextInt();
             }
-            b.engine.receive(a.address, ByteBuffer.wrap(mutated), net.now);
-            a.engine.receive(b.address, ByteBuffer.wrap(mutated), net.now);
-            b.engine.update(net.now);
-            a.engine.update(net.now);
+            b.engine.receive(a.address, ByteBuffer.wrap(mutated), net.now());
+            a.engine.receive(b.address, ByteBuffer.wrap(mutated), net.now());
+            b.engine.update(net.now());
+            a.engine.update(net.now());
         }
         assertEquals(before + 2L * garbage.size(), b.engine.metrics().datagramsReceived(), "every datagram counted");
         net.runFor(100 * MS);

@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A SHA-256 over everything a {@link TestNet} run makes observable: every datagram sent (time,
+ * A SHA-256 over everything a {@link EngineNet} run makes observable: every datagram sent (time,
  * sender, receiver, bytes), every message delivered (time, receiver, sender, mode, bytes) and every
  * peer event. Two runs of the same seeded scenario have the same digest exactly when the engine
  * behaved the same, byte for byte and nanosecond for nanosecond, which is how a refactoring of the

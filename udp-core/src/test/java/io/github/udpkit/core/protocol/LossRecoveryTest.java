@@ -1,7 +1,7 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryException;
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,18 +23,18 @@ import org.junit.jupiter.api.Timeout;
 class LossRecoveryTest {
     private static final long SECOND = 1000 * MS;
 
-    private static CompletableFuture<Void> send(TestNet net, Node from, Node to, int n) {
+    private static CompletableFuture<Void> send(EngineNet net, Node from, Node to, int n) {
         return send(net, from, to, n, 64);
     }
 
-    private static CompletableFuture<Void> send(TestNet net, Node from, Node to, int n, int size) {
+    private static CompletableFuture<Void> send(EngineNet net, Node from, Node to, int n, int size) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        from.engine.send(to.address, DeliveryMode.RELIABLE, numbered(n, size), f, net.now);
+        from.engine.send(to.address, DeliveryMode.RELIABLE, numbered(n, size), f, net.now());
         return f;
     }
 
     /** Sends {@code count} messages one by one, each acknowledged before the next: RTT samples, no loss. */
-    private static void warmUp(TestNet net, Node a, Node b, int count) {
+    private static void warmUp(EngineNet net, Node a, Node b, int count) {
         for (int i = 0; i < count; i++) {
             CompletableFuture<Void> f = send(net, a, b, i);
             assertTrue(net.runUntil(f::isDone, 10 * SECOND), net.describe());
@@ -79,9 +79,9 @@ class LossRecoveryTest {
 
     @Test
     void shouldRepairATailLossWithAProbeWithoutReducingTheWindow() {
-        TestNet net = new TestNet(81);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(81);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         warmUp(net, a, b, 100);
         boolean[] dropNext = {true};
         net.dropRule = (from, to, bytes) -> {
@@ -92,7 +92,7 @@ class LossRecoveryTest {
             return false;
         };
         CompletableFuture<Void> tail = send(net, a, b, 100);
-        long sent = net.now;
+        long sent = net.now();
         assertTrue(net.runUntil(tail::isDone, 10 * SECOND), net.describe());
         tail.join();
         assertEquals(101, b.delivered.size());
@@ -100,21 +100,21 @@ class LossRecoveryTest {
         assertEquals(1, m.probeTimeouts(), "the probe carried the lost message: " + m);
         assertEquals(1, m.retransmissions(), m.toString());
         assertEquals(0, m.congestionEvents(), "one loss in a hundred, and no queue: not congestion; " + m);
-        assertTrue(net.now - sent < 100 * MS, "a probe timeout, not a retransmission timeout of seconds: "
-                + (net.now - sent) / MS + " ms");
+        assertTrue(net.now() - sent < 100 * MS, "a probe timeout, not a retransmission timeout of seconds: "
+                + (net.now() - sent) / MS + " ms");
     }
 
     @Test
     void shouldAcknowledgeTwiceWhenThePeerResendsWhatWasReceived() {
-        TestNet net = new TestNet(82);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(82);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         warmUp(net, a, b, 10);
         List<Long> fromB = new ArrayList<>();
         boolean[] dropAck = {true};
         net.dropRule = (from, to, bytes) -> {
             if (from.equals(b.address)) {
-                fromB.add(net.now);
+                fromB.add(net.now());
                 if (dropAck[0]) {
                     dropAck[0] = false; // the ACK of the next message: a must probe
                     return true;
@@ -134,13 +134,13 @@ class LossRecoveryTest {
      * A link that spaces datagrams out, as a real one does, so the receiver takes each in a turn
      * of its own and its ACK policy, not the batching of arrivals, decides how many ACKs it sends.
      */
-    private static void spaceOut(TestNet net) {
+    private static void spaceOut(EngineNet net) {
         net.bottleneckBytesPerSecond = 12_000_000; // a 1,200-byte datagram every 100 µs
         net.bottleneckQueue = 10_000;
     }
 
     /** Sends {@code count} messages that fill a datagram each, all at once; returns when all are acknowledged. */
-    private static void stream(TestNet net, Node a, Node b, int first, int count) {
+    private static void stream(EngineNet net, Node a, Node b, int first, int count) {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (int i = first; i < first + count; i++) {
             sent.add(send(net, a, b, i, 1_100));
@@ -151,10 +151,10 @@ class LossRecoveryTest {
 
     @Test
     void shouldDecimateTheAcknowledgementsOfALongCleanFlow() {
-        TestNet net = new TestNet(86);
+        EngineNet net = new EngineNet(86);
         spaceOut(net);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         int[] acks = {0};
         net.dropRule = (from, to, bytes) -> {
             if (from.equals(b.address)) {
@@ -175,10 +175,10 @@ class LossRecoveryTest {
 
     @Test
     void shouldAcknowledgeEverySecondDatagramAgainAfterAGap() {
-        TestNet net = new TestNet(87);
+        EngineNet net = new EngineNet(87);
         spaceOut(net);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         stream(net, a, b, 0, 300); // long and clean: decimated
         int[] acks = {0};
         boolean[] dropped = {false};
@@ -201,18 +201,18 @@ class LossRecoveryTest {
 
     @Test
     void shouldKeepProbingAGonePeerAtBoundedIntervalsUntilRetriesRunOut() {
-        TestNet net = new TestNet(83);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).keepAliveInterval(Duration.ZERO).build());
+        EngineNet net = new EngineNet(83);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).keepAliveInterval(Duration.ZERO).build());
         warmUp(net, a, b, 10);
         List<Long> fromA = new ArrayList<>();
         net.dropRule = (from, to, bytes) -> {
             if (from.equals(a.address)) {
-                fromA.add(net.now);
+                fromA.add(net.now());
             }
             return true; // b is gone
         };
-        long start = net.now;
+        long start = net.now();
         CompletableFuture<Void> f = send(net, a, b, 10);
         assertTrue(net.runUntil(f::isDone, 60 * SECOND), net.describe());
         CompletionException e = assertThrows(CompletionException.class, f::join);
@@ -227,21 +227,21 @@ class LossRecoveryTest {
         assertTrue(maxGap > 10 * firstGap, "backed off: " + maxGap / MS + " ms after " + firstGap / MS + " ms");
         assertTrue(maxGap < 26 * firstGap, "but at most 1.5^8-fold: " + maxGap / MS + " ms after "
                 + firstGap / MS + " ms");
-        assertTrue(net.now - start < 30 * SECOND, "the retries ran out before the delivery deadline");
+        assertTrue(net.now() - start < 30 * SECOND, "the retries ran out before the delivery deadline");
     }
 
     @Test
     void shouldCollapseTheWindowOnlyAfterPersistentCongestion() {
-        TestNet net = new TestNet(84);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(84);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         warmUp(net, a, b, 20);
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 20; i < 400; i++) {
             futures.add(send(net, a, b, i, 1000));
         }
-        long blackoutStart = net.now;
-        net.dropRule = (from, to, bytes) -> net.now >= blackoutStart && net.now < blackoutStart + 500 * MS;
+        long blackoutStart = net.now();
+        net.dropRule = (from, to, bytes) -> net.now() >= blackoutStart && net.now() < blackoutStart + 500 * MS;
         assertTrue(net.runUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), 60 * SECOND),
                 net.describe());
         futures.forEach(CompletableFuture::join);

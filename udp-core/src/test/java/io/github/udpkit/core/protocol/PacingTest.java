@@ -1,12 +1,12 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,23 +29,23 @@ class PacingTest {
     }
 
     private static Bottleneck bottleneck(boolean pacing) {
-        TestNet net = new TestNet(1313);
+        EngineNet net = new EngineNet(1313);
         net.latency = 20 * MS;
         net.bottleneckBytesPerSecond = 2_000_000;
         net.bottleneckQueue = 2;
-        Node a = net.node(TestNet.config(1).pacing(pacing).build());
-        Node b = net.node(TestNet.config(2).pacing(pacing).build());
+        Node a = net.node(EngineNet.config(1).pacing(pacing).build());
+        Node b = net.node(EngineNet.config(2).pacing(pacing).build());
         List<CompletableFuture<Void>> fs = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 1000), f, net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 1000), f, net.now());
             fs.add(f);
         }
         assertTrue(net.runUntil(() -> fs.stream().allMatch(CompletableFuture::isDone), 120 * SECOND),
                 net.describe());
         assertTrue(fs.stream().noneMatch(CompletableFuture::isCompletedExceptionally));
         assertEquals(2000, b.delivered.size());
-        return new Bottleneck(net.bottleneckDrops, net.bottleneckPassed, net.now);
+        return new Bottleneck(net.bottleneckDrops(), net.bottleneckPassed(), net.now());
     }
 
     @Test
@@ -62,16 +62,16 @@ class PacingTest {
      * messages of 1,000 bytes over a 40 ms round trip.
      */
     private static int largestBurst(boolean pacing) {
-        TestNet net = new TestNet(1515);
+        EngineNet net = new EngineNet(1515);
         net.latency = 20 * MS;
-        Node a = net.node(TestNet.config(1).pacing(pacing).build());
-        Node b = net.node(TestNet.config(2).pacing(pacing).build());
+        Node a = net.node(EngineNet.config(1).pacing(pacing).build());
+        Node b = net.node(EngineNet.config(2).pacing(pacing).build());
         ArrayDeque<Long> window = new ArrayDeque<>();
         int[] largest = {0};
         net.dropRule = (from, to, bytes) -> {
             if (from.equals(a.address)) {
-                window.addLast(net.now);
-                while (window.peekFirst() <= net.now - MS) {
+                window.addLast(net.now());
+                while (window.peekFirst() <= net.now() - MS) {
                     window.removeFirst();
                 }
                 largest[0] = Math.max(largest[0], window.size());
@@ -81,7 +81,7 @@ class PacingTest {
         List<CompletableFuture<Void>> fs = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 1000), f, net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 1000), f, net.now());
             fs.add(f);
         }
         assertTrue(net.runUntil(() -> fs.stream().allMatch(CompletableFuture::isDone), 60 * SECOND));

@@ -1,12 +1,12 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import io.github.udpkit.core.security.AeadAlgorithm;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -28,14 +28,14 @@ class PathMigrationTest {
     private static final int MESSAGES = 10_000;
 
     private static EngineConfig config(long seed, boolean encrypted) {
-        return (encrypted ? EncryptedEngineTest.encrypted(seed, AeadAlgorithm.AES_256_GCM) : TestNet.config(seed))
+        return (encrypted ? EncryptedEngineTest.encrypted(seed, AeadAlgorithm.AES_256_GCM) : EngineNet.config(seed))
                 .build();
     }
 
     /** What a node delivered from one peer, as message numbers, in order. */
     private static List<Integer> numbers(Node node) {
         List<Integer> out = new ArrayList<>();
-        for (TestNet.Delivery d : node.delivered) {
+        for (EngineNet.Delivery d : node.delivered) {
             out.add(d.number());
         }
         return out;
@@ -51,7 +51,7 @@ class PathMigrationTest {
     @ParameterizedTest(name = "encrypted={0}")
     @ValueSource(booleans = {false, true})
     void shouldKeepTheSessionWhenTheClientsAddressChangesMidTransfer(boolean encrypted) {
-        TestNet net = new TestNet(401);
+        EngineNet net = new EngineNet(401);
         net.loss = 0.02;
         net.jitter = 3 * MS;
         Node server = net.node(config(1, encrypted));
@@ -61,12 +61,12 @@ class PathMigrationTest {
         InetSocketAddress rebound = net.freeAddress();
         // The application sends as the window allows (at most 1,000 unacknowledged), and the NAT
         // rebinds the client a third of the way through.
-        long limit = net.now + 120 * SECOND;
-        while (sends.size() < MESSAGES && net.now < limit) {
+        long limit = net.now() + 120 * SECOND;
+        while (sends.size() < MESSAGES && net.now() < limit) {
             long pending = sends.stream().filter(f -> !f.isDone()).count();
             for (long k = pending; k < 1_000 && sends.size() < MESSAGES; k++) {
                 CompletableFuture<Void> f = new CompletableFuture<>();
-                client.engine.send(server.address, DeliveryMode.RELIABLE, numbered(sends.size(), 40), f, net.now);
+                client.engine.send(server.address, DeliveryMode.RELIABLE, numbered(sends.size(), 40), f, net.now());
                 sends.add(f);
             }
             if (sends.size() >= MESSAGES / 3 && server.engine.metrics().pathChallenges() == 0 && migrations.isEmpty()) {
@@ -90,7 +90,7 @@ class PathMigrationTest {
         assertEquals(0, client.engine.metrics().peerRestarts(), context);
         // The server answers on the new path: a message to the client's new address arrives.
         CompletableFuture<Void> reply = new CompletableFuture<>();
-        server.engine.send(rebound, DeliveryMode.RELIABLE, numbered(7, 20), reply, net.now);
+        server.engine.send(rebound, DeliveryMode.RELIABLE, numbered(7, 20), reply, net.now());
         assertTrue(net.runUntil(reply::isDone, 10 * SECOND), context);
         assertEquals(1, client.delivered.size(), context);
         assertEquals(1, server.engine.peerCount(), context);
@@ -99,7 +99,7 @@ class PathMigrationTest {
     @ParameterizedTest(name = "encrypted={0}")
     @ValueSource(booleans = {false, true})
     void shouldNeitherDeliverTwiceNorMoveWhenAnAttackerReplaysAndReaddressesDatagrams(boolean encrypted) {
-        TestNet net = new TestNet(402);
+        EngineNet net = new EngineNet(402);
         Node server = net.node(config(3, encrypted));
         Node client = net.node(config(4, encrypted));
         List<byte[]> captured = new ArrayList<>();
@@ -112,7 +112,7 @@ class PathMigrationTest {
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            client.engine.send(server.address, DeliveryMode.RELIABLE, numbered(i, 30), f, net.now);
+            client.engine.send(server.address, DeliveryMode.RELIABLE, numbered(i, 30), f, net.now());
             sends.add(f);
             if (i % 50 == 0) {
                 net.runFor(5 * MS);
@@ -136,7 +136,7 @@ class PathMigrationTest {
         assertTrue(m.replaysDropped() + m.duplicatesDropped() >= 2L * captured.size(), context);
         // And the session is still on its real path: a reply reaches the client.
         CompletableFuture<Void> reply = new CompletableFuture<>();
-        server.engine.send(client.address, DeliveryMode.RELIABLE, numbered(1, 20), reply, net.now);
+        server.engine.send(client.address, DeliveryMode.RELIABLE, numbered(1, 20), reply, net.now());
         assertTrue(net.runUntil(reply::isDone, 10 * SECOND), context);
         assertEquals(1, client.delivered.size(), context);
     }
@@ -144,7 +144,7 @@ class PathMigrationTest {
     @ParameterizedTest(name = "encrypted={0}")
     @ValueSource(booleans = {false, true})
     void shouldChallengeACopyThatOvertookTheOriginalWithinThreeTimesItsBytesAndStay(boolean encrypted) {
-        TestNet net = new TestNet(403);
+        EngineNet net = new EngineNet(403);
         Node server = net.node(config(5, encrypted));
         Node client = net.node(config(6, encrypted));
         InetSocketAddress attacker = net.freeAddress();
@@ -168,7 +168,7 @@ class PathMigrationTest {
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            client.engine.send(server.address, DeliveryMode.RELIABLE, numbered(i, 30), f, net.now);
+            client.engine.send(server.address, DeliveryMode.RELIABLE, numbered(i, 30), f, net.now());
             sends.add(f);
             net.runFor(2 * MS);
             if (!held.isEmpty() && fromAttacker[0] == 0) {
@@ -197,9 +197,9 @@ class PathMigrationTest {
         // address, naming the session the sender keeps for the group: that conversation must stay
         // on the group, or the sender's next datagrams to the group start a new session that every
         // member takes for a restart.
-        TestNet net = new TestNet(403);
-        Node sender = net.node(TestNet.config(5).build());
-        Node member = net.node(TestNet.config(6).build());
+        EngineNet net = new EngineNet(403);
+        Node sender = net.node(EngineNet.config(5).build());
+        Node member = net.node(EngineNet.config(6).build());
         InetSocketAddress group = new InetSocketAddress("239.255.77.1", 7000);
         net.dropRule = (from, to, bytes) -> {
             if (to.equals(group)) {
@@ -208,7 +208,7 @@ class PathMigrationTest {
             return false;
         };
         for (int i = 0; i < 40; i++) {
-            sender.engine.send(group, DeliveryMode.UNRELIABLE, numbered(i, 20), new CompletableFuture<>(), net.now);
+            sender.engine.send(group, DeliveryMode.UNRELIABLE, numbered(i, 20), new CompletableFuture<>(), net.now());
             net.runFor(20 * MS);
         }
         net.runFor(SECOND);

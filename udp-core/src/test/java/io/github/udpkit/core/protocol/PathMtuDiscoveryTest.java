@@ -1,14 +1,14 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -29,20 +29,20 @@ class PathMtuDiscoveryTest {
     private static final long SECOND = 1000 * MS;
 
     private static EngineConfig config(long seed) {
-        return TestNet.config(seed).pathMtuDiscovery(true).maxDatagramSize(Endpoint.MAX_DATAGRAM_PAYLOAD).build();
+        return EngineNet.config(seed).pathMtuDiscovery(true).maxDatagramSize(Endpoint.MAX_DATAGRAM_PAYLOAD).build();
     }
 
     /** A network of 5 ms each way whose path drops datagrams larger than {@code mtu}. */
-    private static TestNet path(long seed, int mtu) {
-        TestNet net = new TestNet(seed);
+    private static EngineNet path(long seed, int mtu) {
+        EngineNet net = new EngineNet(seed);
         net.latency = 5 * MS;
         net.pathMtu = mtu;
         return net;
     }
 
-    private static CompletableFuture<Void> send(TestNet net, Node from, Node to, int number, int size) {
+    private static CompletableFuture<Void> send(EngineNet net, Node from, Node to, int number, int size) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        from.engine.send(to.address, DeliveryMode.RELIABLE, numbered(number, size), f, net.now);
+        from.engine.send(to.address, DeliveryMode.RELIABLE, numbered(number, size), f, net.now());
         return f;
     }
 
@@ -52,14 +52,14 @@ class PathMtuDiscoveryTest {
     @ParameterizedTest
     @ValueSource(ints = {1472, 8972, 65_000})
     void convergesToThePathsSize(int mtu) {
-        TestNet net = path(mtu, mtu);
+        EngineNet net = path(mtu, mtu);
         Node a = net.node(config(1));
         Node b = net.node(config(2));
         CompletableFuture<Void> hello = send(net, a, b, 0, 100);
         assertTrue(net.runUntil(hello::isDone, SECOND), net.describe());
         assertEquals(EngineConfig.BASE_DATAGRAM_SIZE, a.engine.datagramSize(b.address), "starts at the base");
 
-        long start = net.now;
+        long start = net.now();
         assertTrue(net.runUntil(() -> a.engine.datagramSize(b.address) == mtu
                 && b.engine.datagramSize(a.address) == mtu, 30 * SECOND),
                 "converged to " + a.engine.datagramSize(b.address) + " and " + b.engine.datagramSize(a.address)
@@ -67,7 +67,7 @@ class PathMtuDiscoveryTest {
         long probes = a.engine.metrics().mtuProbes();
         assertTrue(probes <= MAX_PROBES, "probes sent: " + probes);
         // Each probe is answered within a probe timeout (a few round trips of 10 ms here).
-        assertTrue(net.now - start < MAX_PROBES * 200 * MS, "took " + (net.now - start) / MS + " ms");
+        assertTrue(net.now() - start < MAX_PROBES * 200 * MS, "took " + (net.now() - start) / MS + " ms");
         assertEquals(0, a.engine.metrics().congestionEvents(), "lost probes are not congestion");
 
         // Packing uses the size found: a message of many fragments leaves in few datagrams.
@@ -88,14 +88,14 @@ class PathMtuDiscoveryTest {
 
     @Test
     void probeLossLeavesTheCongestionWindowAlone() {
-        TestNet net = path(7, 1400); // not a common size: found by halving, with a dozen probe sizes lost
+        EngineNet net = path(7, 1400); // not a common size: found by halving, with a dozen probe sizes lost
         Node a = net.node(config(1));
         Node b = net.node(config(2));
         CompletableFuture<Void> hello = send(net, a, b, 0, 100);
         assertTrue(net.runUntil(hello::isDone, SECOND));
         long window = a.engine.connections().get(0).congestionWindow();
         assertTrue(net.runUntil(() -> a.engine.datagramSize(b.address) == 1400, 30 * SECOND));
-        assertTrue(net.tooBigDrops >= PathMtu.MAX_PROBES, "probes were lost: " + net.tooBigDrops);
+        assertTrue(net.tooBigDrops() >= PathMtu.MAX_PROBES, "probes were lost: " + net.tooBigDrops());
         assertEquals(window, a.engine.connections().get(0).congestionWindow());
         assertEquals(0, a.engine.metrics().congestionEvents());
         assertEquals(0, a.engine.metrics().persistentCongestion());
@@ -108,7 +108,7 @@ class PathMtuDiscoveryTest {
      */
     @Test
     void recoversWhenThePathShrinksMidStream() {
-        TestNet net = path(11, 8972);
+        EngineNet net = path(11, 8972);
         Node a = net.node(config(1));
         Node b = net.node(config(2));
         CompletableFuture<Void> hello = send(net, a, b, 0, 100);
@@ -140,7 +140,7 @@ class PathMtuDiscoveryTest {
     /** A conversation that moves to another path (a NAT rebinding) starts that path at the base and searches it. */
     @Test
     void searchesAgainAfterAPathMigration() {
-        TestNet net = path(13, 8972);
+        EngineNet net = path(13, 8972);
         Node server = net.node(config(1));
         Node client = net.node(config(2));
         CompletableFuture<Void> hello = send(net, client, server, 0, 100);
@@ -159,7 +159,7 @@ class PathMtuDiscoveryTest {
 
     @Test
     void settingsSurviveToBuilder() {
-        EngineConfig on = TestNet.config(1).pathMtuDiscovery(true).pacing(true).build();
+        EngineConfig on = EngineNet.config(1).pathMtuDiscovery(true).pacing(true).build();
         assertTrue(on.toBuilder().build().pathMtuDiscovery());
         assertTrue(on.toBuilder().build().pacing());
         assertTrue(on.toString().contains("pathMtuDiscovery=true, pacing=true"), on.toString());
@@ -167,9 +167,9 @@ class PathMtuDiscoveryTest {
 
     @Test
     void offByDefault() {
-        TestNet net = new TestNet(3);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(3);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         CompletableFuture<Void> hello = send(net, a, b, 0, 100);
         assertTrue(net.runUntil(hello::isDone, SECOND));
         net.runFor(10 * SECOND);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.core.testing.Allocations;
+import io.github.udpkit.core.testing.FuzzEngines;
 import io.github.udpkit.core.wire.WireReader;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,17 +32,10 @@ import org.junit.jupiter.api.Test;
  * {@link #shouldHaveValidSeedsThatDeliver}).
  */
 class PlainDatagramFuzzTest {
-    static final int MAX_MESSAGE = 64 * 1024;
-    static final int MAX_DATAGRAM = 1200;
-    /** One reassembly buffer, plus a peer's state with small windows (some 40 KiB) and slack. */
-    static final long ALLOCATION_BOUND = MAX_MESSAGE + 128 * 1024;
     /** The reader allocates nothing itself; this leaves room for the JVM's own small doings. */
     static final long READER_BOUND = 4096;
     private static final InetSocketAddress FROM = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9001);
-    private static final EngineConfig CONFIG = EngineConfig.builder()
-            .maxMessageSize(MAX_MESSAGE).maxDatagramSize(MAX_DATAGRAM).receiveWindow(64).maxPeers(4)
-            .reassemblyBytesPerPeer(2L * MAX_MESSAGE).reassemblyBytesTotal(2L * MAX_MESSAGE)
-            .protection(PacketProtection.none())
+    private static final EngineConfig CONFIG = FuzzEngines.config().protection(PacketProtection.none())
             .build();
 
     @FuzzTest(maxDuration = "10m")
@@ -55,7 +49,7 @@ class PlainDatagramFuzzTest {
     }
 
     private static int feedOnce(byte[] input) {
-        if (input.length > 2 * MAX_DATAGRAM) {
+        if (input.length > 2 * FuzzEngines.MAX_DATAGRAM) {
             return 0;
         }
         WireReader reader = new WireReader();
@@ -74,8 +68,9 @@ class PlainDatagramFuzzTest {
         Engine engine = new Engine(CONFIG, new EngineOutput() {
             @Override
             public void transmit(InetSocketAddress to, ByteBuffer datagram) {
-                if (datagram.remaining() > MAX_DATAGRAM) {
-                    throw new IllegalStateException("sent " + datagram.remaining() + " bytes, above " + MAX_DATAGRAM);
+                if (datagram.remaining() > FuzzEngines.MAX_DATAGRAM) {
+                    throw new IllegalStateException("sent " + datagram.remaining() + " bytes, above "
+                            + FuzzEngines.MAX_DATAGRAM);
                 }
             }
 
@@ -88,7 +83,7 @@ class PlainDatagramFuzzTest {
         engine.receive(FROM, ByteBuffer.wrap(input.clone()), 1_000);
         engine.update(2_000);
         engine.update(10_000_000_000L); // every timer due: acknowledgements, expiry, idle timeout
-        Allocations.check(start, ALLOCATION_BOUND, "a datagram of " + input.length + " bytes");
+        Allocations.check(start, FuzzEngines.ALLOCATION_BOUND, "a datagram of " + input.length + " bytes");
         return delivered[0];
     }
 

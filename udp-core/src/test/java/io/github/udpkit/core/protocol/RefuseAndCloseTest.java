@@ -1,7 +1,7 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,7 +12,7 @@ import io.github.udpkit.api.DeliveryException;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.EndpointClosedException;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -75,19 +75,19 @@ class RefuseAndCloseTest {
 
     @Test
     void shouldTellARefusedClientWhy() {
-        TestNet net = new TestNet(801);
-        Node server = net.node(TestNet.config(1).build());
+        EngineNet net = new EngineNet(801);
+        Node server = net.node(EngineNet.config(1).build());
         Gate gate = new Gate(server);
-        server.engine = new Engine(TestNet.config(1).build(), gate, net.now);
-        Node client = net.node(TestNet.config(2).build());
+        server.engine = new Engine(EngineNet.config(1).build(), gate, net.now());
+        Node client = net.node(EngineNet.config(2).build());
         Gate clientGate = new Gate(client);
-        client.engine = new Engine(TestNet.config(2).build(), clientGate, net.now);
+        client.engine = new Engine(EngineNet.config(2).build(), clientGate, net.now());
 
         CompletableFuture<Void> first = new CompletableFuture<>();
         CompletableFuture<Void> second = new CompletableFuture<>();
         client.engine.send(server.address, DeliveryMode.RELIABLE, "let me in".getBytes(StandardCharsets.UTF_8),
-                first, net.now);
-        client.engine.send(server.address, DeliveryMode.RELIABLE, numbered(2, 10), second, net.now);
+                first, net.now());
+        client.engine.send(server.address, DeliveryMode.RELIABLE, numbered(2, 10), second, net.now());
         assertTrue(net.runUntil(() -> first.isDone() && second.isDone(), 10 * SECOND));
 
         assertEquals(List.of("let me in"), gate.asked, "the server's application saw the connect payload");
@@ -102,12 +102,12 @@ class RefuseAndCloseTest {
 
     @Test
     void shouldCutALongRefusalBetweenCharacters() {
-        TestNet net = new TestNet(804);
-        Node server = net.node(TestNet.config(1).build());
-        server.engine = new Engine(TestNet.config(1).build(), new Gate(server), net.now);
-        Node client = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(804);
+        Node server = net.node(EngineNet.config(1).build());
+        server.engine = new Engine(EngineNet.config(1).build(), new Gate(server), net.now());
+        Node client = net.node(EngineNet.config(2).build());
         CompletableFuture<Void> f = new CompletableFuture<>();
-        client.engine.send(server.address, DeliveryMode.RELIABLE, "long".getBytes(StandardCharsets.UTF_8), f, net.now);
+        client.engine.send(server.address, DeliveryMode.RELIABLE, "long".getBytes(StandardCharsets.UTF_8), f, net.now());
         assertTrue(net.runUntil(f::isDone, 10 * SECOND));
         DeliveryException e = assertInstanceOf(DeliveryException.class, failure(f));
         assertTrue(e.getMessage().contains("refused by peer: " + "€".repeat(66)), e.getMessage());
@@ -116,16 +116,16 @@ class RefuseAndCloseTest {
 
     @Test
     void shouldAcceptAndNotAskAgain() {
-        TestNet net = new TestNet(802);
-        Node server = net.node(TestNet.config(1).build());
+        EngineNet net = new EngineNet(802);
+        Node server = net.node(EngineNet.config(1).build());
         Gate gate = new Gate(server);
-        server.engine = new Engine(TestNet.config(1).build(), gate, net.now);
-        Node client = net.node(TestNet.config(2).build());
+        server.engine = new Engine(EngineNet.config(1).build(), gate, net.now());
+        Node client = net.node(EngineNet.config(2).build());
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (String text : List.of("hello", "second", "third")) {
             CompletableFuture<Void> f = new CompletableFuture<>();
             client.engine.send(server.address, DeliveryMode.RELIABLE, text.getBytes(StandardCharsets.UTF_8), f,
-                    net.now);
+                    net.now());
             sends.add(f);
         }
         assertTrue(net.runUntil(() -> sends.stream().allMatch(CompletableFuture::isDone), 10 * SECOND));
@@ -136,25 +136,25 @@ class RefuseAndCloseTest {
 
     @Test
     void shouldGiveThePeerTheReasonAConversationWasClosed() {
-        TestNet net = new TestNet(803);
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        EngineNet net = new EngineNet(803);
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         Gate gateB = new Gate(b);
-        b.engine = new Engine(TestNet.config(2).build(), gateB, net.now);
+        b.engine = new Engine(EngineNet.config(2).build(), gateB, net.now());
         CompletableFuture<Void> hello = new CompletableFuture<>();
-        b.engine.send(a.address, DeliveryMode.RELIABLE, numbered(1, 10), hello, net.now);
+        b.engine.send(a.address, DeliveryMode.RELIABLE, numbered(1, 10), hello, net.now());
         assertTrue(net.runUntil(hello::isDone, 5 * SECOND));
         hello.join();
         // b has a send in flight when a closes the conversation, with a reason.
         net.dropRule = (from, to, bytes) -> from.equals(b.address);
         CompletableFuture<Void> pending = new CompletableFuture<>();
-        b.engine.send(a.address, DeliveryMode.RELIABLE, numbered(2, 10), pending, net.now);
+        b.engine.send(a.address, DeliveryMode.RELIABLE, numbered(2, 10), pending, net.now());
         net.runFor(5 * MS);
         net.dropRule = (from, to, bytes) -> false;
         CompletableFuture<Void> fromA = new CompletableFuture<>();
-        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(3, 10), fromA, net.now);
-        assertTrue(a.engine.disconnect(b.address, "maintenance at 10:00", net.now));
-        assertFalse(a.engine.disconnect(b.address, "again", net.now), "no conversation left");
+        a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(3, 10), fromA, net.now());
+        assertTrue(a.engine.disconnect(b.address, "maintenance at 10:00", net.now()));
+        assertFalse(a.engine.disconnect(b.address, "again", net.now()), "no conversation left");
         assertInstanceOf(EndpointClosedException.class, failure(fromA));
         assertTrue(net.runUntil(pending::isDone, 5 * SECOND));
 
@@ -162,6 +162,6 @@ class RefuseAndCloseTest {
         assertTrue(e.getMessage().contains("peer closed: maintenance at 10:00"), e.getMessage());
         assertEquals(List.of("CLOSED_BY_PEER peer closed: maintenance at 10:00"), gateB.details);
         assertEquals(List.of(DisconnectReason.CLOSED_LOCALLY), a.disconnects);
-        assertThrows(IllegalArgumentException.class, () -> a.engine.disconnect(b.address, "x".repeat(201), net.now));
+        assertThrows(IllegalArgumentException.class, () -> a.engine.disconnect(b.address, "x".repeat(201), net.now()));
     }
 }

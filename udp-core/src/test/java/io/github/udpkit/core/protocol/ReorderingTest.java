@@ -1,14 +1,14 @@
 package io.github.udpkit.core.protocol;
 
-import static io.github.udpkit.core.protocol.TestNet.MS;
-import static io.github.udpkit.core.protocol.TestNet.numbered;
+import static io.github.udpkit.core.protocol.EngineNet.MS;
+import static io.github.udpkit.core.protocol.EngineNet.numbered;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.DeliveryMode;
-import io.github.udpkit.core.protocol.TestNet.Node;
+import io.github.udpkit.core.protocol.EngineNet.Node;
 import io.github.udpkit.core.wire.AckRanges;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,15 +28,15 @@ class ReorderingTest {
         // 1 ms of latency plus up to jitterMs of jitter: datagrams overtake each other all the time,
         // and none is lost. Detecting loss by packet count alone (three later packets acknowledged)
         // resent about a quarter of all datagrams here, needlessly, and halved the window each time.
-        TestNet net = new TestNet(seed);
+        EngineNet net = new EngineNet(seed);
         net.jitter = jitterMs * MS;
-        Node a = net.node(TestNet.config(1).build());
-        Node b = net.node(TestNet.config(2).build());
+        Node a = net.node(EngineNet.config(1).build());
+        Node b = net.node(EngineNet.config(2).build());
         int count = 4000;
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 1000), f, net.now);
+            a.engine.send(b.address, DeliveryMode.RELIABLE, numbered(i, 1000), f, net.now());
             futures.add(f);
         }
         assertTrue(net.runUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), 600_000 * MS),

@@ -10,6 +10,7 @@ import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.protocol.EngineOutput;
 import io.github.udpkit.core.testing.Allocations;
+import io.github.udpkit.core.testing.FuzzEngines;
 import io.github.udpkit.core.wire.WireReader;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,15 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 class EncryptedDatagramFuzzTest {
     static final Key KEY = Key.of(Hex.range(0x20, 0x40));
-    static final int MAX_MESSAGE = 64 * 1024;
-    static final int MAX_DATAGRAM = 1200;
-    /** One reassembly buffer, plus a peer's state with small windows (some 40 KiB) and slack. */
-    static final long ALLOCATION_BOUND = MAX_MESSAGE + 128 * 1024;
     private static final InetSocketAddress FROM = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9000);
-    private static final EngineConfig CONFIG = EngineConfig.builder()
-            .maxMessageSize(MAX_MESSAGE).maxDatagramSize(MAX_DATAGRAM).receiveWindow(64).maxPeers(4)
-            .reassemblyBytesPerPeer(2L * MAX_MESSAGE).reassemblyBytesTotal(2L * MAX_MESSAGE)
-            .build();
+    private static final EngineConfig CONFIG = FuzzEngines.config().build();
 
     @FuzzTest(maxDuration = "10m")
     void receiveDatagram(byte[] input) {
@@ -59,7 +53,7 @@ class EncryptedDatagramFuzzTest {
     }
 
     private static int feedOnce(byte[] input) {
-        if (input.length < 1 || input.length > 2 * MAX_DATAGRAM) {
+        if (input.length < 1 || input.length > 2 * FuzzEngines.MAX_DATAGRAM) {
             return 0;
         }
         ByteBuffer datagram = ByteBuffer.allocate(input.length - 1 + AeadAlgorithm.TAG_LENGTH);
@@ -71,8 +65,9 @@ class EncryptedDatagramFuzzTest {
         EngineOutput output = new EngineOutput() {
             @Override
             public void transmit(InetSocketAddress to, ByteBuffer bytes) {
-                if (bytes.remaining() > MAX_DATAGRAM) {
-                    throw new IllegalStateException("sent " + bytes.remaining() + " bytes, above " + MAX_DATAGRAM);
+                if (bytes.remaining() > FuzzEngines.MAX_DATAGRAM) {
+                    throw new IllegalStateException("sent " + bytes.remaining() + " bytes, above "
+                            + FuzzEngines.MAX_DATAGRAM);
                 }
             }
 
@@ -86,7 +81,7 @@ class EncryptedDatagramFuzzTest {
         engine.receive(FROM, datagram, 1_000);
         engine.update(2_000);
         engine.update(10_000_000_000L); // every timer due: acknowledgements, expiry, idle timeout
-        Allocations.check(start, ALLOCATION_BOUND, "one encrypted datagram of " + input.length + " bytes");
+        Allocations.check(start, FuzzEngines.ALLOCATION_BOUND, "one encrypted datagram of " + input.length + " bytes");
         if (delivered[0] > 0 && engine.metrics().authFailures() > 0) {
             throw new IllegalStateException("delivered a message from a datagram that failed authentication");
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.udpkit.api.testing.Proc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,12 +47,14 @@ class FernetPythonInteropTest {
             Hex.range(0, 256),
             new byte[1500]);
 
+    private static final long WAIT_SECONDS = 60;
+
     /** Why the tests cannot run here, or {@code null} if they can; probed once. */
     private static String unavailable;
 
     @BeforeAll
     static void probePythonCryptography() {
-        unavailable = Processes.pythonCannotImport("cryptography.fernet");
+        unavailable = Proc.cannotRun(WAIT_SECONDS, "python3", "-c", "import cryptography.fernet");
     }
 
     /** Checked per test, so that each is reported as skipped with the reason. */
@@ -74,7 +77,7 @@ class FernetPythonInteropTest {
         for (byte[] message : MESSAGES) {
             input.append("P ").append(HexFormat.of().formatHex(message)).append('\n');
         }
-        Processes.Result result = Processes.run(List.of("python3", "-c", SCRIPT), input.toString());
+        Proc.Result result = Proc.run(WAIT_SECONDS, input.toString(), List.of("python3", "-c", SCRIPT));
         assertEquals(0, result.exitCode(), () -> "python3 failed: " + result.stderr());
 
         String[] lines = result.stdout().strip().split("\n");
@@ -102,7 +105,7 @@ class FernetPythonInteropTest {
                 + "k, t = sys.stdin.read().split()\n"
                 + "try:\n    Fernet(k.encode()).decrypt(t.encode())\n    print('accepted')\n"
                 + "except InvalidToken:\n    print('rejected')\n";
-        Processes.Result result = Processes.run(List.of("python3", "-c", script), key + "\n" + new String(token) + "\n");
+        Proc.Result result = Proc.run(WAIT_SECONDS, key + "\n" + new String(token) + "\n", List.of("python3", "-c", script));
         assertEquals(0, result.exitCode(), () -> "python3 failed: " + result.stderr());
         assertEquals("rejected", result.stdout().strip());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.udpkit.api.testing.Proc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class IdentityTest {
+    private static final long WAIT_SECONDS = 60;
+
 
     @TempDir
     Path dir;
@@ -123,18 +126,13 @@ class IdentityTest {
     }
 
     private static void requireOpenSsl() {
-        boolean present;
-        try {
-            present = Processes.run(List.of("openssl", "version"), "").exitCode() == 0;
-        } catch (IOException e) {
-            present = false;
-        }
-        assumeTrue(present, "skipped: the openssl command is not installed (apt-get install -y openssl), so interop "
+        String missing = Proc.cannotRun(WAIT_SECONDS, "openssl", "version");
+        assumeTrue(missing == null, () -> "skipped: " + missing + " (apt-get install -y openssl), so interop "
                 + "with OpenSSL's PEM files cannot be checked here");
     }
 
     private static String run(String... command) throws IOException {
-        Processes.Result r = Processes.run(List.of(command), "");
+        Proc.Result r = Proc.run(WAIT_SECONDS, "", List.of(command));
         assertEquals(0, r.exitCode(), () -> String.join(" ", command) + ": " + r.stderr());
         return r.stdout() + r.stderr();
     }

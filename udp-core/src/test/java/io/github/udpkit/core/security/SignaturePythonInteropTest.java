@@ -8,11 +8,10 @@ import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.api.Message;
+import io.github.udpkit.api.testing.Proc;
 import io.github.udpkit.core.Udp;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,9 +22,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +46,7 @@ class SignaturePythonInteropTest {
 
     @BeforeAll
     static void probePythonCryptography() {
-        unavailable = Processes.pythonCannotImport("cryptography.hazmat.primitives.asymmetric.ed25519");
+        unavailable = Proc.cannotRun(WAIT_SECONDS, "python3", "-c", "import cryptography.hazmat.primitives.asymmetric.ed25519");
     }
 
     @BeforeEach
@@ -79,10 +75,9 @@ class SignaturePythonInteropTest {
                     Integer.toString(java.localAddress().getPort()), HexFormat.of().formatHex(pythonSeed),
                     Integer.toString(javaPayloads.size() + 1)));
             pythonPayloads.forEach(p -> command.add(HexFormat.of().formatHex(p.getBytes(StandardCharsets.UTF_8))));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            try {
-                BlockingQueue<String> lines = readLines(process);
-                String port = take(lines);
+            try (Proc pythonPeer = Proc.start("python3", new ProcessBuilder(command).redirectErrorStream(true),
+                    WAIT_SECONDS)) {
+                String port = pythonPeer.nextLine();
                 assertTrue(port.startsWith("PORT "), port);
                 InetSocketAddress peer = new InetSocketAddress("127.0.0.1", Integer.parseInt(port.substring(5)));
 
@@ -97,7 +92,7 @@ class SignaturePythonInteropTest {
                 }
                 long first = -1;
                 for (String payload : javaPayloads) {
-                    String line = take(lines);
+                    String line = pythonPeer.nextLine();
                     String[] f = line.split(" ", -1);
                     assertEquals("OK", f[0], line);
                     assertEquals("udpkit", f[1], line);
@@ -106,42 +101,16 @@ class SignaturePythonInteropTest {
                     assertTrue(first < 0 || seq == first + javaPayloads.indexOf(payload), line);
                     first = first < 0 ? seq : first;
                 }
-                assertEquals("BAD InvalidSignature", take(lines), "Python refuses the tampered datagram");
+                assertEquals("BAD InvalidSignature", pythonPeer.nextLine(), "Python refuses the tampered datagram");
 
-                assertEquals("SENT " + pythonPayloads.size(), take(lines));
+                assertEquals("SENT " + pythonPayloads.size(), pythonPeer.nextLine());
                 for (String payload : pythonPayloads) {
                     Message<String> m = java.receive(Duration.ofSeconds(WAIT_SECONDS));
                     assertEquals(payload, m.payload());
                 }
                 EndpointStats stats = java.stats();
                 assertEquals(0, stats.badSignatures() + stats.unknownKeys() + stats.decodeFailures(), stats::toString);
-            } finally {
-                process.destroy();
-                assertTrue(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS));
             }
         }
-    }
-
-    private static BlockingQueue<String> readLines(Process process) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output unreadable: " + e + ")");
-            }
-        }, "python-output");
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    private static String take(BlockingQueue<String> lines) throws InterruptedException {
-        String line = lines.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertTrue(line != null, "python printed nothing within " + WAIT_SECONDS + " s");
-        return line;
     }
 }

@@ -9,10 +9,10 @@ import io.github.udpkit.api.DisconnectReason;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointListener;
 import io.github.udpkit.api.EndpointStats;
+import io.github.udpkit.api.testing.Proc;
 import io.github.udpkit.core.Addresses;
 import io.github.udpkit.core.Udp;
 import io.github.udpkit.core.protocol.EngineConfig;
-import io.github.udpkit.core.security.Processes;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -189,8 +189,8 @@ class FlightEventsTest {
     void shouldReportDropsOfAnEndpointOpenedBeforeTheRecorderStarted() throws Exception {
         // A JVM of its own: in this one, an earlier test may have started the recorder already.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Processes.Result run = Processes.run(List.of(java, "-cp", System.getProperty("java.class.path"),
-                LateRecording.class.getName()), "");
+        Proc.Result run = Proc.run(WAIT.toSeconds(), "", List.of(java, "-cp", System.getProperty("java.class.path"),
+                LateRecording.class.getName()));
         assertEquals(0, run.exitCode(), () -> "stdout: " + run.stdout() + "\nstderr: " + run.stderr());
         assertTrue(run.stdout().contains("Drops event with malformed=1"), run.stdout());
     }
