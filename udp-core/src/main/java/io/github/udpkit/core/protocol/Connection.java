@@ -265,12 +265,12 @@ final class Connection {
      * Queues a message, unless the queue or the unacknowledged window is full: then fails its
      * completion with a {@link BackPressureException}.
      */
-    void enqueue(int channelId, DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long now,
-            long order) {
+    void enqueue(int channelId, DeliveryMode mode, byte[] payload, int offset, int length,
+            CompletableFuture<Void> completion, long now, long order) {
         Channel channel = channel(channelId);
         ObjectRing<OutMessage> unackedRing = mode.isReliable() ? channel.unacked(mode) : null;
         if (pendingMessages >= config.maxQueuedMessages()
-                || pendingBytes + payload.length > config.maxQueuedBytes()
+                || pendingBytes + length > config.maxQueuedBytes()
                 || (unackedRing != null && unackedRing.isFull())) {
             metrics.backPressureRefusals.increment();
             completion.completeExceptionally(new BackPressureException("send queue to " + address + " full: "
@@ -278,15 +278,15 @@ final class Connection {
                     + config.maxQueuedMessages() + ", maxQueuedBytes=" + config.maxQueuedBytes() + ")"));
             return;
         }
-        OutMessage m = new OutMessage(channelId, mode, payload, completion, now, order, engine.maxWholePayload,
-                engine.fragmentSize);
+        OutMessage m = new OutMessage(channelId, mode, payload, offset, length, completion, now, order,
+                engine.maxWholePayload, engine.fragmentSize);
         m.sequence = channel.nextSequence[WireFormat.modeCode(mode)]++;
         sendQueue.addLast(m);
         if (unackedRing != null) {
             unackedRing.addLast(m);
         }
         pendingMessages++;
-        pendingBytes += payload.length;
+        pendingBytes += length;
         metrics.messagesSent.increment();
     }
 
@@ -672,7 +672,7 @@ final class Connection {
     private void finish(OutMessage m) {
         m.done = true;
         pendingMessages--;
-        pendingBytes -= m.payload.length;
+        pendingBytes -= m.length;
         engine.completions.add(m);
     }
 
@@ -1073,7 +1073,7 @@ final class Connection {
                     retransmit = false;
                 }
                 int length = m.fragmentLength(fragment);
-                int total = m.payload.length;
+                int total = m.length;
                 if (WireWriter.dataLength(m.channel, m.sequence, total, m.fragmentSize, fragment, length) > end - at) {
                     break;
                 }

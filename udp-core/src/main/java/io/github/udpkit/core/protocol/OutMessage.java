@@ -10,7 +10,10 @@ final class OutMessage {
 
     final int channel;
     final DeliveryMode mode;
+    /** The array that holds the message, from {@link #offset}; a batch's messages share one. */
     final byte[] payload;
+    final int offset;
+    final int length;
     final CompletableFuture<Void> completion;
     final long enqueuedAt;
     /** The order of sends to the peer, across modes; used to renumber after a peer restart. */
@@ -37,15 +40,17 @@ final class OutMessage {
     private boolean queued;
     private final long[] queuedBits;
 
-    OutMessage(int channel, DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long enqueuedAt,
-            long order, int maxWholePayload, int fragmentSize) {
+    OutMessage(int channel, DeliveryMode mode, byte[] payload, int offset, int length,
+            CompletableFuture<Void> completion, long enqueuedAt, long order, int maxWholePayload, int fragmentSize) {
         this.channel = channel;
         this.mode = mode;
         this.payload = payload;
+        this.offset = offset;
+        this.length = length;
         this.completion = completion;
         this.enqueuedAt = enqueuedAt;
         this.order = order;
-        if (payload.length <= maxWholePayload) {
+        if (length <= maxWholePayload) {
             this.fragmentSize = 0;
             this.fragmentCount = 1;
             this.ackedBits = null;
@@ -54,7 +59,7 @@ final class OutMessage {
             this.queuedBits = null;
         } else {
             this.fragmentSize = fragmentSize;
-            this.fragmentCount = (payload.length + fragmentSize - 1) / fragmentSize;
+            this.fragmentCount = (length + fragmentSize - 1) / fragmentSize;
             boolean reliable = mode.isReliable();
             this.ackedBits = reliable ? new long[(fragmentCount + 63) >>> 6] : null;
             this.fragmentTransmissions = reliable ? new int[fragmentCount] : null;
@@ -70,15 +75,16 @@ final class OutMessage {
         return mode.isReliable();
     }
 
+    /** Where a fragment starts in {@link #payload}. */
     int fragmentOffset(int index) {
-        return index * fragmentSize;
+        return offset + index * fragmentSize;
     }
 
     int fragmentLength(int index) {
         if (fragmentSize == 0) {
-            return payload.length;
+            return length;
         }
-        return index < fragmentCount - 1 ? fragmentSize : payload.length - (fragmentCount - 1) * fragmentSize;
+        return index < fragmentCount - 1 ? fragmentSize : length - (fragmentCount - 1) * fragmentSize;
     }
 
     boolean isAcked(int index) {
