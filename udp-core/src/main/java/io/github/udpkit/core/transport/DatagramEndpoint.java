@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import io.github.udpkit.api.BackPressureException;
+import io.github.udpkit.api.Batch;
 import io.github.udpkit.api.Connection;
 import io.github.udpkit.api.ConnectionRefusedException;
 import io.github.udpkit.api.ConnectionState;
@@ -49,6 +50,7 @@ import java.nio.channels.SelectionKey;
 import java.security.SecureRandom;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -118,6 +120,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final SendPermits permits;
     /** Hands a framed send to the engine on the I/O thread. */
     private final FramedSend.Submitter submitter = this::submit;
+    /** Hands a batch of framed messages to the engine on the I/O thread. */
+    private final FramedBatch.Submitter batchSubmitter = this::submitBatch;
     /** Decodes received messages and hands them to the handler or the inbox. */
     private final Deliveries<T> deliveries;
     /** Whether the loop's last turn found nothing to do and went idle. I/O thread only. */
@@ -331,8 +335,19 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return new PendingSend<>(this, payload, connection);
     }
 
+    @Override
+    public Batch<T> batch() {
+        ensureOpen();
+        return new BatchSend<>(this, permits.perPeer());
+    }
+
     EndpointSettings<T> settings() {
         return settings;
+    }
+
+    /** Counts a message refused for its size before it was sent. */
+    void countOversized() {
+        oversized.increment();
     }
 
     /** The peer the endpoint was opened with, as sends address it. */
@@ -611,6 +626,54 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         return command;
     }
 
+    /**
+     * Sends a batch to one peer: framed, its permits taken at once and its messages carried to the
+     * I/O thread in one command; RAW, its datagrams written here in one call.
+     *
+     * @param payload every message's bytes, one after the other: message {@code i} ends at {@code ends[i]}
+     */
+    CompletableFuture<Void> dispatchBatch(byte[] payload, int[] ends, DeliveryMode[] modes, byte[] channels,
+            int count, InetSocketAddress to) {
+        ensureOpen();
+        if (modes[0].isFramed()) {
+            SendWindows.Window window = permits.acquire(to, count);
+            FramedBatch command = new FramedBatch(batchSubmitter, permits, window, to, payload, ends, modes, channels,
+                    count);
+            runOnIoThread(command);
+            return command;
+        }
+        rawMessagesSent.add(count);
+        if (dtls == null && impaired == null) {
+            return rawSender.sendBatch(payload, ends, count, to);
+        }
+        // Sealed records or impaired datagrams are made one by one: neither is a fast path.
+        CompletableFuture<?>[] each = new CompletableFuture<?>[count];
+        for (int i = 0, start = 0; i < count; start = ends[i], i++) {
+            byte[] bytes = Arrays.copyOfRange(payload, start, ends[i]);
+            each[i] = dtls != null ? sendDtls(bytes, to) : sendRaw(bytes, to);
+        }
+        return CompletableFuture.allOf(each);
+    }
+
+    /** On the I/O thread: hands a batch's messages to the engine, in order, one clock read for all. */
+    private void submitBatch(FramedBatch batch, long now) {
+        framedMessagesSent.add(batch.count);
+        opening = ConnectionState.OPEN;
+        try {
+            for (int i = 0; i < batch.count; i++) {
+                int start = batch.start(i);
+                try {
+                    engine.send(batch.to, batch.channels[i] & 0xFF, batch.modes[i], batch.payload, start,
+                            batch.ends[i] - start, batch, now);
+                } catch (RuntimeException e) {
+                    batch.completeExceptionally(e); // settles this message; the others go on
+                }
+            }
+        } finally {
+            opening = null;
+        }
+    }
+
     /** On the I/O thread: hands a framed send to the engine. */
     private void submit(FramedSend send, long now) {
         // Counted here, on the one thread that writes this counter, rather than on the
@@ -780,6 +843,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             try {
                 if (command instanceof FramedSend send) {
                     send.submit(now);
+                } else if (command instanceof FramedBatch batch) {
+                    batch.submit(now);
                 } else {
                     command.run();
                 }
