@@ -199,7 +199,7 @@ final class Connection {
         this.localSession = localSession;
         int queueCap = config.maxQueuedMessages();
         this.sendQueue = new ObjectRing<>(Math.min(16, queueCap), queueCap);
-        this.sent = new SentPackets(64, Math.max(64, 4 * config.maxInFlightDatagrams()));
+        this.sent = new SentPackets(64, Math.max(64, 4 * config.maxInFlightDatagrams()), engine.messagePool);
         this.rtt = new RttEstimator(config.initialRtoNanos(), config.minRtoNanos(), config.maxRtoNanos(),
                 config.ackDelayNanos());
         // The window counts in base-sized datagrams: a path found to carry 64 KiB datagrams starts
@@ -229,7 +229,7 @@ final class Connection {
     /** The oldest reliable message of a space not yet acknowledged, after dropping finished ones. */
     OutMessage oldestUnacked(ObjectRing<OutMessage> ring) {
         while (!ring.isEmpty() && ring.peekFirst().done) {
-            ring.removeFirst();
+            engine.messagePool.release(ring.removeFirst());
         }
         return ring.peekFirst();
     }
@@ -278,12 +278,14 @@ final class Connection {
                     + config.maxQueuedMessages() + ", maxQueuedBytes=" + config.maxQueuedBytes() + ")"));
             return;
         }
-        OutMessage m = new OutMessage(channelId, mode, payload, offset, length, completion, now, order,
+        OutMessage m = engine.messagePool.take(channelId, mode, payload, offset, length, completion, now, order,
                 engine.maxWholePayload, engine.fragmentSize);
         m.sequence = channel.nextSequence[WireFormat.modeCode(mode)]++;
         sendQueue.addLast(m);
+        m.holds++;
         if (unackedRing != null) {
             unackedRing.addLast(m);
+            m.holds++;
         }
         pendingMessages++;
         pendingBytes += length;
@@ -679,7 +681,9 @@ final class Connection {
     /** Completes finished messages' futures, after the engine's state is consistent (callbacks may re-enter). */
     private void completeAll() {
         for (int i = 0; i < engine.completions.size(); i++) {
-            engine.completions.get(i).completion.complete(null);
+            OutMessage m = engine.completions.get(i);
+            m.completion.complete(null);
+            engine.messagePool.completed(m);
         }
         engine.completions.clear();
     }
@@ -760,6 +764,7 @@ final class Connection {
             int fragment = sent.refFragment(slot, i);
             if (!m.done && !m.isAcked(fragment) && m.lastPacket(fragment) == pn && m.markQueued(fragment)) {
                 retransmits.add(m, fragment);
+                m.holds++;
             }
         }
         sent.release(slot, false);
@@ -816,6 +821,7 @@ final class Connection {
                 if (!m.done && !m.isAcked(fragment) && (oldest || m.lastPacket(fragment) == pn)
                         && m.markQueued(fragment)) {
                     retransmits.add(m, fragment);
+                    m.holds++;
                     budget -= m.fragmentLength(fragment);
                 }
             }
@@ -1000,6 +1006,7 @@ final class Connection {
             }
             m.unqueue(fragment);
             rq.removeFirst();
+            engine.messagePool.release(m);
         }
         OutMessage head = sendQueue.peekFirst();
         return head != null && windowOpen(head);
@@ -1061,6 +1068,7 @@ final class Connection {
                     if (m.done || m.isAcked(fragment)) {
                         m.unqueue(fragment);
                         rq.removeFirst();
+                        engine.messagePool.release(m);
                         continue;
                     }
                     retransmit = true;
@@ -1092,6 +1100,7 @@ final class Connection {
                 }
                 if (m.reliable()) {
                     sent.addRef(slot, m, fragment);
+                    m.holds++;
                     if (m.recordTransmission(fragment, pn) > 1) {
                         metrics.retransmissions.increment();
                         retransmitted++;
@@ -1100,11 +1109,13 @@ final class Connection {
                 if (retransmit) {
                     m.unqueue(fragment);
                     rq.removeFirst();
+                    engine.messagePool.release(m);
                 } else if (++m.nextFragment == m.fragmentCount) {
                     sendQueue.removeFirst();
                     if (!m.reliable()) {
                         finish(m);
                     }
+                    engine.messagePool.release(m); // after finish: the completion still holds it
                 }
             }
         }
@@ -1298,9 +1309,12 @@ final class Connection {
         for (OutMessage m : resend) {
             Channel channel = channels[m.channel];
             m.restart(channel.nextSequence[WireFormat.modeCode(m.mode)]++);
+            // The rings were cleared without counting down: these messages are never reused.
             sendQueue.addLast(m);
+            m.holds++;
             if (m.reliable()) {
                 channel.unacked(m.mode).addLast(m);
+                m.holds++;
             }
         }
         retransmits.clear();

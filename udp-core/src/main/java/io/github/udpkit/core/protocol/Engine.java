@@ -80,6 +80,8 @@ public final class Engine {
      * client resend its flight a hundred times a second.)
      */
     private static final long MIN_CONTROL_INTERVAL = 50_000_000;
+    /** The most spare messages kept for reuse: a few windows' worth; more is garbage. */
+    private static final int MESSAGE_POOL_CAPACITY = 4096;
 
     // Shared with the connections, which run on the engine's thread.
     final EngineConfig config;
@@ -91,6 +93,8 @@ public final class Engine {
     final PacketBuilder builder;
     /** Messages finished during a call, whose futures complete once the state is consistent. */
     final ArrayList<OutMessage> completions = new ArrayList<>();
+    /** Whole messages to reuse, so that a steady stream allocates none per message. */
+    final OutMessagePool messagePool = new OutMessagePool(MESSAGE_POOL_CAPACITY);
     final int maxWholePayload;
     final int fragmentSize;
     final int datagramRoom;
