@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.udpkit.api.BackPressureException;
 import io.github.udpkit.api.Batch;
 import io.github.udpkit.api.Codecs;
+import io.github.udpkit.api.Connection;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
@@ -219,5 +220,26 @@ class BatchSendTest {
         client.close();
         assertThrows(EndpointClosedException.class, client::batch);
         assertThrows(EndpointClosedException.class, () -> batch.to(new InetSocketAddress("127.0.0.1", 9)));
+    }
+
+    @Test
+    void shouldSendAConnectionsBatchToItsPeerOnly() throws Exception {
+        try (Endpoint<String> server = open(DeliveryMode.RELIABLE); Endpoint<String> client = open(DeliveryMode.RELIABLE)) {
+            Connection<String> c = client.connect(server.localAddress(), "hello").get(10, TimeUnit.SECONDS);
+            assertEquals("hello", server.receive(WAIT).payload());
+            Batch<String> batch = c.batch().add("a").channel(2).add("b");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> batch.to(server.localAddress()));
+            assertTrue(e.getMessage().contains("toPeer()"), e.getMessage());
+            batch.toPeer().get(10, TimeUnit.SECONDS);
+            Message<String> a = server.receive(WAIT);
+            Message<String> b = server.receive(WAIT);
+            assertEquals("a", a.payload());
+            assertEquals(0, a.channel());
+            assertEquals("b", b.payload());
+            assertEquals(2, b.channel());
+            assertTrue(c.close("done"));
+            c.closed().get(10, TimeUnit.SECONDS);
+            assertThrows(IllegalStateException.class, c::batch);
+        }
     }
 }

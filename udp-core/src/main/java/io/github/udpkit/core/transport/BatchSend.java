@@ -27,6 +27,8 @@ final class BatchSend<T> implements Batch<T> {
     private static final int INITIAL_MESSAGES = 16;
 
     private final DatagramEndpoint<T> endpoint;
+    /** The connection this batch is bound to, or null for a batch addressed by {@code to}. */
+    private final ConnectionHandle<T> connection;
     private final EndpointSettings<T> settings;
     /** The most messages a batch holds: a peer's send window. */
     private final int maxMessages;
@@ -39,8 +41,9 @@ final class BatchSend<T> implements Batch<T> {
     private int channel;
     private boolean sent;
 
-    BatchSend(DatagramEndpoint<T> endpoint, int maxMessages) {
+    BatchSend(DatagramEndpoint<T> endpoint, ConnectionHandle<T> connection, int maxMessages) {
         this.endpoint = endpoint;
+        this.connection = connection;
         this.settings = endpoint.settings();
         this.maxMessages = maxMessages;
         this.mode = settings.mode();
@@ -137,11 +140,17 @@ final class BatchSend<T> implements Batch<T> {
 
     @Override
     public CompletableFuture<Void> to(InetSocketAddress address) {
+        checkState(connection == null, "a batch on %s goes to its peer, wherever it is: call toPeer(), not to(%s)",
+                connection, address);
         return send(Addresses.forSending(Addresses.checkPeer(address), endpoint.localAddress()));
     }
 
     @Override
     public CompletableFuture<Void> toPeer() {
+        if (connection != null) {
+            connection.checkOpen();
+            return send(connection.address);
+        }
         return send(endpoint.defaultPeer());
     }
 
@@ -161,7 +170,8 @@ final class BatchSend<T> implements Batch<T> {
         }
         // The engine keeps slices of the array until they are acknowledged: this batch never writes
         // it again. A framed batch refused for back-pressure took nothing, and may be sent again.
-        CompletableFuture<Void> future = endpoint.dispatchBatch(bytes.array(), ends, modes, channels, count, to);
+        CompletableFuture<Void> future = endpoint.dispatchBatch(bytes.array(), ends, modes, channels, count, to,
+                connection);
         sent = true;
         return future;
     }

@@ -338,7 +338,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     @Override
     public Batch<T> batch() {
         ensureOpen();
-        return new BatchSend<>(this, permits.perPeer());
+        return new BatchSend<>(this, null, permits.perPeer());
+    }
+
+    /** A batch on one connection; the handle has checked that it is open. */
+    Batch<T> batch(ConnectionHandle<T> connection) {
+        return new BatchSend<>(this, connection, permits.perPeer());
     }
 
     EndpointSettings<T> settings() {
@@ -633,12 +638,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * @param payload every message's bytes, one after the other: message {@code i} ends at {@code ends[i]}
      */
     CompletableFuture<Void> dispatchBatch(byte[] payload, int[] ends, DeliveryMode[] modes, byte[] channels,
-            int count, InetSocketAddress to) {
+            int count, InetSocketAddress to, ConnectionHandle<T> connection) {
         ensureOpen();
         if (modes[0].isFramed()) {
             SendWindows.Window window = permits.acquire(to, count);
-            FramedBatch command = new FramedBatch(batchSubmitter, permits, window, to, payload, ends, modes, channels,
-                    count);
+            FramedBatch command = new FramedBatch(batchSubmitter, permits, window, to, connection, payload, ends, modes,
+                    channels, count);
             runOnIoThread(command);
             return command;
         }
@@ -658,12 +663,25 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     /** On the I/O thread: hands a batch's messages to the engine, in order, one clock read for all. */
     private void submitBatch(FramedBatch batch, long now) {
         framedMessagesSent.add(batch.count);
+        InetSocketAddress target = batch.to;
+        ConnectionHandle<?> handle = batch.connection;
+        if (handle != null) {
+            if (handle.state == ConnectionState.CLOSED) {
+                // Sent before the close and submitted after it: not to a new conversation.
+                for (int i = 0; i < batch.count; i++) {
+                    batch.completeExceptionally(new DeliveryException(handle.address, 0, Duration.ZERO,
+                            "connection closed: " + handle.end.detail()));
+                }
+                return;
+            }
+            target = handle.address;
+        }
         opening = ConnectionState.OPEN;
         try {
             for (int i = 0; i < batch.count; i++) {
                 int start = batch.start(i);
                 try {
-                    engine.send(batch.to, batch.channels[i] & 0xFF, batch.modes[i], batch.payload, start,
+                    engine.send(target, batch.channels[i] & 0xFF, batch.modes[i], batch.payload, start,
                             batch.ends[i] - start, batch, now);
                 } catch (RuntimeException e) {
                     batch.completeExceptionally(e); // settles this message; the others go on

@@ -25,6 +25,8 @@ final class FramedBatch extends CompletableFuture<Void> implements Command.Cance
     private final SendPermits permits;
     private final SendWindows.Window window;
     final InetSocketAddress to;
+    /** The conversation it is bound to ({@code Connection.batch}), whose address it goes to, or null. */
+    final ConnectionHandle<?> connection;
     /** Every message's bytes, one after the other: message {@code i} ends at {@code ends[i]}. */
     final byte[] payload;
     final int[] ends;
@@ -38,7 +40,9 @@ final class FramedBatch extends CompletableFuture<Void> implements Command.Cance
     private Throwable failure;
 
     FramedBatch(Submitter submitter, SendPermits permits, SendWindows.Window window, InetSocketAddress to,
-            byte[] payload, int[] ends, DeliveryMode[] modes, byte[] channels, int count) {
+            ConnectionHandle<?> connection, byte[] payload, int[] ends, DeliveryMode[] modes, byte[] channels,
+            int count) {
+        this.connection = connection;
         this.submitter = submitter;
         this.permits = permits;
         this.window = window;
