@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * The {@link Batch} an endpoint's {@code batch()} returns: it encodes each message as it is added
  * into one growing array, notes where it ends and its mode and channel, and hands the lot to the
  * endpoint when addressed. The arrays grow by doubling, so a batch of n messages allocates
- * O(log n) times, not per message.
+ * O(log n) times, not per message; the bytes start as large as the endpoint's last batch.
  *
  * @param <T> the payload type
  */
@@ -32,7 +32,7 @@ final class BatchSend<T> implements Batch<T> {
     private final EndpointSettings<T> settings;
     /** The most messages a batch holds: a peer's send window. */
     private final int maxMessages;
-    private ByteBuffer bytes = ByteBuffer.allocate(INITIAL_BYTES);
+    private ByteBuffer bytes;
     private int[] ends = new int[INITIAL_MESSAGES];
     private DeliveryMode[] modes = new DeliveryMode[INITIAL_MESSAGES];
     private byte[] channels = new byte[INITIAL_MESSAGES];
@@ -47,6 +47,9 @@ final class BatchSend<T> implements Batch<T> {
         this.settings = endpoint.settings();
         this.maxMessages = maxMessages;
         this.mode = settings.mode();
+        // As large as the last batch this endpoint sent: a stream of like batches then allocates
+        // one array each, the size it needs, rather than doubling up to it.
+        this.bytes = ByteBuffer.allocate(Math.max(INITIAL_BYTES, endpoint.batchBytesHint()));
     }
 
     @Override
@@ -170,6 +173,7 @@ final class BatchSend<T> implements Batch<T> {
         }
         // The engine keeps slices of the array until they are acknowledged: this batch never writes
         // it again. A framed batch refused for back-pressure took nothing, and may be sent again.
+        endpoint.batchBytesHint(bytes.position());
         CompletableFuture<Void> future = endpoint.dispatchBatch(bytes.array(), ends, modes, channels, count, to,
                 connection);
         sent = true;

@@ -120,6 +120,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final SendPermits permits;
     /** Hands a framed send to the engine on the I/O thread. */
     private final FramedSend.Submitter submitter = this::submit;
+    /** The most a new batch starts with, whatever the last one held: a batch of large messages grows. */
+    private static final int MAX_BATCH_BYTES_HINT = 1 << 20;
+    /** See {@link #batchBytesHint()}; written by senders, read by senders, any value is safe. */
+    private int batchBytesHint;
     /** Hands a batch of framed messages to the engine on the I/O thread. */
     private final FramedBatch.Submitter batchSubmitter = this::submitBatch;
     /** Decodes received messages and hands them to the handler or the inbox. */
@@ -348,6 +352,15 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     EndpointSettings<T> settings() {
         return settings;
+    }
+
+    /** How many bytes the last batch sent held: where the next one starts. Racy on purpose: only a hint. */
+    int batchBytesHint() {
+        return batchBytesHint;
+    }
+
+    void batchBytesHint(int bytes) {
+        batchBytesHint = Math.min(bytes, MAX_BATCH_BYTES_HINT);
     }
 
     /** Counts a message refused for its size before it was sent. */
