@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * holds either RAW messages or framed ones, not both.
  *
  * <p>Bounded: a batch holds at most as many messages as a peer's send window
- * ({@code EngineConfig.maxQueuedMessages}; the same bound for RAW), and an {@link #add} beyond it
- * throws. Back-pressure is taken for the whole batch at once: a framed batch takes one permit of the
+ * ({@code EngineConfig.maxQueuedMessages}) and as many bytes as the engine queues for a peer
+ * ({@code maxQueuedBytes}), the same bounds for RAW, and an {@link #add} beyond them throws. Back-pressure is taken for the whole batch at once: a framed batch takes one permit of the
  * peer's send window per message, all or none, waiting up to the endpoint's send timeout (or failing
  * at once with fail-fast) with a {@link BackPressureException}, as a single send does.
  *

@@ -180,6 +180,20 @@ class BatchSendTest {
     }
 
     @Test
+    void shouldRefuseABatchOfMoreBytesThanThePeersQueueAtOnce() {
+        try (Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
+                .protocol(EngineConfig.builder().maxMessageSize(1000).maxQueuedBytes(2500).build()).open()) {
+            Batch<String> batch = client.batch().add("x".repeat(1000)).add("y".repeat(999));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> batch.add("z".repeat(502)));
+            assertTrue(e.getMessage().contains("at most 2500 bytes"), e.getMessage());
+            assertEquals(2, batch.size(), "the batch keeps what it held");
+            batch.add("z".repeat(501)); // exactly the limit
+            assertEquals(3, batch.size());
+            assertThrows(IllegalStateException.class, () -> batch.add("a"));
+        }
+    }
+
+    @Test
     void shouldNameTheBadValueOfEachMistake() throws Exception {
         try (Endpoint<String> client = Udp.endpoint(Codecs.utf8()).bind("127.0.0.1", 0).mode(DeliveryMode.RELIABLE)
                 .maxMessageSize(100).open();

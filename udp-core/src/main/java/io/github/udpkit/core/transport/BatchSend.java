@@ -32,6 +32,8 @@ final class BatchSend<T> implements Batch<T> {
     private final EndpointSettings<T> settings;
     /** The most messages a batch holds: a peer's send window. */
     private final int maxMessages;
+    /** The most bytes a batch holds: what the engine queues for a peer ({@code maxQueuedBytes}). */
+    private final long maxBytes;
     private ByteBuffer bytes;
     private int[] ends = new int[INITIAL_MESSAGES];
     private DeliveryMode[] modes = new DeliveryMode[INITIAL_MESSAGES];
@@ -46,6 +48,7 @@ final class BatchSend<T> implements Batch<T> {
         this.connection = connection;
         this.settings = endpoint.settings();
         this.maxMessages = maxMessages;
+        this.maxBytes = Math.min(settings.protocol().maxQueuedBytes(), Integer.MAX_VALUE - 8);
         this.mode = settings.mode();
         // As large as the last batch this endpoint sent: a stream of like batches then allocates
         // one array each, the size it needs, rather than doubling up to it.
@@ -81,6 +84,9 @@ final class BatchSend<T> implements Batch<T> {
         int written = settings.codec().encode(value, bytes);
         if (written < 0) {
             checkSize(-written, limit);
+            checkState(start + (long) -written <= maxBytes,
+                    "a batch holds at most %s bytes (a peer's maxQueuedBytes): %s held, %s more asked for",
+                    maxBytes, start, -written);
             grow(-written);
             written = settings.codec().encode(value, bytes);
             if (written < 0) {
@@ -88,10 +94,13 @@ final class BatchSend<T> implements Batch<T> {
                         + " bytes after room was made for what it asked for before");
             }
         }
-        if (written > limit) {
+        if (written > limit || bytes.position() > maxBytes) {
             bytes.position(start); // the batch keeps what it held
         }
         checkSize(written, limit);
+        checkState(start + (long) written <= maxBytes,
+                "a batch holds at most %s bytes (a peer's maxQueuedBytes): %s held, %s more asked for",
+                maxBytes, start, written);
         if (count == ends.length) {
             int n = 2 * count;
             ends = Arrays.copyOf(ends, n);
