@@ -25,6 +25,32 @@ public interface Codec<T> {
     byte[] encode(T value);
 
     /**
+     * Encodes a value straight into a buffer, at its position: how an endpoint encodes a
+     * batch ({@code Endpoint.batch()}), into the one array that carries all its messages,
+     * without an intermediate array per message. The default encodes with {@link #encode(Object)}
+     * and copies; the built-in codecs of {@link Codecs} write directly.
+     *
+     * <p>When the encoding fits in {@code into.remaining()} bytes, it is written and the position
+     * advanced past it. When it does not, nothing is written, the position is left as it was, and
+     * the size the encoding needs is returned negated, so that the caller can make room and call
+     * again. An empty encoding always fits.
+     *
+     * @param value the value, never {@code null}
+     * @param into where to write, from its position
+     * @return the number of bytes written, or the negated number needed when they do not fit
+     * @throws CodecException if the value cannot be encoded
+     * @since 0.1.0
+     */
+    default int encode(T value, ByteBuffer into) {
+        byte[] bytes = encode(value);
+        if (bytes.length > into.remaining()) {
+            return -bytes.length;
+        }
+        into.put(bytes);
+        return bytes.length;
+    }
+
+    /**
      * Decodes the remaining bytes of a buffer. The codec may read the buffer only during this call
      * and must not keep a reference to it.
      *

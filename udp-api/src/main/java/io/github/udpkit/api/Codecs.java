@@ -75,6 +75,11 @@ public final class Codecs {
             }
 
             @Override
+            public int encode(R value, ByteBuffer into) {
+                return codec.encode(Objects.requireNonNull(encoded.apply(value), "encoded mapping returned null"), into);
+            }
+
+            @Override
             public R decode(ByteBuffer bytes) {
                 T value = codec.decode(bytes);
                 try {
@@ -115,6 +120,91 @@ public final class Codecs {
                 return bytes;
             } catch (CharacterCodingException e) {
                 throw new CodecException("string cannot be encoded in " + charset + ": " + e, e);
+            }
+        }
+
+        /**
+         * UTF-8 is written by hand, straight into the buffer: measured first (which also finds a
+         * lone surrogate before a byte is written), then written, with no intermediate array.
+         * Other charsets go through their encoder's array, as {@link #encode(String)} does.
+         */
+        @Override
+        public int encode(String value, ByteBuffer into) {
+            Objects.requireNonNull(value, "value");
+            if (!charset.equals(StandardCharsets.UTF_8)) {
+                return Codec.super.encode(value, into);
+            }
+            int size = utf8Length(value);
+            if (size > into.remaining()) {
+                return -size;
+            }
+            if (into.hasArray()) {
+                int at = into.arrayOffset() + into.position();
+                writeUtf8(value, into.array(), at);
+                into.position(into.position() + size);
+            } else {
+                for (int i = 0; i < value.length(); i++) {
+                    int c = value.charAt(i);
+                    if (c < 0x80) {
+                        into.put((byte) c);
+                    } else if (c < 0x800) {
+                        into.put((byte) (0xC0 | c >> 6)).put((byte) (0x80 | c & 0x3F));
+                    } else if (Character.isHighSurrogate((char) c)) {
+                        int cp = Character.toCodePoint((char) c, value.charAt(++i));
+                        into.put((byte) (0xF0 | cp >> 18)).put((byte) (0x80 | cp >> 12 & 0x3F))
+                                .put((byte) (0x80 | cp >> 6 & 0x3F)).put((byte) (0x80 | cp & 0x3F));
+                    } else {
+                        into.put((byte) (0xE0 | c >> 12)).put((byte) (0x80 | c >> 6 & 0x3F)).put((byte) (0x80 | c & 0x3F));
+                    }
+                }
+            }
+            return size;
+        }
+
+        /** The UTF-8 length of a string; throws for a lone surrogate, which UTF-8 cannot carry. */
+        private static int utf8Length(String s) {
+            int size = s.length();
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x80) {
+                    continue;
+                }
+                if (c < 0x800) {
+                    size += 1;
+                } else if (Character.isHighSurrogate(c)) {
+                    if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                        throw new CodecException("string has an unpaired surrogate, not valid UTF-8");
+                    }
+                    size += 2; // two chars, four bytes
+                    i++;
+                } else if (Character.isLowSurrogate(c)) {
+                    throw new CodecException("string has an unpaired surrogate, not valid UTF-8");
+                } else {
+                    size += 2;
+                }
+            }
+            return size;
+        }
+
+        private static void writeUtf8(String s, byte[] out, int at) {
+            for (int i = 0; i < s.length(); i++) {
+                int c = s.charAt(i);
+                if (c < 0x80) {
+                    out[at++] = (byte) c;
+                } else if (c < 0x800) {
+                    out[at++] = (byte) (0xC0 | c >> 6);
+                    out[at++] = (byte) (0x80 | c & 0x3F);
+                } else if (Character.isHighSurrogate((char) c)) {
+                    int cp = Character.toCodePoint((char) c, s.charAt(++i));
+                    out[at++] = (byte) (0xF0 | cp >> 18);
+                    out[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    out[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    out[at++] = (byte) (0x80 | cp & 0x3F);
+                } else {
+                    out[at++] = (byte) (0xE0 | c >> 12);
+                    out[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    out[at++] = (byte) (0x80 | c & 0x3F);
+                }
             }
         }
 
@@ -178,6 +268,16 @@ public final class Codecs {
         @Override
         public byte[] encode(byte[] value) {
             return Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public int encode(byte[] value, ByteBuffer into) {
+            Objects.requireNonNull(value, "value");
+            if (value.length > into.remaining()) {
+                return -value.length;
+            }
+            into.put(value);
+            return value.length;
         }
 
         @Override

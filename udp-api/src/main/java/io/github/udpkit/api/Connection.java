@@ -58,6 +58,18 @@ public interface Connection<T> {
     Send<T> send(T payload);
 
     /**
+     * Starts a batch on this conversation: many messages in one call with one future, as
+     * {@link Endpoint#batch()}, sent with {@link Batch#toPeer()} to wherever the peer is when the
+     * batch reaches the I/O thread. The other {@code to} methods throw.
+     *
+     * @return an empty batch in the endpoint's default mode, on channel 0
+     * @throws IllegalStateException if the connection is closed
+     * @throws EndpointClosedException if the endpoint is closed
+     * @since 0.1.0
+     */
+    Batch<T> batch();
+
+    /**
      * Closes the conversation and tells the peer why, as {@link Endpoint#disconnect} does: the
      * peer's listener and its failed sends carry {@code reason}; this connection's pending sends
      * fail with an {@link EndpointClosedException}. Closing a closed connection does nothing.

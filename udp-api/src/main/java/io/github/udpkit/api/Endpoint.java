@@ -78,6 +78,16 @@ public interface Endpoint<T> extends AutoCloseable {
     Send<T> send(T payload);
 
     /**
+     * Starts a batch: many messages to one peer, encoded into one array and sent in one call with
+     * one future, the cheap way to send many small messages; see {@link Batch}.
+     *
+     * @return an empty batch in the endpoint's default mode, on channel 0
+     * @throws EndpointClosedException if the endpoint is closed
+     * @since 0.1.0
+     */
+    Batch<T> batch();
+
+    /**
      * Sends bytes as one datagram exactly as they are, from the endpoint's socket, whatever its
      * mode: no codec, no frame, no acknowledgement. For answering what an
      * {@link UnframedHandler} received (a plain-text client, a discovery probe) from the port it

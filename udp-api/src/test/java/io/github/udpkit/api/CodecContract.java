@@ -1,14 +1,17 @@
 package io.github.udpkit.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.ByteBuffer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 /**
  * The contract every codec keeps: values survive a round trip, and arbitrary bytes either decode
@@ -31,6 +34,14 @@ public interface CodecContract<T> {
         return Arbitraries.strings().all().excludeChars(surrogates).ofMaxLength(300);
     }
 
+    /**
+     * Whether a value always encodes to the same bytes. A codec that draws an IV or a timestamp
+     * (Fernet) is not: its encodings into a buffer are checked by their length and round trip.
+     */
+    default boolean deterministic() {
+        return true;
+    }
+
     @Provide
     default Arbitrary<T> anyValue() {
         return values();
@@ -49,6 +60,42 @@ public interface CodecContract<T> {
         framed.put(new byte[] {1, 2, 3}).put(encoded).put(new byte[] {4, 5, 6, 7});
         framed.position(3).limit(3 + encoded.length);
         assertEquivalent(codec().decode(framed), value);
+    }
+
+    /** Into a heap or a direct buffer, at any position: the bytes {@code encode(value)} returns, position advanced. */
+    @Property
+    default void shouldEncodeIntoBufferAsIntoArray(@ForAll("anyValue") T value, @ForAll @IntRange(max = 9) int at,
+            @ForAll @IntRange(max = 5) int spare, @ForAll boolean direct) {
+        byte[] expected = codec().encode(value);
+        int capacity = at + expected.length + spare;
+        ByteBuffer into = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+        into.position(at);
+        assertEquals(expected.length, codec().encode(value, into), "bytes written");
+        assertEquals(at + expected.length, into.position(), "position after the encoding");
+        if (deterministic()) {
+            byte[] written = new byte[expected.length];
+            into.position(at);
+            into.get(written);
+            assertArrayEquals(expected, written);
+        }
+        into.position(at).limit(at + expected.length);
+        assertEquivalent(codec().decode(into), value);
+    }
+
+    /** Too little room: nothing written, position unmoved, and the size needed, negated. */
+    @Property
+    default void shouldWriteNothingWhenTheEncodingDoesNotFit(@ForAll("anyValue") T value,
+            @ForAll @IntRange(min = 1, max = 400) int shortfall, @ForAll boolean direct) {
+        byte[] expected = codec().encode(value);
+        Assume.that(expected.length > 0); // an empty encoding always fits
+        int room = Math.max(0, expected.length - shortfall);
+        ByteBuffer into = direct ? ByteBuffer.allocateDirect(room + 2) : ByteBuffer.allocate(room + 2);
+        into.position(2);
+        assertEquals(-expected.length, codec().encode(value, into));
+        assertEquals(2, into.position(), "position");
+        for (int i = 0; i < into.capacity(); i++) {
+            assertEquals(0, into.get(i), "byte " + i + " written");
+        }
     }
 
     @Property

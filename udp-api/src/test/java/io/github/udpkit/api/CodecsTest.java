@@ -26,6 +26,28 @@ class CodecsTest {
     }
 
     @Test
+    void shouldRefuseUnpairedSurrogateOnEncodeIntoBufferWritingNothing() {
+        for (String lone : new String[] {"a\uD800b", "a\uDC00", "\uD800"}) {
+            ByteBuffer into = ByteBuffer.allocate(16);
+            assertThrows(CodecException.class, () -> Codecs.utf8().encode(lone, into), lone);
+            assertEquals(0, into.position(), "position after refusing " + lone);
+        }
+    }
+
+    @Test
+    void shouldEncodeEveryUtf8LengthIntoBufferAsTheJdkDoes() {
+        // One, two, three and four bytes a character, and a pair at the end.
+        String text = "a\u00e9\u20ac\uD83D\uDE00z\uD83D\uDE00";
+        byte[] expected = text.getBytes(StandardCharsets.UTF_8);
+        for (ByteBuffer into : new ByteBuffer[] {ByteBuffer.allocate(32), ByteBuffer.allocateDirect(32)}) {
+            assertEquals(expected.length, Codecs.utf8().encode(text, into));
+            byte[] written = new byte[expected.length];
+            into.flip().get(written);
+            assertArrayEquals(expected, written);
+        }
+    }
+
+    @Test
     void shouldDecodeMultibyteUtf8() {
         byte[] bytes = "안녕 UDP ✓".getBytes(StandardCharsets.UTF_8);
         assertEquals("안녕 UDP ✓", Codecs.utf8().decode(bytes));

@@ -103,6 +103,9 @@ public final class Scenarios {
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.PLAIN,
                             Scenario.Wait.BLOCKING));
                 }
+                if (mode == DeliveryMode.RAW || mode == DeliveryMode.RELIABLE) {
+                    all.add(UdpkitScenarios.batchThroughput(mode, payload));
+                }
                 if (mode == DeliveryMode.RELIABLE) {
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.AES_GCM));
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.DTLS));

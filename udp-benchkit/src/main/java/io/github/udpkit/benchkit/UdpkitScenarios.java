@@ -2,6 +2,7 @@ package io.github.udpkit.benchkit;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.udpkit.api.Batch;
 import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
@@ -172,6 +173,26 @@ final class UdpkitScenarios {
         return mode.isReliable() ? s.asLossless() : s;
     }
 
+    /** Messages per {@code Endpoint.batch()} in the batch rows. */
+    static final int BATCH_MESSAGES = 64;
+
+    /**
+     * A throughput row that sends with {@code Endpoint.batch()}, {@value #BATCH_MESSAGES} messages
+     * a call, on the default wait and settings; it names the row of its mode that sends one by one
+     * as its reference. The batch encodes each message into its own array, so the framed modes need
+     * no copy of each message, as the one-by-one row does.
+     */
+    static Scenario batchThroughput(DeliveryMode mode, int payloadBytes) {
+        Scenario s = Scenario.throughput(key(mode) + "-batch", label(mode) + ", batch", Scenario.Wait.ADAPTIVE,
+                payloadBytes, counter -> new Stream(mode, Scenario.Wait.ADAPTIVE, payloadBytes,
+                        Scenarios.engineConfig(payloadBytes), Protection.PLAIN, counter, true));
+        if (mode.isFramed()) {
+            s = s.withMaxDatagramBytes(Scenarios.engineConfig(payloadBytes).maxDatagramSize());
+        }
+        s = s.withReference(key(mode));
+        return mode.isReliable() ? s.asLossless() : s;
+    }
+
     /** How the endpoints of a row that waits so are built, as the table's mode column says it. */
     static String builderCall(Scenario.Wait wait) {
         return switch (wait) {
@@ -240,10 +261,20 @@ final class UdpkitScenarios {
         private final Endpoint<byte[]> receiver;
         private final Endpoint<byte[]> sender;
         private final InetSocketAddress target;
+        /** Whether it sends {@link #BATCH_MESSAGES} at a time with {@code batch()}, else one by one. */
+        private final boolean batched;
+        /** The batch being filled; the sending thread's only. */
+        private Batch<byte[]> batch;
 
         Stream(DeliveryMode mode, Scenario.Wait wait, int payloadBytes, EngineConfig config, Protection protection,
                SequenceCounter counter) throws Exception {
+            this(mode, wait, payloadBytes, config, protection, counter, false);
+        }
+
+        Stream(DeliveryMode mode, Scenario.Wait wait, int payloadBytes, EngineConfig config, Protection protection,
+               SequenceCounter counter, boolean batched) throws Exception {
             this.mode = mode;
+            this.batched = batched;
             this.payloadBytes = payloadBytes;
             List<Endpoint<byte[]>> pair = openPair(mode, wait, config, protection.newSecrets(config.maxDatagramSize()));
             this.receiver = pair.get(0);
@@ -254,11 +285,33 @@ final class UdpkitScenarios {
 
         @Override
         public long sendUntil(int round, long deadlineNanos, long maxMessages) throws Exception {
+            if (batched) {
+                return sendBatches(round, deadlineNanos, maxMessages);
+            }
             // RAW hands the bytes to the socket before send() returns, so the message array may be
             // reused; the framed modes may hold on to it until it is acknowledged, so each send gets its own.
             boolean reuse = mode == DeliveryMode.RAW;
             return OneWay.sendEach(message -> sender.send(reuse ? message : message.clone()).to(target),
                     payloadBytes, round, deadlineNanos, maxMessages);
+        }
+
+        /** Sends in batches; a batch copies each message as it is added, so one array serves them all. */
+        private long sendBatches(int round, long deadlineNanos, long maxMessages) throws Exception {
+            byte[] message = new byte[payloadBytes];
+            batch = sender.batch().mode(mode);
+            long sent = OneWay.sendSequence(sequence -> {
+                Stamp.put(message, round, sequence);
+                batch.add(message);
+                if (batch.size() == BATCH_MESSAGES) {
+                    batch.to(target);
+                    batch = sender.batch().mode(mode);
+                }
+                return true;
+            }, deadlineNanos, maxMessages);
+            if (batch.size() > 0) {
+                batch.to(target);
+            }
+            return sent;
         }
 
         @Override

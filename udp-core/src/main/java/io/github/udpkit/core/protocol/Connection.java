@@ -204,7 +204,7 @@ final class Connection {
         this.localSession = localSession;
         int queueCap = config.maxQueuedMessages();
         this.sendQueue = new ObjectRing<>(Math.min(16, queueCap), queueCap);
-        this.sent = new SentPackets(64, Math.max(64, 4 * config.maxInFlightDatagrams()));
+        this.sent = new SentPackets(64, Math.max(64, 4 * config.maxInFlightDatagrams()), engine.messagePool);
         this.rtt = new RttEstimator(config.initialRtoNanos(), config.minRtoNanos(), config.maxRtoNanos(),
                 config.ackDelayNanos());
         // The window counts in base-sized datagrams: a path found to carry 64 KiB datagrams starts
@@ -234,7 +234,7 @@ final class Connection {
     /** The oldest reliable message of a space not yet acknowledged, after dropping finished ones. */
     OutMessage oldestUnacked(ObjectRing<OutMessage> ring) {
         while (!ring.isEmpty() && ring.peekFirst().done) {
-            ring.removeFirst();
+            engine.messagePool.release(ring.removeFirst());
         }
         return ring.peekFirst();
     }
@@ -270,12 +270,12 @@ final class Connection {
      * Queues a message, unless the queue or the unacknowledged window is full: then fails its
      * completion with a {@link BackPressureException}.
      */
-    void enqueue(int channelId, DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long now,
-            long order) {
+    void enqueue(int channelId, DeliveryMode mode, byte[] payload, int offset, int length,
+            CompletableFuture<Void> completion, long now, long order) {
         Channel channel = channel(channelId);
         ObjectRing<OutMessage> unackedRing = mode.isReliable() ? channel.unacked(mode) : null;
         if (pendingMessages >= config.maxQueuedMessages()
-                || pendingBytes + payload.length > config.maxQueuedBytes()
+                || pendingBytes + length > config.maxQueuedBytes()
                 || (unackedRing != null && unackedRing.isFull())) {
             metrics.backPressureRefusals.increment();
             completion.completeExceptionally(new BackPressureException("send queue to " + address + " full: "
@@ -283,15 +283,17 @@ final class Connection {
                     + config.maxQueuedMessages() + ", maxQueuedBytes=" + config.maxQueuedBytes() + ")"));
             return;
         }
-        OutMessage m = new OutMessage(channelId, mode, payload, completion, now, order, engine.maxWholePayload,
-                engine.fragmentSize);
+        OutMessage m = engine.messagePool.take(channelId, mode, payload, offset, length, completion, now, order,
+                engine.maxWholePayload, engine.fragmentSize);
         m.sequence = channel.nextSequence[WireFormat.modeCode(mode)]++;
         sendQueue.addLast(m);
+        m.holds++;
         if (unackedRing != null) {
             unackedRing.addLast(m);
+            m.holds++;
         }
         pendingMessages++;
-        pendingBytes += payload.length;
+        pendingBytes += length;
         metrics.messagesSent.increment();
     }
 
@@ -686,14 +688,16 @@ final class Connection {
     private void finish(OutMessage m) {
         m.done = true;
         pendingMessages--;
-        pendingBytes -= m.payload.length;
+        pendingBytes -= m.length;
         engine.completions.add(m);
     }
 
     /** Completes finished messages' futures, after the engine's state is consistent (callbacks may re-enter). */
     private void completeAll() {
         for (int i = 0; i < engine.completions.size(); i++) {
-            engine.completions.get(i).completion.complete(null);
+            OutMessage m = engine.completions.get(i);
+            m.completion.complete(null);
+            engine.messagePool.completed(m);
         }
         engine.completions.clear();
     }
@@ -774,6 +778,7 @@ final class Connection {
             int fragment = sent.refFragment(slot, i);
             if (!m.done && !m.isAcked(fragment) && m.lastPacket(fragment) == pn && m.markQueued(fragment)) {
                 retransmits.add(m, fragment);
+                m.holds++;
             }
         }
         sent.release(slot, false);
@@ -830,6 +835,7 @@ final class Connection {
                 if (!m.done && !m.isAcked(fragment) && (oldest || m.lastPacket(fragment) == pn)
                         && m.markQueued(fragment)) {
                     retransmits.add(m, fragment);
+                    m.holds++;
                     budget -= m.fragmentLength(fragment);
                 }
             }
@@ -1014,6 +1020,7 @@ final class Connection {
             }
             m.unqueue(fragment);
             rq.removeFirst();
+            engine.messagePool.release(m);
         }
         OutMessage head = sendQueue.peekFirst();
         return head != null && windowOpen(head);
@@ -1075,6 +1082,7 @@ final class Connection {
                     if (m.done || m.isAcked(fragment)) {
                         m.unqueue(fragment);
                         rq.removeFirst();
+                        engine.messagePool.release(m);
                         continue;
                     }
                     retransmit = true;
@@ -1087,7 +1095,7 @@ final class Connection {
                     retransmit = false;
                 }
                 int length = m.fragmentLength(fragment);
-                int total = m.payload.length;
+                int total = m.length;
                 if (WireWriter.dataLength(m.channel, m.sequence, total, m.fragmentSize, fragment, length) > end - at) {
                     break;
                 }
@@ -1106,6 +1114,7 @@ final class Connection {
                 }
                 if (m.reliable()) {
                     sent.addRef(slot, m, fragment);
+                    m.holds++;
                     if (m.recordTransmission(fragment, pn) > 1) {
                         metrics.retransmissions.increment();
                         retransmitted++;
@@ -1114,11 +1123,13 @@ final class Connection {
                 if (retransmit) {
                     m.unqueue(fragment);
                     rq.removeFirst();
+                    engine.messagePool.release(m);
                 } else if (++m.nextFragment == m.fragmentCount) {
                     sendQueue.removeFirst();
                     if (!m.reliable()) {
                         finish(m);
                     }
+                    engine.messagePool.release(m); // after finish: the completion still holds it
                 }
             }
         }
@@ -1316,9 +1327,12 @@ final class Connection {
         for (OutMessage m : resend) {
             Channel channel = channels[m.channel];
             m.restart(channel.nextSequence[WireFormat.modeCode(m.mode)]++);
+            // The rings were cleared without counting down: these messages are never reused.
             sendQueue.addLast(m);
+            m.holds++;
             if (m.reliable()) {
                 channel.unacked(m.mode).addLast(m);
+                m.holds++;
             }
         }
         retransmits.clear();

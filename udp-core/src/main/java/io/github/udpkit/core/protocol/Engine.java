@@ -82,6 +82,8 @@ public final class Engine {
      * client resend its flight a hundred times a second.)
      */
     private static final long MIN_CONTROL_INTERVAL = 50_000_000;
+    /** The most spare messages kept for reuse: a few windows' worth; more is garbage. */
+    private static final int MESSAGE_POOL_CAPACITY = 4096;
 
     // Shared with the connections, which run on the engine's thread.
     final EngineConfig config;
@@ -93,6 +95,8 @@ public final class Engine {
     final PacketBuilder builder;
     /** Messages finished during a call, whose futures complete once the state is consistent. */
     final ArrayList<OutMessage> completions = new ArrayList<>();
+    /** Whole messages to reuse, so that a steady stream allocates none per message. */
+    final OutMessagePool messagePool = new OutMessagePool(MESSAGE_POOL_CAPACITY);
     final int maxWholePayload;
     final int fragmentSize;
     final int datagramRoom;
@@ -243,17 +247,48 @@ public final class Engine {
      */
     public void send(InetSocketAddress peer, int channel, DeliveryMode mode, byte[] payload,
             CompletableFuture<Void> completion, long nowNanos) {
+        checkNotNull(payload, "payload");
+        send(peer, channel, mode, payload, 0, payload.length, completion, nowNanos);
+    }
+
+    /**
+     * Queues a message that is a slice of an array, as a batch of messages encoded into one array
+     * is sent: the engine copies the slice once, into each datagram that carries it, and keeps the
+     * array (unmodified, please) until the message is acknowledged or fails. One completion may
+     * serve many messages: it is completed (or failed) once per message. Otherwise as
+     * {@link #send(InetSocketAddress, int, DeliveryMode, byte[], CompletableFuture, long)}.
+     *
+     * @param peer the receiver, a resolved address
+     * @param channel the channel, 0..255
+     * @param mode a framed mode (not {@link DeliveryMode#RAW})
+     * @param payload the array that holds the message
+     * @param offset where the message starts in it
+     * @param length the message's length, at most {@link EngineConfig#maxMessageSize()} bytes
+     * @param completion completed once for this message, as for the other {@code send}
+     * @param nowNanos the current time
+     * @throws MessageTooLargeException if the message exceeds the maximum message size
+     * @throws IllegalArgumentException for RAW mode, an unresolved address, a channel outside
+     *     0..255, or a slice outside the array
+     * @throws NullPointerException for a null argument
+     * @since 0.1.0
+     */
+    public void send(InetSocketAddress peer, int channel, DeliveryMode mode, byte[] payload, int offset, int length,
+            CompletableFuture<Void> completion, long nowNanos) {
         checkArgument(channel >= 0 && channel <= WireFormat.MAX_CHANNEL, "channel must be in 0..%s: %s",
                 WireFormat.MAX_CHANNEL, channel);
         checkNotNull(peer, "peer");
         checkNotNull(mode, "mode");
         checkNotNull(payload, "payload");
         checkNotNull(completion, "completion");
+        if (offset < 0 || length < 0 || offset > payload.length - length) {
+            throw new IllegalArgumentException("slice " + offset + "+" + length + " is outside an array of "
+                    + payload.length + " bytes");
+        }
         checkArgument(mode.isFramed(), "mode must be a framed mode, not %s", mode);
         checkArgument(!peer.isUnresolved(), "peer address must be resolved: %s", peer);
-        if (payload.length > config.maxMessageSize()) {
+        if (length > config.maxMessageSize()) {
             metrics.oversized.increment();
-            throw new MessageTooLargeException("message of " + payload.length + " bytes to " + peer
+            throw new MessageTooLargeException("message of " + length + " bytes to " + peer
                     + " exceeds maxMessageSize " + config.maxMessageSize());
         }
         if (closed) {
@@ -284,7 +319,7 @@ public final class Engine {
             }
         }
         p.accepted = true; // a conversation this side sends on is one it keeps
-        p.enqueue(channel, mode, payload, completion, now, sendOrder++);
+        p.enqueue(channel, mode, payload, offset, length, completion, now, sendOrder++);
         markReady(p);
     }
 

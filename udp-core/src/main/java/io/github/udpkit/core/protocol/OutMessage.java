@@ -4,20 +4,36 @@ import io.github.udpkit.api.DeliveryMode;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
-/** A message queued or in flight to one peer, with its fragments' acknowledgement state. */
+/**
+ * A message queued or in flight to one peer, with its fragments' acknowledgement state. A whole
+ * (unfragmented) message is reused once nothing refers to it any more (see {@link OutMessagePool}):
+ * its fields are set by {@link #init}, not final.
+ */
 final class OutMessage {
     static final long NOT_SENT = Long.MIN_VALUE;
 
-    final int channel;
-    final DeliveryMode mode;
-    final byte[] payload;
-    final CompletableFuture<Void> completion;
-    final long enqueuedAt;
+    int channel;
+    DeliveryMode mode;
+    /** The array that holds the message, from {@link #offset}; a batch's messages share one. */
+    byte[] payload;
+    int offset;
+    int length;
+    CompletableFuture<Void> completion;
+    long enqueuedAt;
     /** The order of sends to the peer, across modes; used to renumber after a peer restart. */
-    final long order;
+    long order;
     /** 0 when the message travels whole; else the size of every fragment but the last. */
-    final int fragmentSize;
-    final int fragmentCount;
+    int fragmentSize;
+    int fragmentCount;
+    /**
+     * How many places of the connection refer to the message: the send queue, the unacknowledged
+     * ring, the retransmission queue, each packet in flight that carries it. It is reused only
+     * once this is 0 and its completion has run; a place that drops it without counting down
+     * leaves it to the garbage collector, which is always safe.
+     */
+    int holds;
+    /** Whether its completion has run (acknowledged, or sent in an unreliable mode). */
+    boolean completed;
 
     long sequence;
     /** When the first fragment was first transmitted; {@link #NOT_SENT} before. The delivery deadline counts from here. */
@@ -27,25 +43,48 @@ final class OutMessage {
     boolean done;
 
     private int ackedCount;
-    private final long[] ackedBits;
+    private long[] ackedBits;
     private int transmissions;
-    private final int[] fragmentTransmissions;
+    private int[] fragmentTransmissions;
     /** The packet that carried the newest copy of the message (whole), or of each fragment; -1 before. */
     private long lastPacket = -1;
-    private final long[] fragmentPackets;
+    private long[] fragmentPackets;
     /** Whether the message (whole), or each fragment, waits in the retransmission queue. */
     private boolean queued;
-    private final long[] queuedBits;
+    private long[] queuedBits;
 
-    OutMessage(int channel, DeliveryMode mode, byte[] payload, CompletableFuture<Void> completion, long enqueuedAt,
-            long order, int maxWholePayload, int fragmentSize) {
+    OutMessage(int channel, DeliveryMode mode, byte[] payload, int offset, int length,
+            CompletableFuture<Void> completion, long enqueuedAt, long order, int maxWholePayload, int fragmentSize) {
+        init(channel, mode, payload, offset, length, completion, enqueuedAt, order, maxWholePayload, fragmentSize);
+    }
+
+    /** Whether it travels whole, so that it can be reused: a fragmented one has arrays sized to it. */
+    boolean whole() {
+        return fragmentSize == 0;
+    }
+
+    /** Sets every field as a new message's; what {@link OutMessagePool#take} calls on a reused one. */
+    void init(int channel, DeliveryMode mode, byte[] payload, int offset, int length,
+            CompletableFuture<Void> completion, long enqueuedAt, long order, int maxWholePayload, int fragmentSize) {
+        this.sequence = 0;
+        this.firstSentAt = NOT_SENT;
+        this.nextFragment = 0;
+        this.done = false;
+        this.holds = 0;
+        this.completed = false;
+        this.ackedCount = 0;
+        this.transmissions = 0;
+        this.lastPacket = -1;
+        this.queued = false;
         this.channel = channel;
         this.mode = mode;
         this.payload = payload;
+        this.offset = offset;
+        this.length = length;
         this.completion = completion;
         this.enqueuedAt = enqueuedAt;
         this.order = order;
-        if (payload.length <= maxWholePayload) {
+        if (length <= maxWholePayload) {
             this.fragmentSize = 0;
             this.fragmentCount = 1;
             this.ackedBits = null;
@@ -54,7 +93,7 @@ final class OutMessage {
             this.queuedBits = null;
         } else {
             this.fragmentSize = fragmentSize;
-            this.fragmentCount = (payload.length + fragmentSize - 1) / fragmentSize;
+            this.fragmentCount = (length + fragmentSize - 1) / fragmentSize;
             boolean reliable = mode.isReliable();
             this.ackedBits = reliable ? new long[(fragmentCount + 63) >>> 6] : null;
             this.fragmentTransmissions = reliable ? new int[fragmentCount] : null;
@@ -70,15 +109,16 @@ final class OutMessage {
         return mode.isReliable();
     }
 
+    /** Where a fragment starts in {@link #payload}. */
     int fragmentOffset(int index) {
-        return index * fragmentSize;
+        return offset + index * fragmentSize;
     }
 
     int fragmentLength(int index) {
         if (fragmentSize == 0) {
-            return payload.length;
+            return length;
         }
-        return index < fragmentCount - 1 ? fragmentSize : payload.length - (fragmentCount - 1) * fragmentSize;
+        return index < fragmentCount - 1 ? fragmentSize : length - (fragmentCount - 1) * fragmentSize;
     }
 
     boolean isAcked(int index) {

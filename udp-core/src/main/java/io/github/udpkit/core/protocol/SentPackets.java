@@ -11,6 +11,7 @@ import java.util.Arrays;
  */
 final class SentPackets {
     private final int maxCapacity;
+    private final OutMessagePool pool;
     private long[] numbers;
     private long[] sentAt;
     private int[] sizes;
@@ -28,6 +29,12 @@ final class SentPackets {
     private long bytesInFlight;
 
     SentPackets(int initialCapacity, int maxCapacity) {
+        this(initialCapacity, maxCapacity, null);
+    }
+
+    /** With a pool, a packet taken out of flight lets go of the messages it carried (see {@link OutMessage#holds}). */
+    SentPackets(int initialCapacity, int maxCapacity, OutMessagePool pool) {
+        this.pool = pool;
         this.maxCapacity = ceilPowerOfTwo(maxCapacity);
         allocate(ceilPowerOfTwo(Math.min(initialCapacity, maxCapacity)));
     }
@@ -148,6 +155,11 @@ final class SentPackets {
         bytesInFlight -= sizes[slot];
         OutMessage[] m = messages[slot];
         if (m != null) {
+            if (pool != null) {
+                for (int i = 0, n = refCounts[slot]; i < n; i++) {
+                    pool.release(m[i]);
+                }
+            }
             Arrays.fill(m, 0, refCounts[slot], null);
         }
         refCounts[slot] = 0;

@@ -2,6 +2,7 @@ package io.github.udpkit.core.transport;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import io.github.udpkit.api.Batch;
 import io.github.udpkit.api.Connection;
 import io.github.udpkit.api.ConnectionState;
 import io.github.udpkit.api.ConnectionStats;
@@ -75,6 +76,12 @@ final class ConnectionHandle<T> implements Connection<T> {
         Objects.requireNonNull(payload, "payload");
         checkOpen();
         return endpoint.send(payload, this);
+    }
+
+    @Override
+    public Batch<T> batch() {
+        checkOpen();
+        return endpoint.batch(this);
     }
 
     @Override

@@ -4,7 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import io.github.udpkit.api.BackPressureException;
-import io.github.udpkit.api.CodecException;
+import io.github.udpkit.api.Batch;
 import io.github.udpkit.api.Connection;
 import io.github.udpkit.api.ConnectionRefusedException;
 import io.github.udpkit.api.ConnectionState;
@@ -35,7 +35,6 @@ import io.github.udpkit.core.transport.Command.Task;
 import io.github.udpkit.core.protocol.EngineOutput;
 import io.github.udpkit.core.security.AddressFilter;
 import io.github.udpkit.core.security.RateLimiter;
-import io.github.udpkit.core.security.SignatureRejectedException;
 import io.github.udpkit.core.wire.WireFormat;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,18 +43,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,7 +85,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final int READ_BATCH = 64;
     /** How long close() waits for the I/O thread to send its goodbyes and release the socket. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final Object CLOSED = new Object();
 
     private final EndpointSettings<T> settings;
     /** The socket: the JDK's channel, or a batched transport where one is available. */
@@ -102,13 +96,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      * allocates no queue node, and the I/O thread takes the whole stack with one swap per turn.
      */
     private final CommandQueue commands = new CommandQueue();
-    private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private final ThrottledLog throttledLog = new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(1));
-    private volatile boolean handlerRequested;
     private volatile boolean readPaused;
-    private MessageHandler<T> handler; // I/O thread only
     /** The framed modes' protocol engine, confined to the I/O thread; null for a RAW endpoint. */
     private final Engine engine;
     private final Output output = new Output();
@@ -120,18 +111,18 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      */
     private final DtlsLayer dtlsLayer;
     private long dtlsDeadline = Long.MAX_VALUE;
-    /** A send window per peer, so that a sender waits for its own peer's acknowledgements only. */
-    private final SendWindows windows;
-    /** Sends the engine settled this turn, completed once their permits are back. I/O thread only. */
-    private ArrayList<FramedSend> settledSends = new ArrayList<>();
-    private ArrayList<FramedSend> spareSettledSends = new ArrayList<>();
-    private final int permitsPerPeer;
-    /**
-     * When the datagram being processed arrived, read from the clock on its first delivered message
-     * only: the messages packed in one datagram arrived together. I/O thread only; null between datagrams.
-     */
-    private Instant arrival;
-    private final ArrivalClock arrivalClock = new ArrivalClock();
+    /** The send windows' permits, one per peer, so that a sender waits for its own peer's acknowledgements only. */
+    private final SendPermits permits;
+    /** Hands a framed send to the engine on the I/O thread. */
+    private final FramedSend.Submitter submitter = this::submit;
+    /** The most a new batch starts with, whatever the last one held: a batch of large messages grows. */
+    private static final int MAX_BATCH_BYTES_HINT = 1 << 20;
+    /** See {@link #batchBytesHint()}; written by senders, read by senders, any value is safe. */
+    private int batchBytesHint;
+    /** Hands a batch of framed messages to the engine on the I/O thread. */
+    private final FramedBatch.Submitter batchSubmitter = this::submitBatch;
+    /** Decodes received messages and hands them to the handler or the inbox. */
+    private final Deliveries<T> deliveries;
     /** Whether the loop's last turn found nothing to do and went idle. I/O thread only. */
     private boolean afterIdle;
     /** How long the idle loop polls before it sleeps. I/O thread only. */
@@ -153,14 +144,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private final Counter framedMessagesSent = new Counter();
     private final Counter datagramsReceived = new Counter();
     private final Counter bytesReceived = new Counter();
-    private final Counter messagesDelivered = new Counter();
-    private final LongAdder decodeFailures = new LongAdder();
-    private final LongAdder badSignatures = new LongAdder();
-    private final LongAdder unknownKeys = new LongAdder();
-    private final LongAdder changedKeys = new LongAdder();
-    private final LongAdder replayedSequences = new LongAdder();
     private final LongAdder oversized = new LongAdder();
-    private final LongAdder receiveQueueDrops = new LongAdder();
     private final LongAdder filtered = new LongAdder();
     /**
      * The handle of each conversation, by the peer's current address: the engine reports every
@@ -184,8 +168,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 settings.multicast().networkInterface());
         this.ioThread = new Thread(this::runLoop, "udpkit-io-" + localAddress.getPort());
         this.ioThread.setDaemon(true);
-        this.permitsPerPeer = settings.protocol().maxQueuedMessages();
-        this.windows = new SendWindows(permitsPerPeer, settings.protocol().maxPeers());
+        this.permits = new SendPermits(new SendWindows(settings.protocol().maxQueuedMessages(),
+                settings.protocol().maxPeers()), ioThread, settings.failFast(), settings.sendTimeout(),
+                saturatedNanos(settings.sendTimeout()), closed::get, this::closedException);
+        this.deliveries = new Deliveries<>(settings, localAddress, throttledLog, this::reportError, this::pauseReading);
         this.rawSender = new RawSender(io, localAddress, settings.sendTimeout(),
                 saturatedNanos(settings.sendTimeout()), this::closedException);
         this.spin = new AdaptiveSpin(saturatedNanos(settings.idleSpin()));
@@ -288,12 +274,50 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     public Send<T> send(T payload) {
         Objects.requireNonNull(payload, "payload");
         ensureOpen();
-        return new PendingSend(payload, null);
+        return new PendingSend<>(this, payload, null);
     }
 
     /** A send on one connection; the handle has checked the payload and that it is open. */
     Send<T> send(T payload, ConnectionHandle<T> connection) {
-        return new PendingSend(payload, connection);
+        return new PendingSend<>(this, payload, connection);
+    }
+
+    @Override
+    public Batch<T> batch() {
+        ensureOpen();
+        return new BatchSend<>(this, null, permits.perPeer());
+    }
+
+    /** A batch on one connection; the handle has checked that it is open. */
+    Batch<T> batch(ConnectionHandle<T> connection) {
+        return new BatchSend<>(this, connection, permits.perPeer());
+    }
+
+    EndpointSettings<T> settings() {
+        return settings;
+    }
+
+    /** How many bytes the last batch sent held: where the next one starts. Racy on purpose: only a hint. */
+    int batchBytesHint() {
+        return batchBytesHint;
+    }
+
+    void batchBytesHint(int bytes) {
+        batchBytesHint = Math.min(bytes, MAX_BATCH_BYTES_HINT);
+    }
+
+    /** Counts a message refused for its size before it was sent. */
+    void countOversized() {
+        oversized.increment();
+    }
+
+    /** The peer the endpoint was opened with, as sends address it. */
+    InetSocketAddress defaultPeer() {
+        InetSocketAddress peer = settings.peer();
+        if (peer == null) {
+            throw new IllegalStateException("endpoint " + localAddress + " was opened without a peer: use to(host, port)");
+        }
+        return Addresses.forSending(peer, localAddress);
     }
 
     /** The protocol engine; null in RAW mode. Touch it on the I/O thread only. */
@@ -307,8 +331,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
         ensureNoHandler();
         Object next;
         try {
-            next = timeout.isNegative() || timeout.isZero() ? inbox.poll()
-                    : inbox.poll(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+            next = deliveries.poll(timeout.isNegative() ? 0 : saturatedNanos(timeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UdpException("interrupted while receiving on " + localAddress, e);
@@ -325,7 +348,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     @Override
     public Optional<Message<T>> poll() {
         ensureNoHandler();
-        Object next = inbox.poll();
+        Object next = deliveries.poll();
         return next == null ? Optional.empty() : Optional.of(taken(next));
     }
 
@@ -333,15 +356,10 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     public Endpoint<T> onMessage(MessageHandler<T> newHandler) {
         Objects.requireNonNull(newHandler, "handler");
         ensureOpen();
-        handlerRequested = true;
+        deliveries.requestHandler();
         // The I/O thread hands over what is queued, in order, before anything newer arrives.
         runOnIoThread(() -> {
-            for (Object queued; (queued = inbox.poll()) != null; ) {
-                if (queued != CLOSED) {
-                    invokeHandler(newHandler, cast(queued));
-                }
-            }
-            handler = newHandler;
+            deliveries.handOver(newHandler);
             resumeReadingIfDrained();
         });
         return this;
@@ -462,7 +480,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     private static final String REFUSED_BY_PEER = "refused by peer: ";
 
     @SuppressWarnings("unchecked")
-    private ConnectionHandle<T> handleOf(Object handle) {
+    private ConnectionHandle<T> handleOf(ConnectionHandle<?> handle) {
         return (ConnectionHandle<T>) handle;
     }
 
@@ -494,14 +512,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 .datagramsReceived(datagramsReceived.get())
                 .bytesReceived(bytesReceived.get())
                 .messagesSent(rawMessagesSent.sum() + framedMessagesSent.get())
-                .messagesDelivered(messagesDelivered.get())
-                .decodeFailures(decodeFailures.sum())
-                .badSignatures(badSignatures.sum())
-                .unknownKeys(unknownKeys.sum())
-                .changedKeys(changedKeys.sum())
-                .replayedSequences(replayedSequences.sum())
+                .messagesDelivered(deliveries.delivered())
+                .decodeFailures(deliveries.decodeFailures())
+                .badSignatures(deliveries.badSignatures())
+                .unknownKeys(deliveries.unknownKeys())
+                .changedKeys(deliveries.changedKeys())
+                .replayedSequences(deliveries.replayedSequences())
                 .oversized(oversized.sum() + engineOversized)
-                .receiveQueueDrops(receiveQueueDrops.sum())
+                .receiveQueueDrops(deliveries.receiveQueueDrops())
                 .filtered(filtered.sum() + engineFiltered)
                 .build();
     }
@@ -528,65 +546,6 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     // ---------------------------------------------------------------- sending
 
-    private final class PendingSend implements Send<T> {
-        private final T payload;
-        private DeliveryMode mode = settings.mode();
-        private int channel;
-        /** The connection this send is bound to, or null for a send addressed by {@code to}. */
-        private final ConnectionHandle<T> connection;
-
-        PendingSend(T payload, ConnectionHandle<T> connection) {
-            this.payload = payload;
-            this.connection = connection;
-        }
-
-        @Override
-        public Send<T> channel(int newChannel) {
-            checkArgument(newChannel >= 0 && newChannel <= WireFormat.MAX_CHANNEL, "channel must be in 0..%s: %s",
-                    WireFormat.MAX_CHANNEL, newChannel);
-            checkArgument(newChannel == 0 || settings.mode().isFramed(),
-                    "a RAW endpoint has no channels: open the endpoint in a framed mode to send on channel %s",
-                    newChannel);
-            this.channel = newChannel;
-            return this;
-        }
-
-        @Override
-        public Send<T> mode(DeliveryMode newMode) {
-            Objects.requireNonNull(newMode, "mode");
-            checkArgument(!newMode.isFramed() || settings.mode().isFramed(),
-                    "a RAW endpoint cannot send %s: open the endpoint in a framed mode", newMode);
-            this.mode = newMode;
-            return this;
-        }
-
-        @Override
-        public CompletableFuture<Void> to(String host, int port) {
-            return to(Addresses.resolve(host, Addresses.checkPeerPort(port)));
-        }
-
-        @Override
-        public CompletableFuture<Void> to(InetSocketAddress address) {
-            checkState(connection == null, "a send on %s goes to its peer, wherever it is: call toPeer(), not to(%s)",
-                    connection, address);
-            return dispatch(payload, mode, channel,
-                    Addresses.forSending(Addresses.checkPeer(address), localAddress), null, false);
-        }
-
-        @Override
-        public CompletableFuture<Void> toPeer() {
-            if (connection != null) {
-                connection.checkOpen();
-                return dispatch(payload, mode, channel, connection.address, connection, false);
-            }
-            InetSocketAddress peer = settings.peer();
-            if (peer == null) {
-                throw new IllegalStateException("endpoint " + localAddress + " was opened without a peer: use to(host, port)");
-            }
-            return dispatch(payload, mode, channel, Addresses.forSending(peer, localAddress), null, false);
-        }
-    }
-
     /**
      * Encodes and sends a message: framed through the engine, else as one datagram.
      *
@@ -594,7 +553,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
      *     it reaches the I/O thread, or null to go to {@code to}
      * @param connecting whether it opens a conversation for {@link #connect}
      */
-    private CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to,
+    CompletableFuture<Void> dispatch(T payload, DeliveryMode mode, int channel, InetSocketAddress to,
             ConnectionHandle<T> connection, boolean connecting) {
         ensureOpen();
         if (mode.isReliable() && Addresses.isGroup(to.getAddress())) {
@@ -622,202 +581,101 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     private CompletableFuture<Void> sendFramed(byte[] bytes, DeliveryMode mode, int channel, InetSocketAddress to,
             ConnectionHandle<T> connection, boolean connecting) {
-        SendWindows.Window window = acquirePermit(to);
+        SendWindows.Window window = permits.acquire(to, 1);
         // One object is the caller's future, the engine's completion and the command: a send
         // allocates nothing else here (see FramedSend for how its permit comes back).
-        FramedSend command = new FramedSend(this, window, to, channel, mode, bytes);
-        command.connection = connection;
-        command.connecting = connecting;
+        FramedSend command = new FramedSend(submitter, permits, window, to, channel, mode, bytes, connection, connecting);
         runOnIoThread(command);
         return command;
     }
 
-    private SendWindows.Window acquirePermit(InetSocketAddress to) {
-        SendWindows.Window window = windows.windowOf(to);
-        Semaphore permits = window.permits;
-        if (permits.tryAcquire()) {
-            return window;
-        }
-        boolean onIoThread = Thread.currentThread() == ioThread;
-        if (onIoThread) {
-            returnEarnedPermits(); // what this turn of the loop earned is room too
-            if (permits.tryAcquire()) {
-                return window;
-            }
-        }
-        if (onIoThread || settings.failFast()) {
-            throw new BackPressureException("send window to " + to + " is full: " + permitsPerPeer
-                    + " messages queued or unacknowledged" + (onIoThread ? " (a send on the I/O thread never waits)" : ""));
-        }
-        try {
-            if (!permits.tryAcquire(saturatedNanos(settings.sendTimeout()), TimeUnit.NANOSECONDS)) {
-                throw new BackPressureException("send window to " + to + " stayed full for "
-                        + settings.sendTimeout().toMillis() + " ms: " + permitsPerPeer + " messages queued or unacknowledged");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UdpException("interrupted while waiting for room in the send window to " + to, e);
-        }
-        if (closed.get()) {
-            permits.release();
-            throw closedException();
-        }
-        return window;
-    }
-
-    /** Returns a settled send's permit, a turn's worth at once on the I/O thread (see {@link SendWindows#returnPermit}). */
-    private void returnPermit(SendWindows.Window window) {
-        windows.returnPermit(window, Thread.currentThread() == ioThread);
-    }
-
     /**
-     * On the I/O thread: returns the permits earned since the last call, then completes the sends
-     * that earned them, so that a caller who sees its send complete finds its room.
+     * Sends a batch to one peer: framed, its permits taken at once and its messages carried to the
+     * I/O thread in one command; RAW, its datagrams written here in one call.
+     *
+     * @param payload every message's bytes, one after the other: message {@code i} ends at {@code ends[i]}
      */
-    private void returnEarnedPermits() {
-        windows.returnEarned();
-        if (settledSends.isEmpty()) {
-            return;
+    CompletableFuture<Void> dispatchBatch(byte[] payload, int[] ends, DeliveryMode[] modes, byte[] channels,
+            int count, InetSocketAddress to, ConnectionHandle<T> connection) {
+        ensureOpen();
+        if (modes[0].isFramed()) {
+            SendWindows.Window window = permits.acquire(to, count);
+            FramedBatch command = new FramedBatch(batchSubmitter, permits, window, to, connection, payload, ends, modes,
+                    channels, count);
+            runOnIoThread(command);
+            return command;
         }
-        // Completing runs callers' callbacks, which may send and so come back here: take the list first.
-        ArrayList<FramedSend> done = settledSends;
-        settledSends = spareSettledSends;
-        spareSettledSends = done;
-        for (int i = 0; i < done.size(); i++) {
-            done.get(i).completeSettled();
+        rawMessagesSent.add(count);
+        if (dtls == null && impaired == null) {
+            return rawSender.sendBatch(payload, ends, count, to);
         }
-        done.clear();
+        // Sealed records or impaired datagrams are made one by one: neither is a fast path.
+        CompletableFuture<?>[] each = new CompletableFuture<?>[count];
+        for (int i = 0, start = 0; i < count; start = ends[i], i++) {
+            byte[] bytes = Arrays.copyOfRange(payload, start, ends[i]);
+            each[i] = dtls != null ? sendDtls(bytes, to) : sendRaw(bytes, to);
+        }
+        return CompletableFuture.allOf(each);
     }
 
-    /**
-     * A framed send: the future its caller holds, the completion the engine completes and the
-     * command that carries it to the I/O thread, in one object. Its permit goes back when the
-     * engine is done with the message: the engine completes its futures on the I/O thread only,
-     * so a completion there returns the permit (once: a plain flag only that thread writes), and
-     * a caller who completes or cancels the future from its own thread leaves the permit held
-     * until the engine is done, so the window counts what the engine really holds. A send the
-     * engine never got (the endpoint closed first) returns its permit when it is cancelled.
-     */
-    private static final class FramedSend extends CompletableFuture<Void> implements Cancellable {
-
-        private final DatagramEndpoint<?> endpoint;
-        private final SendWindows.Window window;
-        private final InetSocketAddress to;
-        /** The conversation it is bound to ({@link Connection#send}), whose address it goes to, or null. */
-        private Object connection;
-        /** Whether it opens a conversation for {@link DatagramEndpoint#connect}. */
-        private boolean connecting;
-        /** For {@link #connecting}: the handle of the conversation it went on, once submitted. */
-        volatile Object opened;
-        private final int channel;
-        private final DeliveryMode mode;
-        private final byte[] bytes;
-        private Command next;
-        private boolean settled;
-        /** How the engine settled it, applied by {@link #completeSettled}; I/O thread only. */
-        private Throwable settledFailure;
-
-        FramedSend(DatagramEndpoint<?> endpoint, SendWindows.Window window, InetSocketAddress to, int channel,
-                   DeliveryMode mode, byte[] bytes) {
-            this.endpoint = endpoint;
-            this.window = window;
-            this.to = to;
-            this.channel = channel;
-            this.mode = mode;
-            this.bytes = bytes;
-        }
-
-        @Override
-        public Command next() {
-            return next;
-        }
-
-        @Override
-        public void next(Command command) {
-            next = command;
-        }
-
-        @Override
-        public void run() {
-            submit(System.nanoTime());
-        }
-
-        /** On the I/O thread: hands the message to the engine. */
-        void submit(long now) {
-            // Counted here, on the one thread that writes this counter, rather than on the
-            // caller's, where an atomic add would share cache lines with the I/O thread's counters.
-            endpoint.framedMessagesSent.add(1);
-            InetSocketAddress target = to;
-            if (connection != null) {
-                ConnectionHandle<?> handle = (ConnectionHandle<?>) connection;
-                if (handle.state == ConnectionState.CLOSED) {
-                    // Sent before the close and submitted after it: not to a new conversation.
-                    completeExceptionally(new DeliveryException(handle.address, 0, Duration.ZERO,
+    /** On the I/O thread: hands a batch's messages to the engine, in order, one clock read for all. */
+    private void submitBatch(FramedBatch batch, long now) {
+        framedMessagesSent.add(batch.count);
+        InetSocketAddress target = batch.to;
+        ConnectionHandle<?> handle = batch.connection;
+        if (handle != null) {
+            if (handle.state == ConnectionState.CLOSED) {
+                // Sent before the close and submitted after it: not to a new conversation.
+                for (int i = 0; i < batch.count; i++) {
+                    batch.completeExceptionally(new DeliveryException(handle.address, 0, Duration.ZERO,
                             "connection closed: " + handle.end.detail()));
-                    return;
                 }
-                target = handle.address;
+                return;
             }
-            endpoint.opening = connecting ? ConnectionState.CONNECTING : ConnectionState.OPEN;
-            try {
-                endpoint.engine.send(target, channel, mode, bytes, this, now);
-            } catch (RuntimeException e) {
-                completeExceptionally(e);
-            } finally {
-                endpoint.opening = null;
-            }
-            if (connecting) {
-                opened = endpoint.handles.get(target);
-            }
+            target = handle.address;
         }
-
-        @Override
-        public void cancel(UdpException reason) {
-            // Never submitted, so the engine will never complete it: its permit comes back here,
-            // which also wakes a sender waiting for room to find the endpoint closed.
-            if (!settled) {
-                settled = true;
-                endpoint.returnPermit(window);
+        opening = ConnectionState.OPEN;
+        try {
+            for (int i = 0; i < batch.count; i++) {
+                int start = batch.start(i);
+                try {
+                    engine.send(target, batch.channels[i] & 0xFF, batch.modes[i], batch.payload, start,
+                            batch.ends[i] - start, batch, now);
+                } catch (RuntimeException e) {
+                    batch.completeExceptionally(e); // settles this message; the others go on
+                }
             }
-            super.completeExceptionally(reason);
+        } finally {
+            opening = null;
         }
+    }
 
-        @Override
-        public boolean complete(Void value) {
-            return settle(null) ? !isDone() : super.complete(value);
-        }
-
-        @Override
-        public boolean completeExceptionally(Throwable failure) {
-            Objects.requireNonNull(failure, "failure");
-            return settle(failure) ? !isDone() : super.completeExceptionally(failure);
-        }
-
-        /**
-         * On the I/O thread, the first completion is the engine's: the permit is counted and the
-         * completion waits for the end of the turn (see {@link #returnEarnedPermits}). Elsewhere a
-         * caller completes its own future, and the permit stays held until the engine is done.
-         *
-         * @return whether the completion was deferred
-         */
-        private boolean settle(Throwable failure) {
-            if (Thread.currentThread() != endpoint.ioThread || settled) {
-                return false;
+    /** On the I/O thread: hands a framed send to the engine. */
+    private void submit(FramedSend send, long now) {
+        // Counted here, on the one thread that writes this counter, rather than on the
+        // caller's, where an atomic add would share cache lines with the I/O thread's counters.
+        framedMessagesSent.add(1);
+        InetSocketAddress target = send.to;
+        ConnectionHandle<?> handle = send.connection;
+        if (handle != null) {
+            if (handle.state == ConnectionState.CLOSED) {
+                // Sent before the close and submitted after it: not to a new conversation.
+                send.completeExceptionally(new DeliveryException(handle.address, 0, Duration.ZERO,
+                        "connection closed: " + handle.end.detail()));
+                return;
             }
-            settled = true;
-            settledFailure = failure;
-            endpoint.returnPermit(window);
-            endpoint.settledSends.add(this);
-            return true;
+            target = handle.address;
         }
-
-        /** On the I/O thread, once the permit is back: completes the future as the engine settled it. */
-        void completeSettled() {
-            if (settledFailure == null) {
-                super.complete(null);
-            } else {
-                super.completeExceptionally(settledFailure);
-            }
+        opening = send.connecting ? ConnectionState.CONNECTING : ConnectionState.OPEN;
+        try {
+            engine.send(target, send.channel, send.mode, send.bytes, send, now);
+        } catch (RuntimeException e) {
+            send.completeExceptionally(e);
+        } finally {
+            opening = null;
+        }
+        if (send.connecting) {
+            send.opened = handles.get(target);
         }
     }
 
@@ -938,7 +796,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             now = System.nanoTime();
         }
         long next = dtlsDeadline - engineDeadline < 0 ? dtlsDeadline : engineDeadline;
-        returnEarnedPermits();
+        permits.returnEarned();
         // What this turn queued leaves now, in as few system calls as the transport can make it.
         io.flush();
         if (impaired != null) {
@@ -963,6 +821,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             try {
                 if (command instanceof FramedSend send) {
                     send.submit(now);
+                } else if (command instanceof FramedBatch batch) {
+                    batch.submit(now);
                 } else {
                     command.run();
                 }
@@ -1037,7 +897,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             }
             return;
         }
-        arrival = null;
+        deliveries.newDatagram();
         try {
             if (dtls != null) {
                 dtls.receive(from, datagram, now); // a framed endpoint's datagrams come out of the records
@@ -1047,79 +907,12 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 deliver(from, DeliveryMode.RAW, datagram, now);
             }
         } finally {
-            arrival = null; // what the engine delivers outside a receive arrived at another time
+            deliveries.newDatagram(); // what the engine delivers outside a receive arrived at another time
         }
     }
 
     private void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long now) {
-        deliver(from, 0, mode, payload, now, null);
-    }
-
-    private void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload, long now,
-            PeerIdentity identity) {
-        T value;
-        try {
-            value = settings.codec().decode(payload);
-        } catch (SignatureRejectedException e) {
-            // The verifier has reported it (throttled, with the fingerprints); count it by cause.
-            signatureRejections(e.reason()).increment();
-            return;
-        } catch (CodecException e) {
-            decodeFailures.increment();
-            throttledLog.debug(now, "endpoint {}: undecodable message from {}: {}", localAddress, from, e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            // A codec that breaks its contract still must not stop the loop.
-            decodeFailures.increment();
-            reportError(new CodecException("codec " + settings.codec() + " threw " + e, e));
-            return;
-        }
-        if (value == null) {
-            decodeFailures.increment();
-            reportError(new CodecException("codec " + settings.codec() + " decoded a message from " + from + " to null"));
-            return;
-        }
-        Instant receivedAt = arrival;
-        if (receivedAt == null) {
-            receivedAt = arrivalClock.now();
-            arrival = receivedAt;
-        }
-        Message<T> message = new Message<>(value, from, localAddress, receivedAt, mode, channel,
-                Optional.ofNullable(identity));
-        MessageHandler<T> h = handler;
-        if (h != null) {
-            messagesDelivered.add(1);
-            invokeHandler(h, message);
-        } else if (!mode.isReliable() && inbox.size() >= settings.receiveQueueCapacity()) {
-            receiveQueueDrops.increment();
-        } else {
-            messagesDelivered.add(1);
-            inbox.add(message);
-            if (inbox.size() >= settings.receiveQueueCapacity() && mode.isReliable()) {
-                pauseReading();
-            }
-        }
-    }
-
-    private LongAdder signatureRejections(SignatureRejectedException.Reason reason) {
-        switch (reason) {
-            case BAD_SIGNATURE:
-                return badSignatures;
-            case UNKNOWN_KEY:
-                return unknownKeys;
-            case CHANGED_KEY:
-                return changedKeys;
-            default:
-                return replayedSequences;
-        }
-    }
-
-    private void invokeHandler(MessageHandler<T> h, Message<T> message) {
-        try {
-            h.onMessage(message);
-        } catch (RuntimeException | Error e) {
-            reportError(e);
-        }
+        deliveries.deliver(from, 0, mode, payload, now, null);
     }
 
     private void pauseReading() {
@@ -1129,7 +922,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
     /** Called on the I/O thread: reading resumes once the application has taken half the inbox. */
     private void resumeReadingIfDrained() {
-        if (readPaused && (handler != null || inbox.size() <= settings.receiveQueueCapacity() / 2)) {
+        if (readPaused && (deliveries.hasHandler() || deliveries.drained())) {
             readPaused = false;
             io.readInterest(true);
         }
@@ -1178,14 +971,14 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
                 LOG.warn("endpoint {}: engine failed while closing", localAddress, e);
             }
         }
-        returnEarnedPermits();
+        permits.returnEarned();
         try {
             io.flush(); // the goodbyes queued above
         } catch (IOException e) {
             LOG.debug("endpoint {}: goodbyes not sent: {}", localAddress, e.toString());
         }
         closeQuietly(io);
-        inbox.add(CLOSED);
+        deliveries.close();
         FlightEvents.closed(flight);
         LOG.debug("endpoint {} closed", localAddress);
     }
@@ -1233,15 +1026,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void deliver(InetSocketAddress from, DeliveryMode mode, ByteBuffer payload, long nowNanos) {
-            DatagramEndpoint.this.deliver(from, 0, mode, payload, nowNanos,
-                    dtlsLayer == null ? null : engine.identity(from));
+            deliveries.deliver(from, 0, mode, payload, nowNanos, dtlsLayer == null ? null : engine.identity(from));
         }
 
         @Override
         public void deliver(InetSocketAddress from, int channel, DeliveryMode mode, ByteBuffer payload,
                 long nowNanos) {
-            DatagramEndpoint.this.deliver(from, channel, mode, payload, nowNanos,
-                    dtlsLayer == null ? null : engine.identity(from));
+            deliveries.deliver(from, channel, mode, payload, nowNanos, dtlsLayer == null ? null : engine.identity(from));
         }
 
         @Override
@@ -1292,7 +1083,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerMigrated(InetSocketAddress from, InetSocketAddress to) {
-            windows.migrated(from, to);
+            permits.migrated(from, to);
             ConnectionHandle<T> handle = handles.remove(from);
             if (handle != null) {
                 handle.address = to;
@@ -1315,7 +1106,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void peerDisconnected(InetSocketAddress peer, DisconnectReason reason, String detail) {
-            windows.disconnected(peer);
+            permits.disconnected(peer);
             FlightEvents.peerDisconnected(flight, peer, reason);
             ConnectionHandle<T> handle = handles.remove(peer);
             if (handle != null) {
@@ -1376,7 +1167,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
 
         @Override
         public void deliver(InetSocketAddress from, ByteBuffer payload, PeerIdentity identity) {
-            DatagramEndpoint.this.deliver(from, 0, DeliveryMode.RAW, payload, System.nanoTime(), identity);
+            deliveries.deliver(from, 0, DeliveryMode.RAW, payload, System.nanoTime(), identity);
         }
 
         @Override
@@ -1466,19 +1257,13 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private Message<T> taken(Object next) {
-        if (next == CLOSED) {
-            inbox.add(CLOSED); // every other waiter must see it too
+        if (deliveries.isClosed(next)) { // left in the inbox: every other waiter must see it too
             throw closedException();
         }
-        if (readPaused && inbox.size() <= settings.receiveQueueCapacity() / 2) {
+        if (readPaused && deliveries.drained()) {
             runOnIoThread(this::resumeReadingIfDrained);
         }
-        return cast(next);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Message<T> cast(Object message) {
-        return (Message<T>) message;
+        return deliveries.cast(next);
     }
 
     void ensureOpen() {
@@ -1488,7 +1273,7 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
     }
 
     private void ensureNoHandler() {
-        if (handlerRequested) {
+        if (deliveries.handlerRequested()) {
             throw new IllegalStateException("endpoint " + localAddress + " delivers to its onMessage handler; receive() is not available");
         }
     }

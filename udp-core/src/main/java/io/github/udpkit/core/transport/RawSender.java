@@ -59,16 +59,54 @@ final class RawSender {
      * @throws EndpointClosedException if the channel is closed
      */
     CompletableFuture<Void> send(byte[] bytes, InetSocketAddress to) {
-        ByteBuffer buffer = isVirtual(Thread.currentThread()) ? ByteBuffer.wrap(bytes)
-                : sendBuffer(bytes.length).put(bytes).flip();
+        try {
+            write(bytes, 0, bytes.length, to);
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(UdpIoException.of("send", localAddress, to, e));
+        }
+    }
+
+    /**
+     * Any thread: writes a batch's datagrams to one peer, all in this one call: message {@code i}
+     * is {@code payload[ends[i-1]..ends[i])} (from 0 for the first). The one place a transport that
+     * writes many datagrams per system call (sendmmsg, GSO) takes a RAW batch whole. An I/O error
+     * fails the future (the first one, the rest of the batch still written); a socket buffer that
+     * stays full throws, after the datagrams before it were written.
+     *
+     * @return a completed future, or one failed with the first I/O error
+     * @throws BackPressureException if the send buffer stayed full for the send timeout
+     * @throws EndpointClosedException if the channel is closed
+     */
+    CompletableFuture<Void> sendBatch(byte[] payload, int[] ends, int count, InetSocketAddress to) {
+        IOException failure = null;
+        int start = 0;
+        for (int i = 0; i < count; i++) {
+            try {
+                write(payload, start, ends[i] - start, to);
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+            start = ends[i];
+        }
+        return failure == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(UdpIoException.of("send", localAddress, to, failure));
+    }
+
+    /** Writes one datagram, waiting boundedly while the socket's send buffer is full. */
+    private void write(byte[] bytes, int offset, int length, InetSocketAddress to) throws IOException {
+        ByteBuffer buffer = isVirtual(Thread.currentThread()) ? ByteBuffer.wrap(bytes, offset, length)
+                : sendBuffer(length).put(bytes, offset, length).flip();
         long waitStart = 0;
         try {
             while (true) {
                 int written = io.sendNow(buffer, to);
-                if (written > 0 || bytes.length == 0) {
+                if (written > 0 || length == 0) {
                     datagramsSent.increment();
                     bytesSent.add(written);
-                    return CompletableFuture.completedFuture(null);
+                    return;
                 }
                 // The socket's send buffer is full: wait for room, boundedly.
                 long now = System.nanoTime();
@@ -82,8 +120,6 @@ final class RawSender {
             }
         } catch (ClosedChannelException e) {
             throw closed.get();
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(UdpIoException.of("send", localAddress, to, e));
         }
     }
 

@@ -17,7 +17,7 @@ class SentPacketsTest {
     private static final int SIZE = 100;
 
     private static OutMessage message(int order) {
-        return new OutMessage(0, DeliveryMode.RELIABLE, new byte[10], new CompletableFuture<>(), 0, order, 1000, 500);
+        return new OutMessage(0, DeliveryMode.RELIABLE, new byte[10], 0, 10, new CompletableFuture<>(), 0, order, 1000, 500);
     }
 
     /** Opens and commits packet {@code pn} carrying one reference to {@code m} (or nothing when null). */
