@@ -3,7 +3,7 @@ package io.github.udpkit.core.dtls;
 import io.github.udpkit.core.internal.Counter;
 
 /**
- * What a {@link DtlsHost} and its sessions count: written on the owning thread, read from any
+ * What a {@link DtlsHost} or {@link DtlsLayer} and their sessions count: written on the owning thread, read from any
  * (an endpoint's {@code stats()}), each counter published on its own.
  */
 final class DtlsCounters {

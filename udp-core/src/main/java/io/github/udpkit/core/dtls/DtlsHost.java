@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *
  * @since 0.1.0
  */
-public final class DtlsHost {
+public final class DtlsHost extends DtlsStats {
     /** Where the host's datagrams, payloads and events go. */
     public interface Output {
         /**
@@ -94,7 +94,6 @@ public final class DtlsHost {
     /** No peer's deadline is earlier: {@link #update} has nothing to do before it. */
     private long earliest = NO_DEADLINE;
     private final long idleNanos;
-    private final DtlsCounters counters = new DtlsCounters();
 
     /**
      * Creates the host of an endpoint.
@@ -407,66 +406,5 @@ public final class DtlsHost {
     public PeerIdentity identity(InetSocketAddress peer) {
         Peer p = peers.get(peer);
         return p == null ? null : p.session.identity();
-    }
-
-    /** @return sessions kept now, handshaking or established; readable from any thread */
-    public int sessions() {
-        return (int) counters.sessions.get();
-    }
-
-    /** @return handshakes under way now; readable from any thread */
-    public int handshaking() {
-        return (int) counters.handshaking.get();
-    }
-
-    /** @return HelloVerifyRequests sent */
-    public long cookiesSent() {
-        return counters.cookiesSent.get();
-    }
-
-    /** @return handshakes started */
-    public long handshakesStarted() {
-        return counters.handshakesStarted.get();
-    }
-
-    /** @return handshakes completed */
-    public long handshakesCompleted() {
-        return counters.handshakesCompleted.get();
-    }
-
-    /** @return handshakes failed or timed out */
-    public long handshakesFailed() {
-        return counters.handshakesFailed.get();
-    }
-
-    /** @return ClientHellos refused: over a limit or rate, or of an old version */
-    public long refused() {
-        return counters.refused.get();
-    }
-
-    /** @return datagrams and records that were no part of a handshake or session: dropped unanswered */
-    public long unexpected() {
-        return counters.unexpected.get();
-    }
-
-    /** @return handshake datagrams retransmitted */
-    public long retransmissions() {
-        return counters.retransmissions.get();
-    }
-
-    /** @return application records dropped as replays */
-    public long replaysDropped() {
-        return counters.replaysDropped.get();
-    }
-
-    /** @return application records that failed authentication */
-    public long authFailures() {
-        return counters.authFailures.get();
-    }
-
-    /** @return the mean time of completed handshakes in nanoseconds, or 0 before the first */
-    public long meanHandshakeNanos() {
-        long n = counters.handshakesCompleted.get();
-        return n == 0 ? 0 : counters.handshakeNanosTotal.get() / n;
     }
 }
