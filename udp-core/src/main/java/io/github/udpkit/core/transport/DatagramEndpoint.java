@@ -819,10 +819,8 @@ public final class DatagramEndpoint<T> implements Endpoint<T> {
             command.next(null); // a caller may keep its future: it must not keep the later commands
             ran = true;
             try {
-                if (command instanceof FramedSend send) {
+                if (command instanceof EngineCommand send) {
                     send.submit(now);
-                } else if (command instanceof FramedBatch batch) {
-                    batch.submit(now);
                 } else {
                     command.run();
                 }

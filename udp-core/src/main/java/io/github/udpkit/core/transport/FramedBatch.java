@@ -4,7 +4,6 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.UdpException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A batch of framed messages on its way to the engine: the caller's one future, the one command
@@ -14,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  * with the first failure if any failed. A batch the engine never got (the endpoint closed first)
  * returns all its permits when it is cancelled.
  */
-final class FramedBatch extends CompletableFuture<Void> implements Command.Cancellable, SendPermits.Settled {
+final class FramedBatch extends EngineCommand {
 
     /** Hands a batch's messages to the engine; the endpoint, which owns the engine. I/O thread only. */
     interface Submitter {
@@ -33,7 +32,6 @@ final class FramedBatch extends CompletableFuture<Void> implements Command.Cance
     final DeliveryMode[] modes;
     final byte[] channels;
     final int count;
-    private Command next;
     /** Messages not settled yet; the batch completes when none is left. I/O thread only, once submitted. */
     private int unsettled;
     /** The first failure among its messages, applied by {@link #completeSettled}; I/O thread only. */
@@ -61,21 +59,6 @@ final class FramedBatch extends CompletableFuture<Void> implements Command.Cance
     }
 
     @Override
-    public Command next() {
-        return next;
-    }
-
-    @Override
-    public void next(Command command) {
-        next = command;
-    }
-
-    @Override
-    public void run() {
-        submit(System.nanoTime());
-    }
-
-    /** On the I/O thread: hands every message to the engine. */
     void submit(long now) {
         submitter.submit(this, now);
     }

@@ -4,7 +4,6 @@ import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.UdpException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A framed send: the future its caller holds, the completion the engine completes and the
@@ -16,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * holds. A send the engine never got (the endpoint closed first) returns its permit when it is
  * cancelled.
  */
-final class FramedSend extends CompletableFuture<Void> implements Command.Cancellable, SendPermits.Settled {
+final class FramedSend extends EngineCommand {
 
     /** Hands a framed send to the engine; the endpoint, which owns the engine. I/O thread only. */
     interface Submitter {
@@ -36,7 +35,6 @@ final class FramedSend extends CompletableFuture<Void> implements Command.Cancel
     final boolean connecting;
     /** For {@link #connecting}: the handle of the conversation it went on, once submitted. */
     volatile ConnectionHandle<?> opened;
-    private Command next;
     private boolean settled;
     /** How the engine settled it, applied by {@link #completeSettled}; I/O thread only. */
     private Throwable settledFailure;
@@ -55,21 +53,6 @@ final class FramedSend extends CompletableFuture<Void> implements Command.Cancel
     }
 
     @Override
-    public Command next() {
-        return next;
-    }
-
-    @Override
-    public void next(Command command) {
-        next = command;
-    }
-
-    @Override
-    public void run() {
-        submit(System.nanoTime());
-    }
-
-    /** On the I/O thread: hands the message to the engine. */
     void submit(long now) {
         submitter.submit(this, now);
     }
