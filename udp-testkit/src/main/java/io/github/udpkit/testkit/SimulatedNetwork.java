@@ -284,6 +284,53 @@ public final class SimulatedNetwork {
     }
 
     /**
+     * A test's choice of which datagrams the network drops, asked about every datagram a node sends
+     * or a test injects, before the bottleneck and the links' impairments: the datagram at one
+     * position of a handshake, everything towards one address, loss in bursts of virtual time.
+     *
+     * @since 0.1.0
+     */
+    @FunctionalInterface
+    public interface DropRule {
+        /** Drops nothing; the network's default. */
+        DropRule NONE = (index, from, to, datagram, nowNanos) -> false;
+
+        /**
+         * Decides one datagram's fate.
+         *
+         * @param index the datagram's position among all datagrams offered to the network (sent by
+         *     nodes and injected alike), from 0
+         * @param from the address it comes from
+         * @param to the address it goes to
+         * @param datagram a read-only view of its bytes, between position and limit
+         * @param nowNanos the virtual time it is sent at
+         * @return true to drop it
+         */
+        boolean drop(long index, InetSocketAddress from, InetSocketAddress to, ByteBuffer datagram, long nowNanos);
+    }
+
+    /**
+     * Sets the rule that drops datagrams before anything else sees them, replacing the one before;
+     * {@link DropRule#NONE} removes it. Its drops are counted in {@link #droppedByRule()}, not in
+     * {@link #counters()}.
+     *
+     * @param rule the rule
+     */
+    public void dropRule(DropRule rule) {
+        Objects.requireNonNull(rule, "rule");
+        network.dropRule(rule == DropRule.NONE ? VirtualNetwork.DropRule.NONE : rule::drop);
+    }
+
+    /**
+     * The datagrams the {@link #dropRule(DropRule) drop rule} dropped so far.
+     *
+     * @return a count
+     */
+    public long droppedByRule() {
+        return network.droppedByRule();
+    }
+
+    /**
      * Sends a datagram as if from any address, attached or not: an attacker's copy, a forgery. It
      * takes the same way as a node's datagram from that address.
      *

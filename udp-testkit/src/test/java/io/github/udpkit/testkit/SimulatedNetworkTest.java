@@ -553,6 +553,34 @@ class SimulatedNetworkTest {
     }
 
     @Test
+    void shouldDropWhatTheDropRuleChooses_sentAndInjectedAlike(@SimulationSeed long seed) {
+        SimulatedNetwork net = SimulatedNetwork.withSeed(seed);
+        Collector a = net.attachNew(net.nextAddress(), Collector::new);
+        Collector b = net.attachNew(net.nextAddress(), Collector::new);
+        InetSocketAddress forger = net.nextAddress();
+        List<Long> asked = new ArrayList<>();
+        net.dropRule((index, from, to, datagram, nowNanos) -> {
+            asked.add(index);
+            return datagram.getInt(datagram.position()) % 2 == 1 || from.equals(forger);
+        });
+        a.send(b.port.address(), 1);
+        a.send(b.port.address(), 2);
+        net.inject(forger, b.port.address(), ByteBuffer.allocate(4).putInt(0, 4));
+        b.send(a.port.address(), 3);
+        assertTrue(net.runUntilIdle(Duration.ofSeconds(1)));
+        assertEquals(List.of(2), b.numbers());
+        assertEquals(List.of(), a.numbers());
+        assertEquals(List.of(0L, 1L, 2L, 3L), asked);
+        assertEquals(3, net.droppedByRule());
+        assertEquals(1, net.counters().offered(), "dropped before the impairers");
+        net.dropRule(SimulatedNetwork.DropRule.NONE);
+        b.send(a.port.address(), 5);
+        assertTrue(net.runUntilIdle(Duration.ofSeconds(1)));
+        assertEquals(List.of(5), a.numbers());
+        assertThrows(NullPointerException.class, () -> net.dropRule(null));
+    }
+
+    @Test
     void shouldMoveANodeToItsNewAddressWhenItIsRebound(@SimulationSeed long seed) {
         SimulatedNetwork net = SimulatedNetwork.withSeed(seed);
         Collector a = net.attachNew(net.nextAddress(), Collector::new);

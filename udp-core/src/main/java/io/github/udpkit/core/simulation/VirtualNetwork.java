@@ -96,6 +96,8 @@ public final class VirtualNetwork {
     private final Map<Link, ArrayDeque<Long>> bottlenecks = new HashMap<>();
     private long bottleneckPassed;
     private long bottleneckDropped;
+    private DropRule dropRule = DropRule.NONE;
+    private long droppedByRule;
 
     private long events;
     private long sent;
@@ -130,6 +132,33 @@ public final class VirtualNetwork {
          * @return the next virtual time to be updated at, or {@link Engine#NO_DEADLINE} for none
          */
         long update(long nowNanos);
+    }
+
+    /**
+     * A test's choice of which datagrams the network drops, consulted for every datagram a node
+     * sends or a test injects, before the bottleneck and the link's impairments: the loss of the
+     * datagram at one position, of every datagram towards one address, or loss in bursts of virtual
+     * time. What the random impairments cannot aim at, a rule can.
+     *
+     * @since 0.1.0
+     */
+    @FunctionalInterface
+    public interface DropRule {
+        /** Drops nothing; the network's default. */
+        DropRule NONE = (index, from, to, datagram, nowNanos) -> false;
+
+        /**
+         * Decides one datagram's fate.
+         *
+         * @param index the datagram's position among all datagrams offered to the network (sent by
+         *     nodes and injected by tests alike), from 0
+         * @param from the address it comes from
+         * @param to the address it goes to
+         * @param datagram a read-only view of its bytes, between position and limit
+         * @param nowNanos the virtual time it is sent at
+         * @return true to drop it
+         */
+        boolean drop(long index, InetSocketAddress from, InetSocketAddress to, ByteBuffer datagram, long nowNanos);
     }
 
     private VirtualNetwork(Builder b) {
@@ -384,6 +413,26 @@ public final class VirtualNetwork {
     }
 
     /**
+     * Sets the rule that drops datagrams before anything else sees them, replacing the one before;
+     * {@link DropRule#NONE} removes it. Rule drops are counted in {@link #droppedByRule()}, not in
+     * the impairers' {@link #counters()}: a dropped datagram never reaches its link's impairer.
+     *
+     * @param rule the rule
+     */
+    public void dropRule(DropRule rule) {
+        this.dropRule = Objects.requireNonNull(rule, "rule");
+    }
+
+    /**
+     * The datagrams the {@link #dropRule(DropRule) drop rule} dropped so far.
+     *
+     * @return a count
+     */
+    public long droppedByRule() {
+        return droppedByRule;
+    }
+
+    /**
      * The datagrams that went through the bottleneck so far.
      *
      * @return a count
@@ -596,6 +645,13 @@ public final class VirtualNetwork {
     }
 
     private void transmit(InetSocketAddress from, InetSocketAddress to, ByteBuffer datagram) {
+        long index = sent + injected - 1;
+        // The read-only view is made only when a test set a rule: the common run pays nothing.
+        if (dropRule != DropRule.NONE && dropRule.drop(index, from, to, datagram.asReadOnlyBuffer(), now)) {
+            droppedByRule++;
+            datagram.position(datagram.limit());
+            return;
+        }
         long departure = now;
         if (bottleneckBytesPerSecond > 0) {
             ArrayDeque<Long> queue = bottlenecks.computeIfAbsent(new Link(from, to), k -> new ArrayDeque<>());

@@ -1,13 +1,13 @@
 package io.github.udpkit.core.dtls;
 
-import static io.github.udpkit.core.dtls.DtlsTestNet.MS;
+import static io.github.udpkit.core.dtls.DtlsNet.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.udpkit.api.HandshakeException;
-import io.github.udpkit.core.dtls.DtlsTestNet.Kind;
+import io.github.udpkit.core.dtls.DtlsNet.Kind;
 import io.github.udpkit.core.protocol.Engine;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -23,26 +23,26 @@ import org.junit.jupiter.api.Test;
 class DtlsEngineTest {
     private static final InetSocketAddress SERVER = new InetSocketAddress("10.0.0.1", 4433);
 
-    private static DtlsTestNet.EngineSide engine(DtlsTestNet.Node node) {
-        return (DtlsTestNet.EngineSide) node.host;
+    private static DtlsNet.EngineSide engine(DtlsNet.Node node) {
+        return (DtlsNet.EngineSide) node.host;
     }
 
-    private static DtlsTestNet.Node[] established(DtlsTestNet net) {
-        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
-        DtlsTestNet.Node client = net.node("10.0.0.2", 5000, DtlsSessionTest.clientConfig());
+    private static DtlsNet.Node[] established(DtlsNet net) {
+        DtlsNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
+        DtlsNet.Node client = net.node("10.0.0.2", 5000, DtlsSessionTest.clientConfig());
         client.send(SERVER, "hello");
         assertTrue(net.runUntil(() -> server.delivered.contains("hello"), 5_000 * MS), net::trace);
-        return new DtlsTestNet.Node[] {server, client};
+        return new DtlsNet.Node[] {server, client};
     }
 
     @Test
     void theEnginesDeadline_isTheHandshakesTimer_andATimeoutIsReportedOnce() throws Exception {
-        DtlsTestNet net = new DtlsTestNet(1, Kind.ENGINE);
-        DtlsTestNet.Node client = net.node("10.0.0.2", 5000, DtlsConfig.client().trust(
+        DtlsNet net = new DtlsNet(1, Kind.ENGINE);
+        DtlsNet.Node client = net.node("10.0.0.2", 5000, DtlsConfig.client().trust(
                 List.of(DtlsSessionTest.SERVER.certificate())).serverName("server.test")
                 .handshakeTimeout(java.time.Duration.ofSeconds(5)).build());
         Engine engine = engine(client).engine;
-        long start = net.now;
+        long start = net.now();
         client.send(SERVER, "into the void"); // nobody listens at the server's address
         assertEquals(start + 1_000 * MS, engine.update(start), "the first retransmission, RFC 6347's 1 s");
         assertEquals(1, net.sent.size(), "the ClientHello, and nothing of the engine's before the handshake");
@@ -57,13 +57,13 @@ class DtlsEngineTest {
         assertEquals(client.failures.get(0), failed.getCause(), "the send fails with the handshake's failure");
         assertEquals(List.of("4433 UNREACHABLE: " + client.failures.get(0).getMessage()), engine(client).disconnects);
         assertEquals(0, engine.peerCount());
-        assertEquals(Engine.NO_DEADLINE, engine.update(net.now), "nothing left to wake for");
+        assertEquals(Engine.NO_DEADLINE, engine.update(net.now()), "nothing left to wake for");
     }
 
     @Test
     void aServersPeer_isAnnouncedOnlyOnceAuthenticated_andEveryMessageCarriesItsIdentity() {
-        DtlsTestNet net = new DtlsTestNet(2, Kind.ENGINE);
-        DtlsTestNet.Node[] n = established(net);
+        DtlsNet net = new DtlsNet(2, Kind.ENGINE);
+        DtlsNet.Node[] n = established(net);
         assertEquals(List.of(n[1].address), n[0].established);
         assertEquals(List.of(SERVER), n[1].established);
         assertEquals(List.of("connected 5000", "authenticated 5000"), engine(n[0]).events,
@@ -78,9 +78,9 @@ class DtlsEngineTest {
 
     @Test
     void aFailedHandshake_isReportedOnceOnEachSide_andTheServerKeepsNothing() {
-        DtlsTestNet net = new DtlsTestNet(3, Kind.ENGINE);
-        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
-        DtlsTestNet.Node client = net.node("10.0.0.2", 5000, DtlsConfig.client()
+        DtlsNet net = new DtlsNet(3, Kind.ENGINE);
+        DtlsNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
+        DtlsNet.Node client = net.node("10.0.0.2", 5000, DtlsConfig.client()
                 .trust(List.of(DtlsSessionTest.SERVER.certificate())).serverName("other.test").build());
         client.send(SERVER, "hello");
         assertTrue(net.runUntil(() -> !client.failures.isEmpty() && !server.failures.isEmpty(), 5_000 * MS),
@@ -108,10 +108,10 @@ class DtlsEngineTest {
      */
     @Test
     void aPeerWhoseAddressChanges_isNotMigrated_andTalksAgainAfterANewHandshake() {
-        DtlsTestNet net = new DtlsTestNet(4, Kind.ENGINE);
-        DtlsTestNet.Node[] n = established(net);
-        DtlsTestNet.Node server = n[0];
-        DtlsTestNet.Node client = n[1];
+        DtlsNet net = new DtlsNet(4, Kind.ENGINE);
+        DtlsNet.Node[] n = established(net);
+        DtlsNet.Node server = n[0];
+        DtlsNet.Node client = n[1];
         InetSocketAddress moved = new InetSocketAddress("10.0.0.9", 6000);
         long unexpected = server.host.unexpected();
         net.rebind(client, moved);
@@ -133,20 +133,20 @@ class DtlsEngineTest {
 
     @Test
     void aSpoofedClientHello_createsNoConnection_andDrawsNoMoreBytesThanItCarried() {
-        DtlsTestNet net = new DtlsTestNet(5, Kind.ENGINE);
-        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
-        DtlsTestNet.Node client = net.node("10.0.0.2", 5000, DtlsSessionTest.clientConfig());
-        net.drop = p -> true;
-        client.host.connect(SERVER, net.now);
+        DtlsNet net = new DtlsNet(5, Kind.ENGINE);
+        DtlsNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
+        DtlsNet.Node client = net.node("10.0.0.2", 5000, DtlsSessionTest.clientConfig());
+        net.drop(p -> true);
+        client.host.connect(SERVER, net.now());
         byte[] hello = net.sent.get(0).bytes().clone();
-        net.drop = p -> false;
+        net.drop(p -> false);
         int before = net.sent.size();
         for (int i = 0; i < 100; i++) {
             net.inject(new InetSocketAddress("192.0.2." + (i + 1), 7000), SERVER, hello);
         }
         net.runFor(100 * MS);
         long answered = 0;
-        for (DtlsTestNet.Packet p : net.sent.subList(before, net.sent.size())) {
+        for (DtlsNet.Packet p : net.sent.subList(before, net.sent.size())) {
             if (p.from().equals(SERVER)) {
                 answered += p.bytes().length;
             }
@@ -159,10 +159,10 @@ class DtlsEngineTest {
 
     @Test
     void aReplayedRecord_isNeverDeliveredAgain() {
-        DtlsTestNet net = new DtlsTestNet(6, Kind.ENGINE);
-        DtlsTestNet.Node[] n = established(net);
+        DtlsNet net = new DtlsNet(6, Kind.ENGINE);
+        DtlsNet.Node[] n = established(net);
         byte[] record = null;
-        for (DtlsTestNet.Packet p : net.sent) {
+        for (DtlsNet.Packet p : net.sent) {
             if (p.from().equals(n[1].address) && p.bytes()[0] == DtlsRecords.APPLICATION_DATA) {
                 record = p.bytes();
                 break; // the first: it carried "hello"
@@ -179,8 +179,8 @@ class DtlsEngineTest {
 
     @Test
     void aServerSendingToAPeerThatNeverConnected_isToldAtOnce() {
-        DtlsTestNet net = new DtlsTestNet(7, Kind.ENGINE);
-        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
+        DtlsNet net = new DtlsNet(7, Kind.ENGINE);
+        DtlsNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> server.send(new InetSocketAddress("10.0.0.2", 5000), "unasked"));
         assertTrue(e.getMessage().contains("10.0.0.2:5000"), e.getMessage());

@@ -1,6 +1,6 @@
 package io.github.udpkit.core.dtls;
 
-import static io.github.udpkit.core.dtls.DtlsTestNet.MS;
+import static io.github.udpkit.core.dtls.DtlsNet.MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,19 +18,19 @@ import org.junit.jupiter.api.Test;
 class DtlsSecurityTest {
     private static final InetSocketAddress SERVER = new InetSocketAddress("10.0.0.1", 4433);
 
-    private static DtlsTestNet.Node[] pair(DtlsTestNet net, DtlsConfig server, DtlsConfig client) {
-        return new DtlsTestNet.Node[] {net.node("10.0.0.1", 4433, server), net.node("10.0.0.2", 5000, client)};
+    private static DtlsNet.Node[] pair(DtlsNet net, DtlsConfig server, DtlsConfig client) {
+        return new DtlsNet.Node[] {net.node("10.0.0.1", 4433, server), net.node("10.0.0.2", 5000, client)};
     }
 
-    private static DtlsTestNet.Node[] established(DtlsTestNet net) {
-        DtlsTestNet.Node[] n = pair(net, DtlsSessionTest.serverConfig(), DtlsSessionTest.clientConfig());
-        n[1].host.connect(SERVER, net.now);
+    private static DtlsNet.Node[] established(DtlsNet net) {
+        DtlsNet.Node[] n = pair(net, DtlsSessionTest.serverConfig(), DtlsSessionTest.clientConfig());
+        n[1].host.connect(SERVER, net.now());
         assertTrue(net.runUntil(() -> !n[0].established.isEmpty() && !n[1].established.isEmpty(), 5_000 * MS),
                 net::trace);
         return n;
     }
 
-    private static byte[] lastApplicationRecord(DtlsTestNet net) {
+    private static byte[] lastApplicationRecord(DtlsNet net) {
         for (int i = net.sent.size() - 1; i >= 0; i--) {
             if (net.sent.get(i).bytes()[0] == DtlsRecords.APPLICATION_DATA) {
                 return net.sent.get(i).bytes();
@@ -41,8 +41,8 @@ class DtlsSecurityTest {
 
     @Test
     void replayedRecord_isNeverDeliveredAgain() {
-        DtlsTestNet net = new DtlsTestNet(1);
-        DtlsTestNet.Node[] n = established(net);
+        DtlsNet net = new DtlsNet(1);
+        DtlsNet.Node[] n = established(net);
         n[1].send(SERVER, "pay 100");
         net.runFor(50 * MS);
         byte[] record = lastApplicationRecord(net);
@@ -56,12 +56,12 @@ class DtlsSecurityTest {
 
     @Test
     void everyBitFlip_ofARecord_isRejected_andTheGenuineRecordStillArrives() {
-        DtlsTestNet net = new DtlsTestNet(2);
-        DtlsTestNet.Node[] n = established(net);
-        net.drop = p -> p.bytes()[0] == DtlsRecords.APPLICATION_DATA; // keep the genuine one back
+        DtlsNet net = new DtlsNet(2);
+        DtlsNet.Node[] n = established(net);
+        net.drop(p -> p.bytes()[0] == DtlsRecords.APPLICATION_DATA); // keep the genuine one back
         n[1].send(SERVER, "genuine");
         net.runFor(10 * MS);
-        net.drop = p -> false;
+        net.drop(p -> false);
         byte[] record = lastApplicationRecord(net);
         for (int bit = 0; bit < record.length * 8; bit++) {
             byte[] flipped = record.clone();
@@ -80,15 +80,15 @@ class DtlsSecurityTest {
 
     @Test
     void spoofedClientHello_drawsNoMoreBytesThanItCarried_andCreatesNoState() {
-        DtlsTestNet net = new DtlsTestNet(3);
-        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
+        DtlsNet net = new DtlsNet(3);
+        DtlsNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
         // A genuine client's first ClientHello, captured, then sent from 1,000 forged addresses.
-        DtlsTestNet.Node client = net.node("10.0.0.2", 5000, DtlsSessionTest.clientConfig());
-        net.drop = p -> p.to().equals(SERVER); // the capture never reaches the server itself
-        client.host.connect(SERVER, net.now);
+        DtlsNet.Node client = net.node("10.0.0.2", 5000, DtlsSessionTest.clientConfig());
+        net.drop(p -> p.to().equals(SERVER)); // the capture never reaches the server itself
+        client.host.connect(SERVER, net.now());
         byte[] hello = net.sent.get(0).bytes();
-        net.nodes.remove(client.address);
-        net.drop = p -> false;
+        net.remove(client);
+        net.drop(p -> false);
         for (int i = 0; i < 1000; i++) {
             net.inject(new InetSocketAddress("192.0.2." + (i % 250 + 1), 1024 + i), SERVER, hello);
         }
@@ -105,14 +105,14 @@ class DtlsSecurityTest {
     }
 
     /** Runs a real client until its second ClientHello (with its cookie) and returns that datagram. */
-    private static byte[] clientHelloWithCookieFrom(DtlsTestNet net, DtlsTestNet.Node server) {
-        DtlsTestNet.Node client = net.node("10.0.0.3", 5000, DtlsSessionTest.clientConfig());
+    private static byte[] clientHelloWithCookieFrom(DtlsNet net, DtlsNet.Node server) {
+        DtlsNet.Node client = net.node("10.0.0.3", 5000, DtlsSessionTest.clientConfig());
         int from = net.sent.size();
-        net.drop = p -> p.from().equals(client.address) && p.bytes()[DtlsRecords.HEADER + 5] == 1; // keep CH2 back
-        client.host.connect(SERVER, net.now);
+        net.drop(p -> p.from().equals(client.address) && p.bytes()[DtlsRecords.HEADER + 5] == 1); // keep CH2 back
+        client.host.connect(SERVER, net.now());
         net.runFor(100 * MS);
-        net.drop = p -> false;
-        net.nodes.remove(client.address);
+        net.drop(p -> false);
+        net.remove(client);
         for (int i = from; i < net.sent.size(); i++) {
             byte[] b = net.sent.get(i).bytes();
             if (net.sent.get(i).from().equals(client.address) && b[DtlsRecords.HEADER + 5] == 1) {
@@ -124,13 +124,13 @@ class DtlsSecurityTest {
 
     @Test
     void clientHelloOfDtls10_isRefusedWithProtocolVersion() {
-        DtlsTestNet net = new DtlsTestNet(4);
-        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
-        DtlsTestNet.Node client = net.node("10.0.0.2", 5000, DtlsSessionTest.clientConfig());
-        net.drop = p -> true;
-        client.host.connect(SERVER, net.now);
+        DtlsNet net = new DtlsNet(4);
+        DtlsNet.Node server = net.node("10.0.0.1", 4433, DtlsSessionTest.serverConfig());
+        DtlsNet.Node client = net.node("10.0.0.2", 5000, DtlsSessionTest.clientConfig());
+        net.drop(p -> true);
+        client.host.connect(SERVER, net.now());
         byte[] hello = net.sent.get(0).bytes().clone();
-        net.drop = p -> false;
+        net.drop(p -> false);
         // As a DTLS 1.0-only client writes it: client_version {254, 255}.
         hello[DtlsRecords.HEADER + DtlsRecords.HANDSHAKE_HEADER] = (byte) 0xFE;
         hello[DtlsRecords.HEADER + DtlsRecords.HANDSHAKE_HEADER + 1] = (byte) 0xFF;
@@ -145,9 +145,9 @@ class DtlsSecurityTest {
 
     /** Runs a handshake that must fail; returns the client's failure and checks the server heard why. */
     private static HandshakeException failedHandshake(DtlsConfig server, DtlsConfig client) {
-        DtlsTestNet net = new DtlsTestNet(5);
-        DtlsTestNet.Node[] n = pair(net, server, client);
-        n[1].host.connect(SERVER, net.now);
+        DtlsNet net = new DtlsNet(5);
+        DtlsNet.Node[] n = pair(net, server, client);
+        n[1].host.connect(SERVER, net.now());
         assertTrue(net.runUntil(() -> !n[1].failures.isEmpty(), 5_000 * MS), net::trace);
         net.runFor(100 * MS);
         assertEquals(1, n[1].failures.size(), "one failure, reported once");
@@ -191,9 +191,9 @@ class DtlsSecurityTest {
     @Test
     void pinnedFingerprint_isTrusted_andAnotherIsNot() {
         String pin = GeneratedCertificate.fingerprint(DtlsSessionTest.SERVER.certificate());
-        DtlsTestNet net = new DtlsTestNet(6);
-        DtlsTestNet.Node[] n = pair(net, DtlsSessionTest.serverConfig(), DtlsConfig.client().pin(pin).build());
-        n[1].host.connect(SERVER, net.now);
+        DtlsNet net = new DtlsNet(6);
+        DtlsNet.Node[] n = pair(net, DtlsSessionTest.serverConfig(), DtlsConfig.client().pin(pin).build());
+        n[1].host.connect(SERVER, net.now());
         assertTrue(net.runUntil(() -> !n[1].established.isEmpty(), 5_000 * MS), net::trace);
         String other = GeneratedCertificate.fingerprint(CertificateBuilder.forName("x").build().certificate());
         HandshakeException failure = failedHandshake(DtlsSessionTest.serverConfig(), DtlsConfig.client().pin(other).build());
@@ -206,8 +206,8 @@ class DtlsSecurityTest {
         DtlsConfig server = DtlsConfig.server()
                 .certificate(List.of(DtlsSessionTest.SERVER.certificate()), DtlsSessionTest.SERVER.privateKey())
                 .trust(List.of(alice.certificate())).clientAuth(DtlsConfig.ClientAuth.REQUIRED).build();
-        DtlsTestNet net = new DtlsTestNet(7);
-        DtlsTestNet.Node[] n = pair(net, server, DtlsConfig.client().trust(List.of(DtlsSessionTest.SERVER.certificate()))
+        DtlsNet net = new DtlsNet(7);
+        DtlsNet.Node[] n = pair(net, server, DtlsConfig.client().trust(List.of(DtlsSessionTest.SERVER.certificate()))
                 .serverName("server.test").certificate(List.of(alice.certificate()), alice.privateKey()).build());
         n[1].send(SERVER, "it is alice");
         assertTrue(net.runUntil(() -> !n[0].delivered.isEmpty(), 5_000 * MS), net::trace);
@@ -219,12 +219,12 @@ class DtlsSecurityTest {
 
     @Test
     void silentAssociation_isDroppedAfterTheIdleTimeout_andAnActiveOneIsNot() {
-        DtlsTestNet net = new DtlsTestNet(8);
+        DtlsNet net = new DtlsNet(8);
         DtlsConfig server = DtlsConfig.server()
                 .certificate(List.of(DtlsSessionTest.SERVER.certificate()), DtlsSessionTest.SERVER.privateKey())
                 .idleTimeout(java.time.Duration.ofSeconds(10)).build();
-        DtlsTestNet.Node[] n = pair(net, server, DtlsSessionTest.clientConfig());
-        DtlsTestNet.Node quiet = net.node("10.0.0.3", 5000, DtlsSessionTest.clientConfig());
+        DtlsNet.Node[] n = pair(net, server, DtlsSessionTest.clientConfig());
+        DtlsNet.Node quiet = net.node("10.0.0.3", 5000, DtlsSessionTest.clientConfig());
         n[1].send(SERVER, "hello");
         quiet.send(SERVER, "hello");
         assertTrue(net.runUntil(() -> n[0].delivered.size() == 2, 5_000 * MS), net::trace);

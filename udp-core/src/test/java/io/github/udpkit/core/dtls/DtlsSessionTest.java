@@ -20,19 +20,19 @@ class DtlsSessionTest {
 
     @Test
     void handshakes_andCarriesDataBothWays_onACleanLink() {
-        DtlsTestNet net = new DtlsTestNet(1);
-        DtlsTestNet.Node server = net.node("10.0.0.1", 4433, serverConfig());
-        DtlsTestNet.Node client = net.node("10.0.0.2", 5000, clientConfig());
+        DtlsNet net = new DtlsNet(1);
+        DtlsNet.Node server = net.node("10.0.0.1", 4433, serverConfig());
+        DtlsNet.Node client = net.node("10.0.0.2", 5000, clientConfig());
         client.send(server.address, "hello");
-        assertTrue(net.runUntil(() -> !server.delivered.isEmpty(), 5_000 * DtlsTestNet.MS), net::trace);
+        assertTrue(net.runUntil(() -> !server.delivered.isEmpty(), 5_000 * DtlsNet.MS), net::trace);
         server.send(client.address, "HELLO");
-        net.runFor(100 * DtlsTestNet.MS);
+        net.runFor(100 * DtlsNet.MS);
         assertEquals(List.of("hello"), server.delivered);
         assertEquals(List.of("HELLO"), client.delivered);
         assertEquals("CN=server.test", client.identities.get(0).subject().orElseThrow());
         assertEquals(0, client.host.retransmissions() + server.host.retransmissions(), "no flight may wait for a timer");
         InetSocketAddress s = server.address;
-        assertTrue(client.host.session(s).handshakeNanos() < 100 * DtlsTestNet.MS, "handshake took "
-                + client.host.session(s).handshakeNanos() / DtlsTestNet.MS + " ms");
+        assertTrue(client.host.session(s).handshakeNanos() < 100 * DtlsNet.MS, "handshake took "
+                + client.host.session(s).handshakeNanos() / DtlsNet.MS + " ms");
     }
 }

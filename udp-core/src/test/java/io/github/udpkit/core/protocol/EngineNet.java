@@ -17,8 +17,8 @@ import java.util.function.BooleanSupplier;
  * udp-testkit's {@code SimulatedNetwork}), as the engine tests use them: each {@link Node} records
  * what its engine delivered and reported, and the network's impairments are set through a few
  * fields (read at the start of every run) rather than built per test. Moving datagrams, time,
- * impairments, bottlenecks, NAT rebinding and forged datagrams are the network's; what is here is
- * only the engines' bookkeeping, the drop rule and the trace. Deterministic for a seed, which every
+ * impairments, bottlenecks, NAT rebinding, forged datagrams and drop rules are the network's; what is
+ * here is only the engines' bookkeeping and the trace. Deterministic for a seed, which every
  * failure message names.
  */
 final class EngineNet {
@@ -34,7 +34,7 @@ final class EngineNet {
     long latency = MS;
     /** Up to this much more delay, drawn per datagram, which reorders. */
     long jitter;
-    /** Drops every datagram it returns true for (blackouts, partitions), before the network sees it. */
+    /** Drops every datagram it returns true for (blackouts, partitions): the network's drop rule. */
     DropRule dropRule = (from, to, bytes) -> false;
     /** The network's bottleneck in each direction, 0 for none (see {@link VirtualNetwork#bottleneck}). */
     long bottleneckBytesPerSecond;
@@ -52,6 +52,12 @@ final class EngineNet {
     EngineNet(long seed) {
         this.seed = seed;
         this.network = VirtualNetwork.withSeed(seed);
+        // The network asks the rule of the moment about every datagram, a node's or an injected one.
+        network.dropRule((index, from, to, datagram, nowNanos) -> {
+            byte[] bytes = new byte[datagram.remaining()];
+            datagram.get(bytes);
+            return dropRule.drop(from, to, bytes);
+        });
     }
 
     interface DropRule {
@@ -94,9 +100,7 @@ final class EngineNet {
     void inject(InetSocketAddress from, InetSocketAddress to, byte[] datagram) {
         applyImpairments();
         datagramsMoved++;
-        if (!dropRule.drop(from, to, datagram)) {
-            network.inject(from, to, ByteBuffer.wrap(datagram.clone()));
-        }
+        network.inject(from, to, ByteBuffer.wrap(datagram.clone()));
     }
 
     /** A fresh address no node has. */
@@ -191,7 +195,7 @@ final class EngineNet {
                 trace.transmitted(now(), address, to, bytes);
             }
             datagramsMoved++;
-            if (!dropRule.drop(port.address(), to, bytes) && port.isOpen()) {
+            if (port.isOpen()) {
                 port.send(to, ByteBuffer.wrap(bytes));
             }
         }

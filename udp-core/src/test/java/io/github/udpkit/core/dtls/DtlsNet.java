@@ -7,26 +7,40 @@ import io.github.udpkit.api.PeerIdentity;
 import io.github.udpkit.core.protocol.Engine;
 import io.github.udpkit.core.protocol.EngineConfig;
 import io.github.udpkit.core.protocol.EngineOutput;
+import io.github.udpkit.core.simulation.VirtualNetwork;
+import io.github.udpkit.core.transport.Impairments;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
- * A network of DTLS endpoints under virtual time, for tests: datagrams take a fixed one-way
- * delay, and a test decides which are lost, duplicated or changed. Everything runs on the test's
- * thread; a run is reproducible from its seed. A node is either a RAW endpoint's {@link DtlsHost}
- * or a framed endpoint's protocol {@link Engine}, which owns its DTLS sessions through a
- * {@link DtlsLayer}: the same tests hold for both.
+ * DTLS endpoints on udpkit's one simulated network ({@link VirtualNetwork}, the network behind
+ * udp-testkit's {@code SimulatedNetwork} and the engine tests' {@code EngineNet}), as the DTLS
+ * tests use them. A node is either a RAW endpoint's {@link DtlsHost} or a framed endpoint's
+ * protocol {@link Engine}, which owns its DTLS sessions through a {@link DtlsLayer}: the same tests
+ * hold for both. Moving datagrams, time, the one-way delay, seeded loss and duplication, NAT
+ * rebinding, forged datagrams and the test's drop rule are the network's; what is here is only the
+ * nodes' bookkeeping (what each delivered, established and failed), the record of what was sent,
+ * and the trace. Deterministic for a seed: the network's fates, the engines' seeds and the DTLS
+ * cookie secrets derive from it (the JDK's handshakes draw their own randomness, which changes
+ * bytes, not fates).
  */
-final class DtlsTestNet {
+final class DtlsNet {
     static final long MS = 1_000_000L;
+    /** The one-way delay of every datagram, injected ones included. */
+    static final Duration DELAY = Duration.ofMillis(5);
+    /** Where the virtual clock starts, as it did on the DTLS tests' earlier network; their messages count from it. */
+    private static final long ORIGIN = 1_000 * MS;
 
     /** What stands behind a node. */
     enum Kind {
@@ -72,47 +86,57 @@ final class DtlsTestNet {
         long authFailures();
     }
 
-    /** A datagram in flight, as a test's impairment sees it. */
-    record Packet(InetSocketAddress from, InetSocketAddress to, byte[] bytes, int index) {}
+    /**
+     * A datagram a node sent, as a drop rule and the trace see it; {@code index} is its position
+     * among all datagrams offered to the network, injected ones included.
+     */
+    record Packet(InetSocketAddress from, InetSocketAddress to, byte[] bytes, long index) {}
 
-    private record InFlight(long due, long order, Packet packet) {}
-
-    final class Node implements DtlsHost.Output {
+    final class Node implements VirtualNetwork.Node, DtlsHost.Output {
+        /** The address it was attached at; its datagrams come from elsewhere after a {@link #rebind}. */
         final InetSocketAddress address;
         final Side host;
         final List<String> delivered = new ArrayList<>();
         final List<PeerIdentity> identities = new ArrayList<>();
         final List<HandshakeException> failures = new ArrayList<>();
         final List<InetSocketAddress> established = new ArrayList<>();
+        private final VirtualNetwork.Port port;
 
-        Node(InetSocketAddress address, DtlsConfig config) {
-            this.address = address;
-            this.host = kind == Kind.HOST ? new HostSide(new DtlsHost(config, this, bytes -> random.nextBytes(bytes)))
+        Node(VirtualNetwork.Port port, DtlsConfig config) {
+            this.port = port;
+            this.address = port.address();
+            this.host = kind == Kind.HOST ? new HostSide(new DtlsHost(config, this, network.random()::nextBytes))
                     : new EngineSide(this, config);
         }
 
         @Override
+        public void receive(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
+            host.receive(from, datagram, nowNanos);
+        }
+
+        @Override
+        public long update(long nowNanos) {
+            return host.update(nowNanos);
+        }
+
+        @Override
         public void transmit(InetSocketAddress to, ByteBuffer datagram) {
+            if (!port.isOpen()) {
+                return; // a removed node's last words go nowhere
+            }
             byte[] bytes = new byte[datagram.remaining()];
             datagram.duplicate().get(bytes);
-            InetSocketAddress from = nat.getOrDefault(address, address); // what the network shows as the source
-            sent.add(new Packet(from, to, bytes, sent.size()));
-            bytesSent.merge(address, (long) bytes.length, Long::sum);
-            Packet packet = new Packet(from, to, bytes, sent.size() - 1);
-            if (drop.test(packet)) {
-                return;
-            }
-            int copies = duplicate.test(packet) ? 2 : 1;
-            for (int i = 0; i < copies; i++) {
-                queue.add(new InFlight(now + delay, order++, packet));
-            }
+            InetSocketAddress from = port.address(); // what the network shows as the source
+            sent.add(new Packet(from, to, bytes, network.sent() + network.injected()));
+            bytesSent.merge(from, (long) bytes.length, Long::sum);
+            port.send(to, ByteBuffer.wrap(bytes));
         }
 
         @Override
         public void deliver(InetSocketAddress from, ByteBuffer payload, PeerIdentity identity) {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
-            delivered.add(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            delivered.add(new String(bytes, StandardCharsets.UTF_8));
             identities.add(identity);
         }
 
@@ -127,33 +151,32 @@ final class DtlsTestNet {
         }
 
         void send(InetSocketAddress to, String text) {
-            host.send(to, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), now);
+            host.send(to, text.getBytes(StandardCharsets.UTF_8), now());
         }
     }
 
-    final Random random;
-    final Map<InetSocketAddress, Node> nodes = new HashMap<>();
+    final long seed;
+    final VirtualNetwork network;
+    final Map<InetSocketAddress, Node> nodes = new LinkedHashMap<>();
+    /** Every datagram the nodes sent, dropped ones included, in order; injected ones are not here. */
     final List<Packet> sent = new ArrayList<>();
     final Map<InetSocketAddress, Long> bytesSent = new HashMap<>();
-    private final PriorityQueue<InFlight> queue = new PriorityQueue<>(
-            (a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.order, b.order));
-    private long order;
-    long now = 1_000 * MS;
-    long delay = 5 * MS;
-    Predicate<Packet> drop = p -> false;
-    Predicate<Packet> duplicate = p -> false;
-    /** Source addresses rewritten on the way, as a NAT that rebinds a node to a new port does. */
-    final Map<InetSocketAddress, InetSocketAddress> nat = new HashMap<>();
-
     final Kind kind;
 
-    DtlsTestNet(long seed) {
+    DtlsNet(long seed) {
         this(seed, Kind.HOST);
     }
 
-    DtlsTestNet(long seed, Kind kind) {
-        this.random = new Random(seed);
+    DtlsNet(long seed, Kind kind) {
+        this.seed = seed;
         this.kind = kind;
+        this.network = VirtualNetwork.builder().seed(seed).originNanos(ORIGIN)
+                .defaultImpairments(Impairments.builder().delay(DELAY).build()).build();
+    }
+
+    /** The current virtual time. */
+    long now() {
+        return network.nowNanos();
     }
 
     /** A RAW endpoint's host. */
@@ -255,11 +278,11 @@ final class DtlsTestNet {
 
         EngineSide(Node node, DtlsConfig config) {
             this.node = node;
-            this.layer = new DtlsLayer(config, bytes -> random.nextBytes(bytes));
+            this.layer = new DtlsLayer(config, network.random()::nextBytes);
             EngineConfig engineConfig = EngineConfig.builder()
                     .maxDatagramSize(config.maxDatagramSize() - DtlsLayer.RECORD_OVERHEAD)
-                    .protection(DtlsConfig.recordCarried()).seed(random.nextLong()).build();
-            this.engine = new Engine(engineConfig, this, now, layer);
+                    .protection(DtlsConfig.recordCarried()).seed(network.engineSeed(node.address)).build();
+            this.engine = new Engine(engineConfig, this, now(), layer);
         }
 
         @Override
@@ -379,49 +402,76 @@ final class DtlsTestNet {
     }
 
     Node node(String ip, int port, DtlsConfig config) {
-        InetSocketAddress address = new InetSocketAddress(ip, port);
-        Node node = new Node(address, config);
-        nodes.put(address, node);
+        Node node = network.attachNew(new InetSocketAddress(ip, port), p -> new Node(p, config));
+        nodes.put(node.address, node);
         return node;
+    }
+
+    /** Detaches a node: it is called no more, and what is sent to its address goes nowhere. */
+    void remove(Node node) {
+        node.port.close();
+        nodes.remove(node.address);
     }
 
     /**
      * Moves a node to a new public address, as a NAT rebinding does: what it sends comes from
-     * there, and what is sent there reaches it.
+     * there, and what is sent there reaches it. The NAT's old mapping lingers, as real ones do until
+     * they expire, so what is sent to the old address still reaches the node too: a peer that keeps
+     * answering the old address keeps the node's conversation with it alive.
      */
     void rebind(Node node, InetSocketAddress to) {
-        nat.put(node.address, to);
-        nodes.put(to, node);
+        InetSocketAddress old = node.port.address();
+        node.port.rebind(to);
+        network.attach(old, new VirtualNetwork.Node() {
+            @Override
+            public void receive(InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
+                node.receive(from, datagram, nowNanos);
+                node.port.wake(); // what arrived may have moved the node's deadline
+            }
+
+            @Override
+            public long update(long nowNanos) {
+                return Engine.NO_DEADLINE;
+            }
+        });
+    }
+
+    /**
+     * Drops every datagram the predicate chooses, nodes' and injected ones alike, until the next
+     * call; {@code p -> false} drops none.
+     */
+    void drop(Predicate<Packet> rule) {
+        network.dropRule((index, from, to, datagram, nowNanos) -> {
+            byte[] bytes = new byte[datagram.remaining()];
+            datagram.get(bytes);
+            return rule.test(new Packet(from, to, bytes, index));
+        });
+    }
+
+    /** Sets what every link does, beyond the fixed {@link #DELAY}: seeded loss, duplication. */
+    void impair(UnaryOperator<Impairments.Builder> impairments) {
+        network.defaultImpairments(impairments.apply(Impairments.builder().delay(DELAY)).build());
+    }
+
+    /** Stops losing datagrams (the drop rule and the links' loss); duplication, if set, stays. */
+    void heal() {
+        network.dropRule(VirtualNetwork.DropRule.NONE);
+        network.defaultImpairments(network.defaultImpairments().toBuilder().loss(0).burstLoss(0, 1).build());
     }
 
     /** Puts a datagram on the wire as if {@code from} had sent it: a spoofed or replayed one. */
     void inject(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
-        queue.add(new InFlight(now + delay, order++, new Packet(from, to, bytes.clone(), -1)));
+        network.inject(from, to, ByteBuffer.wrap(bytes));
     }
 
-    /** Delivers datagrams and fires timers until nothing is left to do or the time is up. */
+    /** Delivers datagrams and fires timers for a stretch of virtual time. */
     void runFor(long nanos) {
-        long end = now + nanos;
-        while (true) {
-            long next = Long.MAX_VALUE;
-            for (Node node : nodes.values()) {
-                next = Math.min(next, node.host.update(now));
-            }
-            InFlight head = queue.peek();
-            long due = Math.min(next, head == null ? Long.MAX_VALUE : head.due);
-            if (due == Long.MAX_VALUE || due > end) {
-                now = end;
-                return;
-            }
-            now = Math.max(now, due);
-            for (InFlight f; (f = queue.peek()) != null && f.due <= now; ) {
-                queue.poll();
-                Node target = nodes.get(f.packet.to());
-                if (target != null) {
-                    target.host.receive(f.packet.from(), ByteBuffer.wrap(f.packet.bytes().clone()), now);
-                }
-            }
-        }
+        network.advance(Duration.ofNanos(nanos));
+    }
+
+    /** Runs until the condition holds, or the time is up; returns whether it held. */
+    boolean runUntil(BooleanSupplier done, long nanos) {
+        return network.runUntil(done, Duration.ofNanos(nanos));
     }
 
     /** One line per datagram sent: who to whom, and each record's type, epoch and handshake message. */
@@ -429,7 +479,7 @@ final class DtlsTestNet {
         StringBuilder b = new StringBuilder();
         for (Packet p : sent) {
             b.append(p.index()).append(' ').append(p.from().getPort()).append("->").append(p.to().getPort()).append(':');
-            java.nio.ByteBuffer d = java.nio.ByteBuffer.wrap(p.bytes());
+            ByteBuffer d = ByteBuffer.wrap(p.bytes());
             for (int o = 0; o < d.limit(); ) {
                 int len = DtlsRecords.recordLength(d, o);
                 if (len < 0) {
@@ -455,15 +505,7 @@ final class DtlsTestNet {
                 b.append(n.address).append(" failed: ").append(f.getMessage()).append('\n');
             }
         }
+        b.append(network).append(", dropped by rule ").append(network.droppedByRule()).append('\n');
         return b.toString();
-    }
-
-    /** Runs until the predicate holds, or the time is up; returns whether it held. */
-    boolean runUntil(java.util.function.BooleanSupplier done, long nanos) {
-        long end = now + nanos;
-        while (!done.getAsBoolean() && now < end) {
-            runFor(Math.min(10 * MS, end - now));
-        }
-        return done.getAsBoolean();
     }
 }
