@@ -28,6 +28,7 @@ THROUGHPUT_ROWS = [
     ('udpkit-unreliable', 'udpkit UNRELIABLE', ()),
     ('udpkit-reliable', 'udpkit RELIABLE', ('rate',)),
     ('udpkit-reliable-pmtu', 'udpkit RELIABLE, path MTU', ('rate', 'datagram')),
+    ('udpkit-reliable-batch', 'udpkit RELIABLE, batch', ('rate',)),
     ('udpkit-reliable-aead', 'udpkit RELIABLE, AES-256-GCM', ('plain',)),
     ('udpkit-reliable-dtls', 'udpkit RELIABLE, DTLS', ('plain',)),
     ('udpkit-reliable-loss10', 'udpkit RELIABLE, 10 % loss each way (goodput)', ()),
@@ -40,7 +41,7 @@ THROUGHPUT_ROWS = [
 ]
 THROUGHPUT_SIZES = [(64, '64 B'), (1200, '1,200 B')]
 # Rows the README states with an extra figure only at some sizes, as it does today.
-RATE_SIZES = {'udpkit-reliable': (64,), 'udpkit-reliable-pmtu': (64, 1200), 'raw-gso-gro': (64, 1200)}
+RATE_SIZES = {'udpkit-reliable': (64,), 'udpkit-reliable-batch': (64,), 'udpkit-reliable-pmtu': (64, 1200), 'raw-gso-gro': (64, 1200)}
 DELIVERY_SIZES = {'udpkit-chat-fanout': (64,)}
 
 # The round-trip table: the scenario key, the README's label before the waits, the waits in the
