@@ -331,22 +331,33 @@ public final class EngineConfig {
 
     /**
      * The datagram size every path starts at: {@link #maxDatagramSize()}, or with path MTU
-     * discovery the smaller of it and {@link #BASE_DATAGRAM_SIZE}. Messages are cut into fragments
-     * that fit it, so that a fragment always fits the path, however far its size falls.
+     * discovery the smaller of it and {@link #BASE_DATAGRAM_SIZE}. A message cut for it fits
+     * every path, however far the path's size falls: what a message is re-cut to when its path
+     * shrinks.
      */
     int baseDatagramSize() {
         return pathMtuDiscovery ? Math.min(BASE_DATAGRAM_SIZE, maxDatagramSize) : maxDatagramSize;
     }
 
-    /** The largest message sent whole, in one DATA frame, with room left for an ACK. */
+    /** The largest message sent whole at the base size, in one DATA frame, with room left for an ACK. */
     int maxWholePayload() {
-        return baseDatagramSize() - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
+        return maxWholePayload(baseDatagramSize());
+    }
+
+    /** The fragment size of larger messages at the base size, with room left for an ACK. */
+    int fragmentSize() {
+        return fragmentSize(baseDatagramSize());
+    }
+
+    /** The largest message sent whole in a datagram of {@code datagramSize}, with room left for an ACK. */
+    int maxWholePayload(int datagramSize) {
+        return datagramSize - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
                 - WireWriter.MAX_WHOLE_DATA_OVERHEAD - ACK_RESERVE;
     }
 
-    /** The fragment size of larger messages, with room left for an ACK. */
-    int fragmentSize() {
-        return baseDatagramSize() - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
+    /** The fragment size that fills a datagram of {@code datagramSize}, with room left for an ACK. */
+    int fragmentSize(int datagramSize) {
+        return datagramSize - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
                 - WireWriter.MAX_DATA_OVERHEAD - ACK_RESERVE;
     }
 
