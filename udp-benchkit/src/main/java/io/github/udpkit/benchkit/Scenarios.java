@@ -74,8 +74,8 @@ public final class Scenarios {
     /**
      * The protocol settings of the "path MTU" rows: path MTU discovery on (RFC 8899, through
      * {@code EndpointBuilder.protocol}), searching up to {@link #PATH_MTU_CEILING}; everything else
-     * the engine's defaults. Paths start at 1,200 bytes, so messages are still cut into fragments
-     * that fit 1,200-byte datagrams, and packed into datagrams as large as the search found.
+     * the engine's defaults. Paths start at 1,200 bytes; messages are cut for, and packed into,
+     * datagrams as large as the search found.
      *
      * @return the settings
      */
@@ -175,9 +175,10 @@ public final class Scenarios {
                 "'udpkit RELIABLE, path MTU': the RELIABLE row with path MTU discovery on (EngineConfig."
                         + "pathMtuDiscovery, maxDatagramSize " + PATH_MTU_CEILING + " as the search's ceiling): paths "
                         + "start at 1,200 bytes and probe upward, on loopback to the ceiling, and messages are packed "
-                        + "into datagrams that large (still cut into fragments that fit 1,200 bytes, so 1,200 B "
-                        + "messages travel as two fragments); 'datagram B' is the mean size the sender reached. Its "
-                        + "'vs reference' ratio is to the plain RELIABLE row.",
+                        + "into datagrams that large and cut for them (1,200 B messages travel whole); the receive "
+                        + "window and send queue, in messages, grow with maxDatagramSize (65,536 and 16,384); "
+                        + "'datagram B' is the mean size the sender reached. Its 'vs reference' ratio is to the "
+                        + "plain RELIABLE row.",
                 "'udpkit RELIABLE, AES-GCM': the RELIABLE row with encryption(key), both endpoints sharing a random "
                         + "256-bit key made when the row opens; every datagram sealed with AES-256-GCM under keys "
                         + "derived with HKDF per session and direction (header authenticated, frames encrypted, "

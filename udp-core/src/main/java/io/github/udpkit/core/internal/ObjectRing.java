@@ -70,6 +70,25 @@ public final class ObjectRing<T> {
     }
 
     /**
+     * Puts an element in front of the first: for one taken out earlier that must go first again.
+     *
+     * @param element the element, not null
+     * @return false, leaving the ring unchanged, when it already holds its maximum
+     */
+    public boolean addFirst(T element) {
+        if (size >= maxCapacity) {
+            return false;
+        }
+        if (size == elements.length) {
+            grow();
+        }
+        head = (head - 1) & (elements.length - 1);
+        elements[head] = element;
+        size++;
+        return true;
+    }
+
+    /**
      * The first element.
      *
      * @return the first element, or null when empty

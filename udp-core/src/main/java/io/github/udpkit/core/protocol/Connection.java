@@ -283,8 +283,9 @@ final class Connection {
                     + config.maxQueuedMessages() + ", maxQueuedBytes=" + config.maxQueuedBytes() + ")"));
             return;
         }
+        // Cut for the path as it is now; re-cut at the base size if it shrinks before every piece is through.
         OutMessage m = engine.messagePool.take(channelId, mode, payload, offset, length, completion, now, order,
-                engine.maxWholePayload, engine.fragmentSize);
+                pathMaxWholePayload(), pathFragmentSize());
         m.sequence = channel.nextSequence[WireFormat.modeCode(mode)]++;
         sendQueue.addLast(m);
         m.holds++;
@@ -670,7 +671,8 @@ final class Connection {
     private void packetAcked(int slot) {
         for (int i = 0, n = sent.refCount(slot); i < n; i++) {
             OutMessage m = sent.refMessage(slot, i);
-            if (!m.done && m.markAcked(sent.refFragment(slot, i)) && m.allAcked()) {
+            int fragment = m.index(sent.refFragment(slot, i)); // negative: a piece of an earlier cut, ignored
+            if (!m.done && fragment >= 0 && m.markAcked(fragment) && m.allAcked()) {
                 finish(m);
             }
         }
@@ -775,9 +777,11 @@ final class Connection {
     private void declareLost(int slot, long pn) {
         for (int i = 0, n = sent.refCount(slot); i < n; i++) {
             OutMessage m = sent.refMessage(slot, i);
-            int fragment = sent.refFragment(slot, i);
-            if (!m.done && !m.isAcked(fragment) && m.lastPacket(fragment) == pn && m.markQueued(fragment)) {
-                retransmits.add(m, fragment);
+            int piece = sent.refFragment(slot, i);
+            int fragment = m.index(piece);
+            if (!m.done && fragment >= 0 && !m.isAcked(fragment) && m.lastPacket(fragment) == pn
+                    && m.markQueued(fragment)) {
+                retransmits.add(m, piece);
                 m.holds++;
             }
         }
@@ -831,10 +835,11 @@ final class Connection {
             }
             for (int i = 0, n = sent.refCount(slot); i < n && budget > 0; i++) {
                 OutMessage m = sent.refMessage(slot, i);
-                int fragment = sent.refFragment(slot, i);
-                if (!m.done && !m.isAcked(fragment) && (oldest || m.lastPacket(fragment) == pn)
+                int piece = sent.refFragment(slot, i);
+                int fragment = m.index(piece);
+                if (!m.done && fragment >= 0 && !m.isAcked(fragment) && (oldest || m.lastPacket(fragment) == pn)
                         && m.markQueued(fragment)) {
-                    retransmits.add(m, fragment);
+                    retransmits.add(m, piece);
                     m.holds++;
                     budget -= m.fragmentLength(fragment);
                 }
@@ -1014,11 +1019,13 @@ final class Connection {
         FragmentQueue rq = retransmits;
         while (!rq.isEmpty()) {
             OutMessage m = rq.peekMessage();
-            int fragment = rq.peekFragment();
-            if (!m.done && !m.isAcked(fragment)) {
+            int fragment = m.index(rq.peekFragment());
+            if (fragment >= 0 && !m.done && !m.isAcked(fragment)) {
                 return true;
             }
-            m.unqueue(fragment);
+            if (fragment >= 0) {
+                m.unqueue(fragment); // a piece of an earlier cut has no queued bit of the current one
+            }
             rq.removeFirst();
             engine.messagePool.release(m);
         }
@@ -1078,9 +1085,11 @@ final class Connection {
                 boolean retransmit;
                 if (!rq.isEmpty()) {
                     m = rq.peekMessage();
-                    fragment = rq.peekFragment();
-                    if (m.done || m.isAcked(fragment)) {
-                        m.unqueue(fragment);
+                    fragment = m.index(rq.peekFragment());
+                    if (fragment < 0 || m.done || m.isAcked(fragment)) {
+                        if (fragment >= 0) {
+                            m.unqueue(fragment);
+                        }
                         rq.removeFirst();
                         engine.messagePool.release(m);
                         continue;
@@ -1093,6 +1102,10 @@ final class Connection {
                     }
                     fragment = m.nextFragment;
                     retransmit = false;
+                }
+                if (pathMtu != null && m.cutExceeds(pathMaxWholePayload(), pathFragmentSize())) {
+                    recut(m, retransmit);
+                    continue;
                 }
                 int length = m.fragmentLength(fragment);
                 int total = m.length;
@@ -1113,7 +1126,7 @@ final class Connection {
                     m.firstSentAt = now;
                 }
                 if (m.reliable()) {
-                    sent.addRef(slot, m, fragment);
+                    sent.addRef(slot, m, m.piece(fragment));
                     m.holds++;
                     if (m.recordTransmission(fragment, pn) > 1) {
                         metrics.retransmissions.increment();
@@ -1175,6 +1188,44 @@ final class Connection {
             ackPending = true; // flush() sends the copy next, in a datagram of its own
         }
         completeAll();
+    }
+
+    /**
+     * The path shrank below what a piece of the message needs: cut it again into base-size
+     * fragments, under the same sequence number, and send every one of them from the send queue's
+     * head. Its pieces of the earlier cut, in flight or queued for retransmission, are ignored from
+     * now on (their piece numbers are below the new cut's). The receiver drops what it holds of
+     * the earlier cut when a piece of the new one arrives, or, if it already has the message,
+     * acknowledges the new pieces as duplicates.
+     *
+     * @param retransmit whether the message was found at the head of the retransmission queue
+     *     (that entry is taken off) rather than of the send queue
+     */
+    private void recut(OutMessage m, boolean retransmit) {
+        boolean inSendQueue = m.nextFragment < m.fragmentCount;
+        m.recut(engine.fragmentSize);
+        metrics.mtuRecuts.increment();
+        if (retransmit) {
+            retransmits.removeFirst();
+            if (!inSendQueue) {
+                // Fits: the send queue holds only pending messages, at most maxQueuedMessages, and this one is pending outside it.
+                if (!sendQueue.addFirst(m)) {
+                    throw new IllegalStateException("engine bug: send queue to " + address + " over its capacity");
+                }
+                m.holds++;
+            }
+            engine.messagePool.release(m);
+        }
+    }
+
+    /** The largest message sent whole on this path now (the configured size's without path MTU discovery). */
+    private int pathMaxWholePayload() {
+        return pathMtu == null ? engine.maxWholePayload : config.maxWholePayload(pathMtu.current());
+    }
+
+    /** The fragment size that fills a datagram on this path now. */
+    private int pathFragmentSize() {
+        return pathMtu == null ? engine.fragmentSize : config.fragmentSize(pathMtu.current());
     }
 
     /** The largest datagram to this peer now: the size discovered for its path, or the configured one. */

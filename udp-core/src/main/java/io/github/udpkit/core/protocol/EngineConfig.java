@@ -38,6 +38,10 @@ public final class EngineConfig {
      */
     public static final int BASE_DATAGRAM_SIZE = 1200;
     static final double DEFAULT_LOSS_TOLERANCE = 0.25;
+    /** The receive window, in messages, with datagrams of up to 4,096 bytes. */
+    static final int DEFAULT_RECEIVE_WINDOW = 4096;
+    /** The bound on a peer's queued and unacknowledged messages, with the default receive window. */
+    static final int DEFAULT_MAX_QUEUED_MESSAGES = 8192;
     static final double MAX_LOSS_TOLERANCE = 0.5;
 
     private final int maxDatagramSize;
@@ -50,8 +54,10 @@ public final class EngineConfig {
     private final long ackDelayNanos;
     private final int maxInFlightDatagrams;
     private final double lossTolerance;
+    /** As set on the builder; 0 when not set, so derived ({@link #maxQueuedMessages()}). */
     private final int maxQueuedMessages;
     private final long maxQueuedBytes;
+    /** As set on the builder; 0 when not set, so derived from the datagram size ({@link #receiveWindow()}). */
     private final int receiveWindow;
     private final long keepAliveNanos;
     private final long idleTimeoutNanos;
@@ -208,9 +214,18 @@ public final class EngineConfig {
         return lossTolerance;
     }
 
-    /** The most messages queued or unacknowledged for one peer; more are refused (default 8,192). */
+    /**
+     * The most messages queued or unacknowledged for one peer; more are refused. Unless set, it is
+     * 8,192, or twice the {@link #receiveWindow()} when that is larger: unacknowledged messages
+     * count here, so a smaller bound would keep the receive window from being filled.
+     *
+     * @return the bound, in messages
+     */
     public int maxQueuedMessages() {
-        return maxQueuedMessages;
+        if (maxQueuedMessages != 0) {
+            return maxQueuedMessages;
+        }
+        return Math.max(DEFAULT_MAX_QUEUED_MESSAGES, receiveWindow() / 4);
     }
 
     /** The most bytes of messages queued or unacknowledged for one peer (default 64 MiB). */
@@ -218,9 +233,21 @@ public final class EngineConfig {
         return maxQueuedBytes;
     }
 
-    /** The receive window, in messages per reliable sequence space, advertised to peers (default 4,096). */
+    /**
+     * The receive window, in messages per reliable sequence space, advertised to peers. Unless set,
+     * it is 4,096, or {@link #maxDatagramSize()} rounded up to a power
+     * of two when that is larger (65,536 for 65,507-byte datagrams): a window counted in messages
+     * must grow with the datagram, or one datagram packed with small messages fills it. At 64 bytes
+     * a 65,507-byte datagram packs about 900 messages, so 4,096 let barely four datagrams be in
+     * flight, and the sender waited on every acknowledgement.
+     *
+     * @return the window, in messages
+     */
     public int receiveWindow() {
-        return receiveWindow;
+        if (receiveWindow != 0) {
+            return receiveWindow;
+        }
+        return Math.max(DEFAULT_RECEIVE_WINDOW, Integer.highestOneBit(maxDatagramSize - 1) << 1);
     }
 
     /** The interval of keep-alive PINGs to a quiet peer; zero disables them (default 5 s). */
@@ -331,22 +358,33 @@ public final class EngineConfig {
 
     /**
      * The datagram size every path starts at: {@link #maxDatagramSize()}, or with path MTU
-     * discovery the smaller of it and {@link #BASE_DATAGRAM_SIZE}. Messages are cut into fragments
-     * that fit it, so that a fragment always fits the path, however far its size falls.
+     * discovery the smaller of it and {@link #BASE_DATAGRAM_SIZE}. A message cut for it fits
+     * every path, however far the path's size falls: what a message is re-cut to when its path
+     * shrinks.
      */
     int baseDatagramSize() {
         return pathMtuDiscovery ? Math.min(BASE_DATAGRAM_SIZE, maxDatagramSize) : maxDatagramSize;
     }
 
-    /** The largest message sent whole, in one DATA frame, with room left for an ACK. */
+    /** The largest message sent whole at the base size, in one DATA frame, with room left for an ACK. */
     int maxWholePayload() {
-        return baseDatagramSize() - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
+        return maxWholePayload(baseDatagramSize());
+    }
+
+    /** The fragment size of larger messages at the base size, with room left for an ACK. */
+    int fragmentSize() {
+        return fragmentSize(baseDatagramSize());
+    }
+
+    /** The largest message sent whole in a datagram of {@code datagramSize}, with room left for an ACK. */
+    int maxWholePayload(int datagramSize) {
+        return datagramSize - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
                 - WireWriter.MAX_WHOLE_DATA_OVERHEAD - ACK_RESERVE;
     }
 
-    /** The fragment size of larger messages, with room left for an ACK. */
-    int fragmentSize() {
-        return baseDatagramSize() - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
+    /** The fragment size that fills a datagram of {@code datagramSize}, with room left for an ACK. */
+    int fragmentSize(int datagramSize) {
+        return datagramSize - protection.overhead() - WireFormat.MAX_HEADER_LENGTH
                 - WireWriter.MAX_DATA_OVERHEAD - ACK_RESERVE;
     }
 
@@ -357,8 +395,8 @@ public final class EngineConfig {
                 + ", maxTransmissions=" + maxTransmissions + ", deliveryDeadline=" + deliveryDeadline()
                 + ", ackDelay=" + ackDelay() + ", maxInFlightDatagrams=" + maxInFlightDatagrams
                 + ", lossTolerance=" + lossTolerance
-                + ", maxQueuedMessages=" + maxQueuedMessages + ", maxQueuedBytes=" + maxQueuedBytes
-                + ", receiveWindow=" + receiveWindow + ", keepAliveInterval=" + keepAliveInterval()
+                + ", maxQueuedMessages=" + maxQueuedMessages() + ", maxQueuedBytes=" + maxQueuedBytes
+                + ", receiveWindow=" + receiveWindow() + ", keepAliveInterval=" + keepAliveInterval()
                 + ", idleTimeout=" + idleTimeout() + ", maxPeers=" + maxPeers
                 + ", reassemblyBytesPerPeer=" + reassemblyBytesPerPeer + ", reassemblyBytesTotal="
                 + reassemblyBytesTotal + ", reassemblyTimeout=" + reassemblyTimeout() + ", seed="
@@ -383,9 +421,11 @@ public final class EngineConfig {
         private Duration ackDelay = Duration.ofMillis(5);
         private int maxInFlightDatagrams = 1024;
         private double lossTolerance = DEFAULT_LOSS_TOLERANCE;
-        private int maxQueuedMessages = 8192;
+        /** 0: derived from the receive window, see {@link EngineConfig#maxQueuedMessages()}. */
+        private int maxQueuedMessages;
         private long maxQueuedBytes = 64L << 20;
-        private int receiveWindow = 4096;
+        /** 0: derived from maxDatagramSize, see {@link EngineConfig#receiveWindow()}. */
+        private int receiveWindow;
         private Duration keepAliveInterval = Duration.ofSeconds(5);
         private Duration idleTimeout = Duration.ofSeconds(30);
         private int maxPeers = 1024;
@@ -570,7 +610,8 @@ public final class EngineConfig {
         }
 
         /**
-         * Sets the most messages queued or unacknowledged for one peer.
+         * Sets the most messages queued or unacknowledged for one peer; unset, it grows with the
+         * receive window (see {@link EngineConfig#maxQueuedMessages()}).
          *
          * @param count 1..1,048,576
          * @return this
@@ -594,7 +635,8 @@ public final class EngineConfig {
         }
 
         /**
-         * Sets the receive window, in messages per reliable sequence space.
+         * Sets the receive window, in messages per reliable sequence space; unset, it grows with
+         * {@link #maxDatagramSize(int)} (see {@link EngineConfig#receiveWindow()}).
          *
          * @param messages 16..1,048,576
          * @return this

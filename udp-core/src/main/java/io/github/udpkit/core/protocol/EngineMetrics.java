@@ -47,6 +47,7 @@ public final class EngineMetrics {
     final Counter persistentCongestion = new Counter();
     final Counter mtuProbes = new Counter();
     final Counter mtuBlackHoles = new Counter();
+    final Counter mtuRecuts = new Counter();
     final Counter recordsWithheld = new Counter();
 
     EngineMetrics() {
@@ -152,6 +153,14 @@ public final class EngineMetrics {
      */
     public long mtuBlackHoles() {
         return mtuBlackHoles.get();
+    }
+
+    /**
+     * Messages cut again into base-size fragments under the same sequence number, because their
+     * path shrank below what a piece of their first cut needs (see PROTOCOL.md, re-cut messages).
+     */
+    public long mtuRecuts() {
+        return mtuRecuts.get();
     }
 
     /**
@@ -318,6 +327,6 @@ public final class EngineMetrics {
                 + ", retriesReceived=" + retriesReceived + ", spuriousLosses=" + spuriousLosses
                 + ", probeTimeouts=" + probeTimeouts + ", congestionEvents=" + congestionEvents
                 + ", persistentCongestion=" + persistentCongestion + ", mtuProbes=" + mtuProbes
-                + ", mtuBlackHoles=" + mtuBlackHoles + '}';
+                + ", mtuBlackHoles=" + mtuBlackHoles + ", mtuRecuts=" + mtuRecuts + '}';
     }
 }

@@ -26,6 +26,13 @@ final class OutMessage {
     int fragmentSize;
     int fragmentCount;
     /**
+     * The first piece number of the current cut. Packets in flight and the retransmission queue
+     * name a piece as {@code cutBase + index}, so that after {@link #recut} the pieces of the
+     * earlier cut (numbers below it) are told apart and ignored: their acknowledgements say
+     * nothing about the new pieces.
+     */
+    int cutBase;
+    /**
      * How many places of the connection refer to the message: the send queue, the unacknowledged
      * ring, the retransmission queue, each packet in flight that carries it. It is reused only
      * once this is 0 and its completion has run; a place that drops it without counting down
@@ -76,6 +83,7 @@ final class OutMessage {
         this.transmissions = 0;
         this.lastPacket = -1;
         this.queued = false;
+        this.cutBase = 0;
         this.channel = channel;
         this.mode = mode;
         this.payload = payload;
@@ -92,17 +100,58 @@ final class OutMessage {
             this.fragmentPackets = null;
             this.queuedBits = null;
         } else {
-            this.fragmentSize = fragmentSize;
-            this.fragmentCount = (length + fragmentSize - 1) / fragmentSize;
-            boolean reliable = mode.isReliable();
-            this.ackedBits = reliable ? new long[(fragmentCount + 63) >>> 6] : null;
-            this.fragmentTransmissions = reliable ? new int[fragmentCount] : null;
-            this.fragmentPackets = reliable ? new long[fragmentCount] : null;
-            this.queuedBits = reliable ? new long[(fragmentCount + 63) >>> 6] : null;
-            if (reliable) {
-                Arrays.fill(fragmentPackets, -1);
-            }
+            cut(fragmentSize);
         }
+    }
+
+    /** Cuts the message into fragments of {@code size}, with fresh acknowledgement state for them. */
+    private void cut(int size) {
+        this.fragmentSize = size;
+        this.fragmentCount = (length + size - 1) / size;
+        boolean reliable = mode.isReliable();
+        this.ackedBits = reliable ? new long[(fragmentCount + 63) >>> 6] : null;
+        this.fragmentTransmissions = reliable ? new int[fragmentCount] : null;
+        this.fragmentPackets = reliable ? new long[fragmentCount] : null;
+        this.queuedBits = reliable ? new long[(fragmentCount + 63) >>> 6] : null;
+        if (reliable) {
+            Arrays.fill(fragmentPackets, -1);
+        }
+    }
+
+    /**
+     * Whether a piece of the current cut needs more room than a path allows: a whole message
+     * longer than {@code maxWholePayload}, or fragments larger than {@code fragmentSize}.
+     */
+    boolean cutExceeds(int maxWholePayload, int fragmentSize) {
+        return this.fragmentSize == 0 ? length > maxWholePayload : this.fragmentSize > fragmentSize;
+    }
+
+    /**
+     * Cuts the message again, into fragments of the base {@code fragmentSize} that every path
+     * carries, under the same sequence number: its path shrank below what a piece of the earlier
+     * cut needs. Every new piece is to be sent (from fragment 0); what the peer acknowledged of
+     * the earlier cut is forgotten, since its receiver drops a partial message of the earlier cut
+     * when a piece of the new one arrives (see PROTOCOL.md). The transmissions of the new pieces
+     * count from zero: a message is re-cut at most once, as the base cut always fits.
+     */
+    void recut(int fragmentSize) {
+        cutBase += fragmentCount;
+        ackedCount = 0;
+        transmissions = 0;
+        lastPacket = -1;
+        queued = false;
+        nextFragment = 0;
+        cut(fragmentSize);
+    }
+
+    /** The piece number that packets and the retransmission queue record for a fragment of the current cut. */
+    int piece(int index) {
+        return cutBase + index;
+    }
+
+    /** The fragment index of a recorded piece number; negative if it belongs to an earlier cut. */
+    int index(int piece) {
+        return piece - cutBase;
     }
 
     boolean reliable() {

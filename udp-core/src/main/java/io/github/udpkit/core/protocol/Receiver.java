@@ -110,10 +110,16 @@ final class Receiver {
             metrics.receiveRefusals.increment();
             return false;
         }
+        Reassembly held = unorderedPartials == null ? null : unorderedPartials.get(seq);
         if (fragSize == 0) {
-            if (unorderedPartials != null && unorderedPartials.containsKey(seq)) {
-                metrics.malformed.increment(); // whole and fragmented under one number
-                return false;
+            if (held != null) {
+                if (held.data.length != length) {
+                    metrics.malformed.increment(); // one message, two lengths
+                    return false;
+                }
+                // A whole copy of a message held in part (its sender cut it again): the copy wins.
+                unorderedPartials.remove(seq);
+                release(length);
             }
             unordered.markReceived(seq);
             deliverSlice(DeliveryMode.RELIABLE_UNORDERED, b, offset, length, now);
@@ -122,12 +128,14 @@ final class Receiver {
         if (unorderedPartials == null) {
             unorderedPartials = new HashMap<>();
         }
-        Reassembly held = unorderedPartials.get(seq);
+        if (staleCut(held, total, fragSize)) {
+            return true;
+        }
         Reassembly r = partial(held, seq, total, fragSize, false, now);
         if (r == null) {
             return false;
         }
-        if (held == null) {
+        if (r != held) {
             unorderedPartials.put(seq, r);
         }
         if (!r.add(index, b, offset, length)) {
@@ -163,8 +171,23 @@ final class Receiver {
         boolean isBase = seq == ob.base();
         if (fragSize == 0) {
             if (held != null) {
-                metrics.malformed.increment(); // whole and fragmented under one number
-                return false;
+                // A whole copy of a message held in part (its sender cut it again): the copy wins,
+                // in the memory the partial message took.
+                Reassembly partial = (Reassembly) held;
+                if (partial.data.length != length) {
+                    metrics.malformed.increment(); // one message, two lengths
+                    return false;
+                }
+                if (isBase) {
+                    ob.advance();
+                    release(length);
+                    deliverSlice(DeliveryMode.RELIABLE, b, offset, length, now);
+                    drainOrdered(now);
+                } else {
+                    b.get(offset, partial.data, 0, length);
+                    ob.put(seq, partial.data);
+                }
+                return true;
             }
             if (isBase) {
                 ob.advance();
@@ -181,12 +204,15 @@ final class Receiver {
             ob.put(seq, copy);
             return true;
         }
+        if (staleCut((Reassembly) held, total, fragSize)) {
+            return true;
+        }
         // A message that is not next to deliver leaves room for one that is (no deadlock).
         Reassembly r = partial((Reassembly) held, seq, total, fragSize, !isBase, now);
         if (r == null) {
             return false;
         }
-        if (held == null) {
+        if (r != held) {
             ob.put(seq, r);
         }
         if (!r.add(index, b, offset, length)) {
@@ -207,9 +233,12 @@ final class Receiver {
     }
 
     /**
-     * The reassembly a reliable fragment belongs to: the one held for its message, or a new one if
-     * the memory budgets allow it. Null, counted, when refused for memory ({@code receiveRefusals})
-     * or when the fragment disagrees with the message's earlier fragments ({@code malformed}).
+     * The reassembly a reliable fragment belongs to: the one held for its message; a new one if
+     * the memory budgets allow it; or, for a fragment of a new cut of the message (smaller
+     * fragments: its sender cut it again because its path shrank), a new one in place of the
+     * held one, in the same memory. Null, counted, when refused for memory
+     * ({@code receiveRefusals}) or when the fragment's total length disagrees with the held
+     * one's ({@code malformed}).
      */
     private Reassembly partial(Reassembly held, long seq, int total, int fragSize, boolean leaveRoom, long now) {
         if (held == null) {
@@ -219,11 +248,29 @@ final class Receiver {
             }
             return new Reassembly(seq, total, fragSize, now);
         }
-        if (!held.matches(total, fragSize)) {
+        if (held.matches(total, fragSize)) {
+            return held;
+        }
+        if (held.data.length != total) {
             metrics.malformed.increment();
             return null;
         }
-        return held;
+        return new Reassembly(seq, total, fragSize, now); // a new cut: the old partial is dropped
+    }
+
+    /**
+     * Whether a fragment belongs to an earlier cut of a message held in part under a newer cut
+     * (its fragments are larger than the held ones): such a fragment is dropped and counted as a
+     * duplicate. Its packet is still acknowledged; the sender ignores acknowledgements of its
+     * earlier cut's pieces. Cuts only ever get smaller, so a later cut never gives way to an
+     * earlier one and two cuts cannot take turns dropping each other.
+     */
+    private boolean staleCut(Reassembly held, int total, int fragSize) {
+        if (held == null || held.data.length != total || fragSize <= held.fragmentSize) {
+            return false;
+        }
+        metrics.duplicatesDropped.increment();
+        return true;
     }
 
     /** Delivers the complete messages that follow the base in order. */
@@ -272,8 +319,16 @@ final class Receiver {
             lossyPartials.put(key, r);
             lossyExpiry = Math.min(lossyExpiry, now + config.reassemblyTimeoutNanos());
         } else if (!r.matches(total, fragSize)) {
-            metrics.malformed.increment();
-            return;
+            if (r.data.length != total) {
+                metrics.malformed.increment();
+                return;
+            }
+            if (fragSize > r.fragmentSize) {
+                metrics.duplicatesDropped.increment(); // a piece of an earlier cut: see staleCut
+                return;
+            }
+            r = new Reassembly(seq, total, fragSize, r.createdAt); // a new cut, in the same memory
+            lossyPartials.put(key, r);
         }
         if (!r.add(index, b, offset, length)) {
             metrics.duplicatesDropped.increment();
