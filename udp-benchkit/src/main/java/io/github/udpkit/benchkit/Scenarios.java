@@ -106,6 +106,9 @@ public final class Scenarios {
                 if (mode == DeliveryMode.RAW || mode == DeliveryMode.RELIABLE) {
                     all.add(UdpkitScenarios.batchThroughput(mode, payload));
                 }
+                if (mode == DeliveryMode.RAW) {
+                    all.add(UdpkitScenarios.rawBatchToPlainThroughput(payload));
+                }
                 if (mode == DeliveryMode.RELIABLE) {
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.AES_GCM));
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.DTLS));
