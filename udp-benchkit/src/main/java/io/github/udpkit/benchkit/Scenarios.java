@@ -106,6 +106,9 @@ public final class Scenarios {
                 if (mode == DeliveryMode.RAW || mode == DeliveryMode.RELIABLE) {
                     all.add(UdpkitScenarios.batchThroughput(mode, payload));
                 }
+                if (mode == DeliveryMode.RAW) {
+                    all.add(UdpkitScenarios.rawBatchToPlainThroughput(payload));
+                }
                 if (mode == DeliveryMode.RELIABLE) {
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.AES_GCM));
                     all.add(UdpkitScenarios.throughput(mode, payload, UdpkitScenarios.Protection.DTLS));
@@ -172,6 +175,13 @@ public final class Scenarios {
                         + "included) at 64 B; at 1,200 B with maxDatagramSize " + LAN_DATAGRAM_BYTES
                         + " (Ethernet MTU 1,500 less IPv4 and UDP headers), so each message travels whole "
                         + "(JSON: maxDatagramBytes).",
+                "'udpkit RAW, batch to DatagramChannel': RAW batches of " + UdpkitScenarios.BATCH_MESSAGES
+                        + " (on the batched transport one sendmmsg each, equal sizes as one GSO message) toward the "
+                        + "baseline's receiver, a blocking DatagramChannel reading one datagram a system call. On "
+                        + "loopback the kernel splits each GSO message back into datagrams for a receiver without "
+                        + "UDP_GRO, in the sender's system call, so that work and the receiver's one call a datagram "
+                        + "bound the row; its 'vs reference' ratio is to 'udpkit RAW, batch', whose udpkit receiver "
+                        + "reads with recvmmsg and GRO.",
                 "'udpkit RELIABLE, path MTU': the RELIABLE row with path MTU discovery on (EngineConfig."
                         + "pathMtuDiscovery, maxDatagramSize " + PATH_MTU_CEILING + " as the search's ceiling): paths "
                         + "start at 1,200 bytes and probe upward, on loopback to the ceiling, and messages are packed "

@@ -19,6 +19,8 @@ import io.github.udpkit.core.dtls.GeneratedCertificate;
 import io.github.udpkit.core.security.Key;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -193,6 +195,20 @@ final class UdpkitScenarios {
         return mode.isReliable() ? s.asLossless() : s;
     }
 
+    /**
+     * The RAW batch row toward a plain receiver: a udpkit RAW endpoint sends with
+     * {@code Endpoint.batch()}, {@value #BATCH_MESSAGES} messages a call (on the batched transport,
+     * one {@code sendmmsg} whose equal-sized runs are GSO messages), and the baseline's receiver, a
+     * blocking {@code DatagramChannel} reading one datagram a system call, counts them. It names
+     * the batch row toward a udpkit receiver (recvmmsg with GRO there) as its reference, so the run
+     * shows what the plain receiver costs.
+     */
+    static Scenario rawBatchToPlainThroughput(int payloadBytes) {
+        return Scenario.throughput(key(DeliveryMode.RAW) + "-batch-plain", label(DeliveryMode.RAW) + ", batch to DatagramChannel",
+                Scenario.Wait.ADAPTIVE, payloadBytes, counter -> new BatchToPlain(payloadBytes, counter))
+                .withReference(key(DeliveryMode.RAW) + "-batch");
+    }
+
     /** How the endpoints of a row that waits so are built, as the table's mode column says it. */
     static String builderCall(Scenario.Wait wait) {
         return switch (wait) {
@@ -328,6 +344,76 @@ final class UdpkitScenarios {
         @Override
         public void close() throws IOException {
             Loopback.closeAll(sender, receiver);
+        }
+    }
+
+    /** A RAW endpoint sending batches from the benchmark's thread, a plain blocking channel receiving on its own. */
+    private static final class BatchToPlain implements OneWay {
+        private final int payloadBytes;
+        private final Endpoint<byte[]> sender;
+        private final DatagramChannel receiver;
+        private final InetSocketAddress target;
+        private final Worker reader;
+        /** The batch being filled; the sending thread's only. */
+        private Batch<byte[]> batch;
+
+        BatchToPlain(int payloadBytes, SequenceCounter counter) throws Exception {
+            this.payloadBytes = payloadBytes;
+            DatagramChannel r = Loopback.datagramChannel(true);
+            try {
+                this.sender = open(DeliveryMode.RAW, Scenario.Wait.ADAPTIVE, Scenarios.engineConfig(payloadBytes), null, null);
+            } catch (RuntimeException e) {
+                Loopback.closeAll(r);
+                throw e;
+            }
+            this.receiver = r;
+            this.target = (InetSocketAddress) receiver.getLocalAddress();
+            this.reader = Worker.start("bench-plain-receiver", () -> {
+                ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
+                while (true) {
+                    buffer.clear();
+                    r.receive(buffer);
+                    buffer.flip();
+                    counter.accept(buffer);
+                }
+            });
+        }
+
+        @Override
+        public long sendUntil(int round, long deadlineNanos, long maxMessages) throws Exception {
+            byte[] message = new byte[payloadBytes];
+            batch = sender.batch();
+            long sent = OneWay.sendSequence(sequence -> {
+                Stamp.put(message, round, sequence);
+                batch.add(message);
+                if (batch.size() == BATCH_MESSAGES) {
+                    batch.to(target);
+                    batch = sender.batch();
+                }
+                return true;
+            }, deadlineNanos, maxMessages);
+            if (batch.size() > 0) {
+                batch.to(target);
+            }
+            reader.check();
+            return sent;
+        }
+
+        @Override
+        public Optional<String> transport() {
+            return Optional.of(sender.transport());
+        }
+
+        @Override
+        public Optional<DatagramCount> datagramsSent() {
+            EndpointStats stats = sender.stats();
+            return Optional.of(new DatagramCount(stats.datagramsSent(), stats.bytesSent()));
+        }
+
+        @Override
+        public void close() throws IOException {
+            Loopback.closeAll(sender, receiver);
+            reader.join();
         }
     }
 

@@ -44,8 +44,9 @@ class BenchPlanTest {
     void shouldFindEveryNamedReferenceRightAfterItsPlainRow() {
         List<Scenario> all = Scenarios.standard();
         List<Scenario> referring = all.stream().filter(s -> s.referenceKey().isPresent()).toList();
-        assertEquals(13, referring.size(), "the AES-GCM, DTLS and path MTU RELIABLE rows, the pure-blocking RAW "
-                + "rows, the RAW and RELIABLE batch rows and the signed chat row: " + referring);
+        assertEquals(15, referring.size(), "the AES-GCM, DTLS and path MTU RELIABLE rows, the pure-blocking RAW "
+                + "rows, the RAW and RELIABLE batch rows, the RAW batch rows to a plain receiver and the signed chat "
+                + "row: " + referring);
         for (Scenario s : referring) {
             int at = all.indexOf(s);
             // Right after its reference, or after other rows compared with the same reference.
@@ -65,6 +66,11 @@ class BenchPlanTest {
                 assertEquals("udpkit RAW, idleSpin(0)", s.mode());
                 assertEquals(Scenario.Wait.BLOCKING, s.waitMode());
                 assertEquals(Scenario.Wait.ADAPTIVE, before.waitMode(), "compared with RAW on the default wait");
+            } else if (s.key().equals("udpkit-raw-batch-plain")) {
+                assertEquals("udpkit RAW, batch to DatagramChannel", s.mode());
+                assertEquals("udpkit RAW, batch", before.mode(), "compared with the batch row to a udpkit receiver");
+                assertEquals(before.waitMode(), s.waitMode(), "the receiver is the only difference");
+                assertEquals(before.isLossless(), s.isLossless());
             } else if (s.key().endsWith("-batch")) {
                 assertEquals(before.mode() + ", batch", s.mode());
                 assertEquals(before.waitMode(), s.waitMode(), "sending in batches is the only difference");

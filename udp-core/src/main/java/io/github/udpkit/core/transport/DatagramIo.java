@@ -75,6 +75,38 @@ interface DatagramIo extends Closeable {
     int sendNow(ByteBuffer datagram, InetSocketAddress to) throws IOException;
 
     /**
+     * Whether {@link #sendNow(byte[], int[], int, int, InetSocketAddress)} writes many datagrams per
+     * system call; when it does not, a caller does better writing them one {@link #sendNow} each.
+     *
+     * @return true for a batched transport; false for the JDK's
+     */
+    default boolean sendsBatches() {
+        return false;
+    }
+
+    /**
+     * Any thread: writes datagrams {@code first} to {@code count - 1} of a batch to one peer now,
+     * without waiting: as many as the transport takes in one go (with sendmmsg and GSO, hundreds a
+     * system call), in order. The JDK's transport writes one.
+     *
+     * @param payload every datagram's bytes, one after the other: datagram {@code i} is
+     *     {@code payload[ends[i-1]..ends[i])}, from 0 for the first
+     * @param ends where each datagram ends
+     * @param first the first datagram to write
+     * @param count the number of datagrams in the batch
+     * @param to the destination
+     * @return how many datagrams from {@code first} on were written; 0 when the socket's send buffer is full
+     * @throws IOException if the socket fails on datagram {@code first}: nothing was written, and
+     *     a caller that goes on does so from the next datagram
+     */
+    default int sendNow(byte[] payload, int[] ends, int first, int count, InetSocketAddress to) throws IOException {
+        int start = first == 0 ? 0 : ends[first - 1];
+        int length = ends[first] - start;
+        int written = sendNow(ByteBuffer.wrap(payload, start, length), to);
+        return written > 0 || length == 0 ? 1 : 0;
+    }
+
+    /**
      * I/O thread: whether {@link #await} wakes for a readable socket; off while the receive queue
      * is full, so the loop does not spin on datagrams it will not read.
      *

@@ -61,6 +61,16 @@ final class LinuxFfmDatagramIo implements DatagramIo {
     }
 
     @Override
+    public boolean sendsBatches() {
+        return true;
+    }
+
+    @Override
+    public int sendNow(byte[] payload, int[] ends, int first, int count, InetSocketAddress to) throws IOException {
+        return socket.sendNow(payload, ends, first, count, to);
+    }
+
+    @Override
     public void readInterest(boolean on) {
         socket.readInterest(on);
     }

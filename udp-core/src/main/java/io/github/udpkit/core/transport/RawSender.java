@@ -69,8 +69,9 @@ final class RawSender {
 
     /**
      * Any thread: writes a batch's datagrams to one peer, all in this one call: message {@code i}
-     * is {@code payload[ends[i-1]..ends[i])} (from 0 for the first). The one place a transport that
-     * writes many datagrams per system call (sendmmsg, GSO) takes a RAW batch whole. An I/O error
+     * is {@code payload[ends[i-1]..ends[i])} (from 0 for the first). A transport that writes many datagrams
+     * per system call (sendmmsg, GSO) takes the batch in as few calls as it can; the JDK's takes
+     * one a datagram. An I/O error
      * fails the future (the first one, the rest of the batch still written); a socket buffer that
      * stays full throws, after the datagrams before it were written.
      *
@@ -79,6 +80,13 @@ final class RawSender {
      * @throws EndpointClosedException if the channel is closed
      */
     CompletableFuture<Void> sendBatch(byte[] payload, int[] ends, int count, InetSocketAddress to) {
+        IOException failure = io.sendsBatches() ? writeBatched(payload, ends, count, to) : writeEach(payload, ends, count, to);
+        return failure == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(UdpIoException.of("send", localAddress, to, failure));
+    }
+
+    /** A batch one datagram a system call; returns the first I/O error, or null. */
+    private IOException writeEach(byte[] payload, int[] ends, int count, InetSocketAddress to) {
         IOException failure = null;
         int start = 0;
         for (int i = 0; i < count; i++) {
@@ -91,8 +99,51 @@ final class RawSender {
             }
             start = ends[i];
         }
-        return failure == null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.failedFuture(UdpIoException.of("send", localAddress, to, failure));
+        return failure;
+    }
+
+    /**
+     * A batch as many datagrams a system call as the transport takes, waiting boundedly while the
+     * socket's send buffer is full, as {@link #write} does; returns the first I/O error, or null.
+     */
+    private IOException writeBatched(byte[] payload, int[] ends, int count, InetSocketAddress to) {
+        IOException failure = null;
+        int first = 0;
+        long waitStart = 0;
+        while (first < count) {
+            int written;
+            try {
+                written = io.sendNow(payload, ends, first, count, to);
+            } catch (ClosedChannelException e) {
+                throw closed.get();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+                first++; // that datagram is lost; the rest still go, as they would one by one
+                waitStart = 0;
+                continue;
+            }
+            if (written > 0) {
+                int last = first + written - 1;
+                datagramsSent.add(written);
+                bytesSent.add(ends[last] - (first == 0 ? 0 : ends[first - 1]));
+                first += written;
+                waitStart = 0;
+                continue;
+            }
+            // The socket's send buffer is full: wait for room, boundedly, from the last progress.
+            long now = System.nanoTime();
+            if (waitStart == 0) {
+                waitStart = now;
+            } else if (now - waitStart > sendTimeoutNanos) {
+                throw new BackPressureException("socket send buffer of " + localAddress + " stayed full for "
+                        + sendTimeout.toMillis() + " ms sending to " + to + " (" + first + " of " + count
+                        + " datagrams of the batch written)");
+            }
+            LockSupport.parkNanos(SEND_RETRY_PARK_NANOS);
+        }
+        return failure;
     }
 
     /** Writes one datagram, waiting boundedly while the socket's send buffer is full. */

@@ -58,7 +58,7 @@ class BatchedIoTest {
                 "needs Linux on x86-64 or aarch64: " + System.getProperty("os.name") + " " + arch);
     }
 
-    private static EndpointSettings<byte[]> settings(InetSocketAddress bind, boolean batched) {
+    static EndpointSettings<byte[]> settings(InetSocketAddress bind, boolean batched) {
         return new EndpointSettings<>(Codecs.bytes(), bind, null, DeliveryMode.RAW, 1 << 20, 1 << 20, false, 1024,
                 65_507, Duration.ofSeconds(5), false, false, Duration.ZERO, new EndpointListener() { },
                 EngineConfig.defaults(), AddressFilter.allowAll(), null, Impairments.none(),

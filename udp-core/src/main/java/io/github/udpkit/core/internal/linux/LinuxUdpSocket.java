@@ -106,6 +106,21 @@ public final class LinuxUdpSocket implements AutoCloseable {
     }
 
     /**
+     * Sends datagrams of a batch to one peer now.
+     *
+     * @param payload the datagrams' bytes, one after the other
+     * @param ends where each datagram ends
+     * @param first the first to send
+     * @param count the number in the batch
+     * @param to the destination
+     * @return the datagrams sent
+     * @throws IOException never here
+     */
+    public int sendNow(byte[] payload, int[] ends, int first, int count, InetSocketAddress to) throws IOException {
+        throw new UnsupportedOperationException(NEEDS_JDK_22);
+    }
+
+    /**
      * Datagrams split after GRO.
      *
      * @return the count

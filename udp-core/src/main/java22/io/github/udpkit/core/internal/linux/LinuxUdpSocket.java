@@ -486,6 +486,59 @@ public final class LinuxUdpSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Any thread: writes datagrams {@code first} to {@code count - 1} of a batch to one peer now, as
+     * many per system call as fit one {@link SendBatchArea}: one {@code sendmmsg} in which each run of
+     * equal-sized datagrams is a single GSO message. A GSO message the kernel refuses ({@code EIO},
+     * {@code EINVAL}, {@code EMSGSIZE}) goes again as separate datagrams in the same call.
+     *
+     * @param payload every datagram's bytes, one after the other: datagram {@code i} ends at {@code ends[i]}
+     * @return how many datagrams from {@code first} on were written; 0 when the send buffer is full
+     * @throws ClosedChannelException if the socket is closed
+     * @throws IOException for datagram {@code first} (and those sent with it), with errno's text
+     */
+    public int sendNow(byte[] payload, int[] ends, int first, int count, InetSocketAddress to) throws IOException {
+        SendBatchArea area = SendBatchArea.take();
+        try {
+            area.layOut(payload, ends, first, count);
+            area.destination(to, family);
+            ReentrantReadWriteLock.ReadLock lock = closing.readLock();
+            lock.lock();
+            try {
+                ensureOpen();
+                boolean useGso = gso;
+                while (true) {
+                    int messages = area.build(useGso);
+                    int n;
+                    do {
+                        n = LinuxUdp.sendmmsg(fd, area.vector(), messages, MSG_DONTWAIT);
+                    } while (n < 0 && LinuxUdp.errno() == EINTR);
+                    if (n > 0) {
+                        return area.datagramsIn(n);
+                    }
+                    int errno = LinuxUdp.errno();
+                    if (useGso && area.firstIsRun() && (errno == EIO || errno == EINVAL || errno == EMSGSIZE)) {
+                        useGso = false; // the same datagrams again, one a message
+                        throttledLog.debug(System.nanoTime(), "{}: the kernel refused GSO ({}); sent separately",
+                                localAddress, LinuxUdp.error("sendmmsg", errno).getMessage());
+                        continue;
+                    }
+                    if (errno == EAGAIN) {
+                        return 0;
+                    }
+                    if (errno == EBADF) {
+                        throw new ClosedChannelException();
+                    }
+                    throw LinuxUdp.error("sendmmsg " + to, errno);
+                }
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            area.release();
+        }
+    }
+
     /** A sending thread's own native buffer and destination, reused across its sends. */
     private static final class SendScratch {
         private final MemorySegment data = Arena.ofAuto().allocate(MAX_PAYLOAD, 64);
