@@ -3,7 +3,6 @@ package io.github.udpkit.bench;
 import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
-import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.benchkit.OneWay;
 import io.github.udpkit.benchkit.Scenario;
 import io.github.udpkit.benchkit.Scenarios;
@@ -14,7 +13,6 @@ import io.github.udpkit.testkit.LossyProxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * udpkit RELIABLE through udp-testkit's {@link LossyProxy}, which drops a share of the datagrams
@@ -57,7 +55,7 @@ final class LossyScenarios {
     }
 
     /** A sender, the proxy, and a receiver counting in its handler. */
-    private static final class Stream implements OneWay {
+    private static final class Stream implements OneWay.FromEndpoint {
         private final int payloadBytes;
         private final Endpoint<byte[]> receiver;
         private final LossyProxy proxy;
@@ -91,14 +89,8 @@ final class LossyScenarios {
         }
 
         @Override
-        public Optional<String> transport() {
-            return Optional.of(sender.transport());
-        }
-
-        @Override
-        public Optional<DatagramCount> datagramsSent() {
-            EndpointStats stats = sender.stats();
-            return Optional.of(new DatagramCount(stats.datagramsSent(), stats.bytesSent()));
+        public Endpoint<?> sendingEndpoint() {
+            return sender;
         }
 
         @Override

@@ -2,6 +2,8 @@ package io.github.udpkit.benchkit;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import io.github.udpkit.api.Endpoint;
+import io.github.udpkit.api.EndpointStats;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -159,5 +161,29 @@ public interface OneWay extends AutoCloseable {
             }
         }
         return sequence;
+    }
+
+    /**
+     * A stream whose messages leave from one udpkit endpoint, which says what transport it runs on
+     * and counts what it sent.
+     */
+    interface FromEndpoint extends OneWay {
+        /**
+         * The endpoint the stream sends from.
+         *
+         * @return it
+         */
+        Endpoint<?> sendingEndpoint();
+
+        @Override
+        default Optional<String> transport() {
+            return Optional.of(sendingEndpoint().transport());
+        }
+
+        @Override
+        default Optional<DatagramCount> datagramsSent() {
+            EndpointStats stats = sendingEndpoint().stats();
+            return Optional.of(new DatagramCount(stats.datagramsSent(), stats.bytesSent()));
+        }
     }
 }

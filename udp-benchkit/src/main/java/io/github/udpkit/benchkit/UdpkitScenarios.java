@@ -7,7 +7,6 @@ import io.github.udpkit.api.Codecs;
 import io.github.udpkit.api.DeliveryMode;
 import io.github.udpkit.api.Endpoint;
 import io.github.udpkit.api.EndpointClosedException;
-import io.github.udpkit.api.EndpointStats;
 import io.github.udpkit.api.Message;
 import io.github.udpkit.api.ReceiveTimeoutException;
 import io.github.udpkit.core.EndpointBuilder;
@@ -271,7 +270,7 @@ final class UdpkitScenarios {
     }
 
     /** A sending endpoint used from the benchmark's thread, a receiving endpoint counting in its handler. */
-    private static final class Stream implements OneWay {
+    private static final class Stream implements OneWay.FromEndpoint {
         private final DeliveryMode mode;
         private final int payloadBytes;
         private final Endpoint<byte[]> receiver;
@@ -331,14 +330,8 @@ final class UdpkitScenarios {
         }
 
         @Override
-        public Optional<String> transport() {
-            return Optional.of(sender.transport());
-        }
-
-        @Override
-        public Optional<DatagramCount> datagramsSent() {
-            EndpointStats stats = sender.stats();
-            return Optional.of(new DatagramCount(stats.datagramsSent(), stats.bytesSent()));
+        public Endpoint<?> sendingEndpoint() {
+            return sender;
         }
 
         @Override
@@ -348,7 +341,7 @@ final class UdpkitScenarios {
     }
 
     /** A RAW endpoint sending batches from the benchmark's thread, a plain blocking channel receiving on its own. */
-    private static final class BatchToPlain implements OneWay {
+    private static final class BatchToPlain implements OneWay.FromEndpoint {
         private final int payloadBytes;
         private final Endpoint<byte[]> sender;
         private final DatagramChannel receiver;
@@ -400,14 +393,8 @@ final class UdpkitScenarios {
         }
 
         @Override
-        public Optional<String> transport() {
-            return Optional.of(sender.transport());
-        }
-
-        @Override
-        public Optional<DatagramCount> datagramsSent() {
-            EndpointStats stats = sender.stats();
-            return Optional.of(new DatagramCount(stats.datagramsSent(), stats.bytesSent()));
+        public Endpoint<?> sendingEndpoint() {
+            return sender;
         }
 
         @Override
