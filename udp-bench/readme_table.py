@@ -25,6 +25,7 @@ THROUGHPUT_ROWS = [
     ('udpkit-raw', 'udpkit RAW (adaptive, the default)', ()),
     ('udpkit-raw-blocking', 'udpkit RAW, `idleSpin(0)` (blocking)', ()),
     ('udpkit-raw-batch', 'udpkit RAW, batch', ()),
+    ('udpkit-raw-batch-plain', 'udpkit RAW, batch to DatagramChannel', ()),
     ('udpkit-unreliable', 'udpkit UNRELIABLE', ()),
     ('udpkit-reliable', 'udpkit RELIABLE', ('rate',)),
     ('udpkit-reliable-pmtu', 'udpkit RELIABLE, path MTU', ('rate', 'datagram')),
@@ -100,7 +101,8 @@ def throughput_cell(key, record, extras, payload):
     if record is None:
         return DASH
     if record.get('failure'):
-        return 'failed'
+        # A row that cannot run on this JDK says so; any other failure is just that.
+        return 'needs JDK 22+' if 'needs JDK 22+' in record['failure'] else 'failed'
     if record.get('ratioToBaseline') is None:
         return DASH
     cell = ratio(record['ratioToBaseline'])

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * The limit on this machine: raw datagrams through udp-core's batched Linux socket (FFM, JDK 22+),
@@ -90,6 +91,11 @@ final class GsoScenarios {
             sender.flush();
             reader.check();
             return sent;
+        }
+
+        @Override
+        public Optional<String> transport() {
+            return Optional.of(sender.name()); // the batched socket's own name, not the JDK's channel
         }
 
         @Override
