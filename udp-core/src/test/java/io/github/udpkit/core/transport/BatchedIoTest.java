@@ -21,8 +21,6 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,27 +98,7 @@ class BatchedIoTest {
     }
 
     private static List<byte[]> receiveAll(DatagramChannel channel, int count) throws IOException {
-        List<byte[]> got = new ArrayList<>();
-        ByteBuffer buffer = ByteBuffer.allocate(65_536);
-        try (Selector selector = Selector.open()) {
-            channel.configureBlocking(false);
-            channel.register(selector, SelectionKey.OP_READ);
-            long deadline = System.nanoTime() + WAIT_NANOS;
-            while (got.size() < count && System.nanoTime() - deadline < 0) {
-                buffer.clear();
-                if (channel.receive(buffer) == null) {
-                    selector.select(100);
-                    selector.selectedKeys().clear();
-                    continue;
-                }
-                buffer.flip();
-                byte[] bytes = new byte[buffer.remaining()];
-                buffer.get(bytes);
-                got.add(bytes);
-            }
-        }
-        assertEquals(count, got.size(), "datagrams received in time");
-        return got;
+        return PlainReceiver.receive(channel, count, WAIT_NANOS);
     }
 
     @Test

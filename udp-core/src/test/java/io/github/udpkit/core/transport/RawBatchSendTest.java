@@ -21,8 +21,6 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -106,27 +104,7 @@ class RawBatchSendTest {
 
     /** Reads {@code count} datagrams from the plain channel, boundedly. */
     private List<byte[]> receive(int count) throws IOException {
-        List<byte[]> got = new ArrayList<>();
-        ByteBuffer buffer = ByteBuffer.allocate(65_536);
-        plain.configureBlocking(false);
-        try (Selector selector = Selector.open()) {
-            plain.register(selector, SelectionKey.OP_READ);
-            long deadline = System.nanoTime() + WAIT_NANOS;
-            while (got.size() < count && System.nanoTime() - deadline < 0) {
-                buffer.clear();
-                if (plain.receive(buffer) == null) {
-                    selector.select(100);
-                    selector.selectedKeys().clear();
-                    continue;
-                }
-                buffer.flip();
-                byte[] bytes = new byte[buffer.remaining()];
-                buffer.get(bytes);
-                got.add(bytes);
-            }
-        }
-        assertEquals(count, got.size(), "datagrams received in time");
-        return got;
+        return PlainReceiver.receive(plain, count, WAIT_NANOS);
     }
 
     @Test
