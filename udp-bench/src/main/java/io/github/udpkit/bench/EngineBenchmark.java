@@ -128,6 +128,15 @@ public class EngineBenchmark {
         for (int i = 0; i < BATCH; i++) {
             a.send(addressB, deliveryMode, message, new CompletableFuture<>(), now);
         }
+        exchangeUntilSent();
+        if (delivered - before != BATCH) {
+            throw new IllegalStateException("delivered " + (delivered - before) + " of " + BATCH + " over a perfect link");
+        }
+        return delivered;
+    }
+
+    /** Steps both engines, datagrams crossing the perfect link, until {@code a} has sent everything queued. */
+    private void exchangeUntilSent() {
         int exchanges = 0;
         do {
             if (++exchanges > MAX_EXCHANGES) {
@@ -139,10 +148,6 @@ public class EngineBenchmark {
             b.update(now);
             toA.drainInto(a, addressB, now);
         } while (a.queuedMessages(addressB) > 0);
-        if (delivered - before != BATCH) {
-            throw new IllegalStateException("delivered " + (delivered - before) + " of " + BATCH + " over a perfect link");
-        }
-        return delivered;
     }
 
     /**
@@ -159,17 +164,7 @@ public class EngineBenchmark {
         for (int i = 0; i < BATCH; i++) {
             a.send(addressB, 0, deliveryMode, message, 0, message.length, batchCompletion, now);
         }
-        int exchanges = 0;
-        do {
-            if (++exchanges > MAX_EXCHANGES) {
-                throw new IllegalStateException("a batch was not delivered within " + MAX_EXCHANGES + " exchanges");
-            }
-            now += STEP_NANOS;
-            a.update(now);
-            toB.drainInto(b, addressA, now);
-            b.update(now);
-            toA.drainInto(a, addressB, now);
-        } while (a.queuedMessages(addressB) > 0);
+        exchangeUntilSent();
         if (delivered - before != BATCH || batchCompletion.settled != BATCH) {
             throw new IllegalStateException("delivered " + (delivered - before) + " and settled "
                     + batchCompletion.settled + " of " + BATCH + " over a perfect link");

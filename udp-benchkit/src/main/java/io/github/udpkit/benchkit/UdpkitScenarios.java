@@ -178,6 +178,33 @@ final class UdpkitScenarios {
     static final int BATCH_MESSAGES = 64;
 
     /**
+     * Sends stamped messages in {@code Endpoint.batch()}es of {@value #BATCH_MESSAGES}, the last
+     * one perhaps shorter: a batch copies each message as it is added, so one array serves them all.
+     *
+     * @return how many messages were sent
+     */
+    static long sendInBatches(Endpoint<byte[]> sender, DeliveryMode mode, InetSocketAddress target, int payloadBytes,
+            int round, long deadlineNanos, long maxMessages) throws Exception {
+        byte[] message = new byte[payloadBytes];
+        var filling = new Object() {
+            Batch<byte[]> batch = sender.batch().mode(mode);
+        };
+        long sent = OneWay.sendSequence(sequence -> {
+            Stamp.put(message, round, sequence);
+            filling.batch.add(message);
+            if (filling.batch.size() == BATCH_MESSAGES) {
+                filling.batch.to(target);
+                filling.batch = sender.batch().mode(mode);
+            }
+            return true;
+        }, deadlineNanos, maxMessages);
+        if (filling.batch.size() > 0) {
+            filling.batch.to(target);
+        }
+        return sent;
+    }
+
+    /**
      * A throughput row that sends with {@code Endpoint.batch()}, {@value #BATCH_MESSAGES} messages
      * a call, on the default wait and settings; it names the row of its mode that sends one by one
      * as its reference. The batch encodes each message into its own array, so the framed modes need
@@ -278,8 +305,6 @@ final class UdpkitScenarios {
         private final InetSocketAddress target;
         /** Whether it sends {@link #BATCH_MESSAGES} at a time with {@code batch()}, else one by one. */
         private final boolean batched;
-        /** The batch being filled; the sending thread's only. */
-        private Batch<byte[]> batch;
 
         Stream(DeliveryMode mode, Scenario.Wait wait, int payloadBytes, EngineConfig config, Protection protection,
                SequenceCounter counter) throws Exception {
@@ -310,23 +335,8 @@ final class UdpkitScenarios {
                     payloadBytes, round, deadlineNanos, maxMessages);
         }
 
-        /** Sends in batches; a batch copies each message as it is added, so one array serves them all. */
         private long sendBatches(int round, long deadlineNanos, long maxMessages) throws Exception {
-            byte[] message = new byte[payloadBytes];
-            batch = sender.batch().mode(mode);
-            long sent = OneWay.sendSequence(sequence -> {
-                Stamp.put(message, round, sequence);
-                batch.add(message);
-                if (batch.size() == BATCH_MESSAGES) {
-                    batch.to(target);
-                    batch = sender.batch().mode(mode);
-                }
-                return true;
-            }, deadlineNanos, maxMessages);
-            if (batch.size() > 0) {
-                batch.to(target);
-            }
-            return sent;
+            return sendInBatches(sender, mode, target, payloadBytes, round, deadlineNanos, maxMessages);
         }
 
         @Override
@@ -347,8 +357,6 @@ final class UdpkitScenarios {
         private final DatagramChannel receiver;
         private final InetSocketAddress target;
         private final Worker reader;
-        /** The batch being filled; the sending thread's only. */
-        private Batch<byte[]> batch;
 
         BatchToPlain(int payloadBytes, SequenceCounter counter) throws Exception {
             this.payloadBytes = payloadBytes;
@@ -374,20 +382,7 @@ final class UdpkitScenarios {
 
         @Override
         public long sendUntil(int round, long deadlineNanos, long maxMessages) throws Exception {
-            byte[] message = new byte[payloadBytes];
-            batch = sender.batch();
-            long sent = OneWay.sendSequence(sequence -> {
-                Stamp.put(message, round, sequence);
-                batch.add(message);
-                if (batch.size() == BATCH_MESSAGES) {
-                    batch.to(target);
-                    batch = sender.batch();
-                }
-                return true;
-            }, deadlineNanos, maxMessages);
-            if (batch.size() > 0) {
-                batch.to(target);
-            }
+            long sent = sendInBatches(sender, DeliveryMode.RAW, target, payloadBytes, round, deadlineNanos, maxMessages);
             reader.check();
             return sent;
         }
